@@ -1,0 +1,361 @@
+"""The command line. The only module that imports typer; each command opens the index, calls one library function
+and renders the result (rich for people, JSON for scripts). Library exceptions become one clean error line."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import sys
+import traceback
+from contextlib import contextmanager
+from typing import Annotated, Iterator, Optional
+
+import typer
+
+from . import index as ix
+from . import render
+from .engine import get_engine
+from .graph import build_graph
+from .query import Ambiguous, NotFound, chain, find_documents, implementers, resolve_one, show, stats
+from .rules import RulesError
+
+EXIT_OK, EXIT_UNREADABLE, EXIT_USAGE, EXIT_INTERNAL, EXIT_NOT_FOUND = 0, 1, 2, 3, 4
+
+app = typer.Typer(
+    name="docgraph",
+    help="Citation graph of Vietnamese Party and state documents: extract references from folders of text files,"
+         " build the implementation chain, query it and export it.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+)
+rules_app = typer.Typer(help="Inspect and test the reference rules.", no_args_is_help=True, rich_markup_mode=None)
+app.add_typer(rules_app, name="rules")
+
+_state = {"debug": bool(os.environ.get("DOCGRAPH_DEBUG"))}
+
+DbOpt = Annotated[Optional[str], typer.Option("--db", help="Index file (default: $DOCGRAPH_DB, else ./docgraph.db).",
+                                              show_default=False)]
+RulesOpt = Annotated[Optional[str], typer.Option("--rules", help="A folder of extra YAML rules (same name overrides).",
+                                                 show_default=False)]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON on stdout instead of a table.")]
+SearchOpt = Annotated[bool, typer.Option("--search", help="Match QUERY against words of titles and labels.")]
+QueryArg = Annotated[str, typer.Argument(help='What you would type: "Chỉ thị 35-CT/TW", "35-CT/TW", a node id.')]
+
+
+class CliError(Exception):
+    def __init__(self, message: str, code: int = EXIT_USAGE):
+        super().__init__(message)
+        self.code = code
+
+
+@app.callback()
+def _main(debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of internal errors.")] = False) -> None:
+    if debug:
+        _state["debug"] = True
+
+
+@contextmanager
+def _errors() -> Iterator[None]:
+    """Turn library exceptions into one line on stderr and an exit code."""
+    try:
+        yield
+    except typer.Exit:
+        raise
+    except CliError as e:
+        render.error(str(e))
+        raise typer.Exit(e.code) from None
+    except RulesError as e:
+        render.error(f"rules: {e}")
+        raise typer.Exit(EXIT_USAGE) from None
+    except ix.IndexStoreError as e:
+        render.error(str(e))
+        raise typer.Exit(EXIT_USAGE) from None
+    except NotFound as e:
+        render.error(str(e))
+        raise typer.Exit(EXIT_NOT_FOUND) from None
+    except Ambiguous as e:
+        render.error(str(e))
+        raise typer.Exit(EXIT_USAGE) from None
+    except sqlite3.OperationalError as e:
+        msg = str(e)
+        if "locked" in msg or "busy" in msg:
+            render.error("the index is busy: another docgraph is writing it; try again when it has finished")
+            raise typer.Exit(EXIT_USAGE) from None
+        _internal(e)
+    except KeyboardInterrupt:
+        render.error("interrupted: the index keeps every batch written so far; run the same command to complete it")
+        raise typer.Exit(130) from None
+    except BrokenPipeError:
+        try:
+            sys.stdout = None  # type: ignore[assignment]
+        finally:
+            raise typer.Exit(EXIT_OK) from None
+    except Exception as e:  # noqa: BLE001 - last resort: one line, traceback on --debug
+        _internal(e)
+
+
+def _internal(e: BaseException) -> None:
+    if _state["debug"]:
+        traceback.print_exc()
+    else:
+        render.error(f"internal error: {type(e).__name__}: {e} (run with --debug for the traceback)")
+    raise typer.Exit(EXIT_INTERNAL) from None
+
+
+def _open(db: str | None, create: bool = False) -> sqlite3.Connection:
+    return ix.connect(ix.db_path(db), create=create)
+
+
+def _engine(rules: str | None):
+    return get_engine(rules)
+
+
+# ---------------------------------------------------------------------------------------------------- extract
+@app.command()
+def extract(
+    paths: Annotated[list[str], typer.Argument(help="Files and folders to scan (folders recursively).")],
+    db: DbOpt = None,
+    rules: RulesOpt = None,
+    jsonl: Annotated[bool, typer.Option("--jsonl", help="Print one JSON object per reference mention on stdout.")] = False,
+    json_: Annotated[bool, typer.Option("--json", help="Print the summary as JSON on stdout.")] = False,
+    glob: Annotated[Optional[list[str]], typer.Option("--glob", help="File name patterns to read (repeatable; default *.txt and *.md).",
+                                                      show_default=False)] = None,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", help="Worker processes (default: number of cores).")] = 0,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+) -> None:
+    """Scan files and folders, write the index, print a summary.
+
+    Running it again on the same folder updates the index: unchanged files are not read again, changed ones are
+    re-read, deleted ones removed. Examples:
+
+      docgraph extract samples/
+
+      docgraph extract archive/ --db archive.db --jobs 2
+
+      docgraph extract plans/ --jsonl | jq -r .text
+    """
+    from .scan import DEFAULT_GLOBS, scan
+
+    with _errors():
+        engine_rules = rules
+        _engine(engine_rules)
+        conn = _open(db, create=True)
+        n_jobs = jobs if jobs > 0 else (os.cpu_count() or 1)
+        with render.progress(enabled=not quiet) as tick:
+            summary = scan(paths, conn, rules_dir=rules, globs=tuple(glob) if glob else DEFAULT_GLOBS, jobs=n_jobs,
+                           progress=tick)
+        if jsonl:
+            render.jsonl(_mentions_of(conn, summary.paths))
+        elif json_:
+            render.json_out(summary.to_dict())
+        else:
+            render.extract_summary(summary, str(ix.db_path(db)))
+        conn.close()
+        if summary.unreadable:
+            raise typer.Exit(EXIT_UNREADABLE)
+
+
+def _mentions_of(conn: sqlite3.Connection, paths: list[str]) -> Iterator[dict]:
+    for p in paths:
+        for r in conn.execute(
+                "SELECT m.* FROM mentions m JOIN files f ON f.id=m.file_id WHERE f.path=? ORDER BY m.idx", (p,)):
+            yield {
+                "file": p, "line": r["line"], "start": r["start"], "end": r["end"], "text": r["text"],
+                "type": r["type"], "number": r["number"], "symbol": r["symbol"], "year": r["year"], "date": r["date"],
+                "issuer": r["issuer"], "level": r["key_level"] or r["level"], "doc": r["doc"], "own": bool(r["own"]),
+                "short_form": bool(r["short_form"]), "ambiguous": bool(r["ambiguous"]), "issuer_code": r["issuer_code"],
+                "name": r["name"], "subject": r["subject"], "pinpoint": r["pinpoint"], "term": r["term"],
+                "rule": r["rule"],
+            }
+
+
+# ---------------------------------------------------------------------------------------------------- queries
+@app.command("implementers")
+def implementers_cmd(
+    query: QueryArg,
+    db: DbOpt = None,
+    rules: RulesOpt = None,
+    json_: JsonOpt = False,
+    depth: Annotated[Optional[int], typer.Option("--depth", help="Follow the chain at most N steps down.")] = None,
+    level: Annotated[Optional[str], typer.Option("--level", help="Keep only this level (central, provincial, department, district, commune).")] = None,
+    since: Annotated[Optional[str], typer.Option("--since", help="Keep only documents dated on or after YYYY-MM-DD.")] = None,
+    all_: Annotated[bool, typer.Option("--all", help="Also follow 'cites' edges.")] = False,
+    search: SearchOpt = False,
+) -> None:
+    """Every document that implements QUERY, directly or through a chain, as a tree by level.
+
+    Follows implements and based_on edges (a plan that names a directive as its "Căn cứ" carries it out).
+    Examples:
+
+      docgraph implementers "Chỉ thị 35-CT/TW"
+
+      docgraph implementers 35-CT/TW --level department --json
+    """
+    with _errors():
+        conn = _open(db)
+        doc = resolve_one(conn, query, _engine(rules), search=search)
+        g = build_graph(conn)
+        rows = implementers(g, doc, depth=depth, follow_cites=all_, level=level, since=since)
+        if json_:
+            render.json_out(rows)
+        else:
+            render.implementers_tree(g, doc, rows)
+
+
+@app.command("chain")
+def chain_cmd(query: QueryArg, db: DbOpt = None, rules: RulesOpt = None, json_: JsonOpt = False,
+              search: SearchOpt = False) -> None:
+    """The upstream chain(s) from a document to what it implements, up to the central level.
+
+    Example:
+
+      docgraph chain "Kế hoạch 15/KH-SNV"
+    """
+    with _errors():
+        conn = _open(db)
+        doc = resolve_one(conn, query, _engine(rules), search=search)
+        g = build_graph(conn)
+        paths = chain(g, doc)
+        if json_:
+            render.json_out(paths)
+        else:
+            render.chain_paths(g, doc, paths)
+
+
+@app.command("show")
+def show_cmd(query: QueryArg, db: DbOpt = None, rules: RulesOpt = None, json_: JsonOpt = False,
+             search: SearchOpt = False) -> None:
+    """One document: its fields, the files that mention it (file:line) and its edges in and out, with evidence.
+
+    Example:
+
+      docgraph show 83-kh-tu-2024-khanh-hoa
+    """
+    with _errors():
+        conn = _open(db)
+        doc = resolve_one(conn, query, _engine(rules), search=search)
+        g = build_graph(conn)
+        card = show(conn, g, doc)
+        if json_:
+            render.json_out(card)
+        else:
+            render.card(card)
+
+
+@app.command("find")
+def find_cmd(query: QueryArg, db: DbOpt = None, rules: RulesOpt = None, json_: JsonOpt = False,
+             search: SearchOpt = False) -> None:
+    """List the documents a query matches (useful when a number exists in several provinces or years)."""
+    with _errors():
+        conn = _open(db)
+        ids = find_documents(conn, query, _engine(rules), search=search)
+        if not ids:
+            raise NotFound(f"no document matching {query!r} in the index")
+        rows = [dict(conn.execute("SELECT * FROM documents WHERE id=?", (i,)).fetchone()) for i in ids]
+        if json_:
+            render.json_out(rows)
+        else:
+            render.doc_table(rows, title=f"{len(rows)} document(s) matching {query!r}")
+
+
+@app.command("stats")
+def stats_cmd(db: DbOpt = None, rules: RulesOpt = None, json_: JsonOpt = False) -> None:
+    """Counts by type, level, branch, jurisdiction and relation; ambiguous and unresolved mentions; skipped files."""
+    with _errors():
+        conn = _open(db)
+        s = stats(conn)
+        if json_:
+            render.json_out(s)
+        else:
+            render.stats(s)
+
+
+@app.command("export")
+def export_cmd(
+    fmt: Annotated[str, typer.Option("--format", "-f", help="graphml, gexf, json, csv, dot, mermaid, html or neo4j.")] = "graphml",
+    out: Annotated[Optional[str], typer.Option("--output", "-o", help="Output file (a folder for csv and neo4j); default stdout.")] = None,
+    db: DbOpt = None,
+    rules: RulesOpt = None,
+    from_: Annotated[Optional[str], typer.Option("--from", help="Keep only QUERY, its implementers and its chain.")] = None,
+    yed: Annotated[bool, typer.Option("--yed", help="GraphML with yFiles graphics (labels and colours in yEd).")] = False,
+) -> None:
+    """Export the graph for Gephi, yEd, Cytoscape, Graphviz, a spreadsheet or a browser.
+
+    Examples:
+
+      docgraph export -f graphml -o graph.graphml
+
+      docgraph export -f json | jq '.nodes | length'
+
+      docgraph export -f html -o chain.html --from "Chỉ thị 35-CT/TW"
+    """
+    from .export import FORMATS, ExportError, export_graph
+
+    with _errors():
+        if fmt not in FORMATS:
+            raise CliError(f"unknown format {fmt!r}: choose one of {', '.join(FORMATS)}")
+        conn = _open(db)
+        g = build_graph(conn)
+        if from_:
+            doc = resolve_one(conn, from_, _engine(rules))
+            keep = {doc} | {r["doc"] for r in implementers(g, doc)}
+            for p in chain(g, doc):
+                keep |= {r["doc"] for r in p}
+            g = g.subgraph(keep).copy()
+        try:
+            warnings = export_graph(g, fmt, out, yed=yed)
+        except ExportError as e:
+            raise CliError(str(e)) from None
+        for w in warnings:
+            render.warn(w)
+        if out:
+            render.note(f"wrote {fmt} ({g.number_of_nodes()} nodes, {g.number_of_edges()} edges) to {out}")
+
+
+# ---------------------------------------------------------------------------------------------------- rules
+@rules_app.command("list")
+def rules_list(rules: RulesOpt = None, json_: JsonOpt = False) -> None:
+    """Show every rule: id, layout, triggers, number of examples, file."""
+    with _errors():
+        eng = _engine(rules)
+        rows = [{"id": r.id, "layout": r.layout, "description": r.description, "triggers": list(r.triggers),
+                 "examples": len(r.examples), "file": r.file, "line": r.line} for r in eng.rules.rules]
+        if json_:
+            render.json_out(rows)
+        else:
+            render.rules_table(rows)
+
+
+@rules_app.command("test")
+def rules_test(rules: RulesOpt = None, json_: JsonOpt = False) -> None:
+    """Run every rule's examples; exit 1 when one fails."""
+    from .ruletest import run_examples
+
+    with _errors():
+        eng = _engine(rules)
+        results = run_examples(eng)
+        failed = [r for r in results if not r["ok"]]
+        if json_:
+            render.json_out(results)
+        else:
+            render.rule_test_results(results)
+        if failed:
+            raise typer.Exit(EXIT_UNREADABLE)
+
+
+def main() -> None:
+    try:
+        app()
+    except BrokenPipeError:  # `docgraph ... | head`
+        try:
+            sys.stdout = None  # type: ignore[assignment]
+        except Exception:  # noqa: BLE001
+            pass
+        sys.exit(0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,520 @@
+"""The rule engine: text -> list[Mention].
+
+Stages, each a small function: normalize the text; run every rule whose literal triggers occur; resolve
+overlapping matches with one deterministic function; read the context around each match (type word and "số"
+before it, date, issuer, Party term and subject after it); share fields across lists; mark the file's own header
+number; resolve short forms to their antecedents; map offsets back to the decoded text.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as _dt
+import os
+import unicodedata
+from dataclasses import dataclass, replace
+from functools import lru_cache
+
+import regex
+
+from .model import Mention
+from .normalize import Normalized, fold, normalize
+from .rules import Rule, RuleSet, load_rules
+
+_LAYOUT_PRIORITY = {"normative": 0, "party": 1, "state": 2, "older": 3, "name": 4}
+
+
+@dataclass(slots=True)
+class _Core:
+    start: int
+    end: int
+    rule: Rule
+    number: str | None
+    year: int | None
+    symbol: str | None
+    tw: str | None = None
+    name: str | None = None
+
+
+def _title_place(s: str) -> str:
+    """'BẮC GIANG' or 'bắc giang' -> 'Bắc Giang'."""
+    return " ".join(w[:1].upper() + w[1:].lower() for w in s.split())
+
+
+class Engine:
+    """Compiled rules plus context patterns. Build once, call :meth:`extract` per text."""
+
+    def __init__(self, rules: RuleSet):
+        self.rules = rules
+        t = rules.tables
+        ctx = rules.context
+        # type words: spelling (casefolded) -> canonical
+        self.type_word_map: dict[str, str] = {}
+        for canon, spellings in t["type_words"].items():
+            for sp in [canon, *spellings]:
+                self.type_word_map[_key(sp)] = canon
+        words = sorted(self.type_word_map, key=len, reverse=True)
+        tw_alt = "|".join(regex.escape(w).replace("\\ ", r"\s+") for w in words)
+        self.tw_pattern = f"(?i:{tw_alt})"
+        self.type_codes: dict[str, str] = dict(t["type_codes"])
+        self.party_type_codes: dict[str, str] = dict(t.get("party_type_codes", {}))
+        self.canonical_case: dict[str, str] = dict(t.get("canonical_case", {}))
+        self.ocr_codes: dict[str, str] = dict(t.get("ocr_codes", {}))
+        self.ocr_patterns = [(regex.compile(p), r) for p, r in t.get("ocr_patterns", [])]
+        self.issuers: dict[str, dict] = dict(t["issuers"])
+        self.dept_prefix: str = t.get("department_prefix", "S")
+        self.place_words: dict[str, str] = dict(t.get("place_words", {}))
+
+        date = f"(?:{ctx['date_num']}|{ctx['date_words']})"
+        self.date_re = regex.compile(date)
+        stops = "|".join(regex.escape(w).replace("\\ ", r"\s+") for w in
+                         sorted(ctx["issuer_stop"], key=len, reverse=True))
+        comma_names = "|".join(regex.escape(n) for n in
+                               sorted(t.get("issuer_names_with_comma", []), key=len, reverse=True))
+        stop = (rf"(?:\s+(?i:{stops})(?![\p{{L}}])|\s+và\s+(?:các\s+)?{self.tw_pattern}(?![\p{{L}}])"
+                rf"|[ ]*[,;.():\[\]]|[ ]*\n(?!\p{{Ll}})|[ ]*$)")
+        issuer_body = (rf"(?:(?:{comma_names})(?={stop})|\p{{Lu}}(?:[^\n,;.():\[\]]|\n(?=\p{{Ll}})){{0,150}}?(?={stop}))"
+                       if comma_names else
+                       rf"\p{{Lu}}(?:[^\n,;.():\[\]]|\n(?=\p{{Ll}})){{0,150}}?(?={stop})")
+        self.issuer_body = issuer_body
+        ngay = r"(?:ngày|ngay|Ngày|NGÀY)"
+        self.suffix_re = regex.compile(
+            rf"(?P<d1>\s*,?\s*(?:(?:ban hành|ký)\s+)?{ngay}\s*{date})?"
+            rf"(?:\s*,?\s+(?:của|cua|CỦA)\s+(?P<issuer>{issuer_body}))?"
+            rf"(?P<t>\s*,?\s*\(?(?:khóa|khoá|khoa)\s+(?P<term>[IVXL]{{1,6}})(?![\p{{L}}])\)?)?"
+            rf"(?P<d2>\s*,?\s*(?:(?:ban hành|ký)\s+)?{ngay}\s*{date})?"
+        )
+        self.subject_re = regex.compile(
+            rf"\s*,?\s*{ctx['subject_intro']}\s+(?P<subject>[^\n;]{{2,300}}?)(?=\s*[;]|\.\s|\.$|\s*\n(?!\p{{Ll}})|\s*\(|$)"
+        )
+        # before a core match, read right to left: [type word [name] [của ISSUER] [ngày DATE]] [số[:]]
+        self.prefix_re = regex.compile(
+            rf"(?:(?<![\p{{L}}])(?P<tw>{self.tw_pattern})"
+            rf"(?:\s+(?P<name>\p{{Lu}}[\p{{L}} ,\-]{{0,100}}?))?"
+            rf"(?:\s+(?:của|cua)\s+(?P<pissuer>\p{{Lu}}[^\n,;.()]{{0,100}}?))?"
+            rf"(?:\s*,?\s*{ngay}\s+{date})?"
+            rf"\s*,?\s*)?(?:(?P<so>(?<![\p{{L}}])(?:[Ss]ố|[Ss]o|SỐ))\s*:?\s*)?",
+            regex.REVERSE,
+        )
+        self.pinpoint_re = regex.compile(rf"(?<![\p{{L}}])(?:{ctx['pinpoint']}),?\s+", regex.REVERSE)
+        self.alias_re = regex.compile(ctx["alias"])
+        self.bare_re = regex.compile(
+            rf"(?<![\p{{L}}])(?P<tw>{self.tw_pattern})\s+(?:(?:số|so)\s*)?(?P<number>\d{{1,5}})(?![\d/\-]|[.,]\d|\p{{L}})"
+        )
+        self.own_line_re = regex.compile(r"^[\s|*#>_]*(?:Số|SỐ|So|số)\s*[:.]?\s*$")
+        place_alt = "|".join(regex.escape(w).replace("\\ ", r"\s+")
+                             for w in sorted(self.place_words, key=len, reverse=True))
+        self.place_re = regex.compile(
+            rf"(?<![\p{{L}}])(?P<w>(?i:{place_alt}))\s+(?P<name>(?:\p{{Lu}}[\p{{L}}\p{{M}}]*)(?:[ ]+\p{{Lu}}[\p{{L}}\p{{M}}]*){{0,4}})"
+        )
+        self.level_words = [(fold(w), lvl) for w, lvl in sorted(self.place_words.items(), key=lambda x: -len(x[0]))]
+        self._rules_sorted = sorted(rules.rules, key=lambda r: _LAYOUT_PRIORITY.get(r.layout, 9))
+
+    # ---------------------------------------------------------------- public
+    def extract(self, text: str) -> list[Mention]:
+        norm = normalize(text)
+        t = norm.text
+        cores = self._match_cores(t)
+        cores = resolve_overlaps(cores)
+        drafts = [self._read_context(t, c) for c in cores]
+        drafts = self._share_lists(t, drafts)
+        drafts = self._mark_own(t, drafts)
+        drafts = self._short_forms(t, drafts)
+        return self._finish(norm, drafts)
+
+    # ---------------------------------------------------------------- stages
+    def _match_cores(self, t: str) -> list[_Core]:
+        out: list[_Core] = []
+        for rule in self._rules_sorted:
+            if not rule.may_match(t):
+                continue
+            for m in rule.regex.finditer(t):
+                gd = m.groupdict()
+                year = int(gd["year"]) if gd.get("year") else None
+                out.append(_Core(m.start(), m.end(), rule, gd.get("number"), year, gd.get("symbol"),
+                                 gd.get("tw"), gd.get("name")))
+        return out
+
+    def _read_context(self, t: str, c: _Core) -> dict:
+        d: dict = {"core": (c.start, c.end), "rule": c.rule.id, "layout": c.rule.layout, "number": c.number,
+                   "year": c.year, "date": None, "issuer": None, "term": None, "subject": None,
+                   "pinpoint": None, "short_form": False, "own": False, "name": None, "tw": None}
+        start, end = c.start, c.end
+        if c.rule.layout == "name":
+            d["tw"] = c.tw
+            d["name"] = _clean(f"{c.tw[:1].upper()}{c.tw[1:]} {c.name}".strip(" ,-"))
+            symbol = None
+        else:
+            symbol = c.symbol
+            pm = self.prefix_re.match(t, max(0, c.start - 400), c.start)
+            if pm and pm.start() < c.start:
+                if pm.group("tw"):
+                    d["tw"] = pm.group("tw")
+                    start = pm.start("tw")
+                    if pm.group("name") and d["tw"] and _key(d["tw"]) in ("luật", "bộ luật", "pháp lệnh", "luat"):
+                        d["name"] = _clean(f"{self.type_word_map[_key(d['tw'])]} {pm.group('name')}")
+                    if pm.group("pissuer"):
+                        d["issuer"] = _clean(pm.group("pissuer"))
+                    dd = self._date_from(pm.group(0))
+                    if dd:
+                        d["date"], dyear = dd
+                        d["year"] = d["year"] or dyear
+                        if d["year"] is None:
+                            d["year"] = dyear
+                elif pm.group("so"):
+                    start = pm.start("so")
+        d["prefix_start"] = start
+        # the suffix: date, issuer, term, date
+        sm = self.suffix_re.match(t, end)
+        if sm and sm.end() > end:
+            if sm.group("issuer"):
+                d["issuer"] = _clean(sm.group("issuer"))
+            if sm.group("term"):
+                d["term"] = sm.group("term")
+            for g in ("d1", "d2"):
+                if sm.group(g):
+                    dd = self._date_from(sm.group(g))
+                    if dd and d["date"] is None:
+                        d["date"], dyear = dd
+                        if d["year"] is None or c.rule.layout in ("party", "state", "older", "name"):
+                            d["year"] = d["year"] if (c.rule.layout == "normative" and d["year"]) else dyear
+                    elif dd is None and d["year"] is None:
+                        y = regex.search(r"(?:19|20)\d\d", sm.group(g))
+                        if y:
+                            d["year"] = int(y.group())
+            end = sm.end()
+            # strip trailing spaces/commas the suffix may have eaten
+            while end > c.end and t[end - 1] in " ,\n":
+                end -= 1
+        if c.rule.layout == "name" and c.year is not None:
+            d["year"] = c.year
+        subm = self.subject_re.match(t, end)
+        if subm:
+            d["subject"] = _clean(subm.group("subject"))
+        pin = self.pinpoint_re.match(t, max(0, start - 80), start)
+        if pin and pin.group(0).strip():
+            d["pinpoint"] = _clean(pin.group(0)).rstrip(",")
+        d["start"], d["end"] = start, end
+        self._fill_codes(d, symbol)
+        return d
+
+    def _date_from(self, s: str) -> tuple[str | None, int] | None:
+        m = self.date_re.search(s)
+        if not m:
+            return None
+        day, month, year = int(m.group("d")), int(m.group("m")), int(m.group("y"))
+        try:
+            return _dt.date(year, month, day).isoformat(), year
+        except ValueError:
+            return None, year
+
+    def canonical_symbol(self, raw: str) -> str:
+        raw = regex.sub(r"\s+", "", raw)
+        parts = regex.split(r"([/\-])", raw)
+        out = []
+        for p in parts:
+            if p in ("/", "-"):
+                out.append(p)
+                continue
+            out.append(self.canonical_code(p))
+        return "".join(out)
+
+    def canonical_code(self, seg: str) -> str:
+        up = seg.upper().replace("Đ", "Đ")
+        if up in self.ocr_codes:
+            up = self.ocr_codes[up].upper()
+        for pat, rep in self.ocr_patterns:
+            if pat.match(up):
+                up = pat.sub(rep, up)
+                break
+        return self.canonical_case.get(up, up)
+
+    def _fill_codes(self, d: dict, symbol: str | None) -> None:
+        tw_canon = self.type_word_map.get(_key(d["tw"])) if d.get("tw") else None
+        layout = d["layout"]
+        d["symbol"] = None
+        d["issuer_code"] = None
+        d["branch"] = None
+        type_from_code = None
+        if symbol:
+            sym = self.canonical_symbol(symbol)
+            d["symbol"] = sym
+            if layout == "party":
+                typ, _, iss = sym.partition("/")
+                type_from_code = self.party_type_codes.get(typ) or self.type_codes.get(typ)
+                d["issuer_code"] = iss
+                d["branch"] = "party"
+            elif layout == "older":
+                d["issuer_code"] = sym
+                d["branch"] = "state"
+            else:
+                segs = sym.split("-")
+                first = _strip_digits(segs[0])
+                if layout == "normative" and len(segs) == 1:
+                    # 59/2020/QH14, 1211/2016/UBTVQH13
+                    type_from_code = self.type_codes.get(first)
+                    d["issuer_code"] = first
+                elif first in self.type_codes and len(segs) > 1:
+                    type_from_code = self.type_codes[first]
+                    d["issuer_code"] = "-".join(segs[1:])
+                else:
+                    # công văn: NUMBER/ISSUER-UNIT
+                    d["issuer_code"] = segs[0]
+                    type_from_code = None
+                d["branch"] = "state"
+        d["type"] = tw_canon or type_from_code
+        if layout == "name":
+            d["type"] = tw_canon or "Luật"
+            d["branch"] = "state"
+            d["level"] = "central"
+        else:
+            d["level"] = self.level_of_code(d["issuer_code"])
+            info = self._issuer_info(d["issuer_code"])
+            if info and info.get("branch") and d["branch"] != "party":
+                d["branch"] = info["branch"]
+            if d["issuer_code"] in ("TW",) or (info and info.get("branch") == "party"):
+                d["branch"] = "party"
+        # the issuer phrase can settle the level and name the place
+        d["province"], d["locality"] = None, None
+        if d.get("issuer"):
+            lvl, prov, loc = self.place_of(d["issuer"])
+            if d["level"] in ("ambiguous", "unknown") and lvl:
+                d["level"] = lvl
+            d["province"], d["locality"] = prov, loc
+        if d["level"] == "ambiguous":
+            d["level"] = "unknown"
+
+    def _issuer_info(self, code: str | None) -> dict | None:
+        if not code:
+            return None
+        first = _strip_digits(code.split("-")[0])
+        return self.issuers.get(first)
+
+    def level_of_code(self, code: str | None) -> str:
+        if not code:
+            return "unknown"
+        first = _strip_digits(code.split("-")[0])
+        info = self.issuers.get(first)
+        if info:
+            return info["level"]
+        if len(first) >= 3 and first.startswith(self.dept_prefix) and first[1:2].isupper():
+            return "department"
+        if len(first) >= 3 and first.startswith("B") and first[1:2].isupper():
+            return "central"
+        return "unknown"
+
+    def place_of(self, phrase: str) -> tuple[str | None, str | None, str | None]:
+        """Level, province and locality named in an issuer phrase or a header line."""
+        level = None
+        province = locality = None
+        for m in self.place_re.finditer(phrase):
+            w = fold(regex.sub(r"\s+", " ", m.group("w")))
+            lvl = next((lv for k, lv in self.level_words if k == w), None)
+            name = _title_place(m.group("name"))
+            if lvl == "provincial":
+                province = province or name
+            elif lvl in ("district", "commune"):
+                locality = locality or name
+            if lvl and (level is None or _LEVEL_ORDER[lvl] > _LEVEL_ORDER[level]):
+                level = lvl
+        if level is None:
+            f = fold(phrase)
+            for k, lv in self.level_words:
+                if regex.search(rf"(?<![a-z]){regex.escape(k)}(?![a-z])", f):
+                    level = lv
+                    break
+        if level == "provincial" and regex.search(r"(?i)(?<![\p{L}])sở(?![\p{L}])", phrase):
+            level = "department"
+        return level, province, locality
+
+    def _share_lists(self, t: str, ds: list[dict]) -> list[dict]:
+        """'các Nghị quyết số 26-NQ/TW, 27-NQ/TW ngày 19/5/2018': the type flows forward, date and issuer backward."""
+        n = len(ds)
+        linked = [False] * n  # linked[i]: ds[i] continues the list of ds[i-1]
+        for i in range(1, n):
+            a, b = ds[i - 1], ds[i]
+            if b.get("tw") or a["layout"] == "name" or b["layout"] == "name":
+                continue
+            gap = t[a["end"]:b["prefix_start"]]
+            if a.get("subject") is None and _LIST_GAP.fullmatch(gap):
+                linked[i] = True
+        for i in range(1, n):
+            if linked[i]:
+                a, b = ds[i - 1], ds[i]
+                if a["type"] and b["tw"] is None:
+                    if b["type"] is None or (a.get("tw") and self.type_codes.get(b["symbol"].split("-")[0].split("/")[0]) != a["type"]):
+                        b["type"] = a["type"]
+                    b["type"] = a["type"]
+        for i in range(n - 1, 0, -1):
+            if linked[i]:
+                a, b = ds[i - 1], ds[i]
+                for f in ("date", "issuer", "term"):
+                    if a[f] is None and b[f] is not None:
+                        a[f] = b[f]
+                        if f == "date" and a["year"] is None:
+                            a["year"] = int(b["date"][:4])
+                        if f == "issuer":
+                            a["province"], a["locality"] = b["province"], b["locality"]
+                            if a["level"] == "unknown":
+                                a["level"] = b["level"]
+                if a["year"] is None and b["year"] is not None and b["date"] is not None and a["date"] == b["date"]:
+                    a["year"] = b["year"]
+        return ds
+
+    def _mark_own(self, t: str, ds: list[dict]) -> list[dict]:
+        """The first 'Số: 215/KH-SYT' line near the top is the file's own document, not a reference."""
+        limit = _nth_newline(t, 40)
+        for d in ds:
+            if d["core"][0] > limit:
+                break
+            line_start = t.rfind("\n", 0, d["core"][0]) + 1
+            before = t[line_start:d["core"][0]]
+            if self.own_line_re.match(before):
+                d["own"] = True
+                d["start"] = d["core"][0]
+                break
+        return ds
+
+    def _short_forms(self, t: str, ds: list[dict]) -> list[dict]:
+        # same number and symbol later in the file without a year: take the antecedent's fields
+        full: dict[tuple[str, str], dict] = {}
+        for d in ds:
+            if d["symbol"] is None:
+                continue
+            k = (d["number"].lstrip("0"), d["symbol"])
+            if d["year"] is not None:
+                full.setdefault(k, d)
+            elif k in full:
+                ant = full[k]
+                for f in ("year", "date", "issuer", "province", "locality"):
+                    if d[f] is None:
+                        d[f] = ant[f]
+                if d["level"] == "unknown":
+                    d["level"] = ant["level"]
+        # defined aliases: (sau đây gọi tắt là Chỉ thị 05)
+        taken = [(d["start"], d["end"]) for d in ds]
+        aliases: list[tuple[str, dict, int]] = []
+        for i, d in enumerate(ds):
+            if d["symbol"] is None and d["layout"] != "name":
+                continue
+            limit = ds[i + 1]["start"] if i + 1 < len(ds) else len(t)
+            window_end = min(limit, d["end"] + 400)
+            m = self.alias_re.search(t, d["end"], window_end)
+            if m:
+                alias = m.group("alias").strip()
+                aliases.append((alias, d, m.end()))
+        new: list[dict] = []
+        for alias, ant, after in aliases:
+            if _ALIAS_HAS_NUMBER.search(alias) and _ALIAS_HAS_SYMBOL.search(alias):
+                continue  # a full reference: the rules find it themselves
+            pat = regex.compile(rf"(?<![\p{{L}}\d]){regex.escape(alias).replace(chr(92) + ' ', chr(92) + 's+')}(?![\p{{L}}\d]|[-/]\d)")
+            for m in pat.finditer(t, after):
+                if _overlaps(m.start(), m.end(), taken):
+                    continue
+                new.append(self._short_from(ant, m.start(), m.end()))
+                taken.append((m.start(), m.end()))
+        # bare later mentions: "Chỉ thị 05", "Nghị quyết số 04"
+        for m in self.bare_re.finditer(t):
+            if _overlaps(m.start(), m.end(), taken):
+                continue
+            canon = self.type_word_map.get(_key(m.group("tw")))
+            num = m.group("number").lstrip("0") or "0"
+            cands = {(d["number"].lstrip("0"), d["symbol"], d["year"]): d for d in ds
+                     if not d["short_form"] and d["start"] < m.start() and d["type"] == canon
+                     and d["number"] is not None and (d["number"].lstrip("0") or "0") == num}
+            if len(cands) == 1:
+                ant = next(iter(cands.values()))
+                new.append(self._short_from(ant, m.start(), m.end()))
+                taken.append((m.start(), m.end()))
+        if new:
+            ds = sorted(ds + new, key=lambda d: d["start"])
+        return ds
+
+    @staticmethod
+    def _short_from(ant: dict, start: int, end: int) -> dict:
+        d = dict(ant)
+        d.update(start=start, end=end, core=(start, end), prefix_start=start, short_form=True, own=False,
+                 subject=None, pinpoint=None, rule="short_form")
+        return d
+
+    def _finish(self, norm: Normalized, ds: list[dict]) -> list[Mention]:
+        src = norm.source
+        newlines = _newlines(src)
+        out: list[Mention] = []
+        for d in ds:
+            s, e = norm.span(d["start"], d["end"])
+            out.append(Mention(
+                start=s, end=e, text=src[s:e], rule=d["rule"], type=d["type"], number=d["number"],
+                symbol=d["symbol"], year=d["year"], date=d["date"], issuer=d["issuer"],
+                issuer_code=d["issuer_code"], level=d["level"], branch=d["branch"],
+                province=d["province"], locality=d["locality"], name=d["name"], term=d["term"],
+                subject=d["subject"], pinpoint=d["pinpoint"], short_form=d["short_form"], own=d["own"],
+                line=bisect.bisect_right(newlines, s) + 1,
+            ))
+        return out
+
+
+_LEVEL_ORDER = {"central": 0, "provincial": 1, "department": 2, "district": 3, "commune": 4}
+_LIST_GAP = regex.compile(r"\s*(?:,|và|hoặc|cùng|&)?\s*(?:,\s*)?")
+_ALIAS_HAS_NUMBER = regex.compile(r"\d")
+_ALIAS_HAS_SYMBOL = regex.compile(r"\d\s*[-/]\s*\p{Lu}")
+
+
+def resolve_overlaps(cores: list[_Core]) -> list[_Core]:
+    """One deterministic choice among overlapping matches: leftmost, then longest, then rule priority."""
+    cores = sorted(cores, key=lambda c: (c.start, -(c.end - c.start), _LAYOUT_PRIORITY.get(c.rule.layout, 9), c.rule.id))
+    out: list[_Core] = []
+    last_end = -1
+    for c in cores:
+        if c.start >= last_end:
+            out.append(c)
+            last_end = c.end
+        elif out and c.end > last_end and c.rule.layout != "name" and out[-1].rule.layout == "name":
+            # a numbered reference beats a law-by-name match it overlaps
+            out[-1] = c
+            last_end = c.end
+    return out
+
+
+def _overlaps(s: int, e: int, spans: list[tuple[int, int]]) -> bool:
+    return any(s < b and a < e for a, b in spans)
+
+
+def _strip_digits(code: str) -> str:
+    return code.rstrip("0123456789") or code
+
+
+def _key(s: str | None) -> str:
+    return regex.sub(r"\s+", " ", unicodedata.normalize("NFC", s or "")).strip().lower()
+
+
+def _clean(s: str) -> str:
+    return regex.sub(r"\s+", " ", s).strip(" ,;:-")
+
+
+def _newlines(s: str) -> list[int]:
+    out = []
+    i = s.find("\n")
+    while i != -1:
+        out.append(i)
+        i = s.find("\n", i + 1)
+    return out
+
+
+def _nth_newline(s: str, n: int) -> int:
+    i = -1
+    for _ in range(n):
+        i = s.find("\n", i + 1)
+        if i == -1:
+            return len(s)
+    return i
+
+
+@lru_cache(maxsize=8)
+def get_engine(rules_dir: str | None = None) -> Engine:
+    return Engine(load_rules(rules_dir))
+
+
+def extract_text(text: str, rules_dir: str | os.PathLike | None = None) -> list[Mention]:
+    """Every reference mention in ``text``, in order. Offsets index ``text`` itself."""
+    return get_engine(str(rules_dir) if rules_dir is not None else None).extract(text)

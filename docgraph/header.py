@@ -1,0 +1,259 @@
+"""A file's own document, read from its header lines.
+
+State header: issuer block ("UBND TỈNH LẠNG SƠN / SỞ Y TẾ"), "Số: 215/KH-SYT", national motto, place-date line,
+type heading ("KẾ HOẠCH"), subject line(s). Party header: "TỈNH ỦY KHÁNH HÒA / *", "Số 83-KH/TU", "ĐẢNG CỘNG SẢN
+VIỆT NAM", place-date line. Files without such a header are news articles (with a dateline) or unknown.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections import Counter
+from dataclasses import dataclass
+
+import regex
+
+from .engine import Engine
+from .model import Mention
+from .normalize import fold
+
+_MOTTO = regex.compile(r"(?i)cộng\s+hòa\s+xã\s+hội|cộng\s+hoà\s+xã\s+hội|độc\s+lập\s*-\s*tự\s+do|đảng\s+cộng\s+sản\s+việt\s+nam")
+_PLACE_DATE = regex.compile(
+    r"(?P<place>\p{Lu}[\p{L} .'-]{1,40}?)\s*,\s*(?:ngày|Ngày)\s+(?P<d>\d{1,2}|[.…_ ]*)\s+tháng\s+(?P<m>\d{1,2}|[.…_ ]*)\s+năm\s+(?P<y>(?:19|20)\d\d)"
+)
+_BLANK_NUMBER = regex.compile(r"^[\s|*#>_]*(?:Số|SỐ|So)\s*[:.]?\s*[.…_ ]*/\s*(?P<symbol>[A-ZĐ][A-Za-zĐđ&]*(?:-[A-ZĐ][A-Za-zĐđ&]*)*)")
+_DATELINE = regex.compile(r"(?:ngày\s+|Ngày\s+|\b)(?P<d>\d{1,2})\s*/\s*(?P<m>\d{1,2})\s*/\s*(?P<y>(?:19|20)\d\d)")
+_DATELINE_PLACE = regex.compile(r"^\(?(?P<place>\p{Lu}[\p{L} ]{1,30}?)\)?\s*(?:,|-|–)\s*(?:ngày\s+)?\d{1,2}\s*/\s*\d{1,2}\s*/\s*(?:19|20)\d\d")
+_TITLE_STOP = regex.compile(r"(?i)^(?:căn cứ|thực hiện|triển khai|để|kính gửi|điều\s+\d|i\.|1\.|phần|chương|-{3,}|_{3,}|\*)")
+_CENTRAL_WORDS = ("trung uong", "chinh phu", "thu tuong", "quoc hoi", "bo chinh tri", "ban bi thu", "chu tich nuoc")
+
+
+@dataclass(frozen=True, slots=True)
+class FileHeader:
+    kind: str  # document | draft | article | unknown
+    type: str | None = None
+    number: str | None = None
+    symbol: str | None = None
+    year: int | None = None
+    date: str | None = None
+    issuer: str | None = None
+    issuer_code: str | None = None
+    level: str = "unknown"
+    branch: str | None = None
+    province: str | None = None
+    locality: str | None = None
+    title: str | None = None
+    place: str | None = None
+
+    @property
+    def jurisdiction(self) -> str:
+        if self.level == "central":
+            return ""
+        if self.province and self.locality and self.level in ("district", "commune"):
+            return f"{self.province} / {self.locality}"
+        return self.province or ""
+
+
+def _is_upper_line(s: str) -> bool:
+    letters = [c for c in s if c.isalpha()]
+    return len(letters) >= 2 and sum(1 for c in letters if c.isupper()) / len(letters) > 0.85
+
+
+def _cells(text: str, max_lines: int = 45) -> list[str]:
+    """The first lines, with markdown table rows split into cells and separator lines dropped."""
+    out: list[str] = []
+    for raw in text.split("\n")[:max_lines]:
+        line = raw.strip()
+        if line.startswith("|"):
+            for cell in line.strip("|").split("|"):
+                cell = cell.strip()
+                if cell and not regex.fullmatch(r"[-:_ ]+", cell):
+                    # "ỦY BAN NHÂN DÂN THÀNH PHỐ HỒ CHÍ MINH -------- " -> drop rules inside cells
+                    out.append(regex.sub(r"[-_]{3,}", "", cell).strip())
+        else:
+            out.append(line)
+    return out
+
+
+def read_header(text: str, mentions: list[Mention], engine: Engine) -> FileHeader:
+    lines = _cells(text)
+    own = next((m for m in mentions if m.own), None)
+    has_motto = any(_MOTTO.search(x) for x in lines[:30])
+    blank = None
+    for x in lines[:30]:
+        bm = _BLANK_NUMBER.match(x)
+        if bm:
+            blank = bm
+            break
+    # place-date line
+    date = place = None
+    year = None
+    for x in lines[:30]:
+        pm = _PLACE_DATE.search(x)
+        if pm:
+            place = pm.group("place").strip()
+            year = int(pm.group("y"))
+            try:
+                date = _dt.date(year, int(pm.group("m")), int(pm.group("d"))).isoformat()
+            except ValueError:
+                date = None
+            break
+    if own is None and blank is None and not has_motto:
+        return _article(lines, mentions, engine)
+
+    # issuer block: upper-case lines before the number line / motto / type heading
+    block: list[str] = []
+    type_word = None
+    title_lines: list[str] = []
+    heading_idx = None
+    for i, x in enumerate(lines[:35]):
+        if not x or x in ("*", "-", "***"):
+            continue
+        if _MOTTO.search(x) or x.startswith(("Số", "SỐ")) or _PLACE_DATE.search(x):
+            continue
+        tw = _heading_type(x, engine)
+        if tw and (own is not None or blank is not None or has_motto) and (block or i > 2):
+            type_word = tw
+            heading_idx = i
+            rest = x[len(tw[1]):].strip(" :")
+            if rest:
+                title_lines.append(rest)
+            break
+        if _is_upper_line(x) and len(x) < 90:
+            block.append(regex.sub(r"\s+", " ", x.strip("* _-")))
+    if heading_idx is not None:
+        for x in lines[heading_idx + 1: heading_idx + 8]:
+            if not x:
+                if title_lines:
+                    break
+                continue
+            if _TITLE_STOP.match(x) or _MOTTO.search(x) or x.startswith(("Số", "SỐ")):
+                break
+            title_lines.append(x)
+    else:
+        for x in lines[:30]:
+            vm = regex.match(r"(?i)^\s*(?:V/v|Về việc)\s*:?\s*(.+)", x)
+            if vm:
+                title_lines.append(vm.group(1))
+                break
+    title = regex.sub(r"\s+", " ", " ".join(title_lines)).strip(" -_") or None
+
+    level, province, locality = _block_place(block, engine)
+    issuer_code = own.issuer_code if own else None
+    if own is None and blank is not None:
+        sym = engine.canonical_symbol(blank.group("symbol"))
+        segs = sym.split("-")
+        issuer_code = "-".join(segs[1:]) if len(segs) > 1 and segs[0] in engine.type_codes else segs[0]
+    code_level = engine.level_of_code(issuer_code) if issuer_code else "unknown"
+    if level == "unknown" and code_level not in ("ambiguous", "unknown"):
+        level = code_level
+    if code_level == "department" and level in ("provincial", "unknown"):
+        level = "department"
+    if province is None and level not in ("central",):
+        province = _province_from_mentions(mentions, place)
+    branch = own.branch if own else None
+    if branch is None:
+        branch = "party" if any("ĐẢNG" in x.upper() or "ỦY" in x.upper() and "BAN NHÂN DÂN" not in x.upper()
+                                for x in block) and not any("NHÂN DÂN" in x.upper() for x in block) else "state"
+    typ = type_word[0] if type_word else (own.type if own else None)
+    if own is not None:
+        number, symbol = own.number, own.symbol
+        if own.year and year is None:
+            year = own.year
+        if own.rule.startswith("normative") and own.year:
+            year = own.year
+    else:
+        number = None
+        symbol = engine.canonical_symbol(blank.group("symbol")) if blank is not None else None
+    if typ is None and symbol:
+        first = symbol.split("/")[0].split("-")[0]
+        typ = engine.type_codes.get(first)
+    issuer = _issuer_name(block)
+    kind = "document" if own is not None else "draft"
+    return FileHeader(kind=kind, type=typ, number=number, symbol=symbol, year=year, date=date, issuer=issuer,
+                      issuer_code=issuer_code, level=level, branch=branch, province=province, locality=locality,
+                      title=title, place=place)
+
+
+def _heading_type(line: str, engine: Engine) -> tuple[str, str] | None:
+    """'KẾ HOẠCH' / 'CHƯƠNG TRÌNH HÀNH ĐỘNG thực hiện ...' -> (canonical type, the matched words)."""
+    if not line or not line[0].isupper():
+        return None
+    words = line.split()
+    for n in (4, 3, 2, 1):
+        if len(words) < n:
+            continue
+        head = " ".join(words[:n])
+        if not _is_upper_line(head):
+            continue
+        canon = engine.type_word_map.get(head.lower())
+        if canon:
+            return canon, head
+    return None
+
+
+def _block_place(block: list[str], engine: Engine) -> tuple[str, str | None, str | None]:
+    level = "unknown"
+    province = locality = None
+    order = {"unknown": -1, "central": 0, "provincial": 1, "department": 2, "district": 3, "commune": 4}
+    for x in block:
+        f = fold(x)
+        lvl, prov, loc = engine.place_of(x)
+        if any(w in f for w in _CENTRAL_WORDS) and not prov and not loc:
+            lvl = "central" if lvl is None else lvl
+        if regex.match(r"(?i)^(?:sở|ban quản lý|chi cục|thanh tra tỉnh|văn phòng ubnd)", x) or f.startswith("so "):
+            lvl = "department"
+        if regex.match(r"^(?:BỘ|BAN CHẤP HÀNH TRUNG ƯƠNG|VĂN PHÒNG CHÍNH PHỦ|CHÍNH PHỦ|QUỐC HỘI|THỦ TƯỚNG)", x):
+            lvl = lvl or "central"
+        province = province or prov
+        locality = locality or loc
+        if lvl and order[lvl] > order[level]:
+            level = lvl
+    return level, province, locality
+
+
+def _province_from_mentions(mentions: list[Mention], place: str | None) -> str | None:
+    c = Counter(m.province for m in mentions if m.province)
+    if c:
+        return c.most_common(1)[0][0]
+    return None
+
+
+def _issuer_name(block: list[str]) -> str | None:
+    if not block:
+        return None
+    parts = []
+    for x in block:
+        s = x.strip()
+        if not s:
+            continue
+        parts.append(s[:1] + s[1:].lower() if _is_upper_line(s) else s)
+    name = " - ".join(parts)
+    # restore capitals of place names after place words
+    name = regex.sub(r"(?i)\b(tỉnh ủy|tỉnh uỷ|thành ủy|huyện ủy|tỉnh|thành phố|huyện|quận|thị xã|xã|phường)\s+((?:\p{L}+\s?){1,4})$",
+                     lambda m: f"{m.group(1)} {' '.join(w[:1].upper() + w[1:] for w in m.group(2).split())}", name)
+    return name
+
+
+def _article(lines: list[str], mentions: list[Mention], engine: Engine) -> FileHeader:
+    title = next((x.lstrip("# ").strip() for x in lines if x.strip()), None)
+    date = None
+    year = None
+    place = None
+    for x in lines[:8]:
+        dm = _DATELINE.search(x)
+        if dm:
+            try:
+                date = _dt.date(int(dm.group("y")), int(dm.group("m")), int(dm.group("d"))).isoformat()
+                year = int(dm.group("y"))
+            except ValueError:
+                pass
+            pm = _DATELINE_PLACE.match(x)
+            if pm:
+                place = pm.group("place").strip()
+            break
+    if not any(x.strip() for x in lines):
+        return FileHeader(kind="unknown")
+    province = _province_from_mentions(mentions, place)
+    return FileHeader(kind="article" if (date or title) else "unknown", date=date, year=year, title=title,
+                      province=province, place=place)

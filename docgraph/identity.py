@@ -1,0 +1,95 @@
+"""Document identity: which real document a mention (or a file) is.
+
+Central documents are keyed by number, symbol and year; normative numbers carry their own year; Party numbers recur
+every term, so their year (from the date) is part of the key; local documents (provincial and below) also carry their
+jurisdiction, read from the issuer phrase or, failing that, from the citing file's own header.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .header import FileHeader
+from .model import Mention
+from .normalize import slug
+
+LOCAL_LEVELS = ("provincial", "department", "district", "commune")
+_AMBIGUOUS_CODES = {"UBND", "HĐND", "ĐU", "MTTQ", "VP", "BCĐ"}
+
+
+@dataclass(frozen=True, slots=True)
+class DocKey:
+    """What identifies a document, before the year of a year-less mention is resolved across the index."""
+
+    base: str  # "83-kh-tu" (number without zeros + symbol), or "luat-dat-dai" for a law by name
+    year: int | None
+    jurisdiction: str  # "" for central documents
+    level: str
+
+    @property
+    def scope(self) -> str:
+        """base plus jurisdiction: the candidates a year-less mention may resolve to."""
+        return f"{self.base}|{self.jurisdiction}"
+
+    def doc_id(self, year: int | None = None) -> str:
+        y = self.year if self.year is not None else year
+        parts = [self.base, str(y) if y is not None else "x"]
+        if self.jurisdiction:
+            parts.append(slug(self.jurisdiction))
+        return "-".join(parts)
+
+
+def base_of(number: str | None, symbol: str | None, name: str | None = None) -> str | None:
+    if number and symbol:
+        return f"{int(number)}-{slug(symbol)}"
+    if name:
+        return slug(name)
+    return None
+
+
+def first_code(issuer_code: str | None) -> str:
+    if not issuer_code:
+        return ""
+    return issuer_code.split("-")[0].rstrip("0123456789")
+
+
+def mention_key(m: Mention, ctx: FileHeader) -> DocKey | None:
+    """The key of the document a cited mention points to, with the citing file's header as context."""
+    base = base_of(m.number, m.symbol, m.name)
+    if base is None:
+        return None
+    level = m.level
+    code = first_code(m.issuer_code)
+    if level == "unknown" and (code in _AMBIGUOUS_CODES or code == ""):
+        if m.branch is None and m.symbol is None:
+            level = "unknown"
+        elif ctx.level in ("district", "commune") and code in _AMBIGUOUS_CODES:
+            level = ctx.level
+        elif code in _AMBIGUOUS_CODES and ctx.level in LOCAL_LEVELS:
+            level = "provincial"
+        elif code in _AMBIGUOUS_CODES and ctx.province:
+            level = "provincial"
+    jurisdiction = ""
+    if level in LOCAL_LEVELS:
+        province = m.province or ctx.province
+        locality = m.locality
+        if locality is None and level in ("district", "commune") and ctx.level in ("district", "commune"):
+            locality = ctx.locality
+        if m.province is None and m.locality is not None and ctx.locality and m.locality != ctx.locality:
+            province = ctx.province  # a district named without its province: assume the citing file's province
+        jurisdiction = province or ""
+        if locality and level in ("district", "commune"):
+            jurisdiction = f"{province or '?'} / {locality}"
+    return DocKey(base, m.year, jurisdiction, level)
+
+
+def own_key(h: FileHeader) -> DocKey | None:
+    """The key of the file's own document, when its header carries a number."""
+    base = base_of(h.number, h.symbol)
+    if base is None:
+        return None
+    return DocKey(base, h.year, h.jurisdiction if h.level in LOCAL_LEVELS else "", h.level)
+
+
+def file_doc_id(rel_path: str) -> str:
+    return "file-" + slug(rel_path)

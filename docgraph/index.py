@@ -1,0 +1,342 @@
+"""The SQLite index: files, mentions and raw relations as extracted, then documents and edges resolved from them.
+
+Extraction writes per-file rows in transactions of a batch of files, so an interrupted run leaves a valid index and
+the next run completes it. ``resolve`` then rebuilds the documents and edges tables from all mentions: year-less
+mentions are matched to the one dated document with the same number, symbol and jurisdiction; fields of a document
+are the best attested ones; edges are merged with a count and all their evidence.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from collections import Counter, defaultdict
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any, Iterable
+
+from .header import FileHeader
+from .identity import LOCAL_LEVELS
+from .pipeline import OWN, FileResult
+
+SCHEMA_VERSION = 1
+DEFAULT_DB = "docgraph.db"
+
+
+class IndexStoreError(Exception):
+    """The index cannot be opened or used (wrong version, busy, not a docgraph index)."""
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE IF NOT EXISTS files (
+    id INTEGER PRIMARY KEY,
+    path TEXT UNIQUE NOT NULL,
+    size INTEGER, mtime_ns INTEGER, sha256 TEXT, encoding TEXT,
+    skipped TEXT,
+    kind TEXT, own_id TEXT, own_base TEXT, own_year INTEGER, own_jurisdiction TEXT,
+    header TEXT
+);
+CREATE TABLE IF NOT EXISTS mentions (
+    id INTEGER PRIMARY KEY,
+    file_id INTEGER NOT NULL REFERENCES files(id) ON DELETE CASCADE,
+    idx INTEGER NOT NULL,
+    line INTEGER, start INTEGER, "end" INTEGER, text TEXT, rule TEXT,
+    type TEXT, number TEXT, symbol TEXT, year INTEGER, date TEXT, issuer TEXT, issuer_code TEXT,
+    level TEXT, branch TEXT, province TEXT, locality TEXT, name TEXT, term TEXT, subject TEXT, pinpoint TEXT,
+    short_form INTEGER, own INTEGER,
+    key_base TEXT, key_year INTEGER, key_jurisdiction TEXT, key_level TEXT,
+    doc TEXT, ambiguous INTEGER DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS mentions_file ON mentions(file_id);
+CREATE INDEX IF NOT EXISTS mentions_doc ON mentions(doc);
+CREATE TABLE IF NOT EXISTS raw_relations (
+    file_id INTEGER NOT NULL REFERENCES files(id) ON DELETE CASCADE,
+    source_idx INTEGER, target_idx INTEGER, relation TEXT, line INTEGER, evidence TEXT
+);
+CREATE INDEX IF NOT EXISTS raw_relations_file ON raw_relations(file_id);
+CREATE TABLE IF NOT EXISTS documents (
+    id TEXT PRIMARY KEY, label TEXT, type TEXT, number TEXT, symbol TEXT, year INTEGER, date TEXT,
+    issuer TEXT, issuer_code TEXT, level TEXT, branch TEXT, jurisdiction TEXT, title TEXT, source_file TEXT,
+    kind TEXT, mentions INTEGER, name TEXT
+);
+CREATE TABLE IF NOT EXISTS edges (
+    source TEXT, target TEXT, relation TEXT, count INTEGER, file TEXT, line INTEGER, evidence TEXT,
+    evidence_all TEXT, flags TEXT,
+    PRIMARY KEY (source, target, relation)
+);
+CREATE INDEX IF NOT EXISTS edges_target ON edges(target);
+"""
+
+_MENTION_COLS = ("type", "number", "symbol", "year", "date", "issuer", "issuer_code", "level", "branch", "province",
+                 "locality", "name", "term", "subject", "pinpoint")
+
+
+def db_path(explicit: str | os.PathLike | None) -> Path:
+    return Path(explicit or os.environ.get("DOCGRAPH_DB") or DEFAULT_DB)
+
+
+def connect(path: str | os.PathLike, *, create: bool = False, timeout: float = 30.0) -> sqlite3.Connection:
+    """Open the index. ``create`` makes a new one; otherwise a missing file is an error."""
+    p = Path(path)
+    if not create and not p.exists():
+        raise IndexStoreError(f"no index at {p}: run 'docgraph extract FOLDER' first (or pass --db)")
+    try:
+        conn = sqlite3.connect(str(p), timeout=timeout)
+        conn.row_factory = sqlite3.Row
+        conn.execute("PRAGMA foreign_keys=ON")
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=NORMAL")
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    except sqlite3.DatabaseError as e:
+        raise IndexStoreError(f"{p} is not a docgraph index ({e})") from None
+    if "meta" in tables:
+        row = conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
+        version = int(row[0]) if row else None
+        if version != SCHEMA_VERSION:
+            conn.close()
+            raise IndexStoreError(
+                f"{p} was written by another version of docgraph (schema {version}, this one reads {SCHEMA_VERSION}):"
+                " delete it and run extract again")
+    elif tables:
+        conn.close()
+        raise IndexStoreError(f"{p} is an SQLite file but not a docgraph index")
+    elif not create:
+        conn.close()
+        raise IndexStoreError(f"{p} is empty: run 'docgraph extract FOLDER' first")
+    if "meta" not in tables:
+        with conn:
+            conn.executescript(_SCHEMA)
+            conn.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+    return conn
+
+
+# ------------------------------------------------------------------ writing
+def file_state(conn: sqlite3.Connection) -> dict[str, tuple[int, int, str | None]]:
+    return {r["path"]: (r["size"], r["mtime_ns"], r["sha256"]) for r in
+            conn.execute("SELECT path, size, mtime_ns, sha256 FROM files")}
+
+
+def write_results(conn: sqlite3.Connection, results: Iterable[FileResult]) -> None:
+    """Replace the rows of these files, in one transaction."""
+    with conn:
+        for res in results:
+            conn.execute("DELETE FROM files WHERE path=?", (res.path,))
+            h = res.header
+            ok = res.own_key
+            cur = conn.execute(
+                "INSERT INTO files (path, size, mtime_ns, sha256, encoding, skipped, kind, own_id, own_base, own_year,"
+                " own_jurisdiction, header) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                (res.path, res.size, res.mtime_ns, res.sha256, res.encoding, res.skipped,
+                 h.kind if h else None, res.own_id, ok.base if ok else None, ok.year if ok else None,
+                 ok.jurisdiction if ok else None,
+                 json.dumps(asdict(h), ensure_ascii=False) if h else None))
+            fid = cur.lastrowid
+            rows = []
+            for i, (m, k) in enumerate(zip(res.mentions, res.keys)):
+                rows.append((fid, i, m.line, m.start, m.end, m.text, m.rule,
+                             *(getattr(m, c) for c in _MENTION_COLS), int(m.short_form), int(m.own),
+                             k.base if k else None, k.year if k else None, k.jurisdiction if k else None,
+                             k.level if k else None))
+            conn.executemany(
+                "INSERT INTO mentions (file_id, idx, line, start, \"end\", text, rule, "
+                + ", ".join(_MENTION_COLS)
+                + ", short_form, own, key_base, key_year, key_jurisdiction, key_level) VALUES ("
+                + ",".join("?" * (7 + len(_MENTION_COLS) + 2 + 4)) + ")", rows)
+            conn.executemany(
+                "INSERT INTO raw_relations VALUES (?,?,?,?,?,?)",
+                [(fid, r.source, r.target, r.relation, r.line, r.evidence) for r in res.relations])
+
+
+def touch_file(conn: sqlite3.Connection, path: str, size: int, mtime_ns: int) -> None:
+    with conn:
+        conn.execute("UPDATE files SET size=?, mtime_ns=? WHERE path=?", (size, mtime_ns, path))
+
+
+def delete_files(conn: sqlite3.Connection, paths: Iterable[str]) -> int:
+    n = 0
+    with conn:
+        for p in paths:
+            n += conn.execute("DELETE FROM files WHERE path=?", (p,)).rowcount
+    return n
+
+
+# ------------------------------------------------------------------ resolving
+def _most_common(values: list[Any]) -> Any:
+    vals = [v for v in values if v not in (None, "")]
+    if not vals:
+        return None
+    c = Counter(vals)
+    best = max(c.values())
+    # most frequent; ties -> the most specific (longest) -> smallest, deterministic
+    return sorted((v for v in c if c[v] == best), key=lambda v: (-len(str(v)), str(v)))[0]
+
+
+def resolve(conn: sqlite3.Connection) -> dict[str, int]:
+    """Rebuild documents and edges from the extracted rows. Returns counts."""
+    files = {r["id"]: r for r in conn.execute("SELECT * FROM files WHERE skipped IS NULL")}
+    mentions = conn.execute(
+        "SELECT id, file_id, idx, own, rule, type, number, symbol, year, date, issuer, issuer_code, level, branch, name,"
+        " key_base, key_year, key_jurisdiction, key_level, short_form FROM mentions").fetchall()
+    # dated documents known per scope (base|jurisdiction): from own headers and from dated mentions
+    dated: dict[str, set[int]] = defaultdict(set)
+    dates_of: dict[tuple[str, int], set[str]] = defaultdict(set)
+    for f in files.values():
+        if f["own_base"] and f["own_year"] is not None:
+            dated[f"{f['own_base']}|{f['own_jurisdiction'] or ''}"].add(f["own_year"])
+    for m in mentions:
+        if m["key_base"] and m["key_year"] is not None:
+            dated[f"{m['key_base']}|{m['key_jurisdiction'] or ''}"].add(m["key_year"])
+    file_date = {fid: json.loads(f["header"] or "{}").get("date") for fid, f in files.items()}
+
+    doc_of: dict[int, str] = {}
+    ambiguous: set[int] = set()
+    for m in mentions:
+        if m["own"]:
+            doc_of[m["id"]] = files[m["file_id"]]["own_id"] if m["file_id"] in files else None
+            continue
+        if not m["key_base"]:
+            continue
+        scope = f"{m['key_base']}|{m['key_jurisdiction'] or ''}"
+        year = m["key_year"]
+        if year is None:
+            years = dated.get(scope, set())
+            if len(years) == 1:
+                year = next(iter(years))
+            elif len(years) > 1:
+                # only one dated before the citing file? then that one
+                fd = file_date.get(m["file_id"])
+                before = {y for y in years if fd and y <= int(fd[:4])}
+                if len(before) == 1:
+                    year = next(iter(before))
+                else:
+                    ambiguous.add(m["id"])
+        parts = [m["key_base"], str(year) if year is not None else "x"]
+        if m["key_jurisdiction"]:
+            from .normalize import slug
+
+            parts.append(slug(m["key_jurisdiction"]))
+        doc_of[m["id"]] = "-".join(parts)
+
+    # documents: best-attested fields
+    fields: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+    count: Counter = Counter()
+    for m in mentions:
+        d = doc_of.get(m["id"])
+        if d is None:
+            continue
+        count[d] += 0 if m["own"] else 1
+        f = fields[d]
+        for c in ("type", "number", "symbol", "date", "issuer", "issuer_code", "branch", "name"):
+            f[c].append(m[c])
+        f["_normative"].append(bool(m["rule"] and m["rule"].startswith("normative")) or None)
+        f["year"].append(m["key_year"] if m["key_year"] is not None else None)
+        f["level"].append(m["key_level"] if m["key_level"] not in (None, "unknown") else None)
+        f["jurisdiction"].append(m["key_jurisdiction"])
+    docs: dict[str, dict[str, Any]] = {}
+    for d, f in fields.items():
+        docs[d] = {c: _most_common(v) for c, v in f.items()}
+    for fid, fr in files.items():
+        h = json.loads(fr["header"] or "{}")
+        d = fr["own_id"]
+        doc = docs.setdefault(d, {})
+        hdr = FileHeader(**h) if h else None
+        for c in ("type", "number", "symbol", "year", "date", "issuer_code", "branch", "title"):
+            if h.get(c) not in (None, ""):
+                doc[c] = h[c]
+        if h.get("issuer"):
+            doc["issuer"] = h["issuer"]
+        if hdr is not None and hdr.level != "unknown":
+            doc["level"] = hdr.level
+        if hdr is not None:
+            doc["jurisdiction"] = hdr.jurisdiction if hdr.level in LOCAL_LEVELS else (doc.get("jurisdiction") or "")
+        doc["source_file"] = fr["path"]
+        doc["kind"] = fr["kind"] or "document"
+    for d, doc in docs.items():
+        doc.setdefault("kind", "cited")
+        doc["mentions"] = count.get(d, 0)
+        doc["label"] = _label(doc, d)
+        if doc.get("level") in (None, ""):
+            doc["level"] = "unknown"
+        doc["jurisdiction"] = doc.get("jurisdiction") or ""
+
+    # edges
+    own_of = {fid: f["own_id"] for fid, f in files.items()}
+    mid = {(m["file_id"], m["idx"]): m["id"] for m in mentions}
+    agg: dict[tuple[str, str, str], dict[str, Any]] = {}
+    for r in conn.execute("SELECT r.*, f.path FROM raw_relations r JOIN files f ON f.id = r.file_id"
+                          " ORDER BY f.path, r.line"):
+        fid = r["file_id"]
+        if fid not in files:
+            continue
+        src = own_of[fid] if r["source_idx"] == OWN else doc_of.get(mid.get((fid, r["source_idx"])))
+        dst = doc_of.get(mid.get((fid, r["target_idx"])))
+        if not src or not dst or src == dst:
+            continue
+        key = (src, dst, r["relation"])
+        e = agg.get(key)
+        ev = {"file": r["path"], "line": r["line"], "text": r["evidence"]}
+        if e is None:
+            agg[key] = {"count": 1, "file": r["path"], "line": r["line"], "evidence": r["evidence"],
+                        "evidence_all": [ev]}
+        else:
+            e["count"] += 1
+            if ev not in e["evidence_all"]:
+                e["evidence_all"].append(ev)
+    for (src, dst, rel), e in agg.items():
+        flags = []
+        s, t = docs.get(src, {}), docs.get(dst, {})
+        if rel == "implements" and s.get("date") and t.get("date") and s["date"] < t["date"]:
+            flags.append("source_before_target")
+        for end in (s,):
+            if end.get("level") == "district" and end.get("date") and end["date"] > "2025-07-01":
+                flags.append("district_after_reform")
+        e["flags"] = flags
+
+    with conn:
+        conn.execute("DELETE FROM documents")
+        conn.execute("DELETE FROM edges")
+        conn.executemany(
+            "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            [(d, doc["label"], doc.get("type"), doc.get("number"), doc.get("symbol"), doc.get("year"),
+              doc.get("date"), doc.get("issuer"), doc.get("issuer_code"), doc["level"], doc.get("branch"),
+              doc["jurisdiction"], doc.get("title"), doc.get("source_file"), doc["kind"], doc["mentions"],
+              doc.get("name"))
+             for d, doc in sorted(docs.items())])
+        conn.executemany(
+            "INSERT INTO edges VALUES (?,?,?,?,?,?,?,?,?)",
+            [(s, t, rel, e["count"], e["file"], e["line"], e["evidence"],
+              json.dumps(e["evidence_all"], ensure_ascii=False), json.dumps(e["flags"]))
+             for (s, t, rel), e in sorted(agg.items())])
+        conn.executemany("UPDATE mentions SET doc=?, ambiguous=? WHERE id=?",
+                         [(doc_of.get(m["id"]), int(m["id"] in ambiguous), m["id"]) for m in mentions])
+    return {"documents": len(docs), "edges": len(agg), "ambiguous": len(ambiguous)}
+
+
+def _label(doc: dict[str, Any], doc_id: str) -> str:
+    typ = doc.get("type")
+    if doc.get("number") and doc.get("symbol"):
+        sym = doc["symbol"]
+        num = doc["number"]
+        if doc.get("year") and sym and "/" not in sym and "-" in sym and _is_normative(doc):
+            ref = f"{num}/{doc['year']}/{sym}"
+        elif doc.get("branch") == "party" or "/" in sym:
+            ref = f"{num}-{sym}"
+        else:
+            ref = f"{num}/{sym}"
+        label = f"{typ} {ref}" if typ else ref
+        if doc.get("jurisdiction"):
+            label += f" ({doc['jurisdiction']})"
+        return label
+    if doc.get("name"):
+        return f"{doc['name']} {doc['year']}" if doc.get("year") else doc["name"]
+    if doc.get("title"):
+        t = doc["title"]
+        prefix = f"{typ} (dự thảo): " if doc.get("kind") == "draft" and typ else ""
+        return prefix + (t if len(t) <= 80 else t[:79] + "…")
+    return doc_id
+
+
+def _is_normative(doc: dict[str, Any]) -> bool:
+    return bool(doc.get("_normative")) or bool(doc.get("symbol") and doc["symbol"].split("-")[0] in (
+        "NĐ", "TT", "TTLT", "NQLT", "PL", "L") or (doc.get("symbol") or "").startswith(("QH", "UBTVQH")))

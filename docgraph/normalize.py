@@ -1,0 +1,143 @@
+"""Decode-side text normalization with an offset map back to the decoded text.
+
+Matching runs on the normalized text; mentions report offsets in the decoded text so that
+``source[start:end]`` is exactly what the file says.
+"""
+
+from __future__ import annotations
+
+import bisect
+import unicodedata
+from dataclasses import dataclass
+
+import regex
+
+# Single characters mapped to a replacement ("" deletes). Look-alikes of letters used in codes, every dash
+# look-alike, exotic spaces, zero-width characters, soft hyphens and control characters.
+_CHAR_MAP: dict[str, str] = {
+    "\u00d0": "\u0110",  # Ð (Latin Eth) -> Đ
+    "\u00f0": "\u0111",  # ð -> đ
+    "\u0189": "\u0110",  # Ɖ (African D) -> Đ
+    # Cyrillic look-alikes
+    "\u0410": "A", "\u0412": "B", "\u0421": "C", "\u0415": "E", "\u041d": "H", "\u041a": "K", "\u041c": "M",
+    "\u041e": "O", "\u0420": "P", "\u0422": "T", "\u0425": "X", "\u0406": "I", "\u0408": "J", "\u0405": "S",
+    "\u0430": "a", "\u0441": "c", "\u0435": "e", "\u043e": "o", "\u0440": "p", "\u0445": "x", "\u0456": "i",
+    # Greek look-alikes
+    "\u0391": "A", "\u0392": "B", "\u0395": "E", "\u0397": "H", "\u0399": "I", "\u039a": "K", "\u039c": "M",
+    "\u039d": "N", "\u039f": "O", "\u03a1": "P", "\u03a4": "T", "\u03a7": "X",
+    # dashes and minus signs
+    "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2015": "-", "\u2212": "-",
+    "\ufe58": "-", "\ufe63": "-", "\uff0d": "-", "\u00ac": "-",
+    # slashes
+    "\u2044": "/", "\u2215": "/", "\uff0f": "/",
+    # spaces
+    "\u00a0": " ", "\u2000": " ", "\u2001": " ", "\u2002": " ", "\u2003": " ", "\u2004": " ", "\u2005": " ",
+    "\u2006": " ", "\u2007": " ", "\u2008": " ", "\u2009": " ", "\u200a": " ", "\u202f": " ", "\u205f": " ",
+    "\u3000": " ", "\t": " ",
+    # invisible
+    "\u200b": "", "\u200c": "", "\u200d": "", "\u2060": "", "\ufeff": "", "\u00ad": "",
+    # line-like separators
+    "\u2028": "\n", "\u2029": "\n", "\x0c": "\n", "\x0b": "\n", "\x85": "\n", "\r": "",
+}
+for _c in range(0x20):
+    _ch = chr(_c)
+    if _ch not in ("\n",) and _ch not in _CHAR_MAP:
+        _CHAR_MAP[_ch] = " "
+_CHAR_MAP["\x7f"] = " "
+
+_SPECIAL = regex.compile(
+    "[^\\p{M}][\\p{M}]+|[" + "".join(regex.escape(c) for c in _CHAR_MAP) + "]"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Normalized:
+    """Normalized text plus the sparse map of every place where its length differs from the source."""
+
+    text: str
+    source: str
+    # replacements whose length changed: parallel lists, sorted by normalized start
+    _nstart: tuple[int, ...] = ()
+    _nend: tuple[int, ...] = ()
+    _ostart: tuple[int, ...] = ()
+    _oend: tuple[int, ...] = ()
+
+    def to_source(self, pos: int) -> int:
+        """Map a start position of the normalized text to the decoded source text."""
+        if not self._nstart:
+            return pos
+        i = bisect.bisect_right(self._nstart, pos) - 1
+        if i < 0:
+            return pos
+        if pos < self._nend[i]:
+            return self._ostart[i]
+        return self._oend[i] + (pos - self._nend[i])
+
+    def to_source_end(self, pos: int) -> int:
+        """Map an end position (exclusive) of the normalized text to the decoded source text."""
+        if not self._nstart or pos <= 0:
+            return pos
+        last = pos - 1
+        i = bisect.bisect_right(self._nstart, last) - 1
+        if i >= 0 and last < self._nend[i]:
+            return self._oend[i]
+        return self.to_source(last) + 1
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        s = self.to_source(start)
+        e = self.to_source_end(end)
+        return s, max(s, e)
+
+
+def normalize(text: str) -> Normalized:
+    """NFC, look-alike letters, dashes, spaces, invisible and control characters; offsets kept."""
+    pieces: list[str] = []
+    nstart: list[int] = []
+    nend: list[int] = []
+    ostart: list[int] = []
+    oend: list[int] = []
+    last = 0
+    npos = 0
+    changed = False
+    for m in _SPECIAL.finditer(text):
+        s, e = m.span()
+        seg = m.group()
+        if len(seg) == 1:
+            rep = _CHAR_MAP.get(seg, seg)
+        else:
+            base, marks = seg[0], seg[1:]
+            rep = unicodedata.normalize("NFC", _CHAR_MAP.get(base, base) + marks)
+        if rep == seg:
+            continue
+        changed = True
+        pieces.append(text[last:s])
+        npos += s - last
+        pieces.append(rep)
+        if len(rep) != len(seg):
+            nstart.append(npos)
+            nend.append(npos + len(rep))
+            ostart.append(s)
+            oend.append(e)
+        npos += len(rep)
+        last = e
+    if not changed:
+        return Normalized(text, text)
+    pieces.append(text[last:])
+    return Normalized("".join(pieces), text, tuple(nstart), tuple(nend), tuple(ostart), tuple(oend))
+
+
+_FOLD_TABLE = str.maketrans({"đ": "d", "Đ": "D"})
+
+
+def fold(s: str) -> str:
+    """Lower case without diacritics, đ -> d: for name matching ("Tỉnh uỷ" == "Tỉnh ủy" == "tinh uy")."""
+    s = unicodedata.normalize("NFD", s.translate(_FOLD_TABLE))
+    return "".join(c for c in s if not unicodedata.combining(c)).lower()
+
+
+_SLUG_RE = regex.compile(r"[^a-z0-9]+")
+
+
+def slug(s: str) -> str:
+    """ASCII slug, a valid XML NMTOKEN: 'Bắc Giang' -> 'bac-giang', 'CT/TW' -> 'ct-tw'."""
+    return _SLUG_RE.sub("-", fold(s)).strip("-")

@@ -1,0 +1,76 @@
+"""One file through the stages: read -> normalize + match -> mentions -> header -> keys -> raw relations.
+
+``process_file`` is a pure function of the file and the rules, so it runs the same in a worker process.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+from .engine import Engine, get_engine
+from .header import FileHeader, read_header
+from .identity import DocKey, file_doc_id, mention_key, own_key
+from .model import Mention
+from .reader import read_file
+from .relations import OWN, RawRelation, RelationFinder
+
+_finders: dict[int, RelationFinder] = {}
+
+
+@dataclass(slots=True)
+class FileResult:
+    path: str  # as stored in the index (relative to the working directory when below it)
+    size: int = 0
+    mtime_ns: int = 0
+    sha256: str | None = None
+    encoding: str | None = None
+    skipped: str | None = None
+    header: FileHeader | None = None
+    own_id: str | None = None  # the file's own document id (known numbers) or its file- id
+    own_key: DocKey | None = None
+    mentions: list[Mention] = field(default_factory=list)
+    keys: list[DocKey | None] = field(default_factory=list)
+    relations: list[RawRelation] = field(default_factory=list)
+
+
+def display_path(path: str) -> str:
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:
+        return os.path.abspath(path)
+    if rel.startswith(".."):
+        return os.path.abspath(path)
+    return rel
+
+
+def analyse_text(text: str, path: str, engine: Engine) -> FileResult:
+    res = FileResult(path=path)
+    mentions = engine.extract(text)
+    header = read_header(text, mentions, engine)
+    res.header = header
+    res.mentions = mentions
+    res.keys = [None if m.own else mention_key(m, header) for m in mentions]
+    ok = own_key(header)
+    res.own_key = ok
+    res.own_id = ok.doc_id() if ok else file_doc_id(path)
+    finder = _finders.get(id(engine))
+    if finder is None:
+        finder = _finders[id(engine)] = RelationFinder(engine.rules.relations)
+    res.relations = finder.find(text, mentions, article=header.kind in ("article", "unknown"))
+    return res
+
+
+def process_file(path: str, rules_dir: str | None = None) -> FileResult:
+    r = read_file(path)
+    shown = display_path(path)
+    if r.text is None:
+        return FileResult(path=shown, size=r.size, mtime_ns=r.mtime_ns, sha256=r.sha256, encoding=r.encoding,
+                          skipped=r.skipped or "unreadable")
+    engine = get_engine(rules_dir)
+    res = analyse_text(r.text, shown, engine)
+    res.size, res.mtime_ns, res.sha256, res.encoding = r.size, r.mtime_ns, r.sha256, r.encoding
+    return res
+
+
+__all__ = ["FileResult", "process_file", "analyse_text", "display_path", "OWN"]

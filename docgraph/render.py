@@ -1,0 +1,208 @@
+"""Rendering for the CLI: rich tables and trees for people, plain JSON for scripts. Document text is printed with
+markup disabled ("[" is common in it). Progress goes to stderr and never redirects stdout."""
+
+from __future__ import annotations
+
+import json
+import sys
+from contextlib import contextmanager
+from typing import Any, Callable, Iterable, Iterator
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+from rich.text import Text
+from rich.tree import Tree
+
+out = Console(highlight=False, soft_wrap=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+LEVEL_COLOURS = {"central": "red", "provincial": "dark_orange", "department": "green", "district": "blue",
+                 "commune": "magenta", "unknown": "grey50"}
+
+
+def _t(s: Any, style: str | None = None) -> Text:
+    return Text("" if s is None else str(s), style=style or "")
+
+
+def error(msg: str) -> None:
+    err.print(Text(f"error: {msg}", style="bold red"))
+
+
+def warn(msg: str) -> None:
+    err.print(Text(f"warning: {msg}", style="yellow"))
+
+
+def note(msg: str) -> None:
+    err.print(Text(msg, style="dim"))
+
+
+def json_out(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+    sys.stdout.flush()
+
+
+def jsonl(rows: Iterable[dict]) -> None:
+    w = sys.stdout.write
+    for r in rows:
+        w(json.dumps(r, ensure_ascii=False) + "\n")
+    sys.stdout.flush()
+
+
+@contextmanager
+def progress(enabled: bool = True) -> Iterator[Callable[[int, int, str], None]]:
+    """A progress bar on stderr, shown only on a terminal and for runs of more than a few files."""
+    if not enabled or not err.is_terminal:
+        yield lambda done, total, path: None
+        return
+    bar = Progress(TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(),
+                   TimeRemainingColumn(), console=err, redirect_stdout=False, redirect_stderr=False, transient=True)
+    task = None
+    with bar:
+        def tick(done: int, total: int, path: str) -> None:
+            nonlocal task
+            if task is None:
+                task = bar.add_task("extracting", total=total)
+            bar.update(task, completed=done)
+
+        yield tick
+
+
+def extract_summary(s: Any, db: str) -> None:
+    t = Table(title="docgraph extract", show_header=False, title_justify="left")
+    t.add_column("what")
+    t.add_column("count", justify="right")
+    t.add_row("files", str(s.files))
+    t.add_row("  read this run", str(s.read))
+    t.add_row("  unchanged", str(s.unchanged))
+    if s.removed:
+        t.add_row("  removed from index", str(s.removed))
+    t.add_row("  skipped", str(len(s.skipped)))
+    t.add_row("mentions", str(s.mentions))
+    t.add_row("documents", str(s.documents))
+    t.add_row("relations", str(s.relations))
+    if s.ambiguous:
+        t.add_row("ambiguous mentions", str(s.ambiguous))
+    out.print(t)
+    for path, reason in s.skipped:
+        out.print(_t(f"skipped {path}: {reason}", "yellow"))
+    out.print(_t(f"index: {db}", "dim"))
+
+
+def _doc_line(d: dict[str, Any], extra: str = "") -> Text:
+    lvl = d.get("level") or "unknown"
+    t = Text()
+    t.append(str(d.get("label") or d.get("doc")), style="bold")
+    bits = [d.get("date") or "no date", lvl]
+    if d.get("jurisdiction"):
+        bits.append(d["jurisdiction"])
+    if d.get("issuer"):
+        bits.append(d["issuer"])
+    t.append("  " + " · ".join(str(b) for b in bits), style=LEVEL_COLOURS.get(lvl, ""))
+    if extra:
+        t.append("  " + extra, style="dim")
+    return t
+
+
+def implementers_tree(g: Any, root: str, rows: list[dict[str, Any]]) -> None:
+    rd = dict(g.nodes[root])
+    rd["doc"] = root
+    tree = Tree(_doc_line(rd, f"[{root}]"))
+    nodes = {root: tree}
+    for r in rows:
+        parent = nodes.get(r["via"], tree)
+        extra = f"{r['relation']}"
+        if r.get("lag_days") is not None:
+            extra += f", +{r['lag_days']} days"
+        extra += f"  [{r['doc']}]"
+        nodes[r["doc"]] = parent.add(_doc_line(r, extra))
+    out.print(tree)
+    if not rows:
+        out.print(_t("no document in the index implements it yet", "yellow"))
+    else:
+        out.print(_t(f"{len(rows)} implementing document(s)", "dim"))
+
+
+def chain_paths(g: Any, doc: str, paths: list[list[dict[str, Any]]]) -> None:
+    if not paths:
+        out.print(_t(f"{doc}: implements nothing in the index (it is a root)", "yellow"))
+        return
+    for i, p in enumerate(paths, 1):
+        out.print(_t(f"chain {i}", "bold"))
+        for depth, d in enumerate(p):
+            prefix = "  " * depth + ("└─ " + (d.get("relation") or "") + " → " if depth else "")
+            line = Text(prefix)
+            line.append_text(_doc_line(d, f"[{d['doc']}]"))
+            out.print(line)
+
+
+def card(c: dict[str, Any]) -> None:
+    t = Table(show_header=False, title=c.get("label"), title_justify="left")
+    t.add_column("field", style="bold")
+    t.add_column("value")
+    for f in ("doc", "type", "number", "symbol", "year", "date", "issuer", "issuer_code", "level", "branch",
+              "jurisdiction", "title", "source_file", "encoding", "kind", "mentions"):
+        if c.get(f) not in (None, ""):
+            t.add_row(f, _t(c[f]))
+    out.print(t)
+    if c["mentions_list"]:
+        out.print(_t("mentioned in", "bold"))
+        for m in c["mentions_list"]:
+            flag = " (own header)" if m["own"] else (" (short form)" if m["short_form"] else "")
+            out.print(_t(f"  {m['file']}:{m['line']}  {m['text']}{flag}"))
+    for direction, title in (("out", "edges out (this document → other)"), ("in", "edges in (other → this document)")):
+        if not c[direction]:
+            continue
+        out.print(_t(title, "bold"))
+        for e in c[direction]:
+            flags = f"  ⚠ {', '.join(e['flags'])}" if e["flags"] else ""
+            out.print(_t(f"  {e['relation']}  {e['label']}  [{e['doc']}]  ×{e['count']}{flags}"))
+            for ev in e["evidence"][:5]:
+                out.print(_t(f"      {ev['file']}:{ev['line']}  {ev['text']}", "dim"))
+
+
+def doc_table(rows: list[dict[str, Any]], title: str) -> None:
+    t = Table(title=title, title_justify="left")
+    for col in ("id", "label", "date", "level", "jurisdiction", "source_file"):
+        t.add_column(col)
+    for r in rows:
+        t.add_row(*(_t(r.get(c)) for c in ("id", "label", "date", "level", "jurisdiction", "source_file")))
+    out.print(t)
+
+
+def stats(s: dict[str, Any]) -> None:
+    t = Table(title="docgraph stats", show_header=False, title_justify="left")
+    t.add_column("what")
+    t.add_column("count", justify="right")
+    for k in ("files", "files_skipped", "mentions", "documents", "documents_in_folder", "edges", "ambiguous_mentions",
+              "unresolved_mentions"):
+        t.add_row(k.replace("_", " "), str(s[k]))
+    out.print(t)
+    for k in ("by_type", "by_level", "by_branch", "by_jurisdiction", "by_relation", "flagged_edges"):
+        if not s[k]:
+            continue
+        tt = Table(title=k.replace("_", " "), show_header=False, title_justify="left")
+        tt.add_column(k)
+        tt.add_column("count", justify="right")
+        for name, n in s[k].items():
+            tt.add_row(_t(name), str(n))
+        out.print(tt)
+    for sk in s["skipped"]:
+        out.print(_t(f"skipped {sk['path']}: {sk['reason']}", "yellow"))
+
+
+def rules_table(rows: list[dict[str, Any]]) -> None:
+    t = Table(title=f"{len(rows)} rules", title_justify="left")
+    for col in ("id", "layout", "examples", "description", "file"):
+        t.add_column(col)
+    for r in rows:
+        t.add_row(_t(r["id"]), _t(r["layout"]), str(r["examples"]), _t(r["description"]), _t(f"{r['file']}:{r['line']}"))
+    out.print(t)
+
+
+def rule_test_results(results: list[dict[str, Any]]) -> None:
+    failed = [r for r in results if not r["ok"]]
+    for r in failed:
+        out.print(_t(f"FAIL {r['rule']} ({r['kind']}) {r['file']}:{r['line']}: {r['text']!r}: {r['why']}", "red"))
+    style = "green" if not failed else "red"
+    out.print(_t(f"{len(results) - len(failed)} passed, {len(failed)} failed", style))

@@ -1,0 +1,268 @@
+"""Load, validate and compile the YAML rules: built-in ones (package data) plus a user's folder.
+
+A rules folder holds ``*.yaml`` files with any of the top-level sections ``fragments``, ``rules``, ``context``,
+``tables`` and ``relations``. Files are read in name order; the user's folder is read after the built-in one and a
+rule, fragment, context entry, table or relation with the same name replaces the built-in one.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import regex
+import yaml
+
+
+class RulesError(Exception):
+    """A rules file is wrong. The message names the file, line and rule."""
+
+
+class _LineDict(dict):
+    line: int = 0
+    key_lines: dict
+
+
+class _Loader(yaml.SafeLoader):
+    pass
+
+
+def _construct_mapping(loader: _Loader, node: yaml.MappingNode, deep: bool = False) -> _LineDict:
+    loader.flatten_mapping(node)
+    out = _LineDict()
+    out.line = node.start_mark.line + 1
+    out.key_lines = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        try:
+            hash(key)
+        except TypeError:
+            raise RulesError(f"line {key_node.start_mark.line + 1}: a mapping key must be a plain value") from None
+        if key in out:
+            raise RulesError(f"line {key_node.start_mark.line + 1}: duplicate key {key!r}")
+        out[key] = loader.construct_object(value_node, deep=True)
+        out.key_lines[key] = key_node.start_mark.line + 1
+    return out
+
+
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+_TOP_KEYS = {"fragments", "rules", "context", "tables", "relations", "version"}
+_RULE_KEYS = {"id", "description", "layout", "triggers", "pattern", "flags", "examples", "enabled"}
+_LAYOUTS = {"party", "state", "normative", "older", "name"}
+_FLAG_VALUES = {"ignorecase": regex.IGNORECASE}
+_PLACEHOLDER = regex.compile(r"\{([a-z_][a-z0-9_]*)\}")
+
+
+def builtin_rules_dir() -> Path:
+    here = Path(__file__).resolve().parent
+    installed = here / "rules"
+    if installed.is_dir() and any(installed.glob("*.yaml")):
+        return installed
+    return here.parent / "rules"
+
+
+@dataclass(frozen=True)
+class Example:
+    text: str
+    expect: dict[str, Any] | None  # None for a no-match example
+    line: int
+
+
+@dataclass
+class Rule:
+    """A reference rule: a lazily compiled regex paired with cheap literal triggers."""
+
+    id: str
+    description: str
+    layout: str
+    pattern: str  # fragments already expanded
+    triggers: tuple[str, ...]
+    flags: int
+    examples: tuple[Example, ...]
+    file: str
+    line: int
+
+    @cached_property
+    def regex(self) -> regex.Pattern:
+        return regex.compile(self.pattern, self.flags | regex.VERSION0)
+
+    def may_match(self, text: str) -> bool:
+        return not self.triggers or any(t in text for t in self.triggers)
+
+
+@dataclass
+class RuleSet:
+    rules: list[Rule]
+    fragments: dict[str, str]
+    context: dict[str, Any]
+    tables: dict[str, Any]
+    relations: list[dict[str, Any]]
+    sources: list[str] = field(default_factory=list)
+
+    def expand(self, pattern: str, where: str) -> str:
+        return _expand(pattern, self.fragments, where)
+
+
+def _expand(pattern: str, fragments: dict[str, str], where: str, depth: int = 0) -> str:
+    if depth > 10:
+        raise RulesError(f"{where}: fragments refer to each other in a loop")
+
+    def repl(m: regex.Match) -> str:
+        name = m.group(1)
+        if name not in fragments:
+            # a regex quantifier like {2} never matches this (letters only), so an unknown name is an error
+            raise RulesError(f"{where}: unknown fragment {{{name}}}")
+        return _expand(fragments[name], fragments, where, depth + 1)
+
+    return _PLACEHOLDER.sub(repl, pattern)
+
+
+def _read_yaml(path: Path) -> Any:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as e:
+        raise RulesError(f"{path}: cannot read: {e}") from None
+    try:
+        return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+    except RulesError as e:
+        raise RulesError(f"{path}:{str(e)[5:]}") from None
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        where = f"{path}:{mark.line + 1}" if mark else str(path)
+        problem = getattr(e, "problem", None) or str(e).splitlines()[0]
+        raise RulesError(f"{where}: YAML error: {problem}") from None
+
+
+def _line(d: Any, key: str | None = None) -> int:
+    if isinstance(d, _LineDict):
+        if key is not None and key in d.key_lines:
+            return d.key_lines[key]
+        return d.line
+    return 0
+
+
+def _require(cond: bool, path: Path, line: int, msg: str) -> None:
+    if not cond:
+        raise RulesError(f"{path}:{line}: {msg}")
+
+
+def rule_files(extra: str | os.PathLike | None = None) -> list[Path]:
+    files = sorted(builtin_rules_dir().glob("*.yaml"))
+    if extra is not None:
+        p = Path(extra)
+        if not p.exists():
+            raise RulesError(f"{p}: rules folder not found")
+        files += sorted(p.glob("*.yaml")) if p.is_dir() else [p]
+    return files
+
+
+def load_rules(extra: str | os.PathLike | None = None) -> RuleSet:
+    """Read the built-in rules and, when given, a user's rules folder (or one file), validate and compile them."""
+    raw_rules: dict[str, tuple[Path, Any]] = {}
+    fragments: dict[str, str] = {}
+    context: dict[str, Any] = {}
+    tables: dict[str, Any] = {}
+    relations: dict[str, dict[str, Any]] = {}
+    files = rule_files(extra)
+    for path in files:
+        data = _read_yaml(path)
+        if data is None:
+            continue
+        _require(isinstance(data, dict), path, 1, "top level must be a mapping")
+        for key in data:
+            _require(key in _TOP_KEYS, path, _line(data, key),
+                     f"unknown section {key!r} (expected one of {', '.join(sorted(_TOP_KEYS))})")
+        for name, pat in (data.get("fragments") or {}).items():
+            _require(isinstance(pat, str), path, _line(data["fragments"], name),
+                     f"fragment {name!r}: pattern must be a quoted string")
+            fragments[name] = pat
+        for name, val in (data.get("context") or {}).items():
+            context[name] = (val, path, _line(data["context"], name))
+        for name, val in (data.get("tables") or {}).items():
+            tables[name] = val
+        rels = data.get("relations") or []
+        _require(isinstance(rels, list), path, _line(data, "relations"), "relations must be a list")
+        for r in rels:
+            _require(isinstance(r, dict) and isinstance(r.get("relation"), str), path, _line(r),
+                     "each relation entry needs a 'relation' name")
+            _require(isinstance(r.get("phrases", []), list), path, _line(r, "phrases"),
+                     f"relation {r.get('relation')!r}: phrases must be a list")
+            relations[r["relation"]] = r
+        rules = data.get("rules") or []
+        _require(isinstance(rules, list), path, _line(data, "rules"), "rules must be a list")
+        for r in rules:
+            _require(isinstance(r, dict), path, _line(rules), "each rule must be a mapping")
+            rid = r.get("id")
+            _require(isinstance(rid, str) and rid, path, _line(r), "rule without an 'id'")
+            for key in r:
+                _require(key in _RULE_KEYS, path, _line(r, key),
+                         f"rule {rid!r}: unknown key {key!r} (expected one of {', '.join(sorted(_RULE_KEYS))})")
+            raw_rules[rid] = (path, r)
+
+    compiled: list[Rule] = []
+    for rid, (path, r) in raw_rules.items():
+        if r.get("enabled", True) is False:
+            continue
+        where = f"{path}:{_line(r, 'pattern')}: rule {rid!r}"
+        pat = r.get("pattern")
+        _require(isinstance(pat, str) and pat, path, _line(r), f"rule {rid!r}: 'pattern' must be a quoted string")
+        layout = r.get("layout")
+        _require(layout in _LAYOUTS, path, _line(r, "layout"),
+                 f"rule {rid!r}: layout must be one of {', '.join(sorted(_LAYOUTS))}")
+        triggers = r.get("triggers", [])
+        _require(isinstance(triggers, list) and all(isinstance(t, str) for t in triggers), path,
+                 _line(r, "triggers"), f"rule {rid!r}: triggers must be a list of quoted strings")
+        flags = 0
+        for f in r.get("flags", []) or []:
+            _require(f in _FLAG_VALUES, path, _line(r, "flags"), f"rule {rid!r}: unknown flag {f!r}")
+            flags |= _FLAG_VALUES[f]
+        expanded = _expand(pat, fragments, where)
+        try:
+            regex.compile(expanded, flags)
+        except regex.error as e:
+            raise RulesError(f"{where}: regex does not compile: {e}") from None
+        examples = _parse_examples(path, rid, r)
+        compiled.append(Rule(rid, str(r.get("description", "")), layout, expanded, tuple(triggers), flags,
+                             tuple(examples), str(path), _line(r)))
+
+    ctx: dict[str, Any] = {}
+    for name, (val, path, line) in context.items():
+        if isinstance(val, str):
+            expanded = _expand(val, fragments, f"{path}:{line}: context {name!r}")
+            try:
+                regex.compile(expanded)
+            except regex.error as e:
+                raise RulesError(f"{path}:{line}: context {name!r}: regex does not compile: {e}") from None
+            ctx[name] = expanded
+        else:
+            ctx[name] = val
+    for needed in ("date_num", "date_words", "issuer_stop", "subject_intro", "pinpoint", "alias"):
+        if needed not in ctx:
+            raise RulesError(f"{files[0].parent}: context entry {needed!r} is missing")
+    for needed in ("type_words", "type_codes", "issuers"):
+        if needed not in tables:
+            raise RulesError(f"{files[0].parent}: table {needed!r} is missing")
+    return RuleSet(compiled, fragments, ctx, tables, list(relations.values()), [str(f) for f in files])
+
+
+def _parse_examples(path: Path, rid: str, r: dict) -> list[Example]:
+    ex = r.get("examples")
+    if ex is None:
+        return []
+    _require(isinstance(ex, dict), path, _line(r, "examples"), f"rule {rid!r}: examples must be a mapping")
+    out: list[Example] = []
+    for item in ex.get("match", []) or []:
+        _require(isinstance(item, dict) and isinstance(item.get("text"), str), path, _line(item) or _line(ex),
+                 f"rule {rid!r}: a match example needs 'text' (and 'expect')")
+        expect = item.get("expect") or {}
+        _require(isinstance(expect, dict), path, _line(item, "expect"), f"rule {rid!r}: 'expect' must be a mapping")
+        out.append(Example(item["text"], dict(expect), _line(item)))
+    for item in ex.get("no_match", []) or []:
+        _require(isinstance(item, str), path, _line(ex, "no_match"),
+                 f"rule {rid!r}: each no_match example must be a quoted string")
+        out.append(Example(item, None, _line(ex, "no_match")))
+    return out

@@ -1,0 +1,155 @@
+"""Scan paths into the index: the library function behind ``docgraph extract``.
+
+Files are read and matched in worker processes (``jobs``); results are written by this process in transactions of
+``batch`` files. Unchanged files (same size and mtime, or same content hash) are not read again; files that
+disappeared from a scanned folder are removed from the index. The index content does not depend on ``jobs``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from typing import Callable, Iterator, Sequence
+
+from . import index as ix
+from .engine import get_engine
+from .pipeline import FileResult, display_path, process_file
+from .reader import iter_files
+
+DEFAULT_GLOBS = ("*.txt", "*.md")
+
+
+@dataclass
+class ScanSummary:
+    files: int = 0  # files seen
+    read: int = 0  # files read and matched this run
+    unchanged: int = 0
+    removed: int = 0
+    mentions: int = 0
+    documents: int = 0
+    relations: int = 0
+    ambiguous: int = 0
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
+    unreadable: list[tuple[str, str]] = field(default_factory=list)  # errors that make the exit code 1
+    paths: list[str] = field(default_factory=list)  # index paths of the files given, in order
+
+    def to_dict(self) -> dict:
+        return {
+            "files": self.files, "read": self.read, "unchanged": self.unchanged, "removed": self.removed,
+            "mentions": self.mentions, "documents": self.documents, "relations": self.relations,
+            "ambiguous": self.ambiguous,
+            "skipped": [{"path": p, "reason": r} for p, r in self.skipped],
+        }
+
+
+# reasons that are not failures: the file is readable in principle but holds no text to index
+_BENIGN = ("binary", "not a regular file", "symlink loop")
+
+
+def _worker(args: tuple[str, str | None]) -> FileResult:
+    path, rules_dir = args
+    return process_file(path, rules_dir)
+
+
+def _sha256(path: str) -> str | None:
+    h = hashlib.sha256()
+    try:
+        with open(path, "rb") as f:
+            for chunk in iter(lambda: f.read(1 << 20), b""):
+                h.update(chunk)
+    except OSError:
+        return None
+    return h.hexdigest()
+
+
+def scan(
+    paths: Sequence[str],
+    conn: sqlite3.Connection,
+    *,
+    rules_dir: str | None = None,
+    globs: Sequence[str] = DEFAULT_GLOBS,
+    jobs: int = 1,
+    batch: int = 200,
+    progress: Callable[[int, int, str], None] | None = None,
+) -> ScanSummary:
+    """Extract every matching file under ``paths`` into the index ``conn`` and resolve documents and edges."""
+    get_engine(rules_dir)  # fail early, in this process, on a broken rules folder
+    summary = ScanSummary()
+    known = ix.file_state(conn)
+    todo: list[str] = []
+    seen_real: set[str] = set()
+    for path, reason in iter_files(paths, globs):
+        shown = display_path(path)
+        if shown in seen_real:
+            continue
+        seen_real.add(shown)
+        summary.files += 1
+        summary.paths.append(shown)
+        if reason is not None:
+            summary.skipped.append((shown, reason))
+            if not any(b in reason for b in _BENIGN):
+                summary.unreadable.append((shown, reason))
+            continue
+        try:
+            st = os.stat(path)
+        except OSError as e:
+            summary.skipped.append((shown, e.strerror or "cannot stat"))
+            summary.unreadable.append((shown, e.strerror or "cannot stat"))
+            continue
+        old = known.get(shown)
+        if old is not None and old[0] == st.st_size and old[1] == st.st_mtime_ns:
+            summary.unchanged += 1
+            continue
+        if old is not None and old[0] == st.st_size and old[2] and _sha256(path) == old[2]:
+            ix.touch_file(conn, shown, st.st_size, st.st_mtime_ns)
+            summary.unchanged += 1
+            continue
+        todo.append(path)
+
+    # files under a scanned folder that are gone
+    roots = [display_path(p) for p in paths if os.path.isdir(p)]
+    gone = [p for p in known if p not in seen_real and any(_under(p, r) for r in roots) and not os.path.exists(p)]
+    summary.removed = ix.delete_files(conn, gone)
+
+    total = len(todo)
+    done = 0
+    pending: list[FileResult] = []
+    for res in _results(todo, rules_dir, jobs):
+        done += 1
+        if progress:
+            progress(done, total, res.path)
+        summary.read += 1
+        if res.skipped:
+            summary.skipped.append((res.path, res.skipped))
+            if not any(b in res.skipped for b in _BENIGN):
+                summary.unreadable.append((res.path, res.skipped))
+        pending.append(res)
+        if len(pending) >= batch:
+            ix.write_results(conn, pending)
+            pending = []
+    if pending:
+        ix.write_results(conn, pending)
+    counts = ix.resolve(conn)
+    summary.documents = counts["documents"]
+    summary.relations = counts["edges"]
+    summary.ambiguous = counts["ambiguous"]
+    summary.mentions = conn.execute("SELECT COUNT(*) FROM mentions WHERE own=0").fetchone()[0]
+    return summary
+
+
+def _under(path: str, root: str) -> bool:
+    root = root.rstrip(os.sep)
+    return root in ("", ".") and not os.path.isabs(path) or path == root or path.startswith(root + os.sep)
+
+
+def _results(todo: list[str], rules_dir: str | None, jobs: int) -> Iterator[FileResult]:
+    if jobs <= 1 or len(todo) < 8:
+        for p in todo:
+            yield process_file(p, rules_dir)
+        return
+    chunk = max(1, min(64, len(todo) // (jobs * 8) or 1))
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        yield from pool.map(_worker, [(p, rules_dir) for p in todo], chunksize=chunk)
