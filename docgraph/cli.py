@@ -123,6 +123,8 @@ def extract(
     json_: Annotated[bool, typer.Option("--json", help="Print the summary as JSON on stdout.")] = False,
     glob: Annotated[Optional[list[str]], typer.Option("--glob", help="File name patterns to read (repeatable; default *.txt and *.md).",
                                                       show_default=False)] = None,
+    exclude: Annotated[Optional[list[str]], typer.Option("--exclude", help="File name or path patterns to leave out (repeatable); a folder's .docgraphignore adds its own.",
+                                                         show_default=False)] = None,
     jobs: Annotated[int, typer.Option("--jobs", "-j", help="Worker processes (default: number of cores).")] = 0,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
@@ -146,6 +148,7 @@ def extract(
         n_jobs = jobs if jobs > 0 else (os.cpu_count() or 1)
         with render.progress(enabled=not quiet) as tick:
             summary = scan(paths, conn, rules_dir=rules, globs=tuple(glob) if glob else DEFAULT_GLOBS, jobs=n_jobs,
+                           exclude=tuple(exclude or ()),
                            progress=tick)
         if jsonl:
             render.jsonl(_mentions_of(conn, summary.paths))

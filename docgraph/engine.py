@@ -88,9 +88,10 @@ class Engine:
             rf"\s*,?\s*{ctx['subject_intro']}\s+(?P<subject>[^\n;]{{2,300}}?)(?=\s*[;]|\.\s|\.$|\s*\n(?!\p{{Ll}})|\s*\(|$)"
         )
         # before a core match, read right to left: [type word [name] [của ISSUER] [ngày DATE]] [số[:]]
+        law_words = [w for w in words if self.type_word_map[w] in ("Luật", "Bộ luật", "Pháp lệnh")]
+        law_alt = "|".join(regex.escape(w).replace("\\ ", r"\s+") for w in law_words)
         self.prefix_re = regex.compile(
-            rf"(?:(?<![\p{{L}}])(?P<tw>{self.tw_pattern})"
-            rf"(?:\s+(?P<name>\p{{Lu}}[\p{{L}} ,\-]{{0,100}}?))?"
+            rf"(?:(?<![\p{{L}}])(?:(?P<tw>(?i:{law_alt}))(?:[ ]+(?P<name>\p{{Lu}}[\p{{L}} ,\-]{{0,100}}?))?|(?P<tw>{self.tw_pattern}))"
             rf"(?:\s+(?:của|cua)\s+(?P<pissuer>\p{{Lu}}[^\n,;.()]{{0,100}}?))?"
             rf"(?:\s*,?\s*{ngay}\s+{date})?"
             rf"\s*,?\s*)?(?:(?P<so>(?<![\p{{L}}])(?:[Ss]ố|[Ss]o|SỐ))\s*:?\s*)?",

@@ -24,7 +24,7 @@ import re
 import sys
 import tempfile
 import unicodedata
-from xml.dom import minidom
+from xml.sax.saxutils import escape as xml_escape, quoteattr
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -167,13 +167,11 @@ def _json_text(v: Any) -> str:
 
 
 _NMTOKEN_BAD = re.compile(r"[^A-Za-z0-9._:-]+")
-_NMTOKEN_OK = re.compile(r"[A-Za-z0-9._:-]+")
 
 
 def nmtoken(s: Any) -> str:
     """A valid XML NMTOKEN (ASCII subset) for ``s``; '' never returned."""
-    t = _NMTOKEN_BAD.sub("_", _fold(str(s))).strip("_")
-    return t or "_"
+    return _NMTOKEN_BAD.sub("_", _fold(str(s))) or "_"
 
 
 def _unique_ids(items: Iterable[Any], make) -> dict[Any, str]:
@@ -419,69 +417,91 @@ YED_NS = "http://www.yworks.com/xml/yed/3"
 YED_SCHEMA = "http://graphml.graphdrawing.org/xmlns http://www.yworks.com/xml/schema/graphml/1.1/ygraphml.xsd"
 
 
+def _xml_attrs(attrs: dict[str, str]) -> str:
+    return "".join(f" {k}={quoteattr(v)}" for k, v in attrs.items())
+
+
+_ATTR_RE = re.compile(r'([\w.:-]+)="([^"]*)"')
+
+
 def _add_yed_graphics(g: nx.Graph, h: nx.MultiDiGraph, data: bytes) -> bytes:
     """Add yFiles ShapeNode / PolyLineEdge graphics (label, level colour, position) to the
-    GraphML written by networkx, so yEd shows labels and colours."""
-    dom = minidom.parseString(data)
-    root = dom.documentElement
-    root.setAttribute("xmlns:y", YFILES_NS)
-    root.setAttribute("xmlns:yed", YED_NS)
-    root.setAttribute("xsi:schemaLocation", YED_SCHEMA)
-    existing = {k.getAttribute("id") for k in root.getElementsByTagName("key")}
+    GraphML written by networkx, so yEd shows labels and colours.
+
+    Works on the text networkx wrote: inside it, data values are escaped, so a literal
+    ``</node>``, ``</edge>`` or ``<graph`` can only be markup."""
+    text = data.decode("utf-8")
+    existing = set(re.findall(r'<key id="([^"]*)"', text))
     ng, eg = "yed_nodegraphics", "yed_edgegraphics"
     while ng in existing:
         ng += "_"
     while eg in existing:
         eg += "_"
-    graph_el = root.getElementsByTagName("graph")[0]
 
-    def el(parent: Any, tag: str, attrs: dict[str, str], text: str | None = None) -> Any:
-        e = dom.createElement(tag)
-        for k, v in attrs.items():
-            e.setAttribute(k, v)
-        if text is not None:
-            e.appendChild(dom.createTextNode(text))
-        if parent is not None:
-            parent.appendChild(e)
-        return e
-
-    root.insertBefore(el(None, "key", {"id": ng, "for": "node", "yfiles.type": "nodegraphics"}), graph_el)
-    root.insertBefore(el(None, "key", {"id": eg, "for": "edge", "yfiles.type": "edgegraphics"}), graph_el)
+    m = re.search(r"<graphml\b[^>]*>", text)
+    if m is None:  # pragma: no cover - networkx always writes one
+        raise ExportError("GraphML without <graphml>")
+    root_tag = (
+        f'<graphml xmlns="{GRAPHML_NS}" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"'
+        f' xmlns:y="{YFILES_NS}" xmlns:yed="{YED_NS}" xsi:schemaLocation="{YED_SCHEMA}">'
+    )
+    text = text[: m.start()] + root_tag + text[m.end() :]
+    keys = (
+        f'<key id="{ng}" for="node" yfiles.type="nodegraphics" />\n  '
+        f'<key id="{eg}" for="edge" yfiles.type="edgegraphics" />\n  '
+    )
+    gi = text.index("<graph ")
+    text = text[:gi] + keys + text[gi:]
 
     lay = layered_layout(g)
     # sanitized id -> layout box (the layout is keyed by the original id)
     by_new = {new: lay["nodes"].get(str(orig)) for orig, new in _unique_ids(g.nodes, nmtoken).items()}
-    for node_el in graph_el.getElementsByTagName("node"):
-        nid = node_el.getAttribute("id")
+    label_attrs = _xml_attrs({
+        "alignment": "center", "autoSizePolicy": "content", "fontFamily": "Dialog", "fontSize": "12",
+        "fontStyle": "plain", "hasBackgroundColor": "false", "hasLineColor": "false",
+        "modelName": "internal", "modelPosition": "c", "textColor": "#000000", "visible": "true",
+    })  # fmt: skip
+    edge_label_attrs = _xml_attrs({
+        "alignment": "center", "fontFamily": "Dialog", "fontSize": "10", "fontStyle": "plain",
+        "hasBackgroundColor": "false", "hasLineColor": "false", "modelName": "centered",
+        "modelPosition": "center", "textColor": "#000000", "visible": "true",
+    })  # fmt: skip
+
+    def node_gfx(m: re.Match) -> str:
+        nid = _html.unescape(m.group(2))
         d = h.nodes[nid]
         lv = d.get("level") if d.get("level") in LEVELS else "unknown"
         cx, cy, w, hh = by_new.get(nid) or (0.0, 0.0, 120.0, 34.0)
-        shape = el(el(node_el, "data", {"key": ng}), "y:ShapeNode", {})
-        el(shape, "y:Geometry", {
-            "x": f"{cx - w / 2:.1f}", "y": f"{cy - hh / 2:.1f}", "width": f"{w:.1f}", "height": f"{hh:.1f}",
-        })  # fmt: skip
-        el(shape, "y:Fill", {"color": LEVEL_COLORS[lv].upper(), "transparent": "false"})
-        el(shape, "y:BorderStyle", {"color": LEVEL_STROKES[lv].upper(), "type": "line", "width": "1.0"})
-        el(shape, "y:NodeLabel", {
-            "alignment": "center", "autoSizePolicy": "content", "fontFamily": "Dialog", "fontSize": "12",
-            "fontStyle": "plain", "hasBackgroundColor": "false", "hasLineColor": "false",
-            "modelName": "internal", "modelPosition": "c", "textColor": "#000000", "visible": "true",
-        }, str(d.get("label", nid)))  # fmt: skip
-        el(shape, "y:Shape", {"type": "roundrectangle"})
-    for edge_el in graph_el.getElementsByTagName("edge"):
-        u, v, k = (edge_el.getAttribute(a) for a in ("source", "target", "id"))
-        rel = str(h.edges[u, v, k].get("relation", ""))
+        geo = {"x": f"{cx - w / 2:.1f}", "y": f"{cy - hh / 2:.1f}", "width": f"{w:.1f}", "height": f"{hh:.1f}"}
+        gfx = (
+            f'  <data key="{ng}"><y:ShapeNode>'
+            f"<y:Geometry{_xml_attrs(geo)} />"
+            f"<y:Fill{_xml_attrs({'color': LEVEL_COLORS[lv].upper(), 'transparent': 'false'})} />"
+            f"<y:BorderStyle{_xml_attrs({'color': LEVEL_STROKES[lv].upper(), 'type': 'line', 'width': '1.0'})} />"
+            f"<y:NodeLabel{label_attrs}>{xml_escape(str(d.get('label', nid)))}</y:NodeLabel>"
+            '<y:Shape type="roundrectangle" />'
+            "</y:ShapeNode></data>\n    "
+        )
+        return m.group(1) + m.group(3) + gfx + "</node>"
+
+    def edge_gfx(m: re.Match) -> str:
+        attrs = {k: _html.unescape(v) for k, v in _ATTR_RE.findall(m.group(2))}
+        rel = str(h.edges[attrs["source"], attrs["target"], attrs["id"]].get("relation", ""))
         color, dash = RELATION_STYLES.get(rel, _DEFAULT_REL_STYLE)
-        pl = el(el(edge_el, "data", {"key": eg}), "y:PolyLineEdge", {})
-        el(pl, "y:LineStyle", {"color": color.upper(), "type": "dashed" if dash else "line", "width": "1.0"})
-        el(pl, "y:Arrows", {"source": "none", "target": "standard"})
-        el(pl, "y:EdgeLabel", {
-            "alignment": "center", "fontFamily": "Dialog", "fontSize": "10", "fontStyle": "plain",
-            "hasBackgroundColor": "false", "hasLineColor": "false", "modelName": "centered",
-            "modelPosition": "center", "textColor": "#000000", "visible": "true",
-        }, rel)  # fmt: skip
-        el(pl, "y:BendStyle", {"smoothed": "true"})
-    return dom.toxml(encoding="utf-8")
+        line = {"color": color.upper(), "type": "dashed" if dash else "line", "width": "1.0"}
+        gfx = (
+            f'  <data key="{eg}"><y:PolyLineEdge>'
+            f"<y:LineStyle{_xml_attrs(line)} />"
+            '<y:Arrows source="none" target="standard" />'
+            f"<y:EdgeLabel{edge_label_attrs}>{xml_escape(rel)}</y:EdgeLabel>"
+            '<y:BendStyle smoothed="true" />'
+            "</y:PolyLineEdge></data>\n    "
+        )
+        return m.group(1) + m.group(3) + gfx + "</edge>"
+
+    text = re.sub(r'(<node id="([^"]*)"\s*>)(.*?)</node>', node_gfx, text, flags=re.S)
+    text = re.sub(r"(<edge ([^>]*?)\s*>)(.*?)</edge>", edge_gfx, text, flags=re.S)
+    return text.encode("utf-8")
 
 
 def to_gexf(g: nx.Graph) -> bytes:
@@ -733,8 +753,8 @@ def layered_layout(g: nx.Graph, *, iterations: int = 6) -> dict[str, Any]:
             order[lv] = sorted(order[lv], key=lambda n: (bary(n), pos[n]))
             refresh(lv)
 
-    def bw(n: Any) -> float:
-        return _box_width(_label(n, g.nodes[n]))
+    widths = {n: _box_width(_label(n, g.nodes[n])) for n in g.nodes}
+    bw = widths.__getitem__
 
     # A level too wide for one row becomes a grid filled column by column, so documents
     # with the same parent stay in the same or neighbouring columns, under that parent.
@@ -743,7 +763,8 @@ def layered_layout(g: nx.Graph, *, iterations: int = 6) -> dict[str, Any]:
         ns = order[lv]
         if not ns:
             continue
-        k = 1
+        total = sum(bw(n) for n in ns) + _H_GAP * (len(ns) - 1)
+        k = max(1, int(total // _MAX_ROW_W))
         while True:
             cols = [ns[i : i + k] for i in range(0, len(ns), k)]
             width = sum(max(bw(n) for n in c) for c in cols) + _H_GAP * (len(cols) - 1)
@@ -827,7 +848,7 @@ def to_dot(g: nx.Graph, *, title: str = "docgraph") -> str:
         attrs = [f"label={_dot_q(rel)}", f"color={_dot_q(color)}", f"fontcolor={_dot_q(color)}"]
         if dash:
             attrs.append('style="dashed"')
-        if rank_of(g, u) >= rank_of(g, v):
+        if _rank_of(g, u) >= _rank_of(g, v):
             # levels fix the ranks; an upward (or same-level) edge must not fight them
             attrs.append("constraint=false")
         out.append(f"  {_dot_q(u)} -> {_dot_q(v)} [{', '.join(attrs)}];")
@@ -835,7 +856,7 @@ def to_dot(g: nx.Graph, *, title: str = "docgraph") -> str:
     return "\n".join(out) + "\n"
 
 
-def rank_of(g: nx.Graph, n: Any) -> int:
+def _rank_of(g: nx.Graph, n: Any) -> int:
     return LEVELS.index(_level(g.nodes[n]))
 
 
@@ -857,7 +878,7 @@ def _mermaid_id(n: Any) -> str:
 def to_mermaid(g: nx.Graph, *, title: str = "docgraph") -> tuple[str, list[str]]:
     """``flowchart TD`` with one subgraph per level; returns (text, warnings)."""
     ids = _unique_ids(g.nodes, _mermaid_id)
-    out = [f"%% {_one_line(title)} (docgraph)", "flowchart TD"]
+    out = [f"%% {_one_line(title)}", "flowchart TD"]
     present = [lv for lv in LEVELS if any(_level(d) == lv for _, d in g.nodes(data=True))]
     for lv in present:
         out.append(f'  subgraph lvl_{lv}["{_mermaid_text(f"{LEVEL_NAMES_VI[lv]} ({lv})")}"]')
@@ -1459,7 +1480,7 @@ def _render(g: nx.Graph, fmt: str, yed: bool, title: str) -> tuple[str | bytes, 
 
 
 def _id_warnings(g: nx.Graph, fmt: str) -> list[str]:
-    changed = [n for n in g.nodes if not (isinstance(n, str) and _NMTOKEN_OK.fullmatch(n))]
+    changed = [n for n, new in _unique_ids(g.nodes, nmtoken).items() if new != str(n)]
     if not changed:
         return []
     return [

@@ -15,7 +15,7 @@ import regex
 
 from .engine import Engine
 from .model import Mention
-from .normalize import fold
+from .normalize import fold, modern_tones
 
 _MOTTO = regex.compile(r"(?i)cộng\s+hòa\s+xã\s+hội|cộng\s+hoà\s+xã\s+hội|độc\s+lập\s*-\s*tự\s+do|đảng\s+cộng\s+sản\s+việt\s+nam")
 _PLACE_DATE = regex.compile(
@@ -25,6 +25,7 @@ _BLANK_NUMBER = regex.compile(r"^[\s|*#>_]*(?:Số|SỐ|So)\s*[:.]?\s*[.…_ ]*/
 _DATELINE = regex.compile(r"(?:ngày\s+|Ngày\s+|\b)(?P<d>\d{1,2})\s*/\s*(?P<m>\d{1,2})\s*/\s*(?P<y>(?:19|20)\d\d)")
 _DATELINE_PLACE = regex.compile(r"^\(?(?P<place>\p{Lu}[\p{L} ]{1,30}?)\)?\s*(?:,|-|–)\s*(?:ngày\s+)?\d{1,2}\s*/\s*\d{1,2}\s*/\s*(?:19|20)\d\d")
 _TITLE_STOP = regex.compile(r"(?i)^(?:căn cứ|thực hiện|triển khai|để|kính gửi|điều\s+\d|i\.|1\.|phần|chương|-{3,}|_{3,}|\*)")
+_TITLE_OPENER = regex.compile(r"(?i)^(?:thực hiện|triển khai|để)")
 _CENTRAL_WORDS = ("trung uong", "chinh phu", "thu tuong", "quoc hoi", "bo chinh tri", "ban bi thu", "chu tich nuoc")
 
 
@@ -99,27 +100,35 @@ def read_header(text: str, mentions: list[Mention], engine: Engine) -> FileHeade
                 date = None
             break
     if own is None and blank is None and not has_motto:
-        return _article(lines, mentions, engine)
+        return _article(lines, mentions, engine, text)
 
-    # issuer block: upper-case lines before the number line / motto / type heading
+    # issuer block: upper-case lines before the number line or the motto (in a two-column layout, the part of
+    # the line before the motto); the type heading comes after them
     block: list[str] = []
     type_word = None
     title_lines: list[str] = []
     heading_idx = None
+    block_open = True
     for i, x in enumerate(lines[:35]):
         if not x or x in ("*", "-", "***"):
             continue
-        if _MOTTO.search(x) or x.startswith(("Số", "SỐ")) or _PLACE_DATE.search(x):
+        mm = _MOTTO.search(x)
+        if mm or x.startswith(("Số", "SỐ")) or _PLACE_DATE.search(x):
+            if mm and block_open:
+                left = x[:mm.start()].strip(" *_-|")
+                if left and _is_upper_line(left):
+                    block.append(regex.sub(r"\s+", " ", left))
+            block_open = False
             continue
         tw = _heading_type(x, engine)
-        if tw and (own is not None or blank is not None or has_motto) and (block or i > 2):
+        if tw and (block or i > 2):
             type_word = tw
             heading_idx = i
             rest = x[len(tw[1]):].strip(" :")
             if rest:
                 title_lines.append(rest)
             break
-        if _is_upper_line(x) and len(x) < 90:
+        if block_open and _is_upper_line(x) and len(x) < 90:
             block.append(regex.sub(r"\s+", " ", x.strip("* _-")))
     if heading_idx is not None:
         for x in lines[heading_idx + 1: heading_idx + 8]:
@@ -127,7 +136,9 @@ def read_header(text: str, mentions: list[Mention], engine: Engine) -> FileHeade
                 if title_lines:
                     break
                 continue
-            if _TITLE_STOP.match(x) or _MOTTO.search(x) or x.startswith(("Số", "SỐ")):
+            first = not title_lines
+            if (_TITLE_STOP.match(x) and not (first and _TITLE_OPENER.match(x))) or _MOTTO.search(x) \
+                    or x.startswith(("Số", "SỐ")):
                 break
             title_lines.append(x)
     else:
@@ -150,7 +161,7 @@ def read_header(text: str, mentions: list[Mention], engine: Engine) -> FileHeade
     if code_level == "department" and level in ("provincial", "unknown"):
         level = "department"
     if province is None and level not in ("central",):
-        province = _province_from_mentions(mentions, place)
+        province = _province_from_mentions(mentions, place, text, engine)
     branch = own.branch if own else None
     if branch is None:
         branch = "party" if any("ĐẢNG" in x.upper() or "ỦY" in x.upper() and "BAN NHÂN DÂN" not in x.upper()
@@ -212,30 +223,65 @@ def _block_place(block: list[str], engine: Engine) -> tuple[str, str | None, str
     return level, province, locality
 
 
-def _province_from_mentions(mentions: list[Mention], place: str | None) -> str | None:
+def _province_from_mentions(mentions: list[Mention], place: str | None, text: str = "",
+                            engine: Engine | None = None) -> str | None:
+    """The province most often named in the file's references, else in its text ("Đảng bộ tỉnh Bắc Giang")."""
     c = Counter(m.province for m in mentions if m.province)
     if c:
         return c.most_common(1)[0][0]
+    if engine is not None and text:
+        c = Counter()
+        for m in engine.place_re.finditer(modern_tones(text[:200_000])):
+            w = fold(regex.sub(r"\s+", " ", m.group("w")))
+            if dict(engine.level_words).get(w) == "provincial":
+                c[" ".join(x[:1].upper() + x[1:].lower() for x in m.group("name").split())] += 1
+        if c:
+            return c.most_common(1)[0][0]
     return None
 
 
+_KEEP_UPPER = {"UBND", "HĐND", "MTTQ", "TW", "CP", "VN", "TP", "TP.", "TX", "BCH", "BTV", "BCĐ", "ĐCSVN"}
+_CAP_AFTER = ("sở", "bộ", "ban", "ủy ban", "văn phòng", "tỉnh ủy", "huyện ủy", "thành ủy", "quận ủy", "tỉnh", "huyện",
+              "thành phố", "quận", "thị xã", "xã", "phường", "thị trấn", "chi cục", "cục", "tổng cục")
+_PHRASES = {"ban chấp hành trung ương": "Ban Chấp hành Trung ương", "bộ chính trị": "Bộ Chính trị",
+            "ban bí thư": "Ban Bí thư", "thủ tướng chính phủ": "Thủ tướng Chính phủ", "chính phủ": "Chính phủ",
+            "quốc hội": "Quốc hội", "đảng bộ": "Đảng bộ", "trung ương": "Trung ương",
+            "ủy ban nhân dân": "Ủy ban nhân dân", "hội đồng nhân dân": "Hội đồng nhân dân"}
+
+
+def _sentence_case(line: str) -> str:
+    """'SỞ NỘI VỤ' -> 'Sở Nội vụ', 'UBND TỈNH BẮC GIANG' -> 'UBND tỉnh Bắc Giang', 'TỈNH ỦY BẮC GIANG' -> 'Tỉnh ủy Bắc Giang'."""
+    words = line.split()
+    out = [w if w in _KEEP_UPPER else w.lower() for w in words]
+    low = " ".join(out)
+    for k, v in _PHRASES.items():
+        low = regex.sub(rf"(?<![\p{{L}}]){regex.escape(k)}(?![\p{{L}}])", v, low)
+    out = low.split()
+    # capitalise the word after a unit word (Sở Nội vụ, Bộ Tài chính) and every word of a place name
+    text = " ".join(out)
+    for unit in sorted(_CAP_AFTER, key=len, reverse=True):
+        def cap(m: regex.Match) -> str:
+            rest = m.group(2)
+            if unit in ("tỉnh", "huyện", "thành phố", "quận", "thị xã", "xã", "phường", "thị trấn", "tỉnh ủy",
+                        "huyện ủy", "thành ủy", "quận ủy"):
+                rest = " ".join(w[:1].upper() + w[1:] for w in rest.split())
+            else:
+                rest = rest[:1].upper() + rest[1:]
+            return m.group(1) + " " + rest
+        new = regex.sub(rf"(?<![\p{{L}}])({regex.escape(unit)}) ((?:[\p{{L}}]+)(?: [\p{{L}}]+)*)$", cap, text)
+        if new != text:
+            text = new
+            break
+    text = text[:1].upper() + text[1:]
+    return text
+
+
 def _issuer_name(block: list[str]) -> str | None:
-    if not block:
-        return None
-    parts = []
-    for x in block:
-        s = x.strip()
-        if not s:
-            continue
-        parts.append(s[:1] + s[1:].lower() if _is_upper_line(s) else s)
-    name = " - ".join(parts)
-    # restore capitals of place names after place words
-    name = regex.sub(r"(?i)\b(tỉnh ủy|tỉnh uỷ|thành ủy|huyện ủy|tỉnh|thành phố|huyện|quận|thị xã|xã|phường)\s+((?:\p{L}+\s?){1,4})$",
-                     lambda m: f"{m.group(1)} {' '.join(w[:1].upper() + w[1:] for w in m.group(2).split())}", name)
-    return name
+    parts = [_sentence_case(x.strip()) if _is_upper_line(x) else x.strip() for x in block if x.strip()]
+    return " - ".join(parts) or None
 
 
-def _article(lines: list[str], mentions: list[Mention], engine: Engine) -> FileHeader:
+def _article(lines: list[str], mentions: list[Mention], engine: Engine, text: str) -> FileHeader:
     title = next((x.lstrip("# ").strip() for x in lines if x.strip()), None)
     date = None
     year = None
@@ -254,6 +300,6 @@ def _article(lines: list[str], mentions: list[Mention], engine: Engine) -> FileH
             break
     if not any(x.strip() for x in lines):
         return FileHeader(kind="unknown")
-    province = _province_from_mentions(mentions, place)
+    province = _province_from_mentions(mentions, place, text, engine)
     return FileHeader(kind="article" if (date or title) else "unknown", date=date, year=year, title=title,
                       province=province, place=place)

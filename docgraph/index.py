@@ -283,6 +283,9 @@ def resolve(conn: sqlite3.Connection) -> dict[str, int]:
             e["count"] += 1
             if ev not in e["evidence_all"]:
                 e["evidence_all"].append(ev)
+    # "cites" says less than any other relation between the same two documents: keep the stronger one only
+    stronger = {(s, t) for (s, t, rel) in agg if rel != "cites"}
+    agg = {k: e for k, e in agg.items() if not (k[2] == "cites" and (k[0], k[1]) in stronger)}
     for (src, dst, rel), e in agg.items():
         flags = []
         s, t = docs.get(src, {}), docs.get(dst, {})

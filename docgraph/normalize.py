@@ -121,9 +121,10 @@ def normalize(text: str) -> Normalized:
         npos += len(rep)
         last = e
     if not changed:
-        return Normalized(text, text)
+        return Normalized(modern_tones(text), text)
     pieces.append(text[last:])
-    return Normalized("".join(pieces), text, tuple(nstart), tuple(nend), tuple(ostart), tuple(oend))
+    # tone placement changes keep the length, so the offset map stays valid
+    return Normalized(modern_tones("".join(pieces)), text, tuple(nstart), tuple(nend), tuple(ostart), tuple(oend))
 
 
 _FOLD_TABLE = str.maketrans({"đ": "d", "Đ": "D"})
@@ -141,3 +142,21 @@ _SLUG_RE = regex.compile(r"[^a-z0-9]+")
 def slug(s: str) -> str:
     """ASCII slug, a valid XML NMTOKEN: 'Bắc Giang' -> 'bac-giang', 'CT/TW' -> 'ct-tw'."""
     return _SLUG_RE.sub("-", fold(s)).strip("-")
+
+
+# old ("hoà", "uỷ") and new ("hòa", "ủy") tone placement are both valid; names are stored in the new style
+_OLD_TONES = {
+    "oà": "òa", "oá": "óa", "oả": "ỏa", "oã": "õa", "oạ": "ọa",
+    "oè": "òe", "oé": "óe", "oẻ": "ỏe", "oẽ": "õe", "oẹ": "ọe",
+    "uỳ": "ùy", "uý": "úy", "uỷ": "ủy", "uỹ": "ũy", "uỵ": "ụy",
+    "Oà": "Òa", "Oá": "Óa", "Oả": "Ỏa", "Oã": "Õa", "Oạ": "Ọa",
+    "Uỳ": "Ùy", "Uý": "Úy", "Uỷ": "Ủy", "Uỹ": "Ũy", "Uỵ": "Ụy",
+    "OÀ": "ÒA", "OÁ": "ÓA", "OẢ": "ỎA", "OÃ": "ÕA", "OẠ": "ỌA",
+    "UỲ": "ÙY", "UÝ": "ÚY", "UỶ": "ỦY", "UỸ": "ŨY", "UỴ": "ỤY",
+}
+_OLD_TONE_RE = regex.compile("(?<![qQgG])(" + "|".join(_OLD_TONES) + ")(?![\\p{L}])")
+
+
+def modern_tones(s: str) -> str:
+    """'Khánh Hoà' -> 'Khánh Hòa', 'Tỉnh uỷ' -> 'Tỉnh ủy' (only at the end of a syllable, not after q/g)."""
+    return _OLD_TONE_RE.sub(lambda m: _OLD_TONES[m.group(1)], s)

@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .engine import Engine, get_engine
 from .header import FileHeader, read_header
@@ -44,16 +44,21 @@ def display_path(path: str) -> str:
     return rel
 
 
-def analyse_text(text: str, path: str, engine: Engine) -> FileResult:
+def analyse_text(text: str, path: str, engine: Engine, doc_path: str | None = None) -> FileResult:
+    """``path`` is stored in the index; ``doc_path`` (relative to the scanned folder) names a file's own id."""
     res = FileResult(path=path)
     mentions = engine.extract(text)
     header = read_header(text, mentions, engine)
+    # the own header number is the document itself: give it the header's date, issuer and level
+    mentions = [replace(m, year=header.year, date=header.date, issuer=m.issuer or header.issuer,
+                        level=header.level if header.level != "unknown" else m.level,
+                        type=header.type or m.type) if m.own else m for m in mentions]
     res.header = header
     res.mentions = mentions
     res.keys = [None if m.own else mention_key(m, header) for m in mentions]
     ok = own_key(header)
     res.own_key = ok
-    res.own_id = ok.doc_id() if ok else file_doc_id(path)
+    res.own_id = ok.doc_id() if ok else file_doc_id(doc_path or path)
     finder = _finders.get(id(engine))
     if finder is None:
         finder = _finders[id(engine)] = RelationFinder(engine.rules.relations)
@@ -61,14 +66,14 @@ def analyse_text(text: str, path: str, engine: Engine) -> FileResult:
     return res
 
 
-def process_file(path: str, rules_dir: str | None = None) -> FileResult:
+def process_file(path: str, rules_dir: str | None = None, doc_path: str | None = None) -> FileResult:
     r = read_file(path)
     shown = display_path(path)
     if r.text is None:
         return FileResult(path=shown, size=r.size, mtime_ns=r.mtime_ns, sha256=r.sha256, encoding=r.encoding,
                           skipped=r.skipped or "unreadable")
     engine = get_engine(rules_dir)
-    res = analyse_text(r.text, shown, engine)
+    res = analyse_text(r.text, shown, engine, doc_path)
     res.size, res.mtime_ns, res.sha256, res.encoding = r.size, r.mtime_ns, r.sha256, r.encoding
     return res
 

@@ -98,7 +98,10 @@ class RelationFinder:
             # the cited document that acts is also mentioned by this file: record that the file cites it
             out.append(RawRelation(source, i, relation, m.line, sentence(text, bounds, clause)))
             prev_idx, prev_clause = i, clause
-        return out
+        # a reference that acts in a relation phrase ("Kế hoạch A ... thực hiện Chỉ thị B") is the subject of
+        # that phrase, not something the file itself cites
+        acting = {r.source for r in out if r.source != OWN}
+        return [r for r in out if not (r.source == OWN and r.relation == "cites" and r.target in acting)]
 
 
 _COORD = regex.compile(

@@ -7,6 +7,7 @@ disappeared from a scanned folder are removed from the index. The index content 
 
 from __future__ import annotations
 
+import fnmatch
 import hashlib
 import os
 import sqlite3
@@ -49,9 +50,19 @@ class ScanSummary:
 _BENIGN = ("binary", "not a regular file", "symlink loop")
 
 
-def _worker(args: tuple[str, str | None]) -> FileResult:
-    path, rules_dir = args
-    return process_file(path, rules_dir)
+def _worker(args: tuple[str, str | None, str]) -> FileResult:
+    path, rules_dir, doc_path = args
+    return process_file(path, rules_dir, doc_path)
+
+
+def _doc_path(path: str, roots: Sequence[str]) -> str:
+    """The path that names a file's own document id: relative to the folder given to extract."""
+    ap = os.path.abspath(path)
+    for r in roots:
+        ar = os.path.abspath(r)
+        if os.path.isdir(ar) and (ap.startswith(ar.rstrip(os.sep) + os.sep)):
+            return os.path.relpath(ap, ar)
+    return os.path.basename(path)
 
 
 def _sha256(path: str) -> str | None:
@@ -65,12 +76,47 @@ def _sha256(path: str) -> str | None:
     return h.hexdigest()
 
 
+IGNORE_FILE = ".docgraphignore"
+
+
+def _ignore_patterns(paths: Sequence[str], exclude: Sequence[str]) -> list[tuple[str, str]]:
+    """(root, pattern) pairs: the --exclude patterns apply everywhere; a folder's .docgraphignore below it."""
+    out = [("", p) for p in exclude]
+    for p in paths:
+        f = os.path.join(p, IGNORE_FILE)
+        if os.path.isdir(p) and os.path.isfile(f):
+            try:
+                with open(f, encoding="utf-8") as fh:
+                    for line in fh:
+                        line = line.strip()
+                        if line and not line.startswith("#"):
+                            out.append((p, line))
+            except (OSError, UnicodeDecodeError):
+                pass
+    return out
+
+
+def _ignored(path: str, patterns: list[tuple[str, str]]) -> bool:
+    name = os.path.basename(path)
+    for root, pat in patterns:
+        if root:
+            rel = os.path.relpath(path, root)
+            if rel.startswith(".."):
+                continue
+        else:
+            rel = path
+        if fnmatch.fnmatch(name, pat) or fnmatch.fnmatch(rel, pat):
+            return True
+    return False
+
+
 def scan(
     paths: Sequence[str],
     conn: sqlite3.Connection,
     *,
     rules_dir: str | None = None,
     globs: Sequence[str] = DEFAULT_GLOBS,
+    exclude: Sequence[str] = (),
     jobs: int = 1,
     batch: int = 200,
     progress: Callable[[int, int, str], None] | None = None,
@@ -81,7 +127,10 @@ def scan(
     known = ix.file_state(conn)
     todo: list[str] = []
     seen_real: set[str] = set()
+    ignore = _ignore_patterns(paths, exclude)
     for path, reason in iter_files(paths, globs):
+        if ignore and _ignored(path, ignore):
+            continue
         shown = display_path(path)
         if shown in seen_real:
             continue
@@ -111,13 +160,14 @@ def scan(
 
     # files under a scanned folder that are gone
     roots = [display_path(p) for p in paths if os.path.isdir(p)]
-    gone = [p for p in known if p not in seen_real and any(_under(p, r) for r in roots) and not os.path.exists(p)]
+    gone = [p for p in known if p not in seen_real and any(_under(p, r) for r in roots)
+            and (not os.path.exists(p) or _ignored(p, ignore))]
     summary.removed = ix.delete_files(conn, gone)
 
     total = len(todo)
     done = 0
     pending: list[FileResult] = []
-    for res in _results(todo, rules_dir, jobs):
+    for res in _results([(p, rules_dir, _doc_path(p, paths)) for p in todo], jobs):
         done += 1
         if progress:
             progress(done, total, res.path)
@@ -145,11 +195,11 @@ def _under(path: str, root: str) -> bool:
     return root in ("", ".") and not os.path.isabs(path) or path == root or path.startswith(root + os.sep)
 
 
-def _results(todo: list[str], rules_dir: str | None, jobs: int) -> Iterator[FileResult]:
+def _results(todo: list[tuple[str, str | None, str]], jobs: int) -> Iterator[FileResult]:
     if jobs <= 1 or len(todo) < 8:
-        for p in todo:
-            yield process_file(p, rules_dir)
+        for args in todo:
+            yield _worker(args)
         return
     chunk = max(1, min(64, len(todo) // (jobs * 8) or 1))
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        yield from pool.map(_worker, [(p, rules_dir) for p in todo], chunksize=chunk)
+        yield from pool.map(_worker, todo, chunksize=chunk)

@@ -1,0 +1,189 @@
+"""The CLI contract: commands, flags, JSON shapes, exit codes, errors without tracebacks."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import networkx as nx
+import pytest
+from typer.testing import CliRunner
+
+from docgraph.cli import app
+
+ROOT = Path(__file__).resolve().parent.parent
+runner = CliRunner()
+
+
+@pytest.fixture()
+def work(tmp_path, monkeypatch):
+    shutil.copytree(ROOT / "samples", tmp_path / "samples")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("DOCGRAPH_DB", raising=False)
+    return tmp_path
+
+
+def run(*args: str):
+    return runner.invoke(app, list(args))
+
+
+def extracted(work):
+    r = run("extract", "samples", "--jobs", "1", "-q")
+    assert r.exit_code == 0, r.output
+    return r
+
+
+def test_extract_summary_and_default_db(work):
+    r = extracted(work)
+    assert (work / "docgraph.db").exists()
+    assert "files" in r.stdout and "documents" in r.stdout and "relations" in r.stdout
+    assert "14" in r.stdout  # 14 sample files (README.md is excluded by samples/.docgraphignore)
+
+
+def test_extract_rerun_does_not_duplicate(work):
+    extracted(work)
+    first = json.loads(run("stats", "--json").stdout)
+    r = run("extract", "samples", "--json", "-q")
+    assert json.loads(r.stdout)["unchanged"] == 14
+    assert json.loads(run("stats", "--json").stdout) == first
+
+
+def test_db_from_environment(work, monkeypatch):
+    monkeypatch.setenv("DOCGRAPH_DB", str(work / "env.db"))
+    extracted(work)
+    assert (work / "env.db").exists() and not (work / "docgraph.db").exists()
+
+
+def test_jsonl_contract(work):
+    r = run("extract", "samples", "--jsonl", "-q")
+    assert r.exit_code == 0
+    rows = [json.loads(line) for line in r.stdout.splitlines()]
+    assert rows, "no mentions"
+    keys = {"file", "line", "start", "end", "text", "type", "number", "symbol", "year", "date", "issuer", "level",
+            "doc", "own"}
+    assert all(keys <= set(row) for row in rows)
+    # offsets slice the file's text exactly
+    for row in rows[:40]:
+        text = Path(row["file"]).read_text(encoding="utf-8")
+        assert text[row["start"]:row["end"]] == row["text"]
+    own = [x for x in rows if x["own"]]
+    assert {x["doc"] for x in own} >= {"35-ct-tw-2024", "83-kh-tu-2024-bac-giang", "83-kh-tu-2024-khanh-hoa"}
+    ct35 = next(x for x in rows if x["symbol"] == "CT/TW" and not x["own"])
+    assert ct35["number"] == "35" and ct35["year"] == 2024 and ct35["date"] == "2024-06-14"
+    assert "\\u" not in r.stdout  # UTF-8, not escaped
+
+
+def test_implementers_json_and_tree(work):
+    extracted(work)
+    r = run("implementers", "Chỉ thị số 35-CT/TW ngày 14/6/2024", "--json")
+    assert r.exit_code == 0, r.output
+    rows = json.loads(r.stdout)
+    need = {"doc", "type", "number", "symbol", "year", "date", "issuer", "level", "jurisdiction", "source_file",
+            "depth", "via"}
+    assert all(need <= set(x) for x in rows)
+    assert {x["doc"] for x in rows} >= {"83-kh-tu-2024-bac-giang", "45-kh-hu-2024-bac-giang-lang-giang"}
+    r2 = run("implementers", "35-CT/TW", "--depth", "1", "--json")
+    assert {x["depth"] for x in json.loads(r2.stdout)} == {1}
+    tree = run("implementers", "Chỉ thị 35-CT/TW")
+    assert tree.exit_code == 0 and "Kế hoạch 45-KH/HU" in tree.stdout
+
+
+def test_ambiguous_query_lists_the_candidates(work):
+    extracted(work)
+    r = run("implementers", "83-KH/TU")
+    assert r.exit_code == 2
+    assert "83-kh-tu-2024-bac-giang" in r.stderr and "83-kh-tu-2024-khanh-hoa" in r.stderr
+    r = run("implementers", "Kế hoạch số 83-KH/TU của Tỉnh ủy Khánh Hòa", "--json")
+    assert r.exit_code == 0, r.output
+    assert {x["doc"] for x in json.loads(r.stdout)} == {"95-kh-skhcn-2024-khanh-hoa"}
+
+
+def test_chain_show_stats(work):
+    extracted(work)
+    r = run("chain", "Kế hoạch 15/KH-SNV", "--json")
+    paths = json.loads(r.stdout)
+    assert any([n["doc"] for n in p] == ["15-kh-snv-2024-bac-giang", "120-kh-ubnd-2024-bac-giang",
+                                         "83-kh-tu-2024-bac-giang", "35-ct-tw-2024"] for p in paths)
+    card = json.loads(run("show", "35-ct-tw-2024", "--json").stdout)
+    assert card["source_file"].endswith("01_chi-thi-35-ct-tw.txt")
+    assert any(e["relation"] == "implements" for e in card["in"])
+    assert all(ev["file"] and ev["line"] and ev["text"] for e in card["in"] for ev in e["evidence"])
+    human = run("show", "35-ct-tw-2024")
+    assert human.exit_code == 0 and "mentioned in" in human.stdout
+    s = json.loads(run("stats", "--json").stdout)
+    assert s["files"] == 14 and s["by_relation"]["implements"] >= 10 and s["by_level"]["department"] >= 3
+
+
+def test_unknown_document_exit_4(work):
+    extracted(work)
+    r = run("show", "Chỉ thị 99-CT/TW")
+    assert r.exit_code == 4
+    assert "no document matching" in r.stderr and "Traceback" not in r.output
+
+
+def test_missing_index_is_a_clean_error(work):
+    r = run("stats", "--db", "nope.db")
+    assert r.exit_code == 2 and "no index at nope.db" in r.stderr
+
+
+def test_export_graphml_and_json_open_in_networkx(work):
+    extracted(work)
+    assert run("export", "-f", "graphml", "-o", "g.graphml").exit_code == 0
+    g = nx.read_graphml(work / "g.graphml")
+    assert g.number_of_nodes() == 26
+    xml = (work / "g.graphml").read_text(encoding="utf-8")
+    assert 'id="d0"' not in xml and 'attr.name="label"' in xml
+    r = run("export", "-f", "json")
+    data = json.loads(r.stdout)
+    assert "edges" in data and len(data["nodes"]) == 26
+
+
+def test_broken_rules_file_is_exit_2_with_file_and_line(work):
+    bad = work / "myrules"
+    bad.mkdir()
+    (bad / "bad.yaml").write_text("rules:\n  - id: x\n    layout: state\n    pattern: '(unclosed'\n", encoding="utf-8")
+    r = run("extract", "samples", "--rules", str(bad))
+    assert r.exit_code == 2
+    assert "bad.yaml:4" in r.stderr and "'x'" in r.stderr and "Traceback" not in r.output
+    (bad / "bad.yaml").write_text("rules:\n  - id: x\n    layout: state\n  pattern: 'a'\n   - b\n", encoding="utf-8")
+    r = run("rules", "list", "--rules", str(bad))
+    assert r.exit_code == 2 and "bad.yaml:" in r.stderr
+
+
+def test_user_rules_override_builtin_by_name(work):
+    mine = work / "mine"
+    mine.mkdir()
+    (mine / "extra.yaml").write_text(
+        "rules:\n"
+        "  - id: older\n"
+        "    layout: older\n"
+        "    enabled: false\n", encoding="utf-8")
+    r = run("rules", "list", "--rules", str(mine), "--json")
+    ids = {x["id"] for x in json.loads(r.stdout)}
+    assert "older" not in ids and "party" in ids
+
+
+def test_rules_test_passes():
+    r = run("rules", "test")
+    assert r.exit_code == 0, r.stdout
+    assert " 0 failed" in r.stdout
+
+
+def test_every_command_is_documented_in_readme():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for cmd in ("extract", "implementers", "chain", "show", "stats", "export", "find", "rules list", "rules test"):
+        assert f"docgraph {cmd}" in readme, cmd
+        assert run(*cmd.split(), "--help").exit_code == 0
+
+
+def test_jsonl_pipes_cleanly_through_a_subprocess(work):
+    """Progress and diagnostics go to stderr; stdout is JSON lines only."""
+    p = subprocess.run([sys.executable, "-m", "docgraph", "extract", "samples", "--jsonl"], capture_output=True,
+                       text=True, encoding="utf-8", env={**os.environ, "DOCGRAPH_DB": str(work / "p.db")})
+    assert p.returncode == 0, p.stderr
+    for line in p.stdout.splitlines():
+        json.loads(line)
