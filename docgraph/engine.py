@@ -393,7 +393,7 @@ class Engine:
                 if d["level"] == "unknown":
                     d["level"] = ant["level"]
         # defined aliases: (sau đây gọi tắt là Chỉ thị 05)
-        taken = [(d["start"], d["end"]) for d in ds]
+        taken = sorted((d["start"], d["end"]) for d in ds)
         aliases: list[tuple[str, dict, int]] = []
         for i, d in enumerate(ds):
             if d["symbol"] is None and d["layout"] != "name":
@@ -413,7 +413,7 @@ class Engine:
                 if _overlaps(m.start(), m.end(), taken):
                     continue
                 new.append(self._short_from(ant, m.start(), m.end()))
-                taken.append((m.start(), m.end()))
+                _add_span(taken, m.start(), m.end())
         # bare later mentions: "Chỉ thị 05", "Nghị quyết số 04"
         for m in self.bare_re.finditer(t):
             if _overlaps(m.start(), m.end(), taken):
@@ -426,7 +426,7 @@ class Engine:
             if len(cands) == 1:
                 ant = next(iter(cands.values()))
                 new.append(self._short_from(ant, m.start(), m.end()))
-                taken.append((m.start(), m.end()))
+                _add_span(taken, m.start(), m.end())
         if new:
             ds = sorted(ds + new, key=lambda d: d["start"])
         return ds
@@ -478,7 +478,13 @@ def resolve_overlaps(cores: list[_Core]) -> list[_Core]:
 
 
 def _overlaps(s: int, e: int, spans: list[tuple[int, int]]) -> bool:
-    return any(s < b and a < e for a, b in spans)
+    """``spans`` is kept sorted by start (see ``_add_span``) and its spans do not overlap each other."""
+    i = bisect.bisect_left(spans, (e, -1)) - 1
+    return i >= 0 and spans[i][1] > s
+
+
+def _add_span(spans: list[tuple[int, int]], s: int, e: int) -> None:
+    bisect.insort(spans, (s, e))
 
 
 def _strip_digits(code: str) -> str:

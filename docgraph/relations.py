@@ -112,11 +112,15 @@ _COORD = regex.compile(
 def clause_bounds(text: str, mentions: list[Mention]) -> list[int]:
     """Start offsets of clauses after the first: after ';', after '. ' + capital, and at line starts that
     begin a new sentence. Never inside a mention."""
-    spans = [(m.start, m.end) for m in mentions]
+    import bisect
+
+    starts = [m.start for m in mentions]  # mentions are sorted and do not overlap
+    ends = [m.end for m in mentions]
     out: list[int] = []
     for m in _BOUNDARY.finditer(text):
         pos = m.end()
-        if any(a < pos < b for a, b in spans):
+        i = bisect.bisect_left(starts, pos) - 1  # the last mention starting before pos
+        if i >= 0 and ends[i] > pos:
             continue
         out.append(pos)
     return out
