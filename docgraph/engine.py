@@ -71,16 +71,19 @@ class Engine:
                          sorted(ctx["issuer_stop"], key=len, reverse=True))
         comma_names = "|".join(regex.escape(n) for n in
                                sorted(t.get("issuer_names_with_comma", []), key=len, reverse=True))
-        stop = (rf"(?:\s+(?i:{stops})(?![\p{{L}}])|\s+và\s+(?:các\s+)?{self.tw_pattern}(?![\p{{L}}])"
+        stop = (rf"(?:\s+(?i:{stops})(?![\p{{L}}])|\s+(?i:năm)\s+\d|\s+và\s+(?:các\s+)?{self.tw_pattern}(?![\p{{L}}])"
                 rf"|[ ]*[,;.():\[\]]|[ ]*\n(?!\p{{Ll}})|[ ]*$)")
-        issuer_body = (rf"(?:(?:{comma_names})(?={stop})|\p{{Lu}}(?:[^\n,;.():\[\]]|\n(?=\p{{Ll}})){{0,150}}?(?={stop}))"
+        heads = "|".join(regex.escape(h).replace("\\ ", r"\s+") for h in ctx.get("issuer_heads_lower", []))
+        lead = rf"(?:\p{{Lu}}|(?=(?:{heads})(?![\p{{L}}])))" if heads else r"\p{Lu}"
+        issuer_body = (rf"(?:(?:{comma_names})(?={stop})|{lead}(?:[^\n,;.():\[\]]|\n(?=\p{{Ll}})){{0,150}}?(?={stop}))"
                        if comma_names else
-                       rf"\p{{Lu}}(?:[^\n,;.():\[\]]|\n(?=\p{{Ll}})){{0,150}}?(?={stop})")
+                       rf"{lead}(?:[^\n,;.():\[\]]|\n(?=\p{{Ll}})){{0,150}}?(?={stop})")
         self.issuer_body = issuer_body
-        ngay = r"(?:ngày|ngay|Ngày|NGÀY)"
+        ngay = r"(?i:ngày|ngay)"
         self.suffix_re = regex.compile(
             rf"(?P<d1>\s*,?\s*(?:(?:ban hành|ký)\s+)?{ngay}\s*{date})?"
-            rf"(?:\s*,?\s+(?:của|cua|CỦA)\s+(?P<issuer>{issuer_body}))?"
+            rf"(?:\s+(?i:năm)\s+(?P<byear>(?:19|20)\d\d)(?![\d/]))?"
+            rf"(?:\s*,?\s+(?i:của|cua)\s+(?P<issuer>{issuer_body}))?"
             rf"(?P<t>\s*,?\s*\(?(?:khóa|khoá|khoa)\s+(?P<term>[IVXL]{{1,6}})(?![\p{{L}}])\)?)?"
             rf"(?P<d2>\s*,?\s*(?:(?:ban hành|ký)\s+)?{ngay}\s*{date})?"
         )
@@ -156,6 +159,7 @@ class Engine:
                         d["name"] = _clean(f"{self.type_word_map[_key(d['tw'])]} {pm.group('name')}")
                     if pm.group("pissuer"):
                         d["issuer"] = _clean(pm.group("pissuer"))
+                        d["issuer_span"] = pm.span("pissuer")
                     dd = self._date_from(pm.group(0))
                     if dd:
                         d["date"], dyear = dd
@@ -170,6 +174,9 @@ class Engine:
         if sm and sm.end() > end:
             if sm.group("issuer"):
                 d["issuer"] = _clean(sm.group("issuer"))
+                d["issuer_span"] = sm.span("issuer")
+            if sm.group("byear") and d["year"] is None:
+                d["year"] = int(sm.group("byear"))
             if sm.group("term"):
                 d["term"] = sm.group("term")
             for g in ("d1", "d2"):
@@ -444,6 +451,9 @@ class Engine:
         out: list[Mention] = []
         for d in ds:
             s, e = norm.span(d["start"], d["end"])
+            if d.get("issuer_span") and not d["short_form"]:
+                a, b = norm.span(*d["issuer_span"])
+                d["issuer"] = _clean(src[a:b]) or d["issuer"]
             out.append(Mention(
                 start=s, end=e, text=src[s:e], rule=d["rule"], type=d["type"], number=d["number"],
                 symbol=d["symbol"], year=d["year"], date=d["date"], issuer=d["issuer"],
