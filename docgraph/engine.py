@@ -102,9 +102,8 @@ class Engine:
         )
         self.pinpoint_re = regex.compile(rf"(?<![\p{{L}}])(?:{ctx['pinpoint']}),?\s+", regex.REVERSE)
         self.alias_re = regex.compile(ctx["alias"])
-        self.bare_re = regex.compile(
-            rf"(?<![\p{{L}}])(?P<tw>{self.tw_pattern})\s+(?:(?:số|so)\s*)?(?P<number>\d{{1,5}})(?![\d/\-]|[.,]\d|\p{{L}})"
-        )
+        self.bare_prefix_re = regex.compile(
+            rf"(?<![\p{{L}}])(?P<tw>{self.tw_pattern})\s+(?:(?:số|so)\s*)?", regex.REVERSE)
         self.own_line_re = regex.compile(r"^[\s|*#>_]*(?:Số|SỐ|So|số)\s*[:.]?\s*$")
         place_alt = "|".join(regex.escape(w).replace("\\ ", r"\s+")
                              for w in sorted(self.place_words, key=len, reverse=True))
@@ -112,6 +111,7 @@ class Engine:
             rf"(?<![\p{{L}}])(?P<w>(?i:{place_alt}))\s+(?P<name>(?:\p{{Lu}}[\p{{L}}\p{{M}}]*)(?:[ ]+\p{{Lu}}[\p{{L}}\p{{M}}]*){{0,4}})"
         )
         self.level_words = [(fold(w), lvl) for w, lvl in sorted(self.place_words.items(), key=lambda x: -len(x[0]))]
+        self.level_word_res = [(regex.compile(rf"(?<![a-z]){regex.escape(k)}(?![a-z])"), lv) for k, lv in self.level_words]
         self._rules_sorted = sorted(rules.rules, key=lambda r: _LAYOUT_PRIORITY.get(r.layout, 9))
 
     # ---------------------------------------------------------------- public
@@ -217,8 +217,7 @@ class Engine:
             return None, year
 
     def canonical_symbol(self, raw: str) -> str:
-        raw = regex.sub(r"\s+", "", raw)
-        parts = regex.split(r"([/\-])", raw)
+        parts = _SYM_SPLIT.split("".join(raw.split()))
         out = []
         for p in parts:
             if p in ("/", "-"):
@@ -316,7 +315,7 @@ class Engine:
         level = None
         province = locality = None
         for m in self.place_re.finditer(phrase):
-            w = fold(regex.sub(r"\s+", " ", m.group("w")))
+            w = fold(" ".join(m.group("w").split()))
             lvl = next((lv for k, lv in self.level_words if k == w), None)
             name = _title_place(m.group("name"))
             if lvl == "provincial":
@@ -327,11 +326,11 @@ class Engine:
                 level = lvl
         if level is None:
             f = fold(phrase)
-            for k, lv in self.level_words:
-                if regex.search(rf"(?<![a-z]){regex.escape(k)}(?![a-z])", f):
+            for pat, lv in self.level_word_res:
+                if pat.search(f):
                     level = lv
                     break
-        if level == "provincial" and regex.search(r"(?i)(?<![\p{L}])sở(?![\p{L}])", phrase):
+        if level == "provincial" and _SO_WORD.search(phrase):
             level = "department"
         return level, province, locality
 
@@ -421,19 +420,27 @@ class Engine:
                     continue
                 new.append(self._short_from(ant, m.start(), m.end()))
                 _add_span(taken, m.start(), m.end())
-        # bare later mentions: "Chỉ thị 05", "Nghị quyết số 04"
-        for m in self.bare_re.finditer(t):
-            if _overlaps(m.start(), m.end(), taken):
-                continue
-            canon = self.type_word_map.get(_key(m.group("tw")))
-            num = m.group("number").lstrip("0") or "0"
-            cands = {(d["number"].lstrip("0"), d["symbol"], d["year"]): d for d in ds
-                     if not d["short_form"] and d["start"] < m.start() and d["type"] == canon
-                     and d["number"] is not None and (d["number"].lstrip("0") or "0") == num}
-            if len(cands) == 1:
-                ant = next(iter(cands.values()))
-                new.append(self._short_from(ant, m.start(), m.end()))
-                _add_span(taken, m.start(), m.end())
+        # bare later mentions: "Chỉ thị 05", "Nghị quyết số 04" -- only numbers that have an antecedent are looked for
+        nums = sorted({(d["number"].lstrip("0") or "0") for d in ds
+                       if d["number"] is not None and not d["short_form"] and d["type"]}, key=len, reverse=True)
+        if nums:
+            num_re = regex.compile(rf"(?<![\d.,/\-])0*(?P<number>{'|'.join(nums)})(?![\d/\-]|[.,]\d|\p{{L}})")
+            for nm in num_re.finditer(t):
+                pm = self.bare_prefix_re.match(t, max(0, nm.start() - 60), nm.start())
+                if pm is None:
+                    continue
+                start, end = pm.start(), nm.end()
+                if _overlaps(start, end, taken):
+                    continue
+                canon = self.type_word_map.get(_key(pm.group("tw")))
+                num = nm.group("number")
+                cands = {(d["number"].lstrip("0"), d["symbol"], d["year"]): d for d in ds
+                         if not d["short_form"] and d["start"] < start and d["type"] == canon
+                         and d["number"] is not None and (d["number"].lstrip("0") or "0") == num}
+                if len(cands) == 1:
+                    ant = next(iter(cands.values()))
+                    new.append(self._short_from(ant, start, end))
+                    _add_span(taken, start, end)
         if new:
             ds = sorted(ds + new, key=lambda d: d["start"])
         return ds
@@ -465,6 +472,8 @@ class Engine:
         return out
 
 
+_SYM_SPLIT = regex.compile(r"([/\-])")
+_SO_WORD = regex.compile(r"(?i)(?<![\p{L}])sở(?![\p{L}])")
 _LEVEL_ORDER = {"central": 0, "provincial": 1, "department": 2, "district": 3, "commune": 4}
 _LIST_GAP = regex.compile(r"\s*(?:,|và|hoặc|cùng|&)?\s*(?:,\s*)?")
 _ALIAS_HAS_NUMBER = regex.compile(r"\d")
@@ -502,11 +511,11 @@ def _strip_digits(code: str) -> str:
 
 
 def _key(s: str | None) -> str:
-    return regex.sub(r"\s+", " ", unicodedata.normalize("NFC", s or "")).strip().lower()
+    return " ".join(unicodedata.normalize("NFC", s or "").split()).lower()
 
 
 def _clean(s: str) -> str:
-    return regex.sub(r"\s+", " ", s).strip(" ,;:-")
+    return " ".join(s.split()).strip(" ,;:-")
 
 
 def _newlines(s: str) -> list[int]:

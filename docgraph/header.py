@@ -117,7 +117,7 @@ def read_header(text: str, mentions: list[Mention], engine: Engine) -> FileHeade
             if mm and block_open:
                 left = x[:mm.start()].strip(" *_-|")
                 if left and _is_upper_line(left):
-                    block.append(regex.sub(r"\s+", " ", left))
+                    block.append(" ".join(left.split()))
             block_open = False
             continue
         tw = _heading_type(x, engine)
@@ -129,7 +129,7 @@ def read_header(text: str, mentions: list[Mention], engine: Engine) -> FileHeade
                 title_lines.append(rest)
             break
         if block_open and _is_upper_line(x) and len(x) < 90:
-            block.append(regex.sub(r"\s+", " ", x.strip("* _-")))
+            block.append(" ".join(x.strip("* _-").split()))
     if heading_idx is not None:
         for x in lines[heading_idx + 1: heading_idx + 8]:
             if not x:
@@ -147,7 +147,7 @@ def read_header(text: str, mentions: list[Mention], engine: Engine) -> FileHeade
             if vm:
                 title_lines.append(vm.group(1))
                 break
-    title = regex.sub(r"\s+", " ", " ".join(title_lines)).strip(" -_") or None
+    title = " ".join(" ".join(title_lines).split()).strip(" -_") or None
 
     level, province, locality = _block_place(block, engine)
     issuer_code = own.issuer_code if own else None
@@ -231,8 +231,8 @@ def _province_from_mentions(mentions: list[Mention], place: str | None, text: st
         return c.most_common(1)[0][0]
     if engine is not None and text:
         c = Counter()
-        for m in engine.place_re.finditer(modern_tones(text[:200_000])):
-            w = fold(regex.sub(r"\s+", " ", m.group("w")))
+        for m in engine.place_re.finditer(modern_tones(text[:20_000])):
+            w = fold(" ".join(m.group("w").split()))
             if dict(engine.level_words).get(w) == "provincial":
                 c[" ".join(x[:1].upper() + x[1:].lower() for x in m.group("name").split())] += 1
         if c:

@@ -45,9 +45,6 @@ for _c in range(0x20):
         _CHAR_MAP[_ch] = " "
 _CHAR_MAP["\x7f"] = " "
 
-_SPECIAL = regex.compile(
-    "[^\\p{M}][\\p{M}]+|[" + "".join(regex.escape(c) for c in _CHAR_MAP) + "]"
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,8 +86,30 @@ class Normalized:
         return s, max(s, e)
 
 
+# one-to-one replacements run through str.translate (C speed, offsets unchanged); deletions and NFC composition
+# change the length and go through the slower loop that records the offset map
+_SAME_LEN = {ord(k): v for k, v in _CHAR_MAP.items() if len(v) == 1}
+_SAME_LEN[ord("\r")] = " "  # CRLF: keep the length, lines are counted on "\n"
+_DELETE = "".join(k for k, v in _CHAR_MAP.items() if v == "" and k != "\r")
+_SLOW = regex.compile("[^\\p{M}][\\p{M}]+|[" + regex.escape(_DELETE) + "]")
+_NEEDS_SLOW = regex.compile("[\\p{M}" + regex.escape(_DELETE) + "]")
+
+
+_MAPPED = regex.compile("[" + regex.escape("".join(chr(c) for c in _SAME_LEN)) + "]")
+
+
+def _same_length(text: str) -> str:
+    present = set(_MAPPED.findall(text))
+    for c in present:  # a handful of distinct characters: str.replace beats translate's per-character lookups
+        text = text.replace(c, _SAME_LEN[ord(c)])
+    return text
+
+
 def normalize(text: str) -> Normalized:
     """NFC, look-alike letters, dashes, spaces, invisible and control characters; offsets kept."""
+    t1 = _same_length(text)
+    if not _NEEDS_SLOW.search(t1):
+        return Normalized(modern_tones(t1), text)
     pieces: list[str] = []
     nstart: list[int] = []
     nend: list[int] = []
@@ -98,19 +117,13 @@ def normalize(text: str) -> Normalized:
     oend: list[int] = []
     last = 0
     npos = 0
-    changed = False
-    for m in _SPECIAL.finditer(text):
+    for m in _SLOW.finditer(t1):
         s, e = m.span()
         seg = m.group()
-        if len(seg) == 1:
-            rep = _CHAR_MAP.get(seg, seg)
-        else:
-            base, marks = seg[0], seg[1:]
-            rep = unicodedata.normalize("NFC", _CHAR_MAP.get(base, base) + marks)
+        rep = "" if len(seg) == 1 else unicodedata.normalize("NFC", seg)
         if rep == seg:
             continue
-        changed = True
-        pieces.append(text[last:s])
+        pieces.append(t1[last:s])
         npos += s - last
         pieces.append(rep)
         if len(rep) != len(seg):
@@ -120,9 +133,7 @@ def normalize(text: str) -> Normalized:
             oend.append(e)
         npos += len(rep)
         last = e
-    if not changed:
-        return Normalized(modern_tones(text), text)
-    pieces.append(text[last:])
+    pieces.append(t1[last:])
     # tone placement changes keep the length, so the offset map stays valid
     return Normalized(modern_tones("".join(pieces)), text, tuple(nstart), tuple(nend), tuple(ostart), tuple(oend))
 

@@ -6,8 +6,8 @@ why a file could not be used. ``iter_files(paths)`` walks the folders given on t
 Decoding order (``decode_bytes``):
 
 1. BOM: UTF-8 (``utf-8-sig``), UTF-32 LE/BE, UTF-16 LE/BE.
-2. NUL bytes -> binary, unless the data is BOM-less UTF-16 (NULs only in the high byte of the code units) or valid
-   UTF-8 with at most 1% NULs (PDF conversions leave stray NULs where check boxes were; the NULs are kept).
+2. NUL bytes -> binary, unless the data is BOM-less UTF-16 (NULs only in the high byte of the code units) or they
+   are at most 1% of the bytes (PDF conversions leave stray NULs where check boxes were; they are kept in the text).
 3. Strict UTF-8 (the common case: one decode, no detector).
 4. UTF-8 with a few invalid bytes among many valid multi-byte sequences (a truncated file, one stray byte):
    decoded with U+FFFD replacements, encoding ``utf-8-lossy``.
@@ -30,7 +30,7 @@ import os
 import re
 import stat
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 __all__ = [
@@ -168,14 +168,22 @@ _VNI_RE = re.compile("|".join(re.escape(k) for k in sorted(_VNI_MAP, key=len, re
 
 _TCVN3_UPPER = "".join(c for c in TCVN3_TABLE.values() if c.isupper())
 _TCVN3_AMBIGUOUS = "".join(c for c in TCVN3_TABLE.values() if c.islower())  # may stand for an uppercase letter
-_TCVN3_CASE_PAIR = re.compile(rf"[A-Z{_TCVN3_UPPER}][{_TCVN3_AMBIGUOUS}]|[{_TCVN3_AMBIGUOUS}][A-Z{_TCVN3_UPPER}]")
+_TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")  # grave, acute, tilde, hook above, dot below
+# a letter with a tone mark: a word, not an acronym such as LĐTBXH
+_TCVN3_TONED = re.compile(
+    "[" + "".join(c for c in TCVN3_TABLE.values() if _TONE_MARKS & set(unicodedata.normalize("NFD", c))) + "]"
+)
+# a whole word of uppercase and TCVN3-ambiguous letters only, with at least one of the latter
+_TCVN3_CASE_CANDIDATE = re.compile(
+    rf"(?<![^\W\d_])[A-Z{_TCVN3_UPPER}{_TCVN3_AMBIGUOUS}]*[{_TCVN3_AMBIGUOUS}]"
+    rf"[A-Z{_TCVN3_UPPER}{_TCVN3_AMBIGUOUS}]*(?![^\W\d_])"
+)
 _WORD_RE = re.compile(r"[^\W\d_]+")
 _LETTER_RE = re.compile(r"[^\W\d_]")
 
 # --------------------------------------------------------------------------------------------------------------
 # Vietnamese syllable check (used to score legacy decodings).
 
-_TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")
 _SYLLABLE_RE = re.compile(
     r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|b|c|d|đ|g|h|k|l|m|n|p|r|s|t|v|x)?"
     r"(?:iêu|yêu|oai|oay|oao|oeo|uây|uôi|ươi|ươu|uya|uyê|uyu|uêu"
@@ -195,12 +203,15 @@ _SAMPLE_BYTES = 256 * 1024
 
 
 def _token_score(tok: str, cache: dict[str, int]) -> int:
-    """+1 for a valid Vietnamese syllable, -1 for garbage, 0 for abbreviations (NĐ, QĐ, TƯ)."""
+    """+1 for a valid Vietnamese syllable, -1 for garbage, 0 for abbreviations (NĐ, QĐ, TƯ) and single characters
+    (a lone "à" or "Ổ" proves nothing)."""
     hit = cache.get(tok)
     if hit is not None:
         return hit
     t = unicodedata.normalize("NFC", tok)
-    if any(unicodedata.combining(c) for c in t) or not all(c in _VIET_LETTERS for c in t):
+    if len(t) == 1:
+        score = 0
+    elif any(unicodedata.combining(c) for c in t) or not all(c in _VIET_LETTERS for c in t):
         score = -1
     else:
         nfd = unicodedata.normalize("NFD", t.lower())
@@ -236,30 +247,24 @@ def _vietnamese_score(text: str) -> tuple[int, int]:
 
 
 def _tcvn3_fix_case(text: str) -> str:
-    """Upper-case lowercase-coded letters inside words that are otherwise upper case.
+    """Upper-case lowercase-coded letters in words that are otherwise upper case.
 
-    TCVN3 has no code for most uppercase toned letters: "QUYẾT ĐỊNH" typed with Caps Lock comes out as
-    "QUYÕT §ÞNH" (ế, ị lowercase). A word is upper-cased when its other letters are all uppercase and there are
-    at least two of them; a word with a single uppercase letter ("Hµ" in "Hµ NéI") when every neighbouring word
-    on its line is such an uppercase word. "Uû ban" (Uỷ ban) is left alone.
+    TCVN3 has no code for most uppercase toned letters: "QUYẾT ĐỊNH" typed with Caps Lock comes out as "QUYÕT §ÞNH"
+    (ế, ị lowercase). A word is upper-cased when its other letters are all uppercase and there are at least two of
+    them ("QUYÕT", "§ÞNH"). A word with at most one other letter ("Hµ" in "Hµ NéI", "ë" in "VIÖC ë N¦íC") is
+    upper-cased when the words right before and after it on its line (separated by spaces only) are uppercase words
+    with a toned letter. "Uû ban", "Sè: 21/CT-TTg", "Së L§TBXH", "C«ng ty ABC ë TP" are left alone.
     """
     out: list[str] = []
     last = 0
-    done = 0  # end of the last word examined
-    for m in _TCVN3_CASE_PAIR.finditer(text):
-        ws = m.start()
-        if ws < done:
-            continue
-        while ws > 0 and _LETTER_RE.match(text, ws - 1):
-            ws -= 1
-        we = _WORD_RE.match(text, ws).end()  # type: ignore[union-attr]
-        done = we
-        word = text[ws:we]
+    for m in _TCVN3_CASE_CANDIDATE.finditer(text):
+        ws, we = m.span()
+        word = m.group()
         caps, upper, other_lower = _caps_word(word)
         upgrade = caps
-        if not caps and upper == 1 and not other_lower:
-            neighbours = [w for w in (_neighbour(text, we, 1), _neighbour(text, ws, -1)) if w is not None]
-            upgrade = bool(neighbours) and all(_caps_word(w)[0] for w in neighbours)
+        if not caps and upper <= 1 and not other_lower:
+            neighbours = [w for w in (_neighbour(text, ws, -1), _neighbour(text, we, 1)) if w is not None]
+            upgrade = bool(neighbours) and all(_caps_word(w)[0] and _TCVN3_TONED.search(w) for w in neighbours)
         if upgrade:
             out.append(text[last:ws])
             out.append(word.upper())
@@ -271,16 +276,13 @@ def _tcvn3_fix_case(text: str) -> str:
 
 
 def _neighbour(text: str, i: int, step: int) -> str | None:
-    """The word after index ``i`` (step 1) or before it (step -1) on the same line, looking at most 100 characters
-    away."""
+    """The word right after index ``i`` (step 1) or before it (step -1), separated by spaces or tabs only."""
     j = i if step > 0 else i - 1
-    for _ in range(100):
-        if not 0 <= j < len(text) or text[j] == "\n":
-            return None
-        if _LETTER_RE.match(text, j):
-            break
+    if not 0 <= j < len(text) or text[j] not in " \t":
+        return None
+    while 0 <= j < len(text) and text[j] in " \t":
         j += step
-    else:
+    if not 0 <= j < len(text) or not _LETTER_RE.match(text, j):
         return None
     if step > 0:
         return _WORD_RE.match(text, j).group()  # type: ignore[union-attr]
@@ -291,7 +293,7 @@ def _neighbour(text: str, i: int, step: int) -> str | None:
 
 
 def _caps_word(word: str) -> tuple[bool, int, bool]:
-    """(is an uppercase word, count of unambiguous uppercase letters, has an unambiguous lowercase letter)."""
+    """(is an uppercase word, count of uppercase letters, has a lowercase letter that is not TCVN3-ambiguous)."""
     upper = sum(1 for c in word if c.isupper())
     other_lower = any(c.islower() and c not in _TCVN3_AMBIGUOUS for c in word)
     return (upper >= 2 and not other_lower), upper, other_lower
@@ -313,38 +315,49 @@ def decode_vni(data: bytes) -> str:
 
 
 def _decode_cp1258(data: bytes) -> str:
-    # Python's cp1258 with its eight undefined bytes read as the C1 control of the same value (as latin-1 does)
+    # Python's cp1258, its nine undefined bytes read as the C1 control of the same value (as latin-1 does)
     return unicodedata.normalize("NFC", codecs.charmap_decode(data, "strict", _CP1258_DECODING)[0])
 
 
-_LEGACY: tuple[tuple[str, object], ...] = (  # the best score (good - 2 * bad) wins; this order breaks ties
+_LEGACY: tuple[tuple[str, Callable[[bytes], str]], ...] = (  # this order breaks ties
     ("windows-1258", _decode_cp1258),
     ("tcvn3", lambda b: decode_tcvn3(b, fix_case=False)),
     ("vni", decode_vni),
 )
-_LEGACY_FULL = {"windows-1258": _decode_cp1258, "tcvn3": decode_tcvn3, "vni": decode_vni}
+# bytes where Windows-1258 differs from cp1252 by a Vietnamese letter or tone mark: Ă Đ Ơ Ư ă đ ơ ư, 5 tones
+_CP1258_VIETNAMESE_BYTES = re.compile(b"[\xc3\xd0\xd5\xdd\xe3\xf0\xf5\xfd\xcc\xec\xd2\xde\xf2]")
+_LEGACY_FULL: dict[str, Callable[[bytes], str]] = {
+    "windows-1258": _decode_cp1258,
+    "tcvn3": decode_tcvn3,
+    "vni": decode_vni,
+}
 
 
 def _decode_legacy(data: bytes) -> tuple[str, str] | None:
+    """Pick the Vietnamese legacy encoding whose decoding of a sample reads best as Vietnamese.
+
+    Score = good - 2 * bad (see ``_vietnamese_score``). The winner needs two good syllables at least, a quarter of its
+    non-ASCII words valid (noisy OCR text stays around 40 %, wrong decodings of real text far lower) and a clear lead
+    over the plain cp1252 reading, so that French or Spanish text is not taken for Vietnamese.
+    """
     sample = data[:_SAMPLE_BYTES]
+    base_good, base_bad = _vietnamese_score(
+        unicodedata.normalize("NFC", codecs.charmap_decode(sample, "strict", _CP1252_DECODING)[0])
+    )
+    base_net = base_good - 2 * base_bad
     best: tuple[int, int, str] | None = None  # (net score, -priority, name)
     for prio, (name, decoder) in enumerate(_LEGACY):
-        text = decoder(sample)  # type: ignore[operator]
-        if text is None:
+        if name == "windows-1258" and not _CP1258_VIETNAMESE_BYTES.search(sample):
+            continue  # no ă ơ ư đ or tone byte: nothing tells it from cp1252 (left to the detector)
+        good, bad = _vietnamese_score(decoder(sample))
+        net = good - 2 * bad
+        if good < 2 or good * 4 < good + bad or net - base_net < max(2, (good + bad) / 4):
             continue
-        good, bad = _vietnamese_score(text)
-        # At least two syllables (one stray byte is no evidence) and a quarter of the non-ASCII words valid: a wrong
-        # decoding of real text scores far lower than the right one, but noisy OCR text stays around 30-45 %.
-        if good < 2 or good * 4 < good + bad:
-            continue
-        key = (good - 2 * bad, -prio, name)
-        if best is None or key[:2] > best[:2]:
-            best = key
+        if best is None or (net, -prio) > best[:2]:
+            best = (net, -prio, name)
     if best is None:
         return None
-    name = best[2]
-    text = _LEGACY_FULL[name](data)
-    return (text, name) if text is not None else None
+    return _LEGACY_FULL[best[2]](data), best[2]
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -380,12 +393,13 @@ def _decode_bom(data: bytes) -> tuple[str, str] | None:
 
 
 def _bomless_utf16(data: bytes) -> tuple[str, str] | None:
-    """UTF-16 without BOM: NULs only in the high byte of the code units, and in at least half of them."""
+    """UTF-16 without BOM: NULs only in the high byte of the code units, and in at least 70 % of them (Latin text,
+    Vietnamese included, is mostly U+0000-U+00FF)."""
     n = len(data)
     if n < 4 or n % 2:
         return None
     for codec, high, low in (("utf-16-le", data[1::2], data[0::2]), ("utf-16-be", data[0::2], data[1::2])):
-        if low.count(0) == 0 and high.count(0) * 2 >= len(high):
+        if low.count(0) == 0 and high.count(0) * 10 >= len(high) * 7:
             try:
                 text = data.decode(codec)
             except UnicodeDecodeError:
@@ -406,7 +420,8 @@ def _lossy_utf8(data: bytes) -> tuple[str, str] | None:
 
 
 def _detect_other(data: bytes) -> tuple[str, str] | None:
-    """charset-normalizer, accepted only when every equally good candidate gives the same text."""
+    """charset-normalizer, accepted only when it is unambiguous: every candidate about as good gives the same text,
+    or one of them is cp1252 (Latin text that several code pages read alike; Windows' own is the likely one)."""
     try:
         import charset_normalizer
     except ImportError:  # pragma: no cover - a declared dependency
@@ -420,20 +435,18 @@ def _detect_other(data: bytes) -> tuple[str, str] | None:
     best = min(results, key=lambda r: (r.chaos, -r.coherence))
     if best.chaos > 0.1 or best.coherence < 0.1:
         return None
-    rivals = [r for r in results if r.chaos <= best.chaos + 0.01 and r.coherence >= best.coherence - 0.01]
-    texts = {str(r) for r in rivals}
-    chosen = best
-    if len(texts) > 1:
-        western = [r for r in rivals if "cp1252" in r.could_be_from_charset]
-        if not western:
-            return None
-        chosen = western[0]
-        name = "cp1252"
+    rivals = [r for r in results if r.chaos <= best.chaos + 0.01 and r.coherence >= best.coherence - 0.1]
+    western = [r for r in rivals if "cp1252" in r.could_be_from_charset]
+    if western:
+        text, name = str(western[0]), "cp1252"
+    elif len({str(r) for r in rivals}) == 1:
+        text, name = str(best), best.encoding
     else:
-        name = chosen.encoding
-    text = str(chosen)
+        return None
     if name.replace("_", "").replace("-", "") in ("cp1258", "windows1258"):
         text = unicodedata.normalize("NFC", text)
+        if any(unicodedata.combining(c) for c in text):  # tone marks left on consonants: not Vietnamese
+            return None
     return text, name
 
 
@@ -459,8 +472,7 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
-        if nuls:  # stray NULs are tolerated in valid UTF-8 only
-            raise BinaryFileError(SKIP_BINARY_NUL) from None
+        pass
     else:
         _check_controls(text)
         return text, "utf-8"

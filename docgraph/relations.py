@@ -44,7 +44,7 @@ class RelationFinder:
         self.issue_re = regex.compile(r"(?i)(?<![\p{L}])(?:đã\s+)?ban\s+hành(?![\p{L}])")
 
     def relation_of(self, phrase: str) -> str:
-        key = regex.sub(r"\s+", " ", unicodedata.normalize("NFC", phrase)).lower()
+        key = " ".join(unicodedata.normalize("NFC", phrase).split()).lower()
         return self.lookup.get(key, "cites")
 
     def last_trigger(self, gap: str) -> tuple[str, int] | None:
@@ -59,22 +59,21 @@ class RelationFinder:
 
     def find(self, text: str, mentions: list[Mention], article: bool = False) -> list[RawRelation]:
         """Relations among the mentions of one text (offsets index ``text``)."""
-        bounds = clause_bounds(text, mentions)
+        clauses = Clauses(text, mentions)
         out: list[RawRelation] = []
         # the (source, relation) each mention received, for coordination
         got: dict[int, tuple[int, str]] = {}
         prev_idx: int | None = None
-        prev_clause = -1
         for i, m in enumerate(mentions):
             if m.own:
                 continue
-            clause = _clause_of(bounds, m.start)
-            cstart = bounds[clause - 1] if clause > 0 else 0
-            prev = prev_idx if (prev_idx is not None and prev_clause == clause) else None
+            cstart = clauses.start_before(i)
+            prev = prev_idx if (prev_idx is not None and mentions[prev_idx].end >= cstart) else None
             gap_start = mentions[prev].end if prev is not None else cstart
             gap = text[gap_start:m.start]
             trig = self.last_trigger(gap)
             source, relation = OWN, "cites"
+            evidence = clauses.sentence(i)
             if trig is not None and trig[0] != "blocker":
                 relation = trig[0]
                 source = prev if prev is not None else OWN
@@ -90,18 +89,63 @@ class RelationFinder:
             elif prev is not None and self.issue_re.search(gap) and prev in got and got[prev][0] == OWN \
                     and got[prev][1] == "implements":
                 # "Thực hiện Chỉ thị A, Tỉnh ủy đã ban hành Kế hoạch B": B implements A
-                out.append(RawRelation(i, prev, "implements", m.line, sentence(text, bounds, clause)))
+                out.append(RawRelation(i, prev, "implements", m.line, evidence))
                 source, relation = OWN, "cites"
             if article and source == OWN:
                 relation = "cites"
             got[i] = (source, relation)
-            # the cited document that acts is also mentioned by this file: record that the file cites it
-            out.append(RawRelation(source, i, relation, m.line, sentence(text, bounds, clause)))
-            prev_idx, prev_clause = i, clause
+            out.append(RawRelation(source, i, relation, m.line, evidence))
+            prev_idx = i
         # a reference that acts in a relation phrase ("Kế hoạch A ... thực hiện Chỉ thị B") is the subject of
         # that phrase, not something the file itself cites
         acting = {r.source for r in out if r.source != OWN}
         return [r for r in out if not (r.source == OWN and r.relation == "cites" and r.target in acting)]
+
+
+class Clauses:
+    """Clause boundaries around mentions, found lazily: after ';', after '. ' + capital, at line starts that begin
+    a new sentence. Never inside a mention. Only the text near each mention is scanned."""
+
+    WINDOW = 1500
+
+    def __init__(self, text: str, mentions: list[Mention]):
+        self.text = text
+        self.mentions = mentions
+
+    def start_before(self, i: int) -> int:
+        m = self.mentions[i]
+        lo = self.mentions[i - 1].end if i > 0 else 0
+        lo = max(lo, m.start - self.WINDOW)
+        last = None
+        for b in _BOUNDARY.finditer(self.text, lo, m.start):
+            last = b
+        if last is not None:
+            return last.end()
+        if i > 0 and self.mentions[i - 1].end >= m.start - self.WINDOW:
+            # no boundary since the previous mention: same clause as it
+            return self.start_before(i - 1) if not self.mentions[i - 1].own else self.mentions[i - 1].end
+        return lo
+
+    def end_after(self, i: int) -> int:
+        m = self.mentions[i]
+        pos = m.end
+        limit = min(len(self.text), m.end + self.WINDOW)
+        j = i + 1
+        while True:
+            nxt = self.mentions[j].start if j < len(self.mentions) else limit
+            b = _BOUNDARY.search(self.text, pos, min(nxt, limit))
+            if b is not None:
+                return b.end()
+            if j >= len(self.mentions) or nxt >= limit:
+                return limit
+            pos = self.mentions[j].end
+            j += 1
+
+    def sentence(self, i: int, limit: int = 400) -> str:
+        s = " ".join(self.text[self.start_before(i):self.end_after(i)].split())
+        if len(s) > limit:
+            s = s[: limit - 1].rstrip() + "…"
+        return s
 
 
 _COORD = regex.compile(
@@ -109,36 +153,4 @@ _COORD = regex.compile(
 )
 
 
-def clause_bounds(text: str, mentions: list[Mention]) -> list[int]:
-    """Start offsets of clauses after the first: after ';', after '. ' + capital, and at line starts that
-    begin a new sentence. Never inside a mention."""
-    import bisect
-
-    starts = [m.start for m in mentions]  # mentions are sorted and do not overlap
-    ends = [m.end for m in mentions]
-    out: list[int] = []
-    for m in _BOUNDARY.finditer(text):
-        pos = m.end()
-        i = bisect.bisect_left(starts, pos) - 1  # the last mention starting before pos
-        if i >= 0 and ends[i] > pos:
-            continue
-        out.append(pos)
-    return out
-
-
 _BOUNDARY = regex.compile(r";|\.(?=\s+\p{Lu})|\n(?=\s*(?:[\p{Lu}\d\-+•*]|$))|\n\s*\n|:\s*\n")
-
-
-def _clause_of(bounds: list[int], pos: int) -> int:
-    import bisect
-
-    return bisect.bisect_right(bounds, pos)
-
-
-def sentence(text: str, bounds: list[int], clause: int, limit: int = 400) -> str:
-    start = bounds[clause - 1] if clause > 0 else 0
-    end = bounds[clause] if clause < len(bounds) else len(text)
-    s = regex.sub(r"\s+", " ", text[start:end]).strip()
-    if len(s) > limit:
-        s = s[: limit - 1].rstrip() + "…"
-    return s

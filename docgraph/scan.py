@@ -47,7 +47,8 @@ class ScanSummary:
 
 
 # reasons that are not failures: the file is readable in principle but holds no text to index
-_BENIGN = ("binary", "not a regular file", "symlink loop")
+_BENIGN = ("binary", "not a regular file", "symlink loop", "broken symlink")
+_NOT_A_FILE = ("folder already walked",)
 
 
 def _worker(args: tuple[str, str | None, str]) -> FileResult:
@@ -129,7 +130,7 @@ def scan(
     seen_real: set[str] = set()
     ignore = _ignore_patterns(paths, exclude)
     for path, reason in iter_files(paths, globs):
-        if ignore and _ignored(path, ignore):
+        if (ignore and _ignored(path, ignore)) or reason in _NOT_A_FILE:
             continue
         shown = display_path(path)
         if shown in seen_real:
