@@ -17,7 +17,8 @@ from . import index as ix
 from . import render
 from .engine import get_engine
 from .graph import build_graph
-from .query import Ambiguous, NotFound, chain, find_documents, implementers, resolve_one, show, stats
+from .query import (GAP_LEVELS, Ambiguous, NotFound, chain, find_documents, gaps, implementers, missing, resolve_one,
+                    show, stats, timeline)
 from .rules import RulesError
 
 EXIT_OK, EXIT_UNREADABLE, EXIT_USAGE, EXIT_INTERNAL, EXIT_NOT_FOUND = 0, 1, 2, 3, 4
@@ -41,7 +42,8 @@ DbOpt = Annotated[Optional[str], typer.Option("--db", help="Index file (default:
 RulesOpt = Annotated[Optional[str], typer.Option("--rules", help="A folder of extra YAML rules (same name overrides).",
                                                  show_default=False)]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON on stdout instead of a table.")]
-SearchOpt = Annotated[bool, typer.Option("--search", help="Match QUERY against words of titles and labels.")]
+SearchOpt = Annotated[bool, typer.Option("--search", help="Match QUERY against words of titles and labels (documents"
+                                                          " before news items).")]
 QueryArg = Annotated[str, typer.Argument(help='What you would type: "Chỉ thị 35-CT/TW", "35-CT/TW", a node id.')]
 
 
@@ -127,6 +129,8 @@ def extract(
                                                          show_default=False)] = None,
     jobs: Annotated[int, typer.Option("--jobs", "-j", help="Worker processes (default: number of cores).")] = 0,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    timeout: Annotated[float, typer.Option("--timeout", help="Seconds of matching per file before it is skipped as pathological.")] = 60.0,
+    batch: Annotated[int, typer.Option("--batch", help="Files written to the index per transaction.")] = 200,
 ) -> None:
     """Scan files and folders, write the index, print a summary.
 
@@ -148,7 +152,8 @@ def extract(
         n_jobs = jobs if jobs > 0 else (os.cpu_count() or 1)
         with render.progress(enabled=not quiet) as tick:
             summary = scan(paths, conn, rules_dir=rules, globs=tuple(glob) if glob else DEFAULT_GLOBS, jobs=n_jobs,
-                           exclude=tuple(exclude or ()),
+                           exclude=tuple(exclude or ()), timeout=timeout if timeout > 0 else None,
+                           batch=max(1, batch),
                            progress=tick)
         if jsonl:
             render.jsonl(_mentions_of(conn, summary.paths))
@@ -316,6 +321,93 @@ def export_cmd(
             render.warn(w)
         if out:
             render.note(f"wrote {fmt} ({g.number_of_nodes()} nodes, {g.number_of_edges()} edges) to {out}")
+
+
+@app.command("missing")
+def missing_cmd(
+    db: DbOpt = None,
+    rules: RulesOpt = None,
+    json_: JsonOpt = False,
+    limit: Annotated[int, typer.Option("--limit", "-n", help="Show the N most cited (0: all).")] = 20,
+) -> None:
+    """Documents cited in the folder but not in it: what to collect next.
+
+    Ranked by how many documents cite them, then by mentions; each row gives the level, the relations used
+    (implements, based_on, cites...) and the citing documents. Drafts and news items (file- ids) are left out.
+    Examples:
+
+      docgraph missing
+
+      docgraph missing --limit 5 --json | jq -r '.[].doc'
+    """
+    with _errors():
+        if limit < 0:
+            raise CliError("--limit must be 0 (all) or more")
+        conn = _open(db)
+        g = build_graph(conn)
+        rows = missing(conn, g, None)
+        shown = rows[:limit] if limit else rows
+        if json_:
+            render.json_out(shown)
+        else:
+            render.missing_table(shown, total=len(rows))
+
+
+@app.command("gaps")
+def gaps_cmd(
+    query: QueryArg,
+    level: Annotated[str, typer.Option("--level", help="Units to compare: department, district or commune.",
+                                       show_default=False)],
+    db: DbOpt = None,
+    rules: RulesOpt = None,
+    json_: JsonOpt = False,
+    search: SearchOpt = False,
+) -> None:
+    """Units of a level that have not implemented QUERY yet, province by province.
+
+    The province is QUERY's own, or for a central document every province where some document implements it.
+    A unit is any issuer at that level seen in the index (departments by code: SNV, SGDĐT...; districts and communes
+    by name). A unit is covered when one of its documents implements QUERY directly or through a chain
+    (implements and based_on edges, as in `docgraph implementers`). Examples:
+
+      docgraph gaps "Chỉ thị 35-CT/TW" --level department
+
+      docgraph gaps 83-kh-tu-2024-bac-giang --level district --json
+    """
+    with _errors():
+        if level not in GAP_LEVELS:
+            raise CliError(f"--level must be one of {', '.join(GAP_LEVELS)}, not {level!r}")
+        conn = _open(db)
+        doc = resolve_one(conn, query, _engine(rules), search=search)
+        g = build_graph(conn)
+        res = gaps(g, doc, level)
+        if json_:
+            render.json_out(res)
+        else:
+            render.gaps_report(res)
+
+
+@app.command("timeline")
+def timeline_cmd(query: QueryArg, db: DbOpt = None, rules: RulesOpt = None, json_: JsonOpt = False,
+                 search: SearchOpt = False) -> None:
+    """How long each implementing document took: dates, lag in days from QUERY's date, median lag per level.
+
+    Lists every document that implements QUERY directly or through a chain, sorted by date, with a bar per
+    document; documents without a date are listed apart. Examples:
+
+      docgraph timeline "Chỉ thị 35-CT/TW"
+
+      docgraph timeline --search "đội ngũ trí thức" --json
+    """
+    with _errors():
+        conn = _open(db)
+        doc = resolve_one(conn, query, _engine(rules), search=search)
+        g = build_graph(conn)
+        tl = timeline(g, doc)
+        if json_:
+            render.json_out(tl)
+        else:
+            render.timeline_report(tl)
 
 
 # ---------------------------------------------------------------------------------------------------- rules

@@ -11,6 +11,7 @@ from __future__ import annotations
 import bisect
 import datetime as _dt
 import os
+import time
 import unicodedata
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -41,8 +42,14 @@ def _title_place(s: str) -> str:
     return " ".join(w[:1].upper() + w[1:].lower() for w in s.split())
 
 
+class MatchTimeout(Exception):
+    """Matching one text took longer than the per-file limit."""
+
+
 class Engine:
     """Compiled rules plus context patterns. Build once, call :meth:`extract` per text."""
+
+    _deadline: float | None = None
 
     def __init__(self, rules: RuleSet):
         self.rules = rules
@@ -115,7 +122,26 @@ class Engine:
         self._rules_sorted = sorted(rules.rules, key=lambda r: _LAYOUT_PRIORITY.get(r.layout, 9))
 
     # ---------------------------------------------------------------- public
-    def extract(self, text: str) -> list[Mention]:
+    def extract(self, text: str, timeout: float | None = None) -> list[Mention]:
+        """Every mention in ``text``. With ``timeout`` (seconds), a pathological text or rule raises
+        ``MatchTimeout`` instead of running on."""
+        self._deadline = (time.monotonic() + timeout) if timeout else None
+        try:
+            return self._extract(text)
+        except TimeoutError:
+            raise MatchTimeout(f"regex time limit exceeded ({timeout:g} s)") from None
+        finally:
+            self._deadline = None
+
+    def _left(self) -> float | None:
+        if self._deadline is None:
+            return None
+        left = self._deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError
+        return left
+
+    def _extract(self, text: str) -> list[Mention]:
         norm = normalize(text)
         t = norm.text
         cores = self._match_cores(t)
@@ -132,7 +158,7 @@ class Engine:
         for rule in self._rules_sorted:
             if not rule.may_match(t):
                 continue
-            for m in rule.regex.finditer(t):
+            for m in rule.regex.finditer(t, timeout=self._left()):
                 gd = m.groupdict()
                 year = int(gd["year"]) if gd.get("year") else None
                 out.append(_Core(m.start(), m.end(), rule, gd.get("number"), year, gd.get("symbol"),
@@ -150,7 +176,7 @@ class Engine:
             symbol = None
         else:
             symbol = c.symbol
-            pm = self.prefix_re.match(t, max(0, c.start - 400), c.start)
+            pm = self.prefix_re.match(t, max(0, c.start - 400), c.start, timeout=self._left())
             if pm and pm.start() < c.start:
                 if pm.group("tw"):
                     d["tw"] = pm.group("tw")
@@ -170,7 +196,7 @@ class Engine:
                     start = pm.start("so")
         d["prefix_start"] = start
         # the suffix: date, issuer, term, date
-        sm = self.suffix_re.match(t, end)
+        sm = self.suffix_re.match(t, end, timeout=self._left())
         if sm and sm.end() > end:
             if sm.group("issuer"):
                 d["issuer"] = _clean(sm.group("issuer"))
@@ -196,7 +222,7 @@ class Engine:
                 end -= 1
         if c.rule.layout == "name" and c.year is not None:
             d["year"] = c.year
-        subm = self.subject_re.match(t, end)
+        subm = self.subject_re.match(t, end, timeout=self._left())
         if subm:
             d["subject"] = _clean(subm.group("subject"))
         pin = self.pinpoint_re.match(t, max(0, start - 80), start)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field, replace
 
-from .engine import Engine, get_engine
+from .engine import Engine, MatchTimeout, get_engine
 from .header import FileHeader, read_header
 from .identity import DocKey, file_doc_id, mention_key, own_key
 from .model import Mention
@@ -35,19 +35,30 @@ class FileResult:
 
 
 def display_path(path: str) -> str:
+    """The path as stored and shown: relative to the working directory when below it; a name that is not valid
+    UTF-8 is shown with its bad bytes escaped (\\xe9) so it can be printed and stored."""
     try:
         rel = os.path.relpath(path)
     except ValueError:
-        return os.path.abspath(path)
+        rel = os.path.abspath(path)
     if rel.startswith(".."):
-        return os.path.abspath(path)
+        rel = os.path.abspath(path)
+    try:
+        rel.encode("utf-8")
+    except UnicodeEncodeError:
+        rel = os.fsencode(rel).decode("utf-8", "backslashreplace")
     return rel
 
 
-def analyse_text(text: str, path: str, engine: Engine, doc_path: str | None = None) -> FileResult:
-    """``path`` is stored in the index; ``doc_path`` (relative to the scanned folder) names a file's own id."""
+DEFAULT_TIMEOUT = 60.0  # seconds of regex matching per file before it is skipped as pathological
+
+
+def analyse_text(text: str, path: str, engine: Engine, doc_path: str | None = None,
+                 timeout: float | None = None) -> FileResult:
+    """``path`` is stored in the index; ``doc_path`` (relative to the scanned folder) names a file's own id.
+    Raises ``MatchTimeout`` when matching exceeds ``timeout`` seconds."""
     res = FileResult(path=path)
-    mentions = engine.extract(text)
+    mentions = engine.extract(text, timeout=timeout)
     header = read_header(text, mentions, engine)
     # the own header number is the document itself: give it the header's date, issuer and level
     mentions = [replace(m, year=header.year, date=header.date, issuer=m.issuer or header.issuer,
@@ -66,14 +77,19 @@ def analyse_text(text: str, path: str, engine: Engine, doc_path: str | None = No
     return res
 
 
-def process_file(path: str, rules_dir: str | None = None, doc_path: str | None = None) -> FileResult:
+def process_file(path: str, rules_dir: str | None = None, doc_path: str | None = None,
+                 timeout: float | None = DEFAULT_TIMEOUT) -> FileResult:
     r = read_file(path)
     shown = display_path(path)
     if r.text is None:
         return FileResult(path=shown, size=r.size, mtime_ns=r.mtime_ns, sha256=r.sha256, encoding=r.encoding,
                           skipped=r.skipped or "unreadable")
     engine = get_engine(rules_dir)
-    res = analyse_text(r.text, shown, engine, doc_path)
+    try:
+        res = analyse_text(r.text, shown, engine, doc_path, timeout=timeout)
+    except MatchTimeout as e:
+        return FileResult(path=shown, size=r.size, mtime_ns=r.mtime_ns, sha256=r.sha256, encoding=r.encoding,
+                          skipped=str(e))
     res.size, res.mtime_ns, res.sha256, res.encoding = r.size, r.mtime_ns, r.sha256, r.encoding
     return res
 

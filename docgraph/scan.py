@@ -17,7 +17,7 @@ from typing import Callable, Iterator, Sequence
 
 from . import index as ix
 from .engine import get_engine
-from .pipeline import FileResult, display_path, process_file
+from .pipeline import DEFAULT_TIMEOUT, FileResult, display_path, process_file
 from .reader import iter_files
 
 DEFAULT_GLOBS = ("*.txt", "*.md")
@@ -47,13 +47,13 @@ class ScanSummary:
 
 
 # reasons that are not failures: the file is readable in principle but holds no text to index
-_BENIGN = ("binary", "not a regular file", "symlink loop", "broken symlink")
+_BENIGN = ("binary", "not a regular file", "symlink loop", "broken symlink", "regex time limit", "empty")
 _NOT_A_FILE = ("folder already walked",)
 
 
-def _worker(args: tuple[str, str | None, str]) -> FileResult:
-    path, rules_dir, doc_path = args
-    return process_file(path, rules_dir, doc_path)
+def _worker(args: tuple[str, str | None, str, float | None]) -> FileResult:
+    path, rules_dir, doc_path, timeout = args
+    return process_file(path, rules_dir, doc_path, timeout)
 
 
 def _doc_path(path: str, roots: Sequence[str]) -> str:
@@ -120,6 +120,7 @@ def scan(
     exclude: Sequence[str] = (),
     jobs: int = 1,
     batch: int = 200,
+    timeout: float | None = DEFAULT_TIMEOUT,
     progress: Callable[[int, int, str], None] | None = None,
 ) -> ScanSummary:
     """Extract every matching file under ``paths`` into the index ``conn`` and resolve documents and edges."""
@@ -168,7 +169,7 @@ def scan(
     total = len(todo)
     done = 0
     pending: list[FileResult] = []
-    for res in _results([(p, rules_dir, _doc_path(p, paths)) for p in todo], jobs):
+    for res in _results([(p, rules_dir, _doc_path(p, paths), timeout) for p in todo], jobs):
         done += 1
         if progress:
             progress(done, total, res.path)
@@ -196,7 +197,7 @@ def _under(path: str, root: str) -> bool:
     return root in ("", ".") and not os.path.isabs(path) or path == root or path.startswith(root + os.sep)
 
 
-def _results(todo: list[tuple[str, str | None, str]], jobs: int) -> Iterator[FileResult]:
+def _results(todo: list[tuple[str, str | None, str, float | None]], jobs: int) -> Iterator[FileResult]:
     if jobs <= 1 or len(todo) < 8:
         for args in todo:
             yield _worker(args)
