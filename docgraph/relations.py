@@ -91,9 +91,9 @@ class RelationFinder:
                 # "Thực hiện Chỉ thị A, Tỉnh ủy đã ban hành Kế hoạch B": B implements A
                 out.append(RawRelation(i, prev, "implements", m.line, evidence))
                 source, relation = OWN, "cites"
-            if article and source == OWN:
-                relation = "cites"
             got[i] = (source, relation)
+            if article and source == OWN:
+                relation = "cites"  # a news item reports; it does not itself implement or rely on anything
             out.append(RawRelation(source, i, relation, m.line, evidence))
             prev_idx = i
         # a reference that acts in a relation phrase ("Kế hoạch A ... thực hiện Chỉ thị B") is the subject of
