@@ -111,6 +111,24 @@ def connect(path: str | os.PathLike, *, create: bool = False, timeout: float = 3
     return conn
 
 
+def get_meta(conn: sqlite3.Connection, key: str) -> str | None:
+    row = conn.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
+    return row[0] if row else None
+
+
+def set_meta(conn: sqlite3.Connection, key: str, value: str) -> None:
+    with conn:
+        conn.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+
+
+def counts(conn: sqlite3.Connection) -> dict[str, int]:
+    return {
+        "documents": conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0],
+        "edges": conn.execute("SELECT COUNT(*) FROM edges").fetchone()[0],
+        "ambiguous": conn.execute("SELECT COUNT(*) FROM mentions WHERE ambiguous=1").fetchone()[0],
+    }
+
+
 # ------------------------------------------------------------------ writing
 def file_state(conn: sqlite3.Connection) -> dict[str, tuple[int, int, str | None]]:
     return {r["path"]: (r["size"], r["mtime_ns"], r["sha256"]) for r in

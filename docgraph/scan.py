@@ -124,9 +124,12 @@ def scan(
     progress: Callable[[int, int, str], None] | None = None,
 ) -> ScanSummary:
     """Extract every matching file under ``paths`` into the index ``conn`` and resolve documents and edges."""
-    get_engine(rules_dir)  # fail early, in this process, on a broken rules folder
+    engine = get_engine(rules_dir)  # fail early, in this process, on a broken rules folder
     summary = ScanSummary()
-    known = ix.file_state(conn)
+    fingerprint = rules_fingerprint(engine.rules.sources)
+    rules_changed = ix.get_meta(conn, "rules") not in (None, fingerprint)
+    # files indexed with other rules are read again, whatever their size and mtime
+    known = {} if rules_changed else ix.file_state(conn)
     todo: list[str] = []
     seen_real: set[str] = set()
     ignore = _ignore_patterns(paths, exclude)
@@ -164,6 +167,8 @@ def scan(
     roots = [display_path(p) for p in paths if os.path.isdir(p)]
     gone = [p for p in known if p not in seen_real and any(_under(p, r) for r in roots)
             and (not os.path.exists(p) or _ignored(p, ignore))]
+    if todo or gone:
+        ix.set_meta(conn, "resolved", "no")  # until resolve() has run on the new rows, even if interrupted
     summary.removed = ix.delete_files(conn, gone)
 
     total = len(todo)
@@ -184,12 +189,30 @@ def scan(
             pending = []
     if pending:
         ix.write_results(conn, pending)
-    counts = ix.resolve(conn)
+    ix.set_meta(conn, "rules", fingerprint)
+    if summary.read or summary.removed or ix.get_meta(conn, "resolved") != "yes":
+        counts = ix.resolve(conn)
+        ix.set_meta(conn, "resolved", "yes")
+    else:  # nothing changed: documents and edges are already resolved
+        counts = ix.counts(conn)
     summary.documents = counts["documents"]
     summary.relations = counts["edges"]
     summary.ambiguous = counts["ambiguous"]
     summary.mentions = conn.execute("SELECT COUNT(*) FROM mentions WHERE own=0").fetchone()[0]
     return summary
+
+
+def rules_fingerprint(sources: Sequence[str]) -> str:
+    """A hash of the rule files in use: a change of rules makes every file be read again."""
+    h = hashlib.sha256()
+    for src in sources:
+        h.update(os.path.basename(src).encode())
+        try:
+            with open(src, "rb") as f:
+                h.update(f.read())
+        except OSError:
+            pass
+    return h.hexdigest()[:16]
 
 
 def _under(path: str, root: str) -> bool:

@@ -239,3 +239,17 @@ def test_pathological_rule_is_skipped_not_a_hang(tmp_path, monkeypatch):
     assert time.time() - t0 < 30
     assert r.exit_code == 0, r.output
     assert "regex time limit" in json.loads(r.stdout)["skipped"][0]["reason"]
+
+
+def test_rerun_after_a_change_of_rules_reads_every_file_again(tmp_path, monkeypatch):
+    make_corpus(tmp_path / "docs", 5)
+    monkeypatch.chdir(tmp_path)
+    r = runner.invoke(cli.app, ["extract", "docs", "--db", "r.db", "--json", "-q"])
+    assert json.loads(r.stdout)["read"] == 5
+    r = runner.invoke(cli.app, ["extract", "docs", "--db", "r.db", "--json", "-q"])
+    assert json.loads(r.stdout)["read"] == 0 and json.loads(r.stdout)["unchanged"] == 5
+    d = tmp_path / "mine"
+    d.mkdir()
+    (d / "off.yaml").write_text("rules:\n  - id: older\n    layout: older\n    enabled: false\n", encoding="utf-8")
+    r = runner.invoke(cli.app, ["extract", "docs", "--db", "r.db", "--json", "-q", "--rules", str(d)])
+    assert json.loads(r.stdout)["read"] == 5
