@@ -118,8 +118,9 @@ _NEWLINES = re.compile("\r\n|\r|\n|\u2028|\u2029|\x85")
 
 
 def xml_clean(s: str) -> str:
-    """Drop characters XML 1.0 forbids: C0 controls except \\t \\n \\r, lone surrogates, U+FFFE/FFFF."""
-    return _XML_ILLEGAL.sub("", s)
+    """Drop characters XML 1.0 forbids (C0 controls except \\t \\n \\r, lone surrogates, U+FFFE/FFFF) and write
+    line ends as \\n, so the file reads back the same whichever XML writer networkx uses (lxml keeps \\r)."""
+    return _XML_ILLEGAL.sub("", s.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 def _fix_surrogates(s: str) -> str:

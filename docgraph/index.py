@@ -348,6 +348,8 @@ def _label(doc: dict[str, Any], doc_id: str) -> str:
         label = f"{typ} {ref}" if typ else ref
         if doc.get("jurisdiction"):
             label += f" ({doc['jurisdiction']})"
+        elif doc.get("branch") == "party" and doc.get("year"):
+            label += f" ({doc['year']})"  # Party numbers recur every term: the year tells them apart
         return label
     if doc.get("name"):
         return f"{doc['name']} {doc['year']}" if doc.get("year") else doc["name"]

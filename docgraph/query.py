@@ -1,11 +1,13 @@
-"""Queries an analyst asks of the index: find a document, its implementers, its chain, its card, statistics."""
+"""Queries an analyst asks of the index: find a document, its implementers, its chain, its card, statistics, what is
+cited but missing from the folder, which units have not implemented a document yet, and how long each one took."""
 
 from __future__ import annotations
 
 import datetime as _dt
 import json
 import sqlite3
-from collections import Counter, deque
+import statistics
+from collections import Counter, defaultdict, deque
 from typing import Any
 
 import networkx as nx
@@ -15,6 +17,11 @@ from .normalize import fold, slug
 
 LEVEL_ORDER = {"central": 0, "provincial": 1, "department": 2, "district": 3, "commune": 4, "unknown": 5}
 CHAIN_RELATIONS = ("implements", "based_on")
+GAP_LEVELS = ("department", "district", "commune")
+# issuer codes shared by many units of one level: the issuer's name tells the units apart
+GENERIC_CODES = {"UBND", "HĐND", "ĐU", "MTTQ", "VP", "BCĐ", "CB"}
+# kinds that report on documents rather than being acted on: a title search uses them only when nothing else matches
+REPORT_KINDS = {"article", "unknown"}
 
 
 class NotFound(Exception):
@@ -32,12 +39,17 @@ class Ambiguous(Exception):
 
 def find_documents(conn: sqlite3.Connection, query: str, engine: Engine, *, search: bool = False) -> list[str]:
     """Document ids matching what an analyst typed: a reference, a node id, a law name, or (search) title words."""
+    return _find(conn, query, engine, search)[0]
+
+
+def _find(conn: sqlite3.Connection, query: str, engine: Engine, search: bool) -> tuple[list[str], str]:
+    """The matching ids and how they were found: "id", "reference", "prefix" or "words" (of titles and labels)."""
     q = query.strip()
     if not q:
-        return []
+        return [], "words"
     row = conn.execute("SELECT id FROM documents WHERE id=?", (q,)).fetchone()
     if row:
-        return [row[0]]
+        return [row[0]], "id"
     if not search:
         mentions = [m for m in engine.extract(q) if m.number or m.name]
         if not mentions and q[:1].isdigit():
@@ -56,31 +68,39 @@ def find_documents(conn: sqlite3.Connection, query: str, engine: Engine, *, sear
                     rows = [r for r in rows if fold(m.province) in fold(r["jurisdiction"] or "")] or rows
                 # a year-less placeholder ("-x") is dropped when a dated document exists
                 dated = [r for r in rows if r["year"] is not None]
-                return [r["id"] for r in (dated or rows)]
+                return [r["id"] for r in (dated or rows)], "reference"
             if m.name:
                 base = slug(m.name)
                 rows = conn.execute("SELECT id, year FROM documents WHERE id LIKE ? ORDER BY id",
                                     (base + "-%",)).fetchall()
                 if m.year:
                     rows = [r for r in rows if r["year"] == m.year] or rows
-                return [r["id"] for r in rows]
+                return [r["id"] for r in rows], "reference"
         # a node id prefix ("35-ct-tw")
         rows = conn.execute("SELECT id FROM documents WHERE id LIKE ? ORDER BY id", (slug(q) + "-%",)).fetchall()
         if rows and slug(q):
-            return [r[0] for r in rows]
+            return [r[0] for r in rows], "prefix"
     words = [w for w in fold(q).split() if w]
     if not words:
-        return []
+        return [], "words"
     out = []
     for r in conn.execute("SELECT id, label, title FROM documents ORDER BY id"):
         hay = fold(f"{r['label'] or ''} {r['title'] or ''}")
         if all(w in hay for w in words):
             out.append(r["id"])
-    return out
+    return out, "words"
 
 
 def resolve_one(conn: sqlite3.Connection, query: str, engine: Engine, *, search: bool = False) -> str:
-    ids = find_documents(conn, query, engine, search=search)
+    """The one document a query names. Words of a title (``search``, or free text that is no reference) that match
+    documents and news items alike keep the documents: "đội ngũ trí thức" is the plan, not the portal item that
+    reports on it."""
+    ids, how = _find(conn, query, engine, search)
+    if how == "words" and len(ids) > 1:
+        kinds = {r["id"]: r["kind"] for r in conn.execute(
+            f"SELECT id, kind FROM documents WHERE id IN ({','.join('?' * len(ids))})", ids)}
+        docs = [i for i in ids if kinds.get(i) not in REPORT_KINDS]
+        ids = docs or ids
     if not ids:
         hint = "" if search else " (try --search for words of a title)"
         raise NotFound(f"no document matching {query!r} in the index{hint}")
@@ -227,3 +247,178 @@ def stats(conn: sqlite3.Connection) -> dict[str, Any]:
         ).fetchone()[0],
         "flagged_edges": dict(flagged),
     }
+
+
+# ------------------------------------------------------------------------------------------------ missing
+def missing(conn: sqlite3.Connection, g: nx.MultiDiGraph, limit: int | None = 20) -> list[dict[str, Any]]:
+    """Documents cited in the folder but not in it (no source file): what to collect next.
+
+    Ranked by the number of distinct documents that mention them, then by the number of mentions. Each row lists the
+    citing documents (the files' own documents) with their mentions and the relations they have to it. ``file-`` ids
+    (drafts, news items) are never missing documents. ``limit`` None or 0 keeps every row."""
+    per: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
+    for r in conn.execute(
+            "SELECT m.doc, f.path, f.own_id, m.line FROM mentions m JOIN files f ON f.id=m.file_id"
+            " JOIN documents d ON d.id=m.doc"
+            " WHERE m.own=0 AND d.source_file IS NULL AND d.id NOT LIKE 'file-%' ORDER BY f.path, m.line"):
+        citer = r["own_id"] or f"file:{r['path']}"
+        c = per[r["doc"]].setdefault(citer, {"doc": r["own_id"], "file": r["path"], "mentions": 0, "lines": []})
+        c["mentions"] += 1
+        c["lines"].append(r["line"])
+    # a relation reported by a third file (a news item: "plan X implements Y") also makes X a citing document
+    for doc in list(g.nodes):
+        if doc.startswith("file-") or g.nodes[doc].get("source_file"):
+            continue
+        for u, _, d in g.in_edges(doc, data=True):
+            if u not in per[doc]:
+                per[doc][u] = {"doc": u, "file": g.nodes[u].get("source_file"), "mentions": 0, "lines": []}
+    rows = []
+    for doc, citers in per.items():
+        if not citers or doc not in g:
+            continue
+        row = _node(g, doc)
+        by = []
+        for c in citers.values():
+            u = c["doc"]
+            rels = sorted({d["relation"] for _, v, d in g.out_edges(u, data=True) if v == doc}) if u in g else []
+            by.append({"doc": u, "label": g.nodes[u].get("label") if u in g else c["file"], "file": c["file"],
+                       "level": g.nodes[u].get("level") if u in g else None,
+                       "date": g.nodes[u].get("date") if u in g else None,
+                       "mentions": c["mentions"], "lines": c["lines"], "relations": rels})
+        by.sort(key=lambda c: (-c["mentions"], LEVEL_ORDER.get(c["level"], 9), c["doc"] or c["file"] or ""))
+        row["cited_by_count"] = len(by)
+        row["mention_count"] = sum(c["mentions"] for c in by)
+        row["relations"] = sorted({d["relation"] for _, _, d in g.in_edges(doc, data=True)})
+        row["cited_by"] = by
+        rows.append(row)
+    rows.sort(key=lambda r: (-r["cited_by_count"], -r["mention_count"], LEVEL_ORDER.get(r.get("level"), 9),
+                             r["doc"]))
+    for i, r in enumerate(rows, 1):
+        r["rank"] = i
+    return rows[:limit] if limit else rows
+
+
+# ------------------------------------------------------------------------------------------------ gaps
+def province_of(jurisdiction: str | None) -> str | None:
+    """The province part of a jurisdiction ("Bắc Giang / Lạng Giang" -> "Bắc Giang"); None when unknown."""
+    p = (jurisdiction or "").split(" / ")[0].strip()
+    return p if p and p != "?" else None
+
+
+def unit_of(d: dict[str, Any]) -> tuple[str, str | None] | None:
+    """(key, name) of the unit that issued a document at its level, or None when it cannot be told.
+
+    Department units are told apart by issuer code (SNV, SGDĐT, SKHCN; a generic code such as ĐU by the issuer's
+    name); district and commune units by the last part of the jurisdiction ("Bắc Giang / Lạng Giang")."""
+    level = d.get("level")
+    issuer = (d.get("issuer") or "").strip()
+    last = issuer.split(" - ")[-1].strip() if issuer else ""
+    if level == "department":
+        code = (d.get("issuer_code") or "").split("-")[0]
+        named = last if (" - " in issuer or fold(last).startswith(("so ", "dang uy", "chi cuc", "ban "))) else None
+        if code and code not in GENERIC_CODES:
+            return code, named
+        if named:
+            return fold(named), named
+        return None
+    if level in ("district", "commune"):
+        parts = [p.strip() for p in (d.get("jurisdiction") or "").split(" / ")]
+        if len(parts) >= 2 and parts[-1]:
+            return fold(parts[-1]), parts[-1]
+        return None
+    return None
+
+
+def gaps(g: nx.MultiDiGraph, doc: str, level: str) -> dict[str, Any]:
+    """Units of ``level`` in the province(s) concerned, with and without a document implementing ``doc``.
+
+    The provinces: ``doc``'s own province, or for a document without one (a central directive) every province where
+    at least one document implements it. A unit is any issuer at ``level`` of a document in the index (a file or
+    only cited) in that province. A unit is covered when one of its documents implements ``doc`` directly or through
+    a chain (``implementers``); otherwise it is a gap."""
+    if level not in GAP_LEVELS:
+        raise ValueError(f"level must be one of {', '.join(GAP_LEVELS)}, not {level!r}")
+    if doc not in g:
+        raise NotFound(f"{doc!r} is not in the graph")
+    impl = {r["doc"]: r for r in _with_via_labels(g, implementers(g, doc))}
+    own_prov = province_of(g.nodes[doc].get("jurisdiction"))
+    if own_prov:
+        provinces = {fold(own_prov): own_prov}
+    else:
+        provinces = {}
+        for r in sorted(impl.values(), key=lambda r: r["doc"]):
+            p = province_of(r.get("jurisdiction"))
+            if p:
+                provinces.setdefault(fold(p), p)
+    units: dict[str, dict[str, dict[str, Any]]] = {k: {} for k in provinces}
+    for n, data in g.nodes(data=True):
+        d = dict(data, doc=n)
+        p = province_of(d.get("jurisdiction"))
+        if d.get("level") != level or not p or fold(p) not in units:
+            continue
+        u = unit_of(d)
+        if u is None:
+            continue
+        key, name = u
+        unit = units[fold(p)].setdefault(key, {"unit": name if name and fold(name) == key else key, "name": name,
+                                               "documents": []})
+        if name and (not unit["name"] or len(name) > len(unit["name"])):
+            unit["name"] = name
+        entry = {"doc": n, "label": d.get("label"), "date": d.get("date"), "kind": d.get("kind")}
+        if n in impl:
+            r = impl[n]
+            entry.update(relation=r["relation"], via=r["via"], via_label=r["via_label"], depth=r["depth"],
+                         lag_days=r["lag_days"])
+        elif n == doc:
+            entry.update(relation="query")
+        unit["documents"].append(entry)
+    out = []
+    for k, prov in provinces.items():
+        covered, missing_ = [], []
+        for unit in units[k].values():
+            docs = sorted(unit.pop("documents"), key=lambda e: (e["date"] or "9999", e["doc"]))
+            unit["implementing"] = [e for e in docs if e.get("relation")]
+            unit["other"] = [e for e in docs if not e.get("relation")]
+            (covered if unit["implementing"] else missing_).append(unit)
+        covered.sort(key=lambda u: (min((e["date"] or "9999") for e in u["implementing"]), u["unit"]))
+        missing_.sort(key=lambda u: fold(u["unit"] or ""))
+        out.append({"province": prov, "units": len(covered) + len(missing_), "covered": covered, "gaps": missing_})
+    root = _node(g, doc)
+    return {"doc": doc, "label": root.get("label"), "date": root.get("date"), "level": level,
+            "root_level": root.get("level"), "provinces": out}
+
+
+# ------------------------------------------------------------------------------------------------ timeline
+def timeline(g: nx.MultiDiGraph, doc: str) -> dict[str, Any]:
+    """Every implementing document (``implementers``) with its date and lag in days from ``doc``'s date, sorted by
+    date; the median lag per level and overall; undated documents apart."""
+    rows = _with_via_labels(g, implementers(g, doc))
+    dated = sorted((r for r in rows if r.get("date")), key=lambda r: (r["date"], r["doc"]))
+    undated = sorted((r for r in rows if not r.get("date")),
+                     key=lambda r: (LEVEL_ORDER.get(r.get("level"), 9), r["doc"]))
+    by_level: dict[str, list[int]] = defaultdict(list)
+    for r in dated:
+        if r.get("lag_days") is not None:
+            by_level[r.get("level") or "unknown"].append(r["lag_days"])
+    lags = [r["lag_days"] for r in dated if r.get("lag_days") is not None]
+    root = _node(g, doc)
+    return {
+        "doc": doc, "label": root.get("label"), "date": root.get("date"), "level": root.get("level"),
+        "rows": dated, "undated": undated,
+        "median_lag_days": _median(lags),
+        "median_lag_by_level": {lvl: {"median_lag_days": _median(v), "documents": len(v)}
+                                for lvl, v in sorted(by_level.items(), key=lambda x: LEVEL_ORDER.get(x[0], 9))},
+    }
+
+
+def _with_via_labels(g: nx.MultiDiGraph, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    for r in rows:
+        r["via_label"] = g.nodes[r["via"]].get("label") if r.get("via") in g else None
+    return rows
+
+
+def _median(v: list[int]) -> float | int | None:
+    if not v:
+        return None
+    m = statistics.median(v)
+    return int(m) if float(m).is_integer() else m

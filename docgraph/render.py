@@ -206,3 +206,160 @@ def rule_test_results(results: list[dict[str, Any]]) -> None:
         out.print(_t(f"FAIL {r['rule']} ({r['kind']}) {r['file']}:{r['line']}: {r['text']!r}: {r['why']}", "red"))
     style = "green" if not failed else "red"
     out.print(_t(f"{len(results) - len(failed)} passed, {len(failed)} failed", style))
+
+
+# ---------------------------------------------------------------------------------------------------- analyst queries
+def _lag_text(lag: int | float | None) -> Text:
+    if lag is None:
+        return _t("", "dim")
+    return _t(f"{'+' if lag >= 0 else ''}{lag} days", "red" if lag < 0 else "")
+
+
+def _label_id(label: Any, doc: Any) -> Text:
+    t = Text(str(label or doc or ""))
+    if doc and doc != label:
+        t.append(f"\n[{doc}]", style="dim")
+    return t
+
+
+def missing_table(rows: list[dict[str, Any]], total: int | None = None) -> None:
+    if not rows:
+        out.print(_t("every cited document is in the folder", "green"))
+        return
+    shown = f"the {len(rows)} most cited of {total}" if total is not None and total > len(rows) else str(len(rows))
+    out.print(_t(f"what to collect next: {shown} document(s) cited but not in the folder", "bold"))
+    w = len(str(rows[-1]["rank"]))
+    for r in rows:
+        line = Text(f"{r['rank']:>{w}}  ")
+        line.append_text(_doc_line(r, f"[{r['doc']}]"))
+        out.print(line)
+        pad = " " * (w + 2)
+        summary = Text(pad)
+        summary.append(f"cited by {r['cited_by_count']} document(s), {r['mention_count']} mention(s)")
+        if r["relations"]:
+            summary.append(" · " + ", ".join(r["relations"]), style="bold")
+        out.print(summary)
+        for c in r["cited_by"]:
+            by = Text(pad + "  ← ")
+            by.append(str(c["label"] or c["doc"] or c["file"]))
+            bits = []
+            if c["relations"]:
+                bits.append(", ".join(c["relations"]))
+            if c["mentions"]:
+                bits.append(f"×{c['mentions']}")
+            if bits:
+                by.append("  " + " ".join(bits), style="bold" if c["relations"] else "")
+            if c["doc"]:
+                by.append(f"  [{c['doc']}]", style="dim")
+            out.print(by)
+
+
+def gaps_report(res: dict[str, Any]) -> None:
+    root = {"label": res["label"], "date": res["date"], "level": res["root_level"]}
+    head = Text(f"{res['level']} units and ", style="bold")
+    head.append_text(_doc_line(root, f"[{res['doc']}]"))
+    out.print(head)
+    if not res["provinces"]:
+        out.print(_t("no province has a document implementing it yet, so there is no unit to compare", "yellow"))
+        return
+    for p in res["provinces"]:
+        n_cov, n = len(p["covered"]), p["units"]
+        if not n:
+            out.print(_t(f"{p['province']}: no {res['level']}-level issuer from this province in the index", "yellow"))
+            continue
+        t = Table(title=f"{p['province']}: {n_cov} of {n} {res['level']} unit(s) implement it", title_justify="left")
+        t.add_column("unit")
+        t.add_column("document", overflow="fold")
+        t.add_column("date, lag")
+        t.add_column("how")
+        for u in p["covered"]:
+            for i, e in enumerate(u["implementing"]):
+                how = ("the query itself" if e["relation"] == "query"
+                       else f"{e['relation']} {e.get('via_label') or e['via']}")
+                when = _t(e["date"] or "no date")
+                if e.get("lag_days") is not None:
+                    when.append("\n").append_text(_lag_text(e["lag_days"]))
+                t.add_row(_unit_text(u, True) if i == 0 else Text(""), _label_id(e["label"], e["doc"]), when,
+                          _t(how, "dim"))
+        for u in p["gaps"]:
+            seen = u["other"] or [{"label": "", "doc": "", "date": ""}]
+            for i, e in enumerate(seen):
+                t.add_row(_unit_text(u, False) if i == 0 else Text(""), _label_id(e["label"], e["doc"]),
+                          _t(e["date"] or ("no date" if e["doc"] else ""), "dim"),
+                          _t("does not implement it" if e["doc"] else "", "dim"))
+        out.print(t)
+        if p["gaps"]:
+            names = ", ".join(u["unit"] for u in p["gaps"])
+            out.print(_t(f"{len(p['gaps'])} unit(s) with no document implementing it: {names}", "bold red"))
+        else:
+            out.print(_t("no gap", "green"))
+
+
+def _unit_text(u: dict[str, Any], covered: bool) -> Text:
+    t = Text("✓ " if covered else "✗ ", style="green" if covered else "bold red")
+    t.append(str(u["unit"] or ""), style="bold")
+    if u.get("name") and u["name"] != u["unit"]:
+        t.append(f"\n{u['name']}")
+    return t
+
+
+def timeline_report(tl: dict[str, Any]) -> None:
+    root = {"label": tl["label"], "date": tl["date"], "level": tl["level"]}
+    out.print(_doc_line(root, f"[{tl['doc']}]"))
+    rows = tl["rows"]
+    if not rows and not tl["undated"]:
+        out.print(_t("no document in the index implements it yet", "yellow"))
+        return
+    if not tl["date"]:
+        out.print(_t("it has no date in the index, so there are no lags", "yellow"))
+    if rows:
+        t = Table(title=f"{len(rows)} dated implementing document(s), by date", title_justify="left")
+        t.add_column("date")
+        t.add_column("lag", justify="right")
+        t.add_column("level")
+        t.add_column("document", overflow="fold")
+        t.add_column("relation")
+        for r in rows:
+            lvl = r.get("level") or "unknown"
+            t.add_row(_t(r["date"]), _lag_text(r.get("lag_days")), _t(lvl, LEVEL_COLOURS.get(lvl, "")),
+                      _label_id(r.get("label"), r["doc"]), _t(r["relation"], "dim"))
+        out.print(t)
+        _lag_bars(rows)
+    if tl["median_lag_by_level"]:
+        m = Table(title="median lag by level", title_justify="left")
+        m.add_column("level")
+        m.add_column("documents", justify="right")
+        m.add_column("median lag", justify="right")
+        for lvl, v in tl["median_lag_by_level"].items():
+            m.add_row(_t(lvl, LEVEL_COLOURS.get(lvl, "")), str(v["documents"]), _lag_text(v["median_lag_days"]))
+        m.add_row(_t("all", "bold"), str(sum(v["documents"] for v in tl["median_lag_by_level"].values())),
+                  _lag_text(tl["median_lag_days"]))
+        out.print(m)
+    if tl["undated"]:
+        out.print(_t(f"{len(tl['undated'])} implementing document(s) without a date", "bold"))
+        for r in tl["undated"]:
+            out.print(Text("  ").append_text(_doc_line(r, f"{r['relation']}  [{r['doc']}]")))
+
+
+def _lag_bars(rows: list[dict[str, Any]]) -> None:
+    """One bar per document, its length proportional to the lag (a red bar: dated before the document it implements)."""
+    lagged = [r for r in rows if r.get("lag_days") is not None]
+    if not lagged:
+        return
+    name_w = min(36, max(len(str(r.get("label") or r["doc"])) for r in lagged))
+    longest = max(abs(r["lag_days"]) for r in lagged) or 1
+    width = max(10, min(60, out.width - name_w - 12 - 12))
+    out.print(_t("lag in days", "bold"))
+    for r in lagged:
+        lvl = r.get("level") or "unknown"
+        label = str(r.get("label") or r["doc"])
+        if len(label) > name_w:
+            label = label[:name_w - 1] + "…"
+        lag = r["lag_days"]
+        n = round(abs(lag) / longest * width)
+        line = Text(f"{r['date']}  ")
+        line.append(label.ljust(name_w), style=LEVEL_COLOURS.get(lvl, ""))
+        line.append(" ")
+        line.append("█" * n if n else "▏", style="red" if lag < 0 else LEVEL_COLOURS.get(lvl, ""))
+        line.append(f" {'+' if lag >= 0 else ''}{lag}")
+        out.print(line)

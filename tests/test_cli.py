@@ -175,7 +175,7 @@ def test_rules_test_passes():
 
 def test_every_command_is_documented_in_readme():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    for cmd in ("extract", "implementers", "chain", "show", "stats", "export", "find", "rules list", "rules test"):
+    for cmd in ("extract", "implementers", "chain", "show", "stats", "export", "find", "missing", "gaps", "timeline", "rules list", "rules test"):
         assert f"docgraph {cmd}" in readme, cmd
         assert run(*cmd.split(), "--help").exit_code == 0
 
