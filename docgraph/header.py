@@ -118,7 +118,8 @@ def read_header(text: str, mentions: list[Mention], engine: Engine) -> FileHeade
                 left = x[:mm.start()].strip(" *_-|")
                 if left and _is_upper_line(left):
                     block.append(" ".join(left.split()))
-            block_open = False
+            if not mm:  # the number line and the place-date line end the issuer block; the motto may sit beside it
+                block_open = False
             continue
         tw = _heading_type(x, engine)
         if tw and (block or i > 2):
