@@ -79,12 +79,12 @@ class Engine:
         comma_names = "|".join(regex.escape(n) for n in
                                sorted(t.get("issuer_names_with_comma", []), key=len, reverse=True))
         stop = (rf"(?:\s+(?i:{stops})(?![\p{{L}}])|\s+(?i:năm)\s+\d|\s+và\s+(?:các\s+)?{self.tw_pattern}(?![\p{{L}}])"
-                rf"|[ ]*[,;.():\[\]]|[ ]*\n(?!\p{{Ll}})|[ ]*$)")
+                rf"|[ ]*[,;.():\[\]]|(?<!{_UNFINISHED})[ ]*\n(?!\p{{Ll}})|[ ]*\n(?=[\p{{L}}_ ]{{1,30}}:)|[ ]*$)")
         heads = "|".join(regex.escape(h).replace("\\ ", r"\s+") for h in ctx.get("issuer_heads_lower", []))
         lead = rf"(?:\p{{Lu}}|(?=(?:{heads})(?![\p{{L}}])))" if heads else r"\p{Lu}"
-        issuer_body = (rf"(?:(?:{comma_names})(?={stop})|{lead}(?:[^\n,;.():\[\]]|\n(?=\p{{Ll}})){{0,150}}?(?={stop}))"
+        issuer_body = (rf"(?:(?:{comma_names})(?={stop})|{lead}(?:[^\n,;.():\[\]]|\n(?=\p{{L}})){{0,150}}?(?={stop}))"
                        if comma_names else
-                       rf"{lead}(?:[^\n,;.():\[\]]|\n(?=\p{{Ll}})){{0,150}}?(?={stop})")
+                       rf"{lead}(?:[^\n,;.():\[\]]|\n(?=\p{{L}})){{0,150}}?(?={stop})")
         self.issuer_body = issuer_body
         ngay = r"(?i:ngày|ngay)"
         self.suffix_re = regex.compile(
@@ -102,7 +102,7 @@ class Engine:
         law_alt = "|".join(regex.escape(w).replace("\\ ", r"\s+") for w in law_words)
         self.prefix_re = regex.compile(
             rf"(?:(?<![\p{{L}}])(?:(?P<tw>(?i:{law_alt}))(?:[ ]+(?P<name>\p{{Lu}}[\p{{L}} ,\-]{{0,100}}?))?|(?P<tw>{self.tw_pattern}))"
-            rf"(?:\s+(?:của|cua)\s+(?P<pissuer>\p{{Lu}}[^\n,;.()]{{0,100}}?))?"
+            rf"(?:\s+(?:của|cua)\s+(?P<pissuer>(?!{self.tw_pattern}(?![\p{{L}}]))\p{{Lu}}[^\n,;.()]{{0,100}}?))?"
             rf"(?:\s*,?\s*{ngay}\s+{date})?"
             rf"\s*,?\s*)?(?:(?P<so>(?<![\p{{L}}])(?:[Ss]ố|[Ss]o|SỐ))\s*:?\s*)?",
             regex.REVERSE,
@@ -111,7 +111,8 @@ class Engine:
         self.alias_re = regex.compile(ctx["alias"])
         self.bare_prefix_re = regex.compile(
             rf"(?<![\p{{L}}])(?P<tw>{self.tw_pattern})\s+(?:(?:số|so)\s*)?", regex.REVERSE)
-        self.own_line_re = regex.compile(r"^[\s|*#>_]*(?:Số|SỐ|So|số)\s*[:.]?\s*$")
+        self.own_line_re = regex.compile(
+            r"^[\s|*#>_]*(?:(?:Số|SỐ|So|số)\s*[:.]?|(?:Số\s*/\s*[Kk]ý\s+hiệu|Số\s+ký\s+hiệu|so_ky_hieu|Luật\s+số|LUẬT\s+SỐ)\s*:)\s*$")
         place_alt = "|".join(regex.escape(w).replace("\\ ", r"\s+")
                              for w in sorted(self.place_words, key=len, reverse=True))
         self.place_re = regex.compile(
@@ -155,12 +156,16 @@ class Engine:
     # ---------------------------------------------------------------- stages
     def _match_cores(self, t: str) -> list[_Core]:
         out: list[_Core] = []
+        # a number inside a web address ("...TT-BL%C4%90TBXH.aspx") is not a reference as written
+        urls = sorted(m.span() for m in _URL.finditer(t)) if ("://" in t or "www." in t) else []
         for rule in self._rules_sorted:
             if not rule.may_match(t):
                 continue
             for m in rule.regex.finditer(t, timeout=self._left()):
                 gd = m.groupdict()
                 year = int(gd["year"]) if gd.get("year") else None
+                if urls and _overlaps(m.start(), m.end(), urls):
+                    continue
                 out.append(_Core(m.start(), m.end(), rule, gd.get("number"), year, gd.get("symbol"),
                                  gd.get("tw"), gd.get("name")))
         return out
@@ -433,6 +438,8 @@ class Engine:
             limit = ds[i + 1]["start"] if i + 1 < len(ds) else len(t)
             window_end = min(limit, d["end"] + 400)
             m = self.alias_re.search(t, d["end"], window_end)
+            if m and not self._alias_belongs(t, d, m):
+                m = None
             if m:
                 alias = m.group("alias").strip()
                 aliases.append((alias, d, m.end()))
@@ -471,6 +478,17 @@ class Engine:
             ds = sorted(ds + new, key=lambda d: d["start"])
         return ds
 
+    def _alias_belongs(self, t: str, d: dict, m: regex.Match) -> bool:
+        """'(sau đây gọi tắt là X)' defines a short form of this reference only when it comes right after it (or
+        after its subject, in the same clause) and X names a document (a type word or a number)."""
+        between = t[d["end"]:m.start()]
+        if any(c in between for c in ";()") or regex.search(r"\.\s", between) or "\n\n" in between:
+            return False
+        if d.get("subject") is None and len(between.strip()) > 3:
+            return False
+        alias = m.group("alias").strip()
+        return bool(regex.match(rf"(?:{self.tw_pattern})(?![\p{{L}}])", alias) or regex.search(r"\d", alias))
+
     @staticmethod
     def _short_from(ant: dict, start: int, end: int) -> dict:
         d = dict(ant)
@@ -486,7 +504,7 @@ class Engine:
             s, e = norm.span(d["start"], d["end"])
             if d.get("issuer_span") and not d["short_form"]:
                 a, b = norm.span(*d["issuer_span"])
-                d["issuer"] = _clean(src[a:b]) or d["issuer"]
+                d["issuer"] = _clean(unicodedata.normalize("NFC", src[a:b])) or d["issuer"]
             out.append(Mention(
                 start=s, end=e, text=src[s:e], rule=d["rule"], type=d["type"], number=d["number"],
                 symbol=d["symbol"], year=d["year"], date=d["date"], issuer=d["issuer"],
@@ -498,6 +516,9 @@ class Engine:
         return out
 
 
+# issuer names are not finished after these words: a line break right after them continues the name
+_UNFINISHED = r"(?:(?<![\p{L}])(?:Bộ|Ban|Ủy|Uỷ|Chính|Thủ|Hội|Tòa|Viện|Văn|Sở|Ủy ban|Ban Chấp|Ban Bí|Bộ Chính|Thủ tướng|Ủy ban nhân|Hội đồng|Tòa án|Viện kiểm|Văn phòng|Kiểm|Ngân|Thanh|Tổng|Cục|Chủ|Chủ tịch|Trung|Quốc|Mặt|Mặt trận))"
+_URL = regex.compile(r"(?i)(?:https?://|www\.)[^\s<>()\[\]\"']+")
 _SYM_SPLIT = regex.compile(r"([/\-])")
 _SO_WORD = regex.compile(r"(?i)(?<![\p{L}])sở(?![\p{L}])")
 _LEVEL_ORDER = {"central": 0, "provincial": 1, "department": 2, "district": 3, "commune": 4}

@@ -25,6 +25,8 @@ _BLANK_NUMBER = regex.compile(r"^[\s|*#>_]*(?:Số|SỐ|So)\s*[:.]?\s*[.…_ ]*/
 _DATELINE = regex.compile(r"(?:ngày\s+|Ngày\s+|\b)(?P<d>\d{1,2})\s*/\s*(?P<m>\d{1,2})\s*/\s*(?P<y>(?:19|20)\d\d)")
 _DATELINE_PLACE = regex.compile(r"^\(?(?P<place>\p{Lu}[\p{L} ]{1,30}?)\)?\s*(?:,|-|–)\s*(?:ngày\s+)?\d{1,2}\s*/\s*\d{1,2}\s*/\s*(?:19|20)\d\d")
 _TITLE_STOP = regex.compile(r"(?i)^(?:căn cứ|thực hiện|triển khai|để|kính gửi|điều\s+\d|i\.|1\.|phần|chương|-{3,}|_{3,}|\*)")
+_DATE_FIELD = regex.compile(r"(?i)^(?:ngay_ban_hanh|ngày ban hành)\s*:\s*(?P<d>\d{1,2})[/.-](?P<m>\d{1,2})[/.-](?P<y>(?:19|20)\d\d)")
+_TITLE_FIELD = regex.compile(r"(?i)^(?:trich_yeu|trích yếu)\s*:\s*(?P<t>.+)")
 _TITLE_OPENER = regex.compile(r"(?i)^(?:thực hiện|triển khai|để)")
 _CENTRAL_WORDS = ("trung uong", "chinh phu", "thu tuong", "quoc hoi", "bo chinh tri", "ban bi thu", "chu tich nuoc")
 
@@ -86,10 +88,18 @@ def read_header(text: str, mentions: list[Mention], engine: Engine) -> FileHeade
         if bm:
             blank = bm
             break
-    # place-date line
+    # place-date line (or the date field of a database export row: "ngay_ban_hanh: 13/07/2022")
     date = place = None
     year = None
     for x in lines[:30]:
+        fm = _DATE_FIELD.match(x)
+        if fm:
+            year = int(fm.group("y"))
+            try:
+                date = _dt.date(year, int(fm.group("m")), int(fm.group("d"))).isoformat()
+            except ValueError:
+                date = None
+            break
         pm = _PLACE_DATE.search(x)
         if pm:
             place = pm.group("place").strip()
@@ -144,6 +154,10 @@ def read_header(text: str, mentions: list[Mention], engine: Engine) -> FileHeade
             title_lines.append(x)
     else:
         for x in lines[:30]:
+            tm = _TITLE_FIELD.match(x)
+            if tm:
+                title_lines.append(tm.group("t"))
+                break
             vm = regex.match(r"(?i)^\s*(?:V/v|Về việc)\s*:?\s*(.+)", x)
             if vm:
                 title_lines.append(vm.group(1))

@@ -39,9 +39,14 @@ class DocKey:
         return "-".join(parts)
 
 
+def number_key(number: str) -> str:
+    """Leading zeros do not matter: '05' -> '5', '066.07' -> '66.7', '30a' -> '30a'."""
+    return ".".join((p.lstrip("0") or "0") for p in number.lower().split("."))
+
+
 def base_of(number: str | None, symbol: str | None, name: str | None = None) -> str | None:
     if number and symbol:
-        return f"{int(number)}-{slug(symbol)}"
+        return f"{number_key(number)}-{slug(symbol)}"
     if name:
         return slug(name)
     return None

@@ -13,6 +13,7 @@ from typing import Any
 import networkx as nx
 
 from .engine import Engine
+from .identity import number_key
 from .normalize import fold, slug
 
 LEVEL_ORDER = {"central": 0, "provincial": 1, "department": 2, "district": 3, "commune": 4, "unknown": 5}
@@ -57,9 +58,9 @@ def _find(conn: sqlite3.Connection, query: str, engine: Engine, search: bool) ->
         if mentions:
             m = mentions[0]
             if m.number and m.symbol:
-                rows = conn.execute(
-                    "SELECT id, year, date, jurisdiction FROM documents WHERE symbol=? AND CAST(number AS INTEGER)=?"
-                    " ORDER BY id", (m.symbol, int(m.number))).fetchall()
+                rows = [r for r in conn.execute(
+                    "SELECT id, number, year, date, jurisdiction FROM documents WHERE symbol=? ORDER BY id",
+                    (m.symbol,)) if r["number"] and number_key(r["number"]) == number_key(m.number)]
                 if m.date:
                     rows = [r for r in rows if r["date"] in (m.date, None) and r["year"] in (m.year, None)] or rows
                 elif m.year:

@@ -153,4 +153,4 @@ _COORD = regex.compile(
 )
 
 
-_BOUNDARY = regex.compile(r";|\.(?=\s+\p{Lu})|\n(?=\s*(?:[\p{Lu}\d\-+•*]|$))|\n\s*\n|:\s*\n")
+_BOUNDARY = regex.compile(r";|\.(?=\s+\p{Lu})|\n(?=\s*(?:[\p{Lu}\d\-+•*]|$))|\n\s*\n|:\s*\n|\n(?=[\p{L}_ ]{1,30}:)")

@@ -246,7 +246,8 @@ def _check_mention(iid: str, text: str, m: Mapping[str, Any]) -> list[str]:
         errs.append(f"{iid}: mention text {mt!r} occurs more than once: give `occurrence`")
     number, symbol, year, date = m["number"], m["symbol"], m["year"], m["date"]
     if number is not None:
-        if not (isinstance(number, str) and number.isdigit()):
+        # digits as written, with the dotted (66.7/2025/NQ-CP) and lettered (30a/2008/NQ-CP) forms
+        if not (isinstance(number, str) and re.fullmatch(r"\d+(?:\.\d+)?[a-d]?", number)):
             errs.append(f"{iid}: number must be a quoted digit string, got {number!r}")
         elif number not in mt:
             errs.append(f"{iid}: number {number!r} not in mention text {mt!r}")
