@@ -16,9 +16,9 @@ import typer
 from . import index as ix
 from . import render
 from .engine import get_engine
-from .graph import build_graph
-from .query import (GAP_LEVELS, Ambiguous, NotFound, chain, find_documents, gaps, implementers, missing, resolve_one,
-                    show, stats, timeline)
+from .graph import build_graph, build_subgraph
+from .query import (CHAIN_RELATIONS, GAP_LEVELS, Ambiguous, NotFound, chain, find_documents, gaps, implementers,
+                    missing, resolve_one, show, stats, timeline)
 from .rules import RulesError
 
 EXIT_OK, EXIT_UNREADABLE, EXIT_USAGE, EXIT_INTERNAL, EXIT_NOT_FOUND = 0, 1, 2, 3, 4
@@ -205,7 +205,8 @@ def implementers_cmd(
     with _errors():
         conn = _open(db)
         doc = resolve_one(conn, query, _engine(rules), search=search)
-        g = build_graph(conn)
+        g = build_subgraph(conn, [doc], down=True, hops=depth,
+                           relations=CHAIN_RELATIONS + (("cites",) if all_ else ()))
         rows = implementers(g, doc, depth=depth, follow_cites=all_, level=level, since=since)
         if json_:
             render.json_out(rows)
@@ -225,7 +226,7 @@ def chain_cmd(query: QueryArg, db: DbOpt = None, rules: RulesOpt = None, json_: 
     with _errors():
         conn = _open(db)
         doc = resolve_one(conn, query, _engine(rules), search=search)
-        g = build_graph(conn)
+        g = build_subgraph(conn, [doc], up=True, relations=CHAIN_RELATIONS)
         paths = chain(g, doc)
         if json_:
             render.json_out(paths)
@@ -245,7 +246,7 @@ def show_cmd(query: QueryArg, db: DbOpt = None, rules: RulesOpt = None, json_: J
     with _errors():
         conn = _open(db)
         doc = resolve_one(conn, query, _engine(rules), search=search)
-        g = build_graph(conn)
+        g = build_subgraph(conn, [doc], up=True, down=True, hops=1)
         card = show(conn, g, doc)
         if json_:
             render.json_out(card)
@@ -402,7 +403,7 @@ def timeline_cmd(query: QueryArg, db: DbOpt = None, rules: RulesOpt = None, json
     with _errors():
         conn = _open(db)
         doc = resolve_one(conn, query, _engine(rules), search=search)
-        g = build_graph(conn)
+        g = build_subgraph(conn, [doc], down=True, relations=CHAIN_RELATIONS)
         tl = timeline(g, doc)
         if json_:
             render.json_out(tl)

@@ -70,6 +70,9 @@ class Engine:
         self.ocr_patterns = [(regex.compile(p), r) for p, r in t.get("ocr_patterns", [])]
         self.issuers: dict[str, dict] = dict(t["issuers"])
         self.dept_prefix: str = t.get("department_prefix", "S")
+        cw = "|".join(regex.escape(w).replace("\\ ", r"\s+") for w in
+                      sorted(t.get("central_issuer_words", []), key=len, reverse=True))
+        self.central_issuer_re = regex.compile(rf"(?i)^(?:{cw})(?![\p{{L}}])") if cw else None
         self.place_words: dict[str, str] = dict(t.get("place_words", {}))
 
         date = f"(?:{ctx['date_num']}|{ctx['date_words']})"
@@ -111,12 +114,15 @@ class Engine:
         self.alias_re = regex.compile(ctx["alias"])
         self.bare_prefix_re = regex.compile(
             rf"(?<![\p{{L}}])(?P<tw>{self.tw_pattern})\s+(?:(?:số|so)\s*)?", regex.REVERSE)
+        not_after = "|".join(regex.escape(w).replace("\\ ", r"\s+")
+                             for w in sorted(ctx.get("not_after", []), key=len, reverse=True))
+        self.not_after_re = regex.compile(rf"(?<![\p{{L}}])(?i:{not_after})\s*:?\s*", regex.REVERSE) if not_after else None
         self.own_line_re = regex.compile(
             r"^[\s|*#>_]*(?:(?:Số|SỐ|So|số)\s*[:.]?|(?:Số\s*/\s*[Kk]ý\s+hiệu|Số\s+ký\s+hiệu|so_ky_hieu|Luật\s+số|LUẬT\s+SỐ)\s*:)\s*$")
         place_alt = "|".join(regex.escape(w).replace("\\ ", r"\s+")
                              for w in sorted(self.place_words, key=len, reverse=True))
         self.place_re = regex.compile(
-            rf"(?<![\p{{L}}])(?P<w>(?i:{place_alt}))\s+(?P<name>(?:\p{{Lu}}[\p{{L}}\p{{M}}]*)(?:[ ]+\p{{Lu}}[\p{{L}}\p{{M}}]*){{0,4}})"
+            rf"(?<![\p{{L}}])(?P<w>(?i:{place_alt}))(?!\s+(?i:hội)(?![\p{{L}}]))\s+(?P<name>(?:\p{{Lu}}[\p{{L}}\p{{M}}]*)(?:[ ]+\p{{Lu}}[\p{{L}}\p{{M}}]*){{0,4}})"
         )
         self.level_words = [(fold(w), lvl) for w, lvl in sorted(self.place_words.items(), key=lambda x: -len(x[0]))]
         self.level_word_res = [(regex.compile(rf"(?<![a-z]){regex.escape(k)}(?![a-z])"), lv) for k, lv in self.level_words]
@@ -165,6 +171,8 @@ class Engine:
                 gd = m.groupdict()
                 year = int(gd["year"]) if gd.get("year") else None
                 if urls and _overlaps(m.start(), m.end(), urls):
+                    continue
+                if self.not_after_re is not None and self.not_after_re.match(t, max(0, m.start() - 20), m.start()):
                     continue
                 out.append(_Core(m.start(), m.end(), rule, gd.get("number"), year, gd.get("symbol"),
                                  gd.get("tw"), gd.get("name")))
@@ -316,6 +324,8 @@ class Engine:
         d["province"], d["locality"] = None, None
         if d.get("issuer"):
             lvl, prov, loc = self.place_of(d["issuer"])
+            if self.central_issuer_re is not None and self.central_issuer_re.match(d["issuer"]) and not prov and not loc:
+                lvl = "central"
             if d["level"] in ("ambiguous", "unknown") and lvl:
                 d["level"] = lvl
             d["province"], d["locality"] = prov, loc
@@ -356,7 +366,7 @@ class Engine:
             if lvl and (level is None or _LEVEL_ORDER[lvl] > _LEVEL_ORDER[level]):
                 level = lvl
         if level is None:
-            f = fold(phrase)
+            f = fold(phrase).replace("xa hoi", " ")  # "Lao động - Thương binh và Xã hội" names no commune
             for pat, lv in self.level_word_res:
                 if pat.search(f):
                     level = lv
@@ -457,8 +467,10 @@ class Engine:
         nums = sorted({(d["number"].lstrip("0") or "0") for d in ds
                        if d["number"] is not None and not d["short_form"] and d["type"]}, key=len, reverse=True)
         if nums:
-            num_re = regex.compile(rf"(?<![\d.,/\-])0*(?P<number>{'|'.join(nums)})(?![\d/\-]|[.,]\d|\p{{L}})")
-            for nm in num_re.finditer(t):
+            wanted = set(nums)
+            for nm in _BARE_NUMBER.finditer(t):
+                if (nm.group("number").lstrip("0") or "0") not in wanted:
+                    continue
                 pm = self.bare_prefix_re.match(t, max(0, nm.start() - 60), nm.start())
                 if pm is None:
                     continue
@@ -466,7 +478,7 @@ class Engine:
                 if _overlaps(start, end, taken):
                     continue
                 canon = self.type_word_map.get(_key(pm.group("tw")))
-                num = nm.group("number")
+                num = nm.group("number").lstrip("0") or "0"
                 cands = {(d["number"].lstrip("0"), d["symbol"], d["year"]): d for d in ds
                          if not d["short_form"] and d["start"] < start and d["type"] == canon
                          and d["number"] is not None and (d["number"].lstrip("0") or "0") == num}
@@ -518,6 +530,7 @@ class Engine:
 
 # issuer names are not finished after these words: a line break right after them continues the name
 _UNFINISHED = r"(?:(?<![\p{L}])(?:Bộ|Ban|Ủy|Uỷ|Chính|Thủ|Hội|Tòa|Viện|Văn|Sở|Ủy ban|Ban Chấp|Ban Bí|Bộ Chính|Thủ tướng|Ủy ban nhân|Hội đồng|Tòa án|Viện kiểm|Văn phòng|Kiểm|Ngân|Thanh|Tổng|Cục|Chủ|Chủ tịch|Trung|Quốc|Mặt|Mặt trận))"
+_BARE_NUMBER = regex.compile(r"(?<![\d.,/\-])(?P<number>\d{1,5})(?![\d/\-]|[.,]\d|\p{L})")
 _URL = regex.compile(r"(?i)(?:https?://|www\.)[^\s<>()\[\]\"']+")
 _SYM_SPLIT = regex.compile(r"([/\-])")
 _SO_WORD = regex.compile(r"(?i)(?<![\p{L}])sở(?![\p{L}])")

@@ -52,8 +52,9 @@ class FileHeader:
     def jurisdiction(self) -> str:
         if self.level == "central":
             return ""
-        if self.province and self.locality and self.level in ("district", "commune"):
-            return f"{self.province} / {self.locality}"
+        if self.locality and self.level in ("district", "commune"):
+            # a district header without its province still keeps two districts' numbers apart
+            return f"{self.province or '?'} / {self.locality}"
         return self.province or ""
 
 
@@ -261,34 +262,37 @@ _CAP_AFTER = ("sở", "bộ", "ban", "ủy ban", "văn phòng", "tỉnh ủy", "
 _PHRASES = {"ban chấp hành trung ương": "Ban Chấp hành Trung ương", "bộ chính trị": "Bộ Chính trị",
             "ban bí thư": "Ban Bí thư", "thủ tướng chính phủ": "Thủ tướng Chính phủ", "chính phủ": "Chính phủ",
             "quốc hội": "Quốc hội", "đảng bộ": "Đảng bộ", "trung ương": "Trung ương",
-            "ủy ban nhân dân": "Ủy ban nhân dân", "hội đồng nhân dân": "Hội đồng nhân dân"}
+            "ủy ban nhân dân": "Ủy ban nhân dân", "hội đồng nhân dân": "Hội đồng nhân dân",
+            "lao động - thương binh và xã hội": "Lao động - Thương binh và Xã hội"}
+
+
+_PHRASE_RES = [(regex.compile(rf"(?<![\p{{L}}]){regex.escape(k)}(?![\p{{L}}])"), v) for k, v in _PHRASES.items()]
+_PLACE_UNITS = ("tỉnh", "huyện", "thành phố", "quận", "thị xã", "xã", "phường", "thị trấn", "tỉnh ủy", "huyện ủy",
+                "thành ủy", "quận ủy")
+_UNIT_RES = [(unit, regex.compile(rf"(?<![\p{{L}}])({regex.escape(unit)}) ((?:[\p{{L}}]+)(?: [\p{{L}}]+)*)$"))
+             for unit in sorted(_CAP_AFTER, key=len, reverse=True)]
 
 
 def _sentence_case(line: str) -> str:
     """'SỞ NỘI VỤ' -> 'Sở Nội vụ', 'UBND TỈNH BẮC GIANG' -> 'UBND tỉnh Bắc Giang', 'TỈNH ỦY BẮC GIANG' -> 'Tỉnh ủy Bắc Giang'."""
-    words = line.split()
-    out = [w if w in _KEEP_UPPER else w.lower() for w in words]
-    low = " ".join(out)
-    for k, v in _PHRASES.items():
-        low = regex.sub(rf"(?<![\p{{L}}]){regex.escape(k)}(?![\p{{L}}])", v, low)
-    out = low.split()
+    low = " ".join(w if w in _KEEP_UPPER else w.lower() for w in line.split())
+    for pat, v in _PHRASE_RES:
+        low = pat.sub(v, low)
+    text = low
     # capitalise the word after a unit word (Sở Nội vụ, Bộ Tài chính) and every word of a place name
-    text = " ".join(out)
-    for unit in sorted(_CAP_AFTER, key=len, reverse=True):
-        def cap(m: regex.Match) -> str:
+    for unit, pat in _UNIT_RES:
+        def cap(m: regex.Match, unit: str = unit) -> str:
             rest = m.group(2)
-            if unit in ("tỉnh", "huyện", "thành phố", "quận", "thị xã", "xã", "phường", "thị trấn", "tỉnh ủy",
-                        "huyện ủy", "thành ủy", "quận ủy"):
+            if unit in _PLACE_UNITS:
                 rest = " ".join(w[:1].upper() + w[1:] for w in rest.split())
             else:
                 rest = rest[:1].upper() + rest[1:]
             return m.group(1) + " " + rest
-        new = regex.sub(rf"(?<![\p{{L}}])({regex.escape(unit)}) ((?:[\p{{L}}]+)(?: [\p{{L}}]+)*)$", cap, text)
+        new = pat.sub(cap, text)
         if new != text:
             text = new
             break
-    text = text[:1].upper() + text[1:]
-    return text
+    return text[:1].upper() + text[1:]
 
 
 def _issuer_name(block: list[str]) -> str | None:

@@ -1,0 +1,89 @@
+"""Smoke test of the benchmark tools (benchmarks/generate.py and benchmarks/run.py): not a timing test."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from docgraph import index as ix
+from docgraph.scan import scan
+
+BENCH = Path(__file__).resolve().parent.parent / "benchmarks"
+
+
+def _load_generate():
+    spec = importlib.util.spec_from_file_location("docgraph_bench_generate", BENCH / "generate.py")
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = mod  # dataclasses and the worker pool look the module up by name
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_generate_is_deterministic_and_extractable(tmp_path):
+    gen = _load_generate()
+    a, b, c = tmp_path / "a", tmp_path / "b", tmp_path / "c"
+    gen.generate(str(a), 30, seed=11)
+    gen.generate(str(b), 30, seed=11, jobs=2)
+    gen.generate(str(c), 30, seed=12)
+    ta, tb = _tree(a), _tree(b)
+    assert len([p for p in ta if p.endswith(".txt")]) == 30
+    assert ta == tb  # same seed -> identical bytes, whatever --jobs
+    assert ta != _tree(c)
+    for data in ta.values():
+        data.decode("utf-8")
+
+    conn = ix.connect(tmp_path / "b.db", create=True)
+    s = scan([str(a)], conn, jobs=1)
+    assert s.files == 30 and not s.unreadable
+    assert s.mentions > 30
+    assert s.relations > 10
+    rel = dict(conn.execute("SELECT relation, COUNT(*) FROM edges GROUP BY relation").fetchall())
+    assert rel.get("implements", 0) > 0 and rel.get("based_on", 0) > 0
+    # a chain of at least two implements steps (department or district plan -> provincial plan -> central)
+    deep = conn.execute("SELECT COUNT(*) FROM edges e1 JOIN edges e2 ON e1.target=e2.source "
+                        "WHERE e1.relation='implements' AND e2.relation='implements'").fetchone()[0]
+    assert deep > 0
+    conn.close()
+
+
+def test_generate_size_target(tmp_path):
+    gen = _load_generate()
+    desc = gen.generate(str(tmp_path / "s"), 40, mb=0.4, seed=3)
+    assert 0.3e6 < desc["bytes"] < 0.5e6
+
+
+@pytest.mark.skipif(shutil.which("docgraph") is None, reason="the docgraph command is not installed")
+def test_run_json_keys(tmp_path):
+    out = tmp_path / "r.json"
+    p = subprocess.run([sys.executable, str(BENCH / "run.py"), "--files", "20", "--seed", "1", "--jobs", "1",
+                        "--repeat", "1", "--json", str(out), "--prefilter-compare", "-q"],
+                       capture_output=True, text=True, timeout=600)
+    assert p.returncode == 0, p.stderr
+    assert "first extract" in p.stdout
+    res = json.loads(out.read_text(encoding="utf-8"))
+    for key in ("machine", "corpus", "extract", "rerun", "graph_build", "queries", "ripgrep", "prefilter"):
+        assert key in res
+    for key in ("cpu", "cores", "ram_gib", "python", "date"):
+        assert key in res["machine"]
+    assert res["corpus"]["files"] == 20
+    e = res["extract"]
+    for key in ("seconds", "mb_s", "files_s", "mentions", "mentions_s", "peak_rss_mib"):
+        assert key in e
+    assert e["mentions"] > 0 and e["peak_rss_mib"] > 0
+    assert res["rerun"]["files_read"] == 0 and "ratio_to_first" in res["rerun"]
+    q = res["queries"]
+    assert q["central_doc"]
+    assert set(q["cli"]) >= {"implementers", "chain", "show"}
+    assert set(q["library"]) >= {"implementers", "chain", "show"}
+    rows = res["prefilter"]["rows"]
+    assert rows and all({"method", "mb_s", "files_passed", "missed_files", "exact"} <= set(r) for r in rows)
