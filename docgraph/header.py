@@ -247,7 +247,7 @@ def _province_from_mentions(mentions: list[Mention], place: str | None, text: st
         return c.most_common(1)[0][0]
     if engine is not None and text:
         c = Counter()
-        for m in engine.place_re.finditer(modern_tones(text[:20_000])):
+        for m in engine.place_re.finditer(modern_tones(text[:6_000])):
             w = fold(" ".join(m.group("w").split()))
             if dict(engine.level_words).get(w) == "provincial":
                 c[" ".join(x[:1].upper() + x[1:].lower() for x in m.group("name").split())] += 1
@@ -276,11 +276,15 @@ _UNIT_RES = [(unit, regex.compile(rf"(?<![\p{{L}}])({regex.escape(unit)}) ((?:[\
 def _sentence_case(line: str) -> str:
     """'SỞ NỘI VỤ' -> 'Sở Nội vụ', 'UBND TỈNH BẮC GIANG' -> 'UBND tỉnh Bắc Giang', 'TỈNH ỦY BẮC GIANG' -> 'Tỉnh ủy Bắc Giang'."""
     low = " ".join(w if w in _KEEP_UPPER else w.lower() for w in line.split())
-    for pat, v in _PHRASE_RES:
-        low = pat.sub(v, low)
+    for (k, _), (pat, v) in zip(_PHRASES.items(), _PHRASE_RES):
+        if k in low:
+            low = pat.sub(v, low)
     text = low
     # capitalise the word after a unit word (Sở Nội vụ, Bộ Tài chính) and every word of a place name
     for unit, pat in _UNIT_RES:
+        if unit not in text:
+            continue
+
         def cap(m: regex.Match, unit: str = unit) -> str:
             rest = m.group(2)
             if unit in _PLACE_UNITS:
