@@ -123,7 +123,7 @@ def extract(
     rules: RulesOpt = None,
     jsonl: Annotated[bool, typer.Option("--jsonl", help="Print one JSON object per reference mention on stdout.")] = False,
     json_: Annotated[bool, typer.Option("--json", help="Print the summary as JSON on stdout.")] = False,
-    glob: Annotated[Optional[list[str]], typer.Option("--glob", help="File name patterns to read (repeatable; default *.txt and *.md).",
+    glob: Annotated[Optional[list[str]], typer.Option("--glob", help="File name patterns to read (repeatable; default *.txt and *.md, plus *.docx, *.pdf, *.html, *.htm, *.doc with docgraph[office]).",
                                                       show_default=False)] = None,
     exclude: Annotated[Optional[list[str]], typer.Option("--exclude", help="File name or path patterns to leave out (repeatable); a folder's .docgraphignore adds its own.",
                                                          show_default=False)] = None,
@@ -143,7 +143,7 @@ def extract(
 
       docgraph extract plans/ --jsonl | jq -r .text
     """
-    from .scan import DEFAULT_GLOBS, scan
+    from .scan import scan
 
     with _errors():
         engine_rules = rules
@@ -151,7 +151,7 @@ def extract(
         conn = _open(db, create=True)
         n_jobs = jobs if jobs > 0 else (os.cpu_count() or 1)
         with render.progress(enabled=not quiet) as tick:
-            summary = scan(paths, conn, rules_dir=rules, globs=tuple(glob) if glob else DEFAULT_GLOBS, jobs=n_jobs,
+            summary = scan(paths, conn, rules_dir=rules, globs=tuple(glob) if glob else None, jobs=n_jobs,
                            exclude=tuple(exclude or ()), timeout=timeout if timeout > 0 else None,
                            batch=max(1, batch),
                            progress=tick)
@@ -176,7 +176,7 @@ def _mentions_of(conn: sqlite3.Connection, paths: list[str]) -> Iterator[dict]:
                 "issuer": r["issuer"], "level": r["key_level"] or r["level"], "doc": r["doc"], "own": bool(r["own"]),
                 "short_form": bool(r["short_form"]), "ambiguous": bool(r["ambiguous"]), "issuer_code": r["issuer_code"],
                 "name": r["name"], "subject": r["subject"], "pinpoint": r["pinpoint"], "term": r["term"],
-                "rule": r["rule"],
+                "rule": r["rule"], "location": r["location"],
             }
 
 

@@ -257,20 +257,30 @@ def _province_from_mentions(mentions: list[Mention], place: str | None, text: st
 
 
 _KEEP_UPPER = {"UBND", "HĐND", "MTTQ", "TW", "CP", "VN", "TP", "TP.", "TX", "BCH", "BTV", "BCĐ", "ĐCSVN"}
-_CAP_AFTER = ("sở", "bộ", "ban", "ủy ban", "văn phòng", "tỉnh ủy", "huyện ủy", "thành ủy", "quận ủy", "tỉnh", "huyện",
+_CAP_AFTER = ("sở", "bộ", "ban", "văn phòng", "tỉnh ủy", "huyện ủy", "thành ủy", "quận ủy", "tỉnh", "huyện",
               "thành phố", "quận", "thị xã", "xã", "phường", "thị trấn", "chi cục", "cục", "tổng cục")
 _PHRASES = {"ban chấp hành trung ương": "Ban Chấp hành Trung ương", "bộ chính trị": "Bộ Chính trị",
             "ban bí thư": "Ban Bí thư", "thủ tướng chính phủ": "Thủ tướng Chính phủ", "chính phủ": "Chính phủ",
             "quốc hội": "Quốc hội", "đảng bộ": "Đảng bộ", "trung ương": "Trung ương",
             "ủy ban nhân dân": "Ủy ban nhân dân", "hội đồng nhân dân": "Hội đồng nhân dân",
-            "lao động - thương binh và xã hội": "Lao động - Thương binh và Xã hội"}
+            "lao động - thương binh và xã hội": "Lao động - Thương binh và Xã hội",
+            "giáo dục và đào tạo": "Giáo dục và Đào tạo", "khoa học và công nghệ": "Khoa học và Công nghệ",
+            "tài nguyên và môi trường": "Tài nguyên và Môi trường", "kế hoạch và đầu tư": "Kế hoạch và Đầu tư",
+            "văn hóa, thể thao và du lịch": "Văn hóa, Thể thao và Du lịch", "thông tin và truyền thông":
+            "Thông tin và Truyền thông", "nông nghiệp và phát triển nông thôn": "Nông nghiệp và Phát triển nông thôn",
+            "nông nghiệp và môi trường": "Nông nghiệp và Môi trường", "giao thông vận tải": "Giao thông vận tải"}
 
 
 _PHRASE_RES = [(regex.compile(rf"(?<![\p{{L}}]){regex.escape(k)}(?![\p{{L}}])"), v) for k, v in _PHRASES.items()]
 _PLACE_UNITS = ("tỉnh", "huyện", "thành phố", "quận", "thị xã", "xã", "phường", "thị trấn", "tỉnh ủy", "huyện ủy",
                 "thành ủy", "quận ủy")
-_UNIT_RES = [(unit, regex.compile(rf"(?<![\p{{L}}])({regex.escape(unit)}) ((?:[\p{{L}}]+)(?: [\p{{L}}]+)*)$"))
-             for unit in sorted(_CAP_AFTER, key=len, reverse=True)]
+# a place word may stand anywhere ("UBND tỉnh Bắc Giang"); an agency word only opens the line ("Sở Nội vụ", not the
+# "ban" inside "Ủy ban nhân dân")
+_UNIT_RES = [(unit, regex.compile(
+    (r"(?<![\p{L}])" if unit in ("tỉnh", "huyện", "thành phố", "quận", "thị xã", "xã", "phường", "thị trấn", "tỉnh ủy",
+                                  "huyện ủy", "thành ủy", "quận ủy") else r"^")
+    + rf"({regex.escape(unit)}) ((?:[\p{{L}}]+)(?: [\p{{L}}]+)*)$", regex.IGNORECASE))
+    for unit in sorted(_CAP_AFTER, key=len, reverse=True)]
 
 
 def _sentence_case(line: str) -> str:
@@ -282,7 +292,7 @@ def _sentence_case(line: str) -> str:
     text = low
     # capitalise the word after a unit word (Sở Nội vụ, Bộ Tài chính) and every word of a place name
     for unit, pat in _UNIT_RES:
-        if unit not in text:
+        if unit not in text.lower():
             continue
 
         def cap(m: regex.Match, unit: str = unit) -> str:

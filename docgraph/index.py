@@ -20,7 +20,7 @@ from .header import FileHeader
 from .identity import LOCAL_LEVELS
 from .pipeline import OWN, FileResult
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: mentions and raw_relations carry the page or paragraph of office files
 DEFAULT_DB = "docgraph.db"
 
 
@@ -44,7 +44,7 @@ CREATE TABLE IF NOT EXISTS mentions (
     line INTEGER, start INTEGER, "end" INTEGER, text TEXT, rule TEXT,
     type TEXT, number TEXT, symbol TEXT, year INTEGER, date TEXT, issuer TEXT, issuer_code TEXT,
     level TEXT, branch TEXT, province TEXT, locality TEXT, name TEXT, term TEXT, subject TEXT, pinpoint TEXT,
-    short_form INTEGER, own INTEGER,
+    short_form INTEGER, own INTEGER, location TEXT,
     key_base TEXT, key_year INTEGER, key_jurisdiction TEXT, key_level TEXT,
     doc TEXT, ambiguous INTEGER DEFAULT 0
 );
@@ -52,7 +52,7 @@ CREATE INDEX IF NOT EXISTS mentions_file ON mentions(file_id);
 CREATE INDEX IF NOT EXISTS mentions_doc ON mentions(doc);
 CREATE TABLE IF NOT EXISTS raw_relations (
     file_id INTEGER NOT NULL REFERENCES files(id) ON DELETE CASCADE,
-    source_idx INTEGER, target_idx INTEGER, relation TEXT, line INTEGER, evidence TEXT
+    source_idx INTEGER, target_idx INTEGER, relation TEXT, line INTEGER, evidence TEXT, location TEXT
 );
 CREATE INDEX IF NOT EXISTS raw_relations_file ON raw_relations(file_id);
 CREATE TABLE IF NOT EXISTS documents (
@@ -154,16 +154,18 @@ def write_results(conn: sqlite3.Connection, results: Iterable[FileResult]) -> No
             for i, (m, k) in enumerate(zip(res.mentions, res.keys)):
                 rows.append((fid, i, m.line, m.start, m.end, m.text, m.rule,
                              *(getattr(m, c) for c in _MENTION_COLS), int(m.short_form), int(m.own),
+                             res.location(m.line),
                              k.base if k else None, k.year if k else None, k.jurisdiction if k else None,
                              k.level if k else None))
             conn.executemany(
                 "INSERT INTO mentions (file_id, idx, line, start, \"end\", text, rule, "
                 + ", ".join(_MENTION_COLS)
-                + ", short_form, own, key_base, key_year, key_jurisdiction, key_level) VALUES ("
-                + ",".join("?" * (7 + len(_MENTION_COLS) + 2 + 4)) + ")", rows)
+                + ", short_form, own, location, key_base, key_year, key_jurisdiction, key_level) VALUES ("
+                + ",".join("?" * (7 + len(_MENTION_COLS) + 3 + 4)) + ")", rows)
             conn.executemany(
-                "INSERT INTO raw_relations VALUES (?,?,?,?,?,?)",
-                [(fid, r.source, r.target, r.relation, r.line, r.evidence) for r in res.relations])
+                "INSERT INTO raw_relations VALUES (?,?,?,?,?,?,?)",
+                [(fid, r.source, r.target, r.relation, r.line, r.evidence, res.location(r.line))
+                 for r in res.relations])
 
 
 def touch_file(conn: sqlite3.Connection, path: str, size: int, mtime_ns: int) -> None:
@@ -294,6 +296,8 @@ def resolve(conn: sqlite3.Connection) -> dict[str, int]:
         key = (src, dst, r["relation"])
         e = agg.get(key)
         ev = {"file": r["path"], "line": r["line"], "text": r["evidence"]}
+        if r["location"]:  # office files: "p.2", "¶14"
+            ev["location"] = r["location"]
         if e is None:
             agg[key] = {"count": 1, "file": r["path"], "line": r["line"], "evidence": r["evidence"],
                         "evidence_all": [ev]}

@@ -32,6 +32,14 @@ class FileResult:
     mentions: list[Mention] = field(default_factory=list)
     keys: list[DocKey | None] = field(default_factory=list)
     relations: list[RawRelation] = field(default_factory=list)
+    # office files: the page or paragraph of each line of the text ("p.2", "¶14", "fn.1"); None for text files
+    locations: tuple[str, ...] | None = None
+
+    def location(self, line: int) -> str | None:
+        """The location label of a 1-based line, or None."""
+        if self.locations and 0 < line <= len(self.locations):
+            return self.locations[line - 1] or None
+        return None
 
 
 def display_path(path: str) -> str:
@@ -91,6 +99,7 @@ def process_file(path: str, rules_dir: str | None = None, doc_path: str | None =
         return FileResult(path=shown, size=r.size, mtime_ns=r.mtime_ns, sha256=r.sha256, encoding=r.encoding,
                           skipped=str(e))
     res.size, res.mtime_ns, res.sha256, res.encoding = r.size, r.mtime_ns, r.sha256, r.encoding
+    res.locations = r.locations
     return res
 
 

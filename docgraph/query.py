@@ -201,10 +201,11 @@ def show(conn: sqlite3.Connection, g: nx.MultiDiGraph, doc: str) -> dict[str, An
         raise NotFound(f"{doc!r} is not in the graph")
     card = _node(g, doc)
     card["mentions_list"] = [
-        {"file": r["path"], "line": r["line"], "text": r["text"], "own": bool(r["own"]),
+        {"file": r["path"], "line": r["line"], "location": r["location"], "text": r["text"],
+         "own": bool(r["own"]),
          "short_form": bool(r["short_form"]), "ambiguous": bool(r["ambiguous"])}
         for r in conn.execute(
-            "SELECT f.path, m.line, m.text, m.own, m.short_form, m.ambiguous FROM mentions m JOIN files f"
+            "SELECT f.path, m.line, m.location, m.text, m.own, m.short_form, m.ambiguous FROM mentions m JOIN files f"
             " ON f.id=m.file_id WHERE m.doc=? ORDER BY f.path, m.line", (doc,))]
     if card.get("source_file"):
         enc = conn.execute("SELECT encoding FROM files WHERE path=?", (card["source_file"],)).fetchone()

@@ -15,6 +15,12 @@ Decoding order (``decode_bytes``):
    Windows-1258. The score counts words that contain a non-ASCII letter and are (not) valid Vietnamese syllables.
 6. charset-normalizer, only when its answer is unambiguous; otherwise "encoding not recognised".
 
+Word, PDF and web pages (``.docx``, ``.pdf``, ``.html``/``.htm``, legacy ``.doc``) are handed to ``office.py`` by
+extension; their text is NFC and, for Word and PDF, ``ReadResult.locations`` labels every line with its page or
+paragraph. Without the ``office`` extra such a file is skipped with "needs the office extra: pip install
+'docgraph[office]'". The default file patterns (``default_globs()``) include the office kinds whose libraries are
+installed.
+
 Text policy: the decoded text keeps its characters (mention offsets index it) -- UTF-8 in NFD stays NFD. The one
 exception is the legacy encodings, whose decoding is a conversion anyway: their text is returned in NFC. Control
 characters are kept (normalize.py handles them) unless they are so frequent that the file is taken for binary.
@@ -44,9 +50,30 @@ __all__ = [
     "decode_vni",
     "iter_files",
     "DEFAULT_GLOBS",
+    "TEXT_GLOBS",
+    "OFFICE_GLOBS",
+    "default_globs",
 ]
 
-DEFAULT_GLOBS: tuple[str, ...] = ("*.txt", "*.md")
+TEXT_GLOBS: tuple[str, ...] = ("*.txt", "*.md")
+OFFICE_GLOBS: tuple[str, ...] = ("*.docx", "*.pdf", "*.html", "*.htm", "*.doc")  # read by office.py
+_OFFICE_EXTS = frozenset(g[1:] for g in OFFICE_GLOBS)
+
+
+def default_globs() -> tuple[str, ...]:
+    """``*.txt`` and ``*.md``, plus the office kinds whose libraries are installed (all of them with
+    ``docgraph[office]``). Checked on each call without importing the libraries."""
+    from .office import office_globs
+
+    return TEXT_GLOBS + office_globs()
+
+
+def __getattr__(name: str):
+    # DEFAULT_GLOBS follows the installed extras (PEP 562), so it is computed when asked for
+    if name == "DEFAULT_GLOBS":
+        return default_globs()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 # Skip reasons (``ReadResult.skipped`` and the second item yielded by ``iter_files``).
 SKIP_NOT_FOUND = "not found"
@@ -84,6 +111,9 @@ class ReadResult:
     size: int  # bytes
     mtime_ns: int
     sha256: str | None  # hex digest of the raw bytes, None when they could not be read
+    # office files: one label per line of ``text`` ("p.2" for a PDF page, "¶14" for a Word paragraph, "fn.1" for a
+    # footnote, "" where none applies); None for text files and web pages
+    locations: tuple[str, ...] | None = None
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -548,11 +578,27 @@ def read_file(path: str | os.PathLike, max_bytes: int | None = None) -> ReadResu
     if max_bytes is not None and len(data) > max_bytes:
         return skip(f"{SKIP_TOO_LARGE} (more than {max_bytes} bytes)", len(data), st.st_mtime_ns)
     sha = hashlib.sha256(data).hexdigest()
+    if os.path.splitext(p)[1].lower() in _OFFICE_EXTS:
+        return _read_office(p, data, st.st_mtime_ns, sha)
     try:
         text, encoding = decode_bytes(data)
     except ReaderError as exc:
         return skip(str(exc), len(data), st.st_mtime_ns, sha)
     return ReadResult(p, text, encoding, None, len(data), st.st_mtime_ns, sha)
+
+
+def _read_office(p: str, data: bytes, mtime_ns: int, sha: str) -> ReadResult:
+    from . import office
+
+    try:
+        ex = office.extract(p, data)
+    except ReaderError as exc:
+        return ReadResult(p, None, None, str(exc), len(data), mtime_ns, sha)
+    except Exception as exc:  # noqa: BLE001 - a library failing on a hostile file
+        kind = office.kind_of(p) or "office"
+        return ReadResult(p, None, None, f"{kind} file could not be read ({type(exc).__name__})", len(data),
+                          mtime_ns, sha)
+    return ReadResult(p, ex.text, ex.encoding, None, len(data), mtime_ns, sha, ex.locations)
 
 
 def _name_ok(path: str) -> bool:
@@ -568,16 +614,16 @@ def _skip_in_walk(name: str) -> bool:
 
 
 def iter_files(
-    paths: Sequence[str | os.PathLike], globs: Sequence[str] = DEFAULT_GLOBS
+    paths: Sequence[str | os.PathLike], globs: Sequence[str] | None = None
 ) -> Iterator[tuple[str, str | None]]:
     """Yield ``(path, skip_reason_or_None)`` for the files to read.
 
     Folders are walked recursively in sorted order, following symlinks but never twice into the same folder
     (a link back to an ancestor yields "symlink loop"). Hidden entries (".git", ".notes.txt") and "__pycache__"
-    are not walked. In folders, files are kept when their name matches one of ``globs`` (fnmatch, case-insensitive);
-    files named explicitly are always yielded. A path is yielded at most once.
+    are not walked. In folders, files are kept when their name matches one of ``globs`` (fnmatch, case-insensitive;
+    default: ``default_globs()``); files named explicitly are always yielded. A path is yielded at most once.
     """
-    patterns = [g.lower() for g in globs]
+    patterns = [g.lower() for g in (default_globs() if globs is None else globs)]
     visited_dirs: set[tuple[int, int]] = set()
     seen_files: set[str] = set()
 

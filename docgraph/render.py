@@ -149,7 +149,7 @@ def card(c: dict[str, Any]) -> None:
         out.print(_t("mentioned in", "bold"))
         for m in c["mentions_list"]:
             flag = " (own header)" if m["own"] else (" (short form)" if m["short_form"] else "")
-            out.print(_t(f"  {m['file']}:{m['line']}  {m['text']}{flag}"))
+            out.print(_t(f"  {_where(m)}  {m['text']}{flag}"))
     for direction, title in (("out", "edges out (this document → other)"), ("in", "edges in (other → this document)")):
         if not c[direction]:
             continue
@@ -158,7 +158,13 @@ def card(c: dict[str, Any]) -> None:
             flags = f"  ⚠ {', '.join(e['flags'])}" if e["flags"] else ""
             out.print(_t(f"  {e['relation']}  {e['label']}  [{e['doc']}]  ×{e['count']}{flags}"))
             for ev in e["evidence"][:5]:
-                out.print(_t(f"      {ev['file']}:{ev['line']}  {ev['text']}", "dim"))
+                out.print(_t(f"      {_where(ev)}  {ev['text']}", "dim"))
+
+
+def _where(x: dict[str, Any]) -> str:
+    """file:line, with the page or paragraph of an office file: 'plan.pdf:12 (p.2)'."""
+    loc = x.get("location")
+    return f"{x['file']}:{x['line']}" + (f" ({loc})" if loc else "")
 
 
 def doc_table(rows: list[dict[str, Any]], title: str) -> None:

@@ -18,9 +18,9 @@ from typing import Callable, Iterator, Sequence
 from . import index as ix
 from .engine import get_engine
 from .pipeline import DEFAULT_TIMEOUT, FileResult, display_path, process_file
-from .reader import iter_files
+from .reader import default_globs, iter_files
 
-DEFAULT_GLOBS = ("*.txt", "*.md")
+DEFAULT_GLOBS = ("*.txt", "*.md")  # text only; default_globs() adds the office kinds installed
 
 
 @dataclass
@@ -47,7 +47,8 @@ class ScanSummary:
 
 
 # reasons that are not failures: the file is readable in principle but holds no text to index
-_BENIGN = ("binary", "not a regular file", "symlink loop", "broken symlink", "regex time limit", "empty")
+_BENIGN = ("binary", "not a regular file", "symlink loop", "broken symlink", "regex time limit", "empty",
+           "needs OCR", "own HTML export")
 _NOT_A_FILE = ("folder already walked",)
 
 
@@ -116,7 +117,7 @@ def scan(
     conn: sqlite3.Connection,
     *,
     rules_dir: str | None = None,
-    globs: Sequence[str] = DEFAULT_GLOBS,
+    globs: Sequence[str] | None = None,
     exclude: Sequence[str] = (),
     jobs: int = 1,
     batch: int = 200,
@@ -133,7 +134,7 @@ def scan(
     todo: list[str] = []
     seen_real: set[str] = set()
     ignore = _ignore_patterns(paths, exclude)
-    for path, reason in iter_files(paths, globs):
+    for path, reason in iter_files(paths, default_globs() if globs is None else globs):
         if (ignore and _ignored(path, ignore)) or reason in _NOT_A_FILE:
             continue
         shown = display_path(path)

@@ -14,6 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 from docgraph.cli import app
+from docgraph.reader import OFFICE_GLOBS
 
 ROOT = Path(__file__).resolve().parent.parent
 runner = CliRunner()
@@ -21,7 +22,7 @@ runner = CliRunner()
 
 @pytest.fixture()
 def work(tmp_path, monkeypatch):
-    shutil.copytree(ROOT / "samples", tmp_path / "samples")
+    shutil.copytree(ROOT / "samples", tmp_path / "samples", ignore=shutil.ignore_patterns(*OFFICE_GLOBS))
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("DOCGRAPH_DB", raising=False)
     return tmp_path

@@ -12,6 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from docgraph.cli import app
+from docgraph.reader import OFFICE_GLOBS
 from docgraph.query import gaps, timeline, unit_of
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -87,7 +88,7 @@ Bắc Giang, 10/9/2024 – Sở Nội vụ tổ chức lớp tập huấn cho h�
 
 @pytest.fixture()
 def work(tmp_path, monkeypatch):
-    shutil.copytree(ROOT / "samples", tmp_path / "samples")
+    shutil.copytree(ROOT / "samples", tmp_path / "samples", ignore=shutil.ignore_patterns(*OFFICE_GLOBS))
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("DOCGRAPH_DB", raising=False)
     monkeypatch.setenv("COLUMNS", "100")

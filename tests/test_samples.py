@@ -11,6 +11,7 @@ import pytest
 from docgraph import index as ix
 from docgraph.graph import build_graph
 from docgraph.query import implementers
+from docgraph.reader import OFFICE_GLOBS
 from docgraph.scan import scan
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,7 +33,7 @@ def _table(section: str) -> list[list[str]]:
 @pytest.fixture(scope="module")
 def graph(tmp_path_factory, monkeypatch_module):
     work = tmp_path_factory.mktemp("samples")
-    shutil.copytree(SAMPLES, work / "samples")
+    shutil.copytree(SAMPLES, work / "samples", ignore=shutil.ignore_patterns(*OFFICE_GLOBS))
     monkeypatch_module.chdir(work)
     conn = ix.connect(work / "s.db", create=True)
     scan(["samples"], conn, jobs=1)
