@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import sqlite3
 import sys
 import traceback
@@ -442,7 +443,13 @@ def rules_test(rules: RulesOpt = None, json_: JsonOpt = False) -> None:
             raise typer.Exit(EXIT_UNREADABLE)
 
 
+def _terminate(signum, frame) -> None:  # noqa: ARG001
+    raise KeyboardInterrupt
+
+
 def main() -> None:
+    # SIGTERM ends a run the way Ctrl-C does: the batches written so far stay, the next run completes the index
+    signal.signal(signal.SIGTERM, _terminate)
     try:
         app()
     except BrokenPipeError:  # `docgraph ... | head`

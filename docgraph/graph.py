@@ -9,7 +9,7 @@ from typing import Iterable, Iterator
 import networkx as nx
 
 NODE_FIELDS = ("label", "type", "number", "symbol", "year", "date", "issuer", "issuer_code", "level", "branch",
-               "jurisdiction", "title", "source_file", "kind", "mentions")
+               "jurisdiction", "title", "source_file", "kind", "mentions", "signer", "signer_title")
 
 
 def build_graph(conn: sqlite3.Connection) -> nx.MultiDiGraph:

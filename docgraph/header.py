@@ -47,6 +47,8 @@ class FileHeader:
     locality: str | None = None
     title: str | None = None
     place: str | None = None
+    signer: str | None = None  # name in the signature block
+    signer_title: str | None = None  # "TM. ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH / PHÓ CHỦ TỊCH"
 
     @property
     def jurisdiction(self) -> str:
@@ -197,9 +199,49 @@ def read_header(text: str, mentions: list[Mention], engine: Engine) -> FileHeade
         typ = engine.type_codes.get(first)
     issuer = _issuer_name(block)
     kind = "document" if own is not None else "draft"
+    signer_title, signer = read_signature(text)
     return FileHeader(kind=kind, type=typ, number=number, symbol=symbol, year=year, date=date, issuer=issuer,
                       issuer_code=issuer_code, level=level, branch=branch, province=province, locality=locality,
-                      title=title, place=place)
+                      title=title, place=place, signer=signer, signer_title=signer_title)
+
+
+# the signature block: "TM. ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH / PHÓ CHỦ TỊCH / (đã ký) / Nguyễn Văn An"
+_SIGN_START = regex.compile(r"^(?:TM\.|T/M|T\.M\.|KT\.|K/T|TL\.|T/L|TUQ\.|Q\.|Thừa lệnh|Thay mặt)\s*\p{Lu}"
+                            r"|^(?:CHỦ TỊCH|PHÓ CHỦ TỊCH|BÍ THƯ|PHÓ BÍ THƯ|GIÁM ĐỐC|PHÓ GIÁM ĐỐC|BỘ TRƯỞNG|THỨ TRƯỞNG|"
+                            r"THỦ TƯỚNG|PHÓ THỦ TƯỚNG|CHÁNH VĂN PHÒNG|TRƯỞNG BAN|PHÓ TRƯỞNG BAN)\s*$")
+_SIGN_SKIP = regex.compile(r"(?i)^\(?\s*(?:đã ký|ký|ký tên|ký,? ghi rõ họ tên|ký và đóng dấu|đóng dấu)[^)]*\)?\s*$|^[*_\-.]+$")
+_PERSON = regex.compile(r"^(?:\p{Lu}\p{Ll}+)(?:\s+\p{Lu}\p{Ll}*){1,4}$")
+
+
+def read_signature(text: str) -> tuple[str | None, str | None]:
+    """(title lines joined with " / ", signer's name) from the last lines of a document, or (None, None)."""
+    tail = text[-3000:].split("\n")
+    lines = [x.strip().strip("|").strip() for x in tail]
+    for i, x in enumerate(lines):
+        # the signature column often sits beside "Nơi nhận:" in a two-column layout: take the right part
+        cells = [c.strip() for c in regex.split(r"\s{3,}|\|", x) if c.strip()]
+        if not cells:
+            continue
+        cand = cells[-1]
+        if not _SIGN_START.match(cand):
+            continue
+        titles = [cand]
+        name = None
+        for y in lines[i + 1:i + 12]:
+            ycells = [c.strip() for c in regex.split(r"\s{3,}|\|", y) if c.strip()]
+            if not ycells:
+                continue
+            yc = ycells[-1]
+            if _SIGN_SKIP.match(yc) or yc.startswith(("-", "+", "•", "Lưu")):
+                continue  # "(đã ký)", or a line of the "Nơi nhận" column beside the signature
+            if _is_upper_line(yc) and len(yc) < 60 and not _PERSON.match(yc):
+                titles.append(yc)
+                continue
+            if _PERSON.match(yc):
+                name = yc
+            break
+        return " / ".join(titles), name  # the name may be missing: a draft, or "(đã ký)" only
+    return None, None
 
 
 def _heading_type(line: str, engine: Engine) -> tuple[str, str] | None:

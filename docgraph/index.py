@@ -20,7 +20,7 @@ from .header import FileHeader
 from .identity import LOCAL_LEVELS
 from .pipeline import OWN, FileResult
 
-SCHEMA_VERSION = 2  # 2: mentions and raw_relations carry the page or paragraph of office files
+SCHEMA_VERSION = 3  # 2: page/paragraph of office files; 3: signature block on documents
 DEFAULT_DB = "docgraph.db"
 
 
@@ -58,7 +58,7 @@ CREATE INDEX IF NOT EXISTS raw_relations_file ON raw_relations(file_id);
 CREATE TABLE IF NOT EXISTS documents (
     id TEXT PRIMARY KEY, label TEXT, type TEXT, number TEXT, symbol TEXT, year INTEGER, date TEXT,
     issuer TEXT, issuer_code TEXT, level TEXT, branch TEXT, jurisdiction TEXT, title TEXT, source_file TEXT,
-    kind TEXT, mentions INTEGER, name TEXT
+    kind TEXT, mentions INTEGER, name TEXT, signer TEXT, signer_title TEXT
 );
 CREATE TABLE IF NOT EXISTS edges (
     source TEXT, target TEXT, relation TEXT, count INTEGER, file TEXT, line INTEGER, evidence TEXT,
@@ -261,7 +261,8 @@ def resolve(conn: sqlite3.Connection) -> dict[str, int]:
         d = fr["own_id"]
         doc = docs.setdefault(d, {})
         hdr = FileHeader(**h) if h else None
-        for c in ("type", "number", "symbol", "year", "date", "issuer_code", "branch", "title"):
+        for c in ("type", "number", "symbol", "year", "date", "issuer_code", "branch", "title", "signer",
+                  "signer_title"):
             if h.get(c) not in (None, ""):
                 doc[c] = h[c]
         if h.get("issuer"):
@@ -322,11 +323,11 @@ def resolve(conn: sqlite3.Connection) -> dict[str, int]:
         conn.execute("DELETE FROM documents")
         conn.execute("DELETE FROM edges")
         conn.executemany(
-            "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             [(d, doc["label"], doc.get("type"), doc.get("number"), doc.get("symbol"), doc.get("year"),
               doc.get("date"), doc.get("issuer"), doc.get("issuer_code"), doc["level"], doc.get("branch"),
               doc["jurisdiction"], doc.get("title"), doc.get("source_file"), doc["kind"], doc["mentions"],
-              doc.get("name"))
+              doc.get("name"), doc.get("signer"), doc.get("signer_title"))
              for d, doc in sorted(docs.items())])
         conn.executemany(
             "INSERT INTO edges VALUES (?,?,?,?,?,?,?,?,?)",

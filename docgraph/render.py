@@ -141,7 +141,7 @@ def card(c: dict[str, Any]) -> None:
     t.add_column("field", style="bold")
     t.add_column("value")
     for f in ("doc", "type", "number", "symbol", "year", "date", "issuer", "issuer_code", "level", "branch",
-              "jurisdiction", "title", "source_file", "encoding", "kind", "mentions"):
+              "jurisdiction", "title", "signer_title", "signer", "source_file", "encoding", "kind", "mentions"):
         if c.get(f) not in (None, ""):
             t.add_row(f, _t(c[f]))
     out.print(t)

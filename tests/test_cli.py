@@ -188,3 +188,45 @@ def test_jsonl_pipes_cleanly_through_a_subprocess(work):
     assert p.returncode == 0, p.stderr
     for line in p.stdout.splitlines():
         json.loads(line)
+
+
+def test_every_export_matches_the_index(work):
+    """Each export of the samples index, read back by an independent reader, has the index's nodes and edges."""
+    import csv
+    import xml.etree.ElementTree as ET
+
+    extracted(work)
+    s = json.loads(run("stats", "--json").stdout)
+    n_nodes, n_edges = s["documents"], s["edges"]
+    for fmt, out in (("graphml", "g.graphml"), ("gexf", "g.gexf"), ("json", "g.json"), ("dot", "g.dot"),
+                     ("mermaid", "g.mmd"), ("html", "g.html"), ("csv", "csvdir"), ("neo4j", "neo")):
+        r = run("export", "-f", fmt, "-o", out)
+        assert r.exit_code == 0, (fmt, r.output)
+    g = nx.read_graphml(work / "g.graphml")
+    assert (g.number_of_nodes(), g.number_of_edges()) == (n_nodes, n_edges)
+    assert all(d.get("label") for _, d in g.nodes(data=True))
+    gx = nx.read_gexf(work / "g.gexf")
+    assert (gx.number_of_nodes(), gx.number_of_edges()) == (n_nodes, n_edges)
+    data = json.loads((work / "g.json").read_text(encoding="utf-8"))
+    assert (len(data["nodes"]), len(data["edges"])) == (n_nodes, n_edges)
+    with open(work / "csvdir" / "nodes.csv", encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert len(rows) == n_nodes and {"Id", "Label"} <= set(rows[0])
+    with open(work / "csvdir" / "edges.csv", encoding="utf-8", newline="") as f:
+        erows = list(csv.DictReader(f))
+    assert len(erows) == n_edges and {"Source", "Target", "Type"} <= set(erows[0])
+    by_rel = {}
+    for e in erows:
+        by_rel[e["Relation"]] = by_rel.get(e["Relation"], 0) + 1
+    assert by_rel == s["by_relation"]
+    with open(work / "neo" / "relationships.csv", encoding="utf-8", newline="") as f:
+        assert len(list(csv.reader(f))) == n_edges + 1
+    dot = subprocess.run(["dot", "-Tsvg", str(work / "g.dot")], capture_output=True, text=True)
+    assert dot.returncode == 0
+    svg = ET.fromstring(dot.stdout)
+    ns = "{http://www.w3.org/2000/svg}"
+    assert sum(1 for el in svg.iter(f"{ns}g") if el.get("class") == "node") >= n_nodes
+    mmd = (work / "g.mmd").read_text(encoding="utf-8")
+    assert "\nflowchart TD\n" in mmd and mmd.count("-->") + mmd.count("-.->") + mmd.count("==>") >= n_edges
+    html = (work / "g.html").read_text(encoding="utf-8")
+    assert "<script src=" not in html and "http://" not in html.split("docgraph-data")[0].replace("http://www.w3.org", "")

@@ -209,3 +209,18 @@ def test_a_document_does_not_cite_itself(index_of):
     rows = conn.execute("SELECT doc FROM mentions WHERE own=0").fetchall()
     assert ("9-kh-snv-2024-ninh-binh",) in [tuple(r) for r in rows]
     assert json.loads(conn.execute("SELECT flags FROM edges LIMIT 1").fetchone()[0]) == []
+
+
+@pytest.mark.parametrize("tail, title, name", [
+    ("Nơi nhận:\n- Như trên;\n- Lưu: VT.\n\nTM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\n\n(đã ký)\n\nNguyễn Văn An\n",
+     "TM. ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH / PHÓ CHỦ TỊCH", "Nguyễn Văn An"),
+    ("Nơi nhận:                                   T/M BAN THƯỜNG VỤ\n- Như trên,                                 BÍ THƯ\n"
+     "- Lưu VPTU.\n                                            Lê Thị Mai\n",
+     "T/M BAN THƯỜNG VỤ / BÍ THƯ", "Lê Thị Mai"),
+    ("Nơi nhận:\n- Lưu: VT.\n\nTM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH\n", "TM. ỦY BAN NHÂN DÂN / CHỦ TỊCH", None),
+    ("Các đơn vị thực hiện nghiêm túc kế hoạch này.\n", None, None),
+])
+def test_signature_block(tail, title, name):
+    from docgraph.header import read_signature
+
+    assert read_signature(HEADER + "Nội dung kế hoạch.\n\n" + tail) == (title, name)
