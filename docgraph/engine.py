@@ -126,6 +126,7 @@ class Engine:
         self.level_words = [(fold(w), lvl) for w, lvl in sorted(self.place_words.items(), key=lambda x: -len(x[0]))]
         self.level_word_res = [(regex.compile(rf"(?<![a-z]){regex.escape(k)}(?![a-z])"), lv) for k, lv in self.level_words]
         self._place_cache: dict[str, tuple[str | None, str | None, str | None]] = {}
+        self._code_cache: dict[str, str] = {}
         self._rules_sorted = sorted(rules.rules, key=lambda r: _LAYOUT_PRIORITY.get(r.layout, 9))
 
     # ---------------------------------------------------------------- public
@@ -269,7 +270,15 @@ class Engine:
         return "".join(out)
 
     def canonical_code(self, seg: str) -> str:
-        up = seg.upper().replace("Đ", "Đ")
+        hit = self._code_cache.get(seg)
+        if hit is None:
+            if len(self._code_cache) > 100_000:
+                self._code_cache.clear()
+            hit = self._code_cache[seg] = self._canonical_code(seg)
+        return hit
+
+    def _canonical_code(self, seg: str) -> str:
+        up = seg.upper()
         if up in self.ocr_codes:
             up = self.ocr_codes[up].upper()
         for pat, rep in self.ocr_patterns:

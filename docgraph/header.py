@@ -8,6 +8,7 @@ VIỆT NAM", place-date line. Files without such a header are news articles (wit
 from __future__ import annotations
 
 import datetime as _dt
+import re
 from collections import Counter
 from dataclasses import dataclass
 
@@ -16,6 +17,17 @@ import regex
 from .engine import Engine
 from .model import Mention
 from .normalize import fold, modern_tones
+
+_MOTTO_HINTS = ("CỘNG", "Cộng", "cộng", "ĐỘC", "Độc", "độc", "ĐẢNG CỘNG", "Đảng Cộng")
+
+
+def _motto(x: str) -> regex.Match | None:
+    return _MOTTO.search(x) if any(h in x for h in _MOTTO_HINTS) else None
+
+
+def _place_date(x: str) -> regex.Match | None:
+    return _PLACE_DATE.search(x) if ("ngày" in x or "Ngày" in x) else None
+
 
 _MOTTO = regex.compile(r"(?i)cộng\s+hòa\s+xã\s+hội|cộng\s+hoà\s+xã\s+hội|độc\s+lập\s*-\s*tự\s+do|đảng\s+cộng\s+sản\s+việt\s+nam")
 _PLACE_DATE = regex.compile(
@@ -61,8 +73,8 @@ class FileHeader:
 
 
 def _is_upper_line(s: str) -> bool:
-    letters = [c for c in s if c.isalpha()]
-    return len(letters) >= 2 and sum(1 for c in letters if c.isupper()) / len(letters) > 0.85
+    letters = sum(map(str.isalpha, s))
+    return letters >= 2 and (letters - sum(map(str.islower, s))) / letters > 0.85
 
 
 def _cells(text: str, max_lines: int = 45) -> list[str]:
@@ -84,7 +96,7 @@ def _cells(text: str, max_lines: int = 45) -> list[str]:
 def read_header(text: str, mentions: list[Mention], engine: Engine) -> FileHeader:
     lines = _cells(text)
     own = next((m for m in mentions if m.own), None)
-    has_motto = any(_MOTTO.search(x) for x in lines[:30])
+    has_motto = any(_motto(x) for x in lines[:30])
     blank = None
     for x in lines[:30]:
         bm = _BLANK_NUMBER.match(x)
@@ -103,7 +115,7 @@ def read_header(text: str, mentions: list[Mention], engine: Engine) -> FileHeade
             except ValueError:
                 date = None
             break
-        pm = _PLACE_DATE.search(x)
+        pm = _place_date(x)
         if pm:
             place = pm.group("place").strip()
             year = int(pm.group("y"))
@@ -125,8 +137,8 @@ def read_header(text: str, mentions: list[Mention], engine: Engine) -> FileHeade
     for i, x in enumerate(lines[:35]):
         if not x or x in ("*", "-", "***"):
             continue
-        mm = _MOTTO.search(x)
-        if mm or x.startswith(("Số", "SỐ")) or _PLACE_DATE.search(x):
+        mm = _motto(x)
+        if mm or x.startswith(("Số", "SỐ")) or _place_date(x):
             if mm and block_open:
                 left = x[:mm.start()].strip(" *_-|")
                 if left and _is_upper_line(left):
@@ -151,7 +163,7 @@ def read_header(text: str, mentions: list[Mention], engine: Engine) -> FileHeade
                     break
                 continue
             first = not title_lines
-            if (_TITLE_STOP.match(x) and not (first and _TITLE_OPENER.match(x))) or _MOTTO.search(x) \
+            if (_TITLE_STOP.match(x) and not (first and _TITLE_OPENER.match(x))) or _motto(x) \
                     or x.startswith(("Số", "SỐ")):
                 break
             title_lines.append(x)
@@ -205,6 +217,9 @@ def read_header(text: str, mentions: list[Mention], engine: Engine) -> FileHeade
                       title=title, place=place, signer=signer, signer_title=signer_title)
 
 
+_CELL_SPLIT = re.compile(r"\s{3,}|\|")
+_SIGN_HINT = re.compile(r"TM\.|T/M|T\.M\.|KT\.|K/T|TL\.|T/L|TUQ\.|Thừa lệnh|Thay mặt|CHỦ TỊCH|BÍ THƯ|GIÁM ĐỐC|"
+                        r"BỘ TRƯỞNG|THỨ TRƯỞNG|THỦ TƯỚNG|CHÁNH VĂN PHÒNG|TRƯỞNG BAN")
 # the signature block: "TM. ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH / PHÓ CHỦ TỊCH / (đã ký) / Nguyễn Văn An"
 _SIGN_START = regex.compile(r"^(?:TM\.|T/M|T\.M\.|KT\.|K/T|TL\.|T/L|TUQ\.|Q\.|Thừa lệnh|Thay mặt)\s*\p{Lu}"
                             r"|^(?:CHỦ TỊCH|PHÓ CHỦ TỊCH|BÍ THƯ|PHÓ BÍ THƯ|GIÁM ĐỐC|PHÓ GIÁM ĐỐC|BỘ TRƯỞNG|THỨ TRƯỞNG|"
@@ -215,11 +230,13 @@ _PERSON = regex.compile(r"^(?:\p{Lu}\p{Ll}+)(?:\s+\p{Lu}\p{Ll}*){1,4}$")
 
 def read_signature(text: str) -> tuple[str | None, str | None]:
     """(title lines joined with " / ", signer's name) from the last lines of a document, or (None, None)."""
-    tail = text[-3000:].split("\n")
+    if not _SIGN_HINT.search(text, max(0, len(text) - 3000)):
+        return None, None
+    tail = text[-3000:].split("\n")[-60:]
     lines = [x.strip().strip("|").strip() for x in tail]
     for i, x in enumerate(lines):
         # the signature column often sits beside "Nơi nhận:" in a two-column layout: take the right part
-        cells = [c.strip() for c in regex.split(r"\s{3,}|\|", x) if c.strip()]
+        cells = [c.strip() for c in _CELL_SPLIT.split(x) if c.strip()]
         if not cells:
             continue
         cand = cells[-1]
@@ -228,7 +245,7 @@ def read_signature(text: str) -> tuple[str | None, str | None]:
         titles = [cand]
         name = None
         for y in lines[i + 1:i + 12]:
-            ycells = [c.strip() for c in regex.split(r"\s{3,}|\|", y) if c.strip()]
+            ycells = [c.strip() for c in _CELL_SPLIT.split(y) if c.strip()]
             if not ycells:
                 continue
             yc = ycells[-1]
@@ -287,9 +304,11 @@ def _province_from_mentions(mentions: list[Mention], place: str | None, text: st
     c = Counter(m.province for m in mentions if m.province)
     if c:
         return c.most_common(1)[0][0]
-    if engine is not None and text:
+    head = text[:6_000]
+    if engine is not None and head and any(w in head for w in ("tỉnh", "Tỉnh", "TỈNH", "thành phố", "Thành phố",
+                                                                 "THÀNH PHỐ", "Thành ủy", "THÀNH ỦY")):
         c = Counter()
-        for m in engine.place_re.finditer(modern_tones(text[:6_000])):
+        for m in engine.place_re.finditer(modern_tones(head)):
             w = fold(" ".join(m.group("w").split()))
             if dict(engine.level_words).get(w) == "provincial":
                 c[" ".join(x[:1].upper() + x[1:].lower() for x in m.group("name").split())] += 1
