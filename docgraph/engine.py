@@ -82,7 +82,7 @@ class Engine:
         comma_names = "|".join(regex.escape(n) for n in
                                sorted(t.get("issuer_names_with_comma", []), key=len, reverse=True))
         stop = (rf"(?:\s+(?i:{stops})(?![\p{{L}}])|\s+(?i:năm)\s+\d|\s+và\s+(?:các\s+)?{self.tw_pattern}(?![\p{{L}}])"
-                rf"|[ ]*[,;.():\[\]]|(?<!{_UNFINISHED})[ ]*\n(?!\p{{Ll}})|[ ]*\n(?=[\p{{L}}_ ]{{1,30}}:)|[ ]*$)")
+                rf"|[ ]*[,;.():\[\]]|(?<!{_UNFINISHED}[ ]*)[ ]*\n(?!\p{{Ll}})|[ ]*\n(?=[\p{{L}}_ ]{{1,30}}:)|[ ]*$)")
         heads = "|".join(regex.escape(h).replace("\\ ", r"\s+") for h in ctx.get("issuer_heads_lower", []))
         lead = rf"(?:\p{{Lu}}|(?=(?:{heads})(?![\p{{L}}])))" if heads else r"\p{Lu}"
         issuer_body = (rf"(?:(?:{comma_names})(?={stop})|{lead}(?:[^\n,;.():\[\]]|\n(?=\p{{L}})){{0,150}}?(?={stop}))"
@@ -112,7 +112,7 @@ class Engine:
         self.pinpoint_re = regex.compile(rf"(?<![\p{{L}}])(?:{ctx['pinpoint']}),?\s+", regex.REVERSE)
         self.alias_re = regex.compile(ctx["alias"])
         self.bare_prefix_re = regex.compile(
-            rf"(?<![\p{{L}}])(?P<tw>{self.tw_pattern})\s+(?:(?:số|so)\s*)?", regex.REVERSE)
+            rf"(?<![\p{{L}}])(?P<tw>{self.tw_pattern})[ ]+(?:(?:số|so)[ ]*)?", regex.REVERSE)
         not_after = "|".join(regex.escape(w).replace("\\ ", r"\s+")
                              for w in sorted(ctx.get("not_after", []), key=len, reverse=True))
         self.not_after_re = regex.compile(rf"(?<![\p{{L}}])(?i:{not_after})\s*:?\s*", regex.REVERSE) if not_after else None
@@ -175,6 +175,8 @@ class Engine:
                     continue
                 if self.not_after_re is not None and self.not_after_re.match(t, max(0, m.start() - 20), m.start()):
                     continue
+                if rule.layout == "name" and _NOT_A_NAME.search(gd.get("name") or ""):
+                    continue  # "Luật X, có hiệu lực kể từ ngày ...": that date is not the law's
                 out.append(_Core(m.start(), m.end(), rule, gd.get("number"), year, gd.get("symbol"),
                                  gd.get("tw"), gd.get("name")))
         return out
@@ -440,7 +442,16 @@ class Engine:
             if self.own_line_re.match(before):
                 d["own"] = True
                 d["start"] = d["core"][0]
-                break
+                return ds
+        # a consolidated text (văn bản hợp nhất) is numbered in the authentication block at its end
+        if "HỢP NHẤT" in t.upper()[-6000:]:
+            for d in reversed(ds):
+                if d["symbol"] and d["symbol"].startswith("VBHN"):
+                    line_start = t.rfind("\n", 0, d["core"][0]) + 1
+                    if self.own_line_re.match(t[line_start:d["core"][0]]):
+                        d["own"] = True
+                        d["start"] = d["core"][0]
+                    break
         return ds
 
     def _short_forms(self, t: str, ds: list[dict]) -> list[dict]:
@@ -519,7 +530,7 @@ class Engine:
         if d.get("subject") is None and len(between.strip()) > 3:
             return False
         alias = m.group("alias").strip()
-        return bool(regex.match(rf"(?:{self.tw_pattern})(?![\p{{L}}])", alias) or regex.search(r"\d", alias))
+        return bool(regex.match(rf"(?:{self.tw_pattern})(?![\p{{L}}])", alias))
 
     @staticmethod
     def _short_from(ant: dict, start: int, end: int) -> dict:
@@ -549,7 +560,8 @@ class Engine:
 
 
 # issuer names are not finished after these words: a line break right after them continues the name
-_UNFINISHED = r"(?:(?<![\p{L}])(?:Bộ|Ban|Ủy|Uỷ|Chính|Thủ|Hội|Tòa|Viện|Văn|Sở|Ủy ban|Ban Chấp|Ban Bí|Bộ Chính|Thủ tướng|Ủy ban nhân|Hội đồng|Tòa án|Viện kiểm|Văn phòng|Kiểm|Ngân|Thanh|Tổng|Cục|Chủ|Chủ tịch|Trung|Quốc|Mặt|Mặt trận))"
+_UNFINISHED = r"(?:(?<![\p{L}])(?:Bộ|Ban|Ủy|Uỷ|Chính|Thủ|Hội|Tòa|Viện|Văn|Sở|Ủy ban|Ban Chấp|Ban Bí|Bộ Chính|Thủ tướng|Ủy ban nhân|Hội đồng|Tòa án|Viện kiểm|Văn phòng|Kiểm|Ngân|Thanh|Tổng|Cục|Chủ|Chủ tịch|Trung|Quốc|Mặt|Mặt trận|và|Khoa học và|Giáo dục và|Thương binh và))"
+_NOT_A_NAME = regex.compile(r"(?i)(?<![\p{L}])(?:có hiệu lực|hiệu lực|kể từ|từ|đến|trước|sau)(?![\p{L}])")
 _SUBJECT_END = regex.compile(r"\s*;|\.\s|\.$|\s*\n(?!\p{Ll})|\s*\(")
 _BARE_NUMBER = regex.compile(r"(?<![\d.,/\-])(?P<number>\d{1,5})(?![\d/\-]|[.,]\d|\p{L})")
 _URL = regex.compile(r"(?i)(?:https?://|www\.)[^\s<>()\[\]\"']+")

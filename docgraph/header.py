@@ -197,6 +197,9 @@ def read_header(text: str, mentions: list[Mention], engine: Engine) -> FileHeade
         branch = "party" if any("ĐẢNG" in x.upper() or "ỦY" in x.upper() and "BAN NHÂN DÂN" not in x.upper()
                                 for x in block) and not any("NHÂN DÂN" in x.upper() for x in block) else "state"
     typ = type_word[0] if type_word else (own.type if own else None)
+    if typ is None and own is not None and own.rule.startswith("state") and any(
+            regex.match(r"(?i)^\s*(?:V/v|Về việc)", x) for x in lines[:30]):
+        typ = "Công văn"  # NUMBER/ISSUER-UNIT with a "V/v" subject line: an official letter
     if own is not None:
         number, symbol = own.number, own.symbol
         if own.year and year is None:
