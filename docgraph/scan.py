@@ -227,5 +227,7 @@ def _results(todo: list[tuple[str, str | None, str, float | None]], jobs: int) -
             yield _worker(args)
         return
     chunk = max(1, min(64, len(todo) // (jobs * 8) or 1))
+    window = max(chunk * jobs * 8, 512)  # files in flight at once: memory stays flat however many files there are
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        yield from pool.map(_worker, todo, chunksize=chunk)
+        for i in range(0, len(todo), window):
+            yield from pool.map(_worker, todo[i:i + window], chunksize=chunk)
