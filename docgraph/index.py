@@ -12,15 +12,17 @@ import json
 import os
 import sqlite3
 from collections import Counter, defaultdict
+from itertools import groupby
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any, Iterable
 
 from .header import FileHeader
 from .identity import LOCAL_LEVELS
+from .normalize import slug
 from .pipeline import OWN, FileResult
 
-SCHEMA_VERSION = 3  # 2: page/paragraph of office files; 3: signature block on documents
+SCHEMA_VERSION = 4  # 2: page/paragraph of office files; 3: signature block; 4: mentions indexed by (file, idx)
 DEFAULT_DB = "docgraph.db"
 
 
@@ -48,7 +50,7 @@ CREATE TABLE IF NOT EXISTS mentions (
     key_base TEXT, key_year INTEGER, key_jurisdiction TEXT, key_level TEXT,
     doc TEXT, ambiguous INTEGER DEFAULT 0
 );
-CREATE INDEX IF NOT EXISTS mentions_file ON mentions(file_id);
+CREATE INDEX IF NOT EXISTS mentions_file ON mentions(file_id, idx);
 CREATE INDEX IF NOT EXISTS mentions_doc ON mentions(doc);
 CREATE TABLE IF NOT EXISTS raw_relations (
     file_id INTEGER NOT NULL REFERENCES files(id) ON DELETE CASCADE,
@@ -192,81 +194,99 @@ def _most_common(values: list[Any]) -> Any:
     return sorted((v for v in c if c[v] == best), key=lambda v: (-len(str(v)), str(v)))[0]
 
 
+_DOC_FIELDS = ("type", "number", "symbol", "date", "issuer", "issuer_code", "branch", "name")
+
+
 def resolve(conn: sqlite3.Connection) -> dict[str, int]:
-    """Rebuild documents and edges from the extracted rows. Returns counts."""
-    files = {r["id"]: r for r in conn.execute("SELECT * FROM files WHERE skipped IS NULL")}
-    mentions = conn.execute(
-        "SELECT id, file_id, idx, own, rule, type, number, symbol, year, date, issuer, issuer_code, level, branch, name,"
-        " key_base, key_year, key_jurisdiction, key_level, short_form FROM mentions").fetchall()
+    """Rebuild documents and edges from the extracted rows. Returns counts.
+
+    Mentions and relations are streamed from SQLite (a temporary table holds each mention's document), so memory
+    grows with the number of documents and edges (the graph itself), not with the number of mentions or files.
+    It runs in one write transaction taken up front, so a concurrent extract waits instead of failing midway."""
+    conn.commit()
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        counts = _resolve(conn)
+    except BaseException:
+        conn.rollback()
+        raise
+    conn.commit()
+    return counts
+
+
+def _resolve(conn: sqlite3.Connection) -> dict[str, int]:
+    files = {r["id"]: r for r in conn.execute(
+        "SELECT id, path, kind, own_id, own_base, own_year, own_jurisdiction, header FROM files WHERE skipped IS NULL")}
     # dated documents known per scope (base|jurisdiction): from own headers and from dated mentions
     dated: dict[str, set[int]] = defaultdict(set)
-    dates_of: dict[tuple[str, int], set[str]] = defaultdict(set)
     for f in files.values():
         if f["own_base"] and f["own_year"] is not None:
             dated[f"{f['own_base']}|{f['own_jurisdiction'] or ''}"].add(f["own_year"])
-    for m in mentions:
-        if m["key_base"] and m["key_year"] is not None:
-            dated[f"{m['key_base']}|{m['key_jurisdiction'] or ''}"].add(m["key_year"])
+    for base, juris, year in conn.execute(
+            "SELECT DISTINCT key_base, key_jurisdiction, key_year FROM mentions"
+            " WHERE key_base IS NOT NULL AND key_year IS NOT NULL"):
+        dated[f"{base}|{juris or ''}"].add(year)
     file_date = {fid: json.loads(f["header"] or "{}").get("date") for fid, f in files.items()}
+    own_of = {fid: f["own_id"] for fid, f in files.items()}
 
-    doc_of: dict[int, str] = {}
-    ambiguous: set[int] = set()
-    for m in mentions:
-        if m["own"]:
-            doc_of[m["id"]] = files[m["file_id"]]["own_id"] if m["file_id"] in files else None
-            continue
-        if not m["key_base"]:
-            continue
-        scope = f"{m['key_base']}|{m['key_jurisdiction'] or ''}"
-        year = m["key_year"]
-        if year is None:
-            years = dated.get(scope, set())
-            if len(years) == 1:
-                year = next(iter(years))
-            elif len(years) > 1:
-                # only one dated before the citing file? then that one
-                fd = file_date.get(m["file_id"])
-                before = {y for y in years if fd and y <= int(fd[:4])}
-                if len(before) == 1:
-                    year = next(iter(before))
-                else:
-                    ambiguous.add(m["id"])
-        parts = [m["key_base"], str(year) if year is not None else "x"]
-        if m["key_jurisdiction"]:
-            from .normalize import slug
+    # 1. the document of every mention, into a temporary table
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS mdoc (id INTEGER PRIMARY KEY, doc TEXT, ambiguous INTEGER)")
+    conn.execute("CREATE INDEX IF NOT EXISTS temp.mdoc_doc ON mdoc(doc)")
+    conn.execute("DELETE FROM mdoc")
+    reader = conn.cursor()
+    reader.row_factory = None
+    batch: list[tuple[int, str | None, int]] = []
+    n_ambiguous = 0
+    for mid, fid, own, base, year, juris in reader.execute(
+            "SELECT id, file_id, own, key_base, key_year, key_jurisdiction FROM mentions"):
+        doc = None
+        amb = 0
+        if own:
+            doc = own_of.get(fid)
+        elif base:
+            if year is None:
+                years = dated.get(f"{base}|{juris or ''}", set())
+                if len(years) == 1:
+                    year = next(iter(years))
+                elif len(years) > 1:
+                    # only one dated before the citing file? then that one; else ambiguous, never a guess
+                    fd = file_date.get(fid)
+                    before = {y for y in years if fd and y <= int(fd[:4])}
+                    if len(before) == 1:
+                        year = next(iter(before))
+                    else:
+                        amb = 1
+            doc = f"{base}-{year if year is not None else 'x'}" + (f"-{slug(juris)}" if juris else "")
+        n_ambiguous += amb
+        batch.append((mid, doc, amb))
+        if len(batch) >= 5000:
+            conn.executemany("INSERT INTO mdoc VALUES (?,?,?)", batch)
+            batch = []
+    conn.executemany("INSERT INTO mdoc VALUES (?,?,?)", batch)
 
-            parts.append(slug(m["key_jurisdiction"]))
-        doc_of[m["id"]] = "-".join(parts)
-
-    # documents: best-attested fields
-    fields: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
-    count: Counter = Counter()
-    for m in mentions:
-        d = doc_of.get(m["id"])
-        if d is None:
-            continue
-        count[d] += 0 if m["own"] else 1
-        f = fields[d]
-        for c in ("type", "number", "symbol", "date", "issuer", "issuer_code", "branch", "name"):
-            f[c].append(m[c])
-        f["_normative"].append(bool(m["rule"] and m["rule"].startswith("normative")) or None)
-        f["year"].append(m["key_year"] if m["key_year"] is not None else None)
-        f["level"].append(m["key_level"] if m["key_level"] not in (None, "unknown") else None)
-        f["jurisdiction"].append(m["key_jurisdiction"])
+    # 2. documents: the best-attested fields of their mentions, one document at a time
     docs: dict[str, dict[str, Any]] = {}
-    for d, f in fields.items():
-        docs[d] = {c: _most_common(v) for c, v in f.items()}
+    rows = reader.execute(
+        "SELECT d.doc, m.own, m.rule, m.key_year, m.key_level, m.key_jurisdiction, "
+        + ", ".join(f"m.{c}" for c in _DOC_FIELDS)
+        + " FROM mentions m JOIN mdoc d ON d.id = m.id WHERE d.doc IS NOT NULL ORDER BY d.doc")
+    for d, group in groupby(rows, key=lambda r: r[0]):
+        group = list(group)
+        doc = {c: _most_common([r[6 + i] for r in group]) for i, c in enumerate(_DOC_FIELDS)}
+        doc["year"] = _most_common([r[3] for r in group])
+        doc["level"] = _most_common([r[4] for r in group if r[4] != "unknown"])
+        doc["jurisdiction"] = _most_common([r[5] for r in group])
+        doc["_normative"] = any(r[2] and r[2].startswith("normative") for r in group)
+        doc["mentions"] = sum(1 for r in group if not r[1])
+        docs[d] = doc
     for fid, fr in files.items():
         h = json.loads(fr["header"] or "{}")
-        d = fr["own_id"]
-        doc = docs.setdefault(d, {})
+        doc = docs.setdefault(fr["own_id"], {"mentions": 0})
         hdr = FileHeader(**h) if h else None
         for c in ("type", "number", "symbol", "year", "date", "issuer_code", "branch", "title", "signer",
-                  "signer_title"):
+                  "signer_title", "issuer"):
             if h.get(c) not in (None, ""):
                 doc[c] = h[c]
-        if h.get("issuer"):
-            doc["issuer"] = h["issuer"]
         if hdr is not None and hdr.level != "unknown":
             doc["level"] = hdr.level
         if hdr is not None:
@@ -275,68 +295,69 @@ def resolve(conn: sqlite3.Connection) -> dict[str, int]:
         doc["kind"] = fr["kind"] or "document"
     for d, doc in docs.items():
         doc.setdefault("kind", "cited")
-        doc["mentions"] = count.get(d, 0)
         doc["label"] = _label(doc, d)
         if doc.get("level") in (None, ""):
             doc["level"] = "unknown"
         doc["jurisdiction"] = doc.get("jurisdiction") or ""
 
-    # edges
-    own_of = {fid: f["own_id"] for fid, f in files.items()}
-    mid = {(m["file_id"], m["idx"]): m["id"] for m in mentions}
-    agg: dict[tuple[str, str, str], dict[str, Any]] = {}
-    for r in conn.execute("SELECT r.*, f.path FROM raw_relations r JOIN files f ON f.id = r.file_id"
-                          " ORDER BY f.path, r.line"):
-        fid = r["file_id"]
-        if fid not in files:
-            continue
-        src = own_of[fid] if r["source_idx"] == OWN else doc_of.get(mid.get((fid, r["source_idx"])))
-        dst = doc_of.get(mid.get((fid, r["target_idx"])))
+    # one transaction, opened by resolve()
+    conn.execute("DELETE FROM documents")
+    conn.execute("DELETE FROM edges")
+    conn.executemany(
+        "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        [(d, doc["label"], doc.get("type"), doc.get("number"), doc.get("symbol"), doc.get("year"),
+          doc.get("date"), doc.get("issuer"), doc.get("issuer_code"), doc["level"], doc.get("branch"),
+          doc["jurisdiction"], doc.get("title"), doc.get("source_file"), doc["kind"], doc["mentions"],
+          doc.get("name"), doc.get("signer"), doc.get("signer_title"))
+         for d, doc in sorted(docs.items())])
+
+    # 3. edges: raw relations grouped by (source, target), streamed in that order
+    rows = reader.execute(
+        "SELECT CASE WHEN r.source_idx = ? THEN f.own_id ELSE ds.doc END AS src, dt.doc AS dst, r.relation,"
+        " f.path, r.line, r.evidence, r.location"
+        " FROM raw_relations r JOIN files f ON f.id = r.file_id AND f.skipped IS NULL"
+        " JOIN mentions mt ON mt.file_id = r.file_id AND mt.idx = r.target_idx"
+        " JOIN mdoc dt ON dt.id = mt.id"
+        " LEFT JOIN mentions ms ON ms.file_id = r.file_id AND ms.idx = r.source_idx"
+        " LEFT JOIN mdoc ds ON ds.id = ms.id"
+        " ORDER BY src, dst, r.relation, f.path, r.line", (OWN,))
+    n_edges = 0
+    out: list[tuple] = []
+    for (src, dst), group in groupby(rows, key=lambda r: (r[0], r[1])):
         if not src or not dst or src == dst:
             continue
-        key = (src, dst, r["relation"])
-        e = agg.get(key)
-        ev = {"file": r["path"], "line": r["line"], "text": r["evidence"]}
-        if r["location"]:  # office files: "p.2", "¶14"
-            ev["location"] = r["location"]
-        if e is None:
-            agg[key] = {"count": 1, "file": r["path"], "line": r["line"], "evidence": r["evidence"],
-                        "evidence_all": [ev]}
-        else:
-            e["count"] += 1
-            if ev not in e["evidence_all"]:
-                e["evidence_all"].append(ev)
-    # "cites" says less than any other relation between the same two documents: keep the stronger one only
-    stronger = {(s, t) for (s, t, rel) in agg if rel != "cites"}
-    agg = {k: e for k, e in agg.items() if not (k[2] == "cites" and (k[0], k[1]) in stronger)}
-    for (src, dst, rel), e in agg.items():
-        flags = []
+        by_rel: dict[str, dict[str, Any]] = {}
+        for _, _, rel, path, line, evidence, location in group:
+            ev = {"file": path, "line": line, "text": evidence}
+            if location:  # office files: "p.2", "¶14"
+                ev["location"] = location
+            e = by_rel.get(rel)
+            if e is None:
+                by_rel[rel] = {"count": 1, "file": path, "line": line, "evidence": evidence, "evidence_all": [ev]}
+            else:
+                e["count"] += 1
+                if ev not in e["evidence_all"]:
+                    e["evidence_all"].append(ev)
+        if len(by_rel) > 1:
+            by_rel.pop("cites", None)  # "cites" says less than any other relation between the same two
         s, t = docs.get(src, {}), docs.get(dst, {})
-        if rel == "implements" and s.get("date") and t.get("date") and s["date"] < t["date"]:
-            flags.append("source_before_target")
-        for end in (s,):
-            if end.get("level") == "district" and end.get("date") and end["date"] > "2025-07-01":
+        for rel, e in by_rel.items():
+            flags = []
+            if rel == "implements" and s.get("date") and t.get("date") and s["date"] < t["date"]:
+                flags.append("source_before_target")
+            if s.get("level") == "district" and s.get("date") and s["date"] > "2025-07-01":
                 flags.append("district_after_reform")
-        e["flags"] = flags
-
-    with conn:
-        conn.execute("DELETE FROM documents")
-        conn.execute("DELETE FROM edges")
-        conn.executemany(
-            "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            [(d, doc["label"], doc.get("type"), doc.get("number"), doc.get("symbol"), doc.get("year"),
-              doc.get("date"), doc.get("issuer"), doc.get("issuer_code"), doc["level"], doc.get("branch"),
-              doc["jurisdiction"], doc.get("title"), doc.get("source_file"), doc["kind"], doc["mentions"],
-              doc.get("name"), doc.get("signer"), doc.get("signer_title"))
-             for d, doc in sorted(docs.items())])
-        conn.executemany(
-            "INSERT INTO edges VALUES (?,?,?,?,?,?,?,?,?)",
-            [(s, t, rel, e["count"], e["file"], e["line"], e["evidence"],
-              json.dumps(e["evidence_all"], ensure_ascii=False), json.dumps(e["flags"]))
-             for (s, t, rel), e in sorted(agg.items())])
-        conn.executemany("UPDATE mentions SET doc=?, ambiguous=? WHERE id=?",
-                         [(doc_of.get(m["id"]), int(m["id"] in ambiguous), m["id"]) for m in mentions])
-    return {"documents": len(docs), "edges": len(agg), "ambiguous": len(ambiguous)}
+            out.append((src, dst, rel, e["count"], e["file"], e["line"], e["evidence"],
+                        json.dumps(e["evidence_all"], ensure_ascii=False), json.dumps(flags)))
+            n_edges += 1
+        if len(out) >= 5000:
+            conn.executemany("INSERT INTO edges VALUES (?,?,?,?,?,?,?,?,?)", out)
+            out = []
+    conn.executemany("INSERT INTO edges VALUES (?,?,?,?,?,?,?,?,?)", out)
+    conn.execute("UPDATE mentions SET doc = (SELECT doc FROM mdoc WHERE mdoc.id = mentions.id),"
+                 " ambiguous = (SELECT ambiguous FROM mdoc WHERE mdoc.id = mentions.id)")
+    conn.execute("DELETE FROM mdoc")
+    return {"documents": len(docs), "edges": n_edges, "ambiguous": n_ambiguous}
 
 
 def _label(doc: dict[str, Any], doc_id: str) -> str:
@@ -344,7 +365,7 @@ def _label(doc: dict[str, Any], doc_id: str) -> str:
     if doc.get("number") and doc.get("symbol"):
         sym = doc["symbol"]
         num = doc["number"]
-        if doc.get("year") and sym and "/" not in sym and "-" in sym and _is_normative(doc):
+        if doc.get("year") and sym and "/" not in sym and _is_normative(doc):
             ref = f"{num}/{doc['year']}/{sym}"
         elif doc.get("branch") == "party" or "/" in sym:
             ref = f"{num}-{sym}"
