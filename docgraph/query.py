@@ -248,6 +248,10 @@ def stats(conn: sqlite3.Connection) -> dict[str, Any]:
             "SELECT COUNT(*) FROM mentions WHERE own=0 AND (doc IS NULL OR doc LIKE '%-x' OR doc LIKE '%-x-%')"
         ).fetchone()[0],
         "flagged_edges": dict(flagged),
+        # the mentions that could not be tied to one document, for review (file:line and text)
+        "ambiguous": [{"file": r[0], "line": r[1], "text": r[2]} for r in conn.execute(
+            "SELECT f.path, m.line, m.text FROM mentions m JOIN files f ON f.id = m.file_id WHERE m.ambiguous = 1"
+            " ORDER BY f.path, m.line LIMIT 200")],
     }
 
 

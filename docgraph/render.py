@@ -195,6 +195,8 @@ def stats(s: dict[str, Any]) -> None:
         out.print(tt)
     for sk in s["skipped"]:
         out.print(_t(f"skipped {sk['path']}: {sk['reason']}", "yellow"))
+    for a in s.get("ambiguous", []):
+        out.print(_t(f"ambiguous {a['file']}:{a['line']}  {a['text']}", "yellow"))
 
 
 def rules_table(rows: list[dict[str, Any]]) -> None:

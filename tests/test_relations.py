@@ -172,6 +172,7 @@ def test_ambiguous_yearless_mention_is_counted_not_merged(index_of):
     assert "83-kh-tu-2021-ninh-binh" in g and "83-kh-tu-2024-ninh-binh" in g
     s = stats(conn)
     assert s["ambiguous_mentions"] == 1
+    assert [Path(a["file"]).name for a in s["ambiguous"]] == ["c.txt"]
 
 
 def test_same_edge_in_two_files_is_one_edge_with_all_evidence(index_of):
