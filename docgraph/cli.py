@@ -3,7 +3,6 @@ and renders the result (rich for people, JSON for scripts). Library exceptions b
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import sqlite3

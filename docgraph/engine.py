@@ -13,7 +13,7 @@ import datetime as _dt
 import os
 import time
 import unicodedata
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import lru_cache
 
 import regex
@@ -412,9 +412,7 @@ class Engine:
             if linked[i]:
                 a, b = ds[i - 1], ds[i]
                 if a["type"] and b["tw"] is None:
-                    if b["type"] is None or (a.get("tw") and self.type_codes.get(b["symbol"].split("-")[0].split("/")[0]) != a["type"]):
-                        b["type"] = a["type"]
-                    b["type"] = a["type"]
+                    b["type"] = a["type"]  # "các Nghị quyết số 26-NQ/TW, 27-NQ/TW": the list shares its type word
         for i in range(n - 1, 0, -1):
             if linked[i]:
                 a, b = ds[i - 1], ds[i]

@@ -8,9 +8,7 @@ from __future__ import annotations
 import copy
 import csv
 import html
-import io
 import json
-import os
 import re
 import shutil
 import subprocess

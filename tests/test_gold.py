@@ -26,7 +26,6 @@ import re
 import unicodedata
 from typing import Any, Iterable, Mapping
 
-import pytest
 import yaml
 
 GOLD_DIR = pathlib.Path(__file__).parent / "gold"
