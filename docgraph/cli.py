@@ -205,7 +205,7 @@ def implementers_cmd(
     with _errors():
         conn = _open(db)
         doc = resolve_one(conn, query, _engine(rules), search=search)
-        g = build_subgraph(conn, [doc], down=True, hops=depth,
+        g = build_subgraph(conn, [doc], down=True, hops=depth, evidence=False,
                            relations=CHAIN_RELATIONS + (("cites",) if all_ else ()))
         rows = implementers(g, doc, depth=depth, follow_cites=all_, level=level, since=since)
         if json_:
@@ -226,7 +226,7 @@ def chain_cmd(query: QueryArg, db: DbOpt = None, rules: RulesOpt = None, json_: 
     with _errors():
         conn = _open(db)
         doc = resolve_one(conn, query, _engine(rules), search=search)
-        g = build_subgraph(conn, [doc], up=True, relations=CHAIN_RELATIONS)
+        g = build_subgraph(conn, [doc], up=True, relations=CHAIN_RELATIONS, evidence=False)
         paths = chain(g, doc)
         if json_:
             render.json_out(paths)
@@ -403,7 +403,7 @@ def timeline_cmd(query: QueryArg, db: DbOpt = None, rules: RulesOpt = None, json
     with _errors():
         conn = _open(db)
         doc = resolve_one(conn, query, _engine(rules), search=search)
-        g = build_subgraph(conn, [doc], down=True, relations=CHAIN_RELATIONS)
+        g = build_subgraph(conn, [doc], down=True, relations=CHAIN_RELATIONS, evidence=False)
         tl = timeline(g, doc)
         if json_:
             render.json_out(tl)
