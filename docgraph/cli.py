@@ -146,8 +146,10 @@ def extract(
     from .scan import scan
 
     with _errors():
-        engine_rules = rules
-        _engine(engine_rules)
+        missing = [p for p in paths if not os.path.lexists(p)]
+        if missing:
+            raise CliError(f"no such file or folder: {', '.join(missing)}")
+        _engine(rules)
         conn = _open(db, create=True)
         n_jobs = jobs if jobs > 0 else (os.cpu_count() or 1)
         with render.progress(enabled=not quiet) as tick:
@@ -161,6 +163,11 @@ def extract(
             render.json_out(summary.to_dict())
         else:
             render.extract_summary(summary, str(ix.db_path(db)))
+            if summary.files == 0:
+                from .reader import default_globs
+
+                shown = ", ".join(glob) if glob else ", ".join(default_globs())
+                render.warn(f"no file matched {shown}: use --glob to read other file names")
         conn.close()
         if summary.unreadable:
             raise typer.Exit(EXIT_UNREADABLE)

@@ -230,3 +230,15 @@ def test_every_export_matches_the_index(work):
     assert "\nflowchart TD\n" in mmd and mmd.count("-->") + mmd.count("-.->") + mmd.count("==>") >= n_edges
     html = (work / "g.html").read_text(encoding="utf-8")
     assert "<script src=" not in html and "http://" not in html.split("docgraph-data")[0].replace("http://www.w3.org", "")
+
+
+def test_missing_path_is_a_usage_error_and_creates_no_index(work):
+    r = run("extract", "nothere", "samples")
+    assert r.exit_code == 2 and "no such file or folder: nothere" in r.stderr
+    assert not (work / "docgraph.db").exists()
+
+
+def test_folder_without_matching_files_says_so(work):
+    (work / "empty").mkdir()
+    r = run("extract", "empty", "-q")
+    assert r.exit_code == 0 and "no file matched" in r.stderr and "--glob" in r.stderr
