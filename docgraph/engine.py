@@ -441,14 +441,15 @@ class Engine:
                 d["own"] = True
                 d["start"] = d["core"][0]
                 return ds
-        # a consolidated text (văn bản hợp nhất) is numbered in the authentication block at its end
-        if "HỢP NHẤT" in t.upper()[-6000:]:
-            for d in reversed(ds):
-                if d["symbol"] and d["symbol"].startswith("VBHN"):
-                    line_start = t.rfind("\n", 0, d["core"][0]) + 1
-                    if self.own_line_re.match(t[line_start:d["core"][0]]):
-                        d["own"] = True
-                        d["start"] = d["core"][0]
+        # a consolidated text (văn bản hợp nhất) is numbered in its authentication block ("XÁC THỰC VĂN BẢN HỢP
+        # NHẤT"), after the body and before any appendix
+        for d in ds:
+            if d["symbol"] and d["symbol"].startswith("VBHN"):
+                line_start = t.rfind("\n", 0, d["core"][0]) + 1
+                near = t[max(0, d["core"][0] - 300):d["core"][1] + 300].upper()
+                if "XÁC THỰC" in near and self.own_line_re.match(t[line_start:d["core"][0]]):
+                    d["own"] = True
+                    d["start"] = d["core"][0]
                     break
         return ds
 

@@ -197,6 +197,18 @@ def read_header(text: str, mentions: list[Mention], engine: Engine) -> FileHeade
         branch = "party" if any("ĐẢNG" in x.upper() or "ỦY" in x.upper() and "BAN NHÂN DÂN" not in x.upper()
                                 for x in block) and not any("NHÂN DÂN" in x.upper() for x in block) else "state"
     typ = type_word[0] if type_word else (own.type if own else None)
+    if own is not None and own.symbol and own.symbol.startswith("VBHN"):
+        typ = "Văn bản"  # a consolidated text: its heading names the consolidated document's type, not its own
+        if date is None:  # its date stands in the authentication block, below the number
+            for x in text.split("\n")[own.line:own.line + 4]:
+                pm = _place_date(x)
+                if pm:
+                    year = int(pm.group("y"))
+                    try:
+                        date = _dt.date(year, int(pm.group("m")), int(pm.group("d"))).isoformat()
+                    except ValueError:
+                        date = None
+                    break
     if typ is None and own is not None and own.rule.startswith("state") and any(
             regex.match(r"(?i)^\s*(?:V/v|Về việc)", x) for x in lines[:30]):
         typ = "Công văn"  # NUMBER/ISSUER-UNIT with a "V/v" subject line: an official letter
@@ -213,7 +225,7 @@ def read_header(text: str, mentions: list[Mention], engine: Engine) -> FileHeade
         first = symbol.split("/")[0].split("-")[0]
         typ = engine.type_codes.get(first)
     issuer = _issuer_name(block)
-    kind = "document" if own is not None else "draft"
+    kind = "document" if own is not None or blank is None else "draft"  # a blank "Số:   /KH-UBND" is a draft
     signer_title, signer = read_signature(text)
     return FileHeader(kind=kind, type=typ, number=number, symbol=symbol, year=year, date=date, issuer=issuer,
                       issuer_code=issuer_code, level=level, branch=branch, province=province, locality=locality,

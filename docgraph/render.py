@@ -17,6 +17,7 @@ from rich.tree import Tree
 out = Console(highlight=False, soft_wrap=False)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
+MISSING_CITERS_SHOWN = 8  # citing documents listed per missing document in the table (--json has them all)
 LEVEL_COLOURS = {"central": "red", "provincial": "dark_orange", "department": "green", "district": "blue",
                  "commune": "magenta", "unknown": "grey50"}
 
@@ -247,7 +248,8 @@ def missing_table(rows: list[dict[str, Any]], total: int | None = None) -> None:
         if r["relations"]:
             summary.append(" · " + ", ".join(r["relations"]), style="bold")
         out.print(summary)
-        for c in r["cited_by"]:
+        shown_by = r["cited_by"][:MISSING_CITERS_SHOWN]
+        for c in shown_by:
             by = Text(pad + "  ← ")
             by.append(str(c["label"] or c["doc"] or c["file"]))
             bits = []
@@ -260,6 +262,9 @@ def missing_table(rows: list[dict[str, Any]], total: int | None = None) -> None:
             if c["doc"]:
                 by.append(f"  [{c['doc']}]", style="dim")
             out.print(by)
+        if len(r["cited_by"]) > len(shown_by):
+            out.print(Text(pad + f"  … and {len(r['cited_by']) - len(shown_by)} more (--json lists them all)",
+                           style="dim"))
 
 
 def gaps_report(res: dict[str, Any]) -> None:

@@ -225,3 +225,19 @@ def test_signature_block(tail, title, name):
     from docgraph.header import read_signature
 
     assert read_signature(HEADER + "Nội dung kế hoạch.\n\n" + tail) == (title, name)
+
+
+def test_consolidated_text_is_numbered_and_dated_by_its_authentication_block():
+    from docgraph.pipeline import analyse_text
+
+    text = ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n\nTHÔNG TƯ\nQuy định về quản lý vật liệu nổ\n"
+            "Thông tư số 23/2024/TT-BCT ngày 07 tháng 11 năm 2024 của Bộ trưởng Bộ Công Thương, được sửa đổi, bổ sung bởi "
+            "Thông tư số 38/2025/TT-BCT ngày 19 tháng 6 năm 2025.\nĐiều 1. Phạm vi điều chỉnh.\n"
+            "BỘ CÔNG THƯƠNG\nSố: 37/VBHN-BCT\nXÁC THỰC VĂN BẢN HỢP NHẤT\nHà Nội, ngày 26 tháng 5 năm 2026\n"
+            "KT. BỘ TRƯỞNG\nTHỨ TRƯỞNG\n\nTrương Thanh Hoài\n\nPhụ lục\nMẫu số 01/BK-HTK\n")
+    res = analyse_text(text, "vbhn.txt", get_engine(None))
+    h = res.header
+    assert (h.number, h.symbol, h.date, h.type, h.kind) == ("37", "VBHN-BCT", "2026-05-26", "Văn bản", "document")
+    assert res.own_id == "37-vbhn-bct-2026"
+    assert h.signer == "Trương Thanh Hoài"
+    assert not any(m.symbol == "BK-HTK" for m in res.mentions)  # a form number is not a reference
