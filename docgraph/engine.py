@@ -63,6 +63,7 @@ class Engine:
         words = sorted(self.type_word_map, key=len, reverse=True)
         tw_alt = "|".join(regex.escape(w).replace("\\ ", r"\s+") for w in words)
         self.tw_pattern = f"(?i:{tw_alt})"
+        self.tw_word_re = regex.compile(rf"(?:{self.tw_pattern})(?![\p{{L}}])")
         self.type_codes: dict[str, str] = dict(t["type_codes"])
         self.party_type_codes: dict[str, str] = dict(t.get("party_type_codes", {}))
         self.canonical_case: dict[str, str] = dict(t.get("canonical_case", {}))
@@ -124,6 +125,7 @@ class Engine:
             rf"(?<![\p{{L}}])(?P<w>(?i:{place_alt}))(?!\s+(?i:hội)(?![\p{{L}}]))\s+(?P<name>(?:\p{{Lu}}[\p{{L}}\p{{M}}]*)(?:[ ]+\p{{Lu}}[\p{{L}}\p{{M}}]*){{0,4}})"
         )
         self.level_words = [(fold(w), lvl) for w, lvl in sorted(self.place_words.items(), key=lambda x: -len(x[0]))]
+        self.level_word_map = dict(self.level_words)
         self.level_word_res = [(regex.compile(rf"(?<![a-z]){regex.escape(k)}(?![a-z])"), lv) for k, lv in self.level_words]
         self._place_cache: dict[str, tuple[str | None, str | None, str | None]] = {}
         self._code_cache: dict[str, str] = {}
@@ -229,7 +231,7 @@ class Engine:
                         if d["year"] is None or c.rule.layout in ("party", "state", "older", "name"):
                             d["year"] = d["year"] if (c.rule.layout == "normative" and d["year"]) else dyear
                     elif dd is None and d["year"] is None:
-                        y = regex.search(r"(?:19|20)\d\d", sm.group(g))
+                        y = _YEAR4.search(sm.group(g))
                         if y:
                             d["year"] = int(y.group())
             end = sm.end()
@@ -524,12 +526,12 @@ class Engine:
         """'(sau đây gọi tắt là X)' defines a short form of this reference only when it comes right after it (or
         after its subject, in the same clause) and X names a document (a type word or a number)."""
         between = t[d["end"]:m.start()]
-        if any(c in between for c in ";()") or regex.search(r"\.\s", between) or "\n\n" in between:
+        if any(c in between for c in ";()") or _DOT_SPACE.search(between) or "\n\n" in between:
             return False
         if d.get("subject") is None and len(between.strip()) > 3:
             return False
         alias = m.group("alias").strip()
-        return bool(regex.match(rf"(?:{self.tw_pattern})(?![\p{{L}}])", alias))
+        return bool(self.tw_word_re.match(alias))
 
     @staticmethod
     def _short_from(ant: dict, start: int, end: int) -> dict:
@@ -540,10 +542,16 @@ class Engine:
 
     def _finish(self, norm: Normalized, ds: list[dict]) -> list[Mention]:
         src = norm.source
-        newlines = _newlines(src)
         out: list[Mention] = []
+        # line numbers: newlines counted incrementally (mentions come in start order; a count from 0 otherwise)
+        seen, nl = 0, 0
         for d in ds:
             s, e = norm.span(d["start"], d["end"])
+            if s + 1 >= seen:
+                nl += src.count("\n", seen, s + 1)
+            else:
+                nl = src.count("\n", 0, s + 1)
+            seen = s + 1
             if d.get("issuer_span") and not d["short_form"]:
                 a, b = norm.span(*d["issuer_span"])
                 d["issuer"] = _clean(unicodedata.normalize("NFC", src[a:b])) or d["issuer"]
@@ -553,7 +561,7 @@ class Engine:
                 issuer_code=d["issuer_code"], level=d["level"], branch=d["branch"],
                 province=d["province"], locality=d["locality"], name=d["name"], term=d["term"],
                 subject=d["subject"], pinpoint=d["pinpoint"], short_form=d["short_form"], own=d["own"],
-                line=bisect.bisect_right(newlines, s) + 1,
+                line=nl + 1,
             ))
         return out
 
@@ -568,6 +576,8 @@ _SYM_SPLIT = regex.compile(r"([/\-])")
 _SO_WORD = regex.compile(r"(?i)(?<![\p{L}])sở(?![\p{L}])")
 _LEVEL_ORDER = {"central": 0, "provincial": 1, "department": 2, "district": 3, "commune": 4}
 _LIST_GAP = regex.compile(r"\s*(?:,|và|hoặc|cùng|&)?\s*(?:,\s*)?")
+_YEAR4 = regex.compile(r"(?:19|20)\d\d")
+_DOT_SPACE = regex.compile(r"\.\s")
 _ALIAS_HAS_NUMBER = regex.compile(r"\d")
 _ALIAS_HAS_SYMBOL = regex.compile(r"\d\s*[-/]\s*\p{Lu}")
 
@@ -608,15 +618,6 @@ def _key(s: str | None) -> str:
 
 def _clean(s: str) -> str:
     return " ".join(s.split()).strip(" ,;:-")
-
-
-def _newlines(s: str) -> list[int]:
-    out = []
-    i = s.find("\n")
-    while i != -1:
-        out.append(i)
-        i = s.find("\n", i + 1)
-    return out
 
 
 def _nth_newline(s: str, n: int) -> int:

@@ -11,6 +11,7 @@ import datetime as _dt
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 
 import regex
 
@@ -40,6 +41,13 @@ _TITLE_STOP = regex.compile(r"(?i)^(?:căn cứ|thực hiện|triển khai|để
 _DATE_FIELD = regex.compile(r"(?i)^(?:ngay_ban_hanh|ngày ban hành)\s*:\s*(?P<d>\d{1,2})[/.-](?P<m>\d{1,2})[/.-](?P<y>(?:19|20)\d\d)")
 _TITLE_FIELD = regex.compile(r"(?i)^(?:trich_yeu|trích yếu)\s*:\s*(?P<t>.+)")
 _TITLE_OPENER = regex.compile(r"(?i)^(?:thực hiện|triển khai|để)")
+# compiled once (module-level regex.match(...) calls pay a pattern-cache lookup each time)
+_RULE_CELL = regex.compile(r"[-:_ ]+")
+_RULE_IN_CELL = regex.compile(r"[-_]{3,}")
+_VV_LINE = regex.compile(r"(?i)^\s*(?:V/v|Về việc)\s*:?\s*(.+)")
+_VV_START = regex.compile(r"(?i)^\s*(?:V/v|Về việc)")
+_DEPT_START = regex.compile(r"(?i)^(?:sở|ban quản lý|chi cục|thanh tra tỉnh|văn phòng ubnd)")
+_CENTRAL_START = regex.compile(r"^(?:BỘ|BAN CHẤP HÀNH TRUNG ƯƠNG|VĂN PHÒNG CHÍNH PHỦ|CHÍNH PHỦ|QUỐC HỘI|THỦ TƯỚNG)")
 _CENTRAL_WORDS = ("trung uong", "chinh phu", "thu tuong", "quoc hoi", "bo chinh tri", "ban bi thu", "chu tich nuoc")
 
 
@@ -80,14 +88,14 @@ def _is_upper_line(s: str) -> bool:
 def _cells(text: str, max_lines: int = 45) -> list[str]:
     """The first lines, with markdown table rows split into cells and separator lines dropped."""
     out: list[str] = []
-    for raw in text.split("\n")[:max_lines]:
+    for raw in text.split("\n", max_lines)[:max_lines]:
         line = raw.strip()
         if line.startswith("|"):
             for cell in line.strip("|").split("|"):
                 cell = cell.strip()
-                if cell and not regex.fullmatch(r"[-:_ ]+", cell):
+                if cell and not _RULE_CELL.fullmatch(cell):
                     # "ỦY BAN NHÂN DÂN THÀNH PHỐ HỒ CHÍ MINH -------- " -> drop rules inside cells
-                    out.append(regex.sub(r"[-_]{3,}", "", cell).strip())
+                    out.append(_RULE_IN_CELL.sub("", cell).strip())
         else:
             out.append(line)
     return out
@@ -173,7 +181,7 @@ def read_header(text: str, mentions: list[Mention], engine: Engine) -> FileHeade
             if tm:
                 title_lines.append(tm.group("t"))
                 break
-            vm = regex.match(r"(?i)^\s*(?:V/v|Về việc)\s*:?\s*(.+)", x)
+            vm = _VV_LINE.match(x)
             if vm:
                 title_lines.append(vm.group(1))
                 break
@@ -210,7 +218,7 @@ def read_header(text: str, mentions: list[Mention], engine: Engine) -> FileHeade
                         date = None
                     break
     if typ is None and own is not None and own.rule.startswith("state") and any(
-            regex.match(r"(?i)^\s*(?:V/v|Về việc)", x) for x in lines[:30]):
+            _VV_START.match(x) for x in lines[:30]):
         typ = "Công văn"  # NUMBER/ISSUER-UNIT with a "V/v" subject line: an official letter
     if own is not None:
         number, symbol = own.number, own.symbol
@@ -239,6 +247,9 @@ _SIGN_HINT = re.compile(r"TM\.|T/M|T\.M\.|KT\.|K/T|TL\.|T/L|TUQ\.|Thừa lệnh|
 _SIGN_START = regex.compile(r"^(?:TM\.|T/M|T\.M\.|KT\.|K/T|TL\.|T/L|TUQ\.|Q\.|Thừa lệnh|Thay mặt)\s*\p{Lu}"
                             r"|^(?:CHỦ TỊCH|PHÓ CHỦ TỊCH|BÍ THƯ|PHÓ BÍ THƯ|GIÁM ĐỐC|PHÓ GIÁM ĐỐC|BỘ TRƯỞNG|THỨ TRƯỞNG|"
                             r"THỦ TƯỚNG|PHÓ THỦ TƯỚNG|CHÁNH VĂN PHÒNG|TRƯỞNG BAN|PHÓ TRƯỞNG BAN)\s*$")
+# every literal _SIGN_START can begin with: a line holding none of them has no cell where a signature starts
+_SIGN_START_WORDS = re.compile(r"TM\.|T/M|T\.M\.|KT\.|K/T|TL\.|T/L|TUQ\.|Q\.|Thừa lệnh|Thay mặt|CHỦ TỊCH|BÍ THƯ|GIÁM ĐỐC|"
+                               r"BỘ TRƯỞNG|THỨ TRƯỞNG|THỦ TƯỚNG|CHÁNH VĂN PHÒNG|TRƯỞNG BAN")
 _SIGN_SKIP = regex.compile(r"(?i)^\(?\s*(?:đã ký|ký|ký tên|ký,? ghi rõ họ tên|ký và đóng dấu|đóng dấu)[^)]*\)?\s*$|^[*_\-.]+$")
 _PERSON = regex.compile(r"^(?:\p{Lu}\p{Ll}+)(?:\s+\p{Lu}\p{Ll}*){1,4}$")
 
@@ -250,6 +261,8 @@ def read_signature(text: str) -> tuple[str | None, str | None]:
     tail = text[-3000:].split("\n")[-60:]
     lines = [x.strip().strip("|").strip() for x in tail]
     for i, x in enumerate(lines):
+        if not _SIGN_START_WORDS.search(x):
+            continue
         # the signature column often sits beside "Nơi nhận:" in a two-column layout: take the right part
         cells = [c.strip() for c in _CELL_SPLIT.split(x) if c.strip()]
         if not cells:
@@ -302,9 +315,9 @@ def _block_place(block: list[str], engine: Engine) -> tuple[str, str | None, str
         lvl, prov, loc = engine.place_of(x)
         if any(w in f for w in _CENTRAL_WORDS) and not prov and not loc:
             lvl = "central" if lvl is None else lvl
-        if regex.match(r"(?i)^(?:sở|ban quản lý|chi cục|thanh tra tỉnh|văn phòng ubnd)", x) or f.startswith("so "):
+        if _DEPT_START.match(x) or f.startswith("so "):
             lvl = "department"
-        if regex.match(r"^(?:BỘ|BAN CHẤP HÀNH TRUNG ƯƠNG|VĂN PHÒNG CHÍNH PHỦ|CHÍNH PHỦ|QUỐC HỘI|THỦ TƯỚNG)", x):
+        if _CENTRAL_START.match(x):
             lvl = lvl or "central"
         province = province or prov
         locality = locality or loc
@@ -325,7 +338,7 @@ def _province_from_mentions(mentions: list[Mention], place: str | None, text: st
         c = Counter()
         for m in engine.place_re.finditer(modern_tones(head)):
             w = fold(" ".join(m.group("w").split()))
-            if dict(engine.level_words).get(w) == "provincial":
+            if engine.level_word_map.get(w) == "provincial":
                 c[" ".join(x[:1].upper() + x[1:].lower() for x in m.group("name").split())] += 1
         if c:
             return c.most_common(1)[0][0]
@@ -359,6 +372,7 @@ _UNIT_RES = [(unit, regex.compile(
     for unit in sorted(_CAP_AFTER, key=len, reverse=True)]
 
 
+@lru_cache(maxsize=16384)  # pure; issuer lines repeat from file to file
 def _sentence_case(line: str) -> str:
     """'SỞ NỘI VỤ' -> 'Sở Nội vụ', 'UBND TỈNH BẮC GIANG' -> 'UBND tỉnh Bắc Giang', 'TỈNH ỦY BẮC GIANG' -> 'Tỉnh ủy Bắc Giang'."""
     low = " ".join(w if w in _KEEP_UPPER else w.lower() for w in line.split())
@@ -367,8 +381,9 @@ def _sentence_case(line: str) -> str:
             low = pat.sub(v, low)
     text = low
     # capitalise the word after a unit word (Sở Nội vụ, Bộ Tài chính) and every word of a place name
+    lower = text.lower()  # text changes only right before the loop ends
     for unit, pat in _UNIT_RES:
-        if unit not in text.lower():
+        if unit not in lower:
             continue
 
         def cap(m: regex.Match, unit: str = unit) -> str:

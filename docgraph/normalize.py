@@ -10,6 +10,7 @@ import bisect
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 import regex
 
@@ -148,6 +149,7 @@ def normalize(text: str) -> Normalized:
 _FOLD_TABLE = str.maketrans({"đ": "d", "Đ": "D"})
 
 
+@lru_cache(maxsize=65536)  # pure, and called again and again on the same issuer phrases, lines and symbols
 def fold(s: str) -> str:
     """Lower case without diacritics, đ -> d: for name matching ("Tỉnh uỷ" == "Tỉnh ủy" == "tinh uy")."""
     s = unicodedata.normalize("NFD", s.translate(_FOLD_TABLE))
@@ -157,6 +159,7 @@ def fold(s: str) -> str:
 _SLUG_RE = regex.compile(r"[^a-z0-9]+")
 
 
+@lru_cache(maxsize=65536)
 def slug(s: str) -> str:
     """ASCII slug, a valid XML NMTOKEN: 'Bắc Giang' -> 'bac-giang', 'CT/TW' -> 'ct-tw'."""
     return _SLUG_RE.sub("-", fold(s)).strip("-")
@@ -172,9 +175,20 @@ _OLD_TONES = {
     "OÀ": "ÒA", "OÁ": "ÓA", "OẢ": "ỎA", "OÃ": "ÕA", "OẠ": "ỌA",
     "UỲ": "ÙY", "UÝ": "ÚY", "UỶ": "ỦY", "UỸ": "ŨY", "UỴ": "ỤY",
 }
-_OLD_TONE_RE = re.compile("(?<![qQgG])(" + "|".join(_OLD_TONES) + r")(?![^\W\d_])")
+# one branch per first letter, with the "not after q/g" check placed after that letter: the pattern then starts with
+# a literal, so re's prefix scan skips ahead instead of trying the lookbehind at every position (about ten times
+# faster; the same matches as (?<![qQgG])(oà|oá|...)(?![^\W\d_]))
+_OLD_TONE_SECOND: dict[str, str] = {}
+for _k in _OLD_TONES:
+    _OLD_TONE_SECOND[_k[0]] = _OLD_TONE_SECOND.get(_k[0], "") + _k[1]
+_OLD_TONE_RE = re.compile("(?:" + "|".join(f"{a}(?<![qQgG]{a})[{b}]" for a, b in _OLD_TONE_SECOND.items())
+                          + r")(?![^\W\d_])")
+
+
+def _modern_tone(m: re.Match) -> str:
+    return _OLD_TONES[m.group()]
 
 
 def modern_tones(s: str) -> str:
     """'Khánh Hoà' -> 'Khánh Hòa', 'Tỉnh uỷ' -> 'Tỉnh ủy' (only at the end of a syllable, not after q/g)."""
-    return _OLD_TONE_RE.sub(lambda m: _OLD_TONES[m.group(1)], s)
+    return _OLD_TONE_RE.sub(_modern_tone, s)

@@ -111,8 +111,15 @@ class Clauses:
     def __init__(self, text: str, mentions: list[Mention]):
         self.text = text
         self.mentions = mentions
+        self._starts: dict[int, int] = {}  # start_before is asked twice per mention (and recursively): memoized
 
     def start_before(self, i: int) -> int:
+        hit = self._starts.get(i)
+        if hit is None:
+            hit = self._starts[i] = self._start_before(i)
+        return hit
+
+    def _start_before(self, i: int) -> int:
         m = self.mentions[i]
         lo = self.mentions[i - 1].end if i > 0 else 0
         lo = max(lo, m.start - self.WINDOW)

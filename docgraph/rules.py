@@ -8,6 +8,7 @@ rule, fragment, context entry, table or relation with the same name replaces the
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -51,7 +52,7 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode, deep: bool = Fal
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 _TOP_KEYS = {"fragments", "rules", "context", "tables", "relations", "version"}
-_RULE_KEYS = {"id", "description", "layout", "triggers", "pattern", "flags", "examples", "enabled"}
+_RULE_KEYS = {"id", "description", "layout", "triggers", "prefilter", "pattern", "flags", "examples", "enabled"}
 _LAYOUTS = {"party", "state", "normative", "older", "name"}
 _FLAG_VALUES = {"ignorecase": regex.IGNORECASE}
 _PLACEHOLDER = regex.compile(r"\{([a-z_][a-z0-9_]*)\}")
@@ -85,13 +86,23 @@ class Rule:
     examples: tuple[Example, ...]
     file: str
     line: int
+    # optional standard-library ``re`` pattern that every text the rule matches must contain somewhere: a cheap
+    # per-text check (a literal start lets ``re`` skip ahead) that spares the full ``regex`` pass
+    prefilter: str | None = None
 
     @cached_property
     def regex(self) -> regex.Pattern:
         return regex.compile(self.pattern, self.flags | regex.VERSION0)
 
+    @cached_property
+    def prefilter_re(self) -> re.Pattern | None:
+        return re.compile(self.prefilter) if self.prefilter else None
+
     def may_match(self, text: str) -> bool:
-        return not self.triggers or any(t in text for t in self.triggers)
+        if self.triggers and not any(t in text for t in self.triggers):
+            return False
+        pre = self.prefilter_re
+        return pre is None or pre.search(text) is not None
 
 
 @dataclass
@@ -216,6 +227,15 @@ def load_rules(extra: str | os.PathLike | None = None) -> RuleSet:
         triggers = r.get("triggers", [])
         _require(isinstance(triggers, list) and all(isinstance(t, str) for t in triggers), path,
                  _line(r, "triggers"), f"rule {rid!r}: triggers must be a list of quoted strings")
+        prefilter = r.get("prefilter")
+        _require(prefilter is None or (isinstance(prefilter, str) and prefilter), path, _line(r, "prefilter"),
+                 f"rule {rid!r}: prefilter must be a quoted string")
+        if prefilter is not None:
+            try:
+                re.compile(prefilter)
+            except re.error as e:
+                raise RulesError(f"{path}:{_line(r, 'prefilter')}: rule {rid!r}: prefilter does not compile "
+                                 f"(standard-library re syntax): {e}") from None
         flags = 0
         for f in r.get("flags", []) or []:
             _require(f in _FLAG_VALUES, path, _line(r, "flags"), f"rule {rid!r}: unknown flag {f!r}")
@@ -227,7 +247,7 @@ def load_rules(extra: str | os.PathLike | None = None) -> RuleSet:
             raise RulesError(f"{where}: regex does not compile: {e}") from None
         examples = _parse_examples(path, rid, r)
         compiled.append(Rule(rid, str(r.get("description", "")), layout, expanded, tuple(triggers), flags,
-                             tuple(examples), str(path), _line(r)))
+                             tuple(examples), str(path), _line(r), prefilter))
 
     ctx: dict[str, Any] = {}
     for name, (val, path, line) in context.items():
