@@ -9,7 +9,6 @@ import sqlite3
 import subprocess
 import sys
 import time
-import unicodedata
 from pathlib import Path
 
 import pytest
@@ -18,6 +17,7 @@ from typer.testing import CliRunner
 from docgraph import cli
 from docgraph import index as ix
 from docgraph.scan import scan
+from test_reader import cp1258_encode  # Windows-1258 as Word writes it
 
 runner = CliRunner()
 
@@ -33,20 +33,6 @@ Triển khai thực hiện Chỉ thị số 35-CT/TW ngày 14/6/2024 của Bộ 
 Căn cứ Nghị định số 30/2020/NĐ-CP ngày 05/3/2020 của Chính phủ về công tác văn thư;
 Thực hiện Kế hoạch số 83-KH/TU ngày 16/7/2024 của Tỉnh ủy, Ủy ban nhân dân tỉnh ban hành kế hoạch số {n}.
 """
-
-
-TONES = "\u0300\u0301\u0303\u0309\u0323"
-
-
-def cp1258_encode(text: str) -> bytes:
-    """Windows-1258 as Word writes it: base letters precomposed, tone marks as separate combining bytes."""
-    out = bytearray()
-    for ch in unicodedata.normalize("NFC", text):
-        nfd = unicodedata.normalize("NFD", ch)
-        tones = "".join(m for m in nfd if m in TONES)
-        base = unicodedata.normalize("NFC", "".join(m for m in nfd if m not in TONES))
-        out += base.encode("cp1258") + tones.encode("cp1258")
-    return bytes(out)
 
 
 def make_corpus(folder: Path, n: int) -> None:
