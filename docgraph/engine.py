@@ -199,7 +199,7 @@ class Engine:
                 if pm.group("tw"):
                     d["tw"] = pm.group("tw")
                     start = pm.start("tw")
-                    if pm.group("name") and d["tw"] and _key(d["tw"]) in ("luật", "bộ luật", "pháp lệnh", "luat"):
+                    if pm.group("name"):  # only the law-word branch of the prefix reads a name
                         d["name"] = _clean(f"{self.type_word_map[_key(d['tw'])]} {pm.group('name')}")
                     if pm.group("pissuer"):
                         d["issuer"] = _clean(pm.group("pissuer"))
@@ -207,7 +207,6 @@ class Engine:
                     dd = self._date_from(pm.group(0))
                     if dd:
                         d["date"], dyear = dd
-                        d["year"] = d["year"] or dyear
                         if d["year"] is None:
                             d["year"] = dyear
                 elif pm.group("so"):
@@ -228,8 +227,9 @@ class Engine:
                     dd = self._date_from(sm.group(g))
                     if dd and d["date"] is None:
                         d["date"], dyear = dd
-                        if d["year"] is None or c.rule.layout in ("party", "state", "older", "name"):
-                            d["year"] = d["year"] if (c.rule.layout == "normative" and d["year"]) else dyear
+                        # a normative number carries its own year; every other layout takes the date's
+                        if c.rule.layout != "normative" or d["year"] is None:
+                            d["year"] = dyear
                     elif dd is None and d["year"] is None:
                         y = _YEAR4.search(sm.group(g))
                         if y:

@@ -22,6 +22,15 @@ from .normalize import fold, modern_tones
 _MOTTO_HINTS = ("CỘNG", "Cộng", "cộng", "ĐỘC", "Độc", "độc", "ĐẢNG CỘNG", "Đảng Cộng")
 
 
+def _ymd(m: regex.Match) -> tuple[str | None, int]:
+    """(ISO date or None when impossible or left blank, year) from a match with groups d, m, y."""
+    year = int(m.group("y"))
+    try:
+        return _dt.date(year, int(m.group("m")), int(m.group("d"))).isoformat(), year
+    except ValueError:
+        return None, year
+
+
 def _motto(x: str) -> regex.Match | None:
     return _MOTTO.search(x) if any(h in x for h in _MOTTO_HINTS) else None
 
@@ -117,20 +126,12 @@ def read_header(text: str, mentions: list[Mention], engine: Engine) -> FileHeade
     for x in lines[:30]:
         fm = _DATE_FIELD.match(x)
         if fm:
-            year = int(fm.group("y"))
-            try:
-                date = _dt.date(year, int(fm.group("m")), int(fm.group("d"))).isoformat()
-            except ValueError:
-                date = None
+            date, year = _ymd(fm)
             break
         pm = _place_date(x)
         if pm:
             place = pm.group("place").strip()
-            year = int(pm.group("y"))
-            try:
-                date = _dt.date(year, int(pm.group("m")), int(pm.group("d"))).isoformat()
-            except ValueError:
-                date = None
+            date, year = _ymd(pm)
             break
     if own is None and blank is None and not has_motto:
         return _article(lines, mentions, engine, text)
@@ -211,11 +212,7 @@ def read_header(text: str, mentions: list[Mention], engine: Engine) -> FileHeade
             for x in text.split("\n")[own.line:own.line + 4]:
                 pm = _place_date(x)
                 if pm:
-                    year = int(pm.group("y"))
-                    try:
-                        date = _dt.date(year, int(pm.group("m")), int(pm.group("d"))).isoformat()
-                    except ValueError:
-                        date = None
+                    date, year = _ymd(pm)
                     break
     if typ is None and own is not None and own.rule.startswith("state") and any(
             _VV_START.match(x) for x in lines[:30]):
@@ -413,11 +410,8 @@ def _article(lines: list[str], mentions: list[Mention], engine: Engine, text: st
     for x in lines[:8]:
         dm = _DATELINE.search(x)
         if dm:
-            try:
-                date = _dt.date(int(dm.group("y")), int(dm.group("m")), int(dm.group("d"))).isoformat()
-                year = int(dm.group("y"))
-            except ValueError:
-                pass
+            date, y = _ymd(dm)
+            year = y if date else None
             pm = _DATELINE_PLACE.match(x)
             if pm:
                 place = pm.group("place").strip()
