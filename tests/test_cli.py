@@ -4,38 +4,15 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import networkx as nx
-import pytest
-from typer.testing import CliRunner
 
-from docgraph.cli import app
-from docgraph.reader import OFFICE_GLOBS
+from cli_helpers import extracted, run
 
 ROOT = Path(__file__).resolve().parent.parent
-runner = CliRunner()
-
-
-@pytest.fixture()
-def work(tmp_path, monkeypatch):
-    shutil.copytree(ROOT / "samples", tmp_path / "samples", ignore=shutil.ignore_patterns(*OFFICE_GLOBS))
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("DOCGRAPH_DB", raising=False)
-    return tmp_path
-
-
-def run(*args: str):
-    return runner.invoke(app, list(args))
-
-
-def extracted(work):
-    r = run("extract", "samples", "--jobs", "1", "-q")
-    assert r.exit_code == 0, r.output
-    return r
 
 
 def test_extract_summary_and_default_db(work):

@@ -4,19 +4,15 @@ long each implementer took), and title search for the query commands."""
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import networkx as nx
 import pytest
-from typer.testing import CliRunner
 
-from docgraph.cli import app
-from docgraph.reader import OFFICE_GLOBS
+from cli_helpers import extracted, run
 from docgraph.query import gaps, timeline, unit_of
 
 ROOT = Path(__file__).resolve().parent.parent
-runner = CliRunner()
 
 # A Bắc Giang department that implements something else and only cites a decree: a gap for Chỉ thị 35-CT/TW.
 SO_Y_TE = """UBND TỈNH BẮC GIANG
@@ -84,25 +80,6 @@ TIN_VIDEO = """[Video] Bắc Giang: tập huấn công tác văn thư cho cán b
 
 Bắc Giang, 10/9/2024 – Sở Nội vụ tổ chức lớp tập huấn cho hơn 200 cán bộ làm công tác văn thư, lưu trữ cấp xã. Học viên được hướng dẫn soạn thảo, ban hành văn bản theo Nghị định số 30/2020/NĐ-CP ngày 05/3/2020 của Chính phủ.
 """
-
-
-@pytest.fixture()
-def work(tmp_path, monkeypatch):
-    shutil.copytree(ROOT / "samples", tmp_path / "samples", ignore=shutil.ignore_patterns(*OFFICE_GLOBS))
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("DOCGRAPH_DB", raising=False)
-    monkeypatch.setenv("COLUMNS", "100")
-    return tmp_path
-
-
-def run(*args: str):
-    return runner.invoke(app, list(args))
-
-
-def extracted(work):
-    r = run("extract", "samples", "--jobs", "1", "-q")
-    assert r.exit_code == 0, r.output
-    return r
 
 
 @pytest.fixture()

@@ -1,0 +1,22 @@
+"""Shared fixtures: a working folder holding a copy of the text samples (the office samples are checked by
+test_office.py, with and without the office extra)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from docgraph.reader import OFFICE_GLOBS
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture()
+def work(tmp_path, monkeypatch):
+    shutil.copytree(ROOT / "samples", tmp_path / "samples", ignore=shutil.ignore_patterns(*OFFICE_GLOBS))
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("DOCGRAPH_DB", raising=False)
+    monkeypatch.setenv("COLUMNS", "100")
+    return tmp_path
