@@ -26,11 +26,6 @@ class DocKey:
     jurisdiction: str  # "" for central documents
     level: str
 
-    @property
-    def scope(self) -> str:
-        """base plus jurisdiction: the candidates a year-less mention may resolve to."""
-        return f"{self.base}|{self.jurisdiction}"
-
     def doc_id(self, year: int | None = None) -> str:
         y = self.year if self.year is not None else year
         parts = [self.base, str(y) if y is not None else "x"]

@@ -13,12 +13,13 @@ import os
 import sqlite3
 from collections import Counter, defaultdict
 from itertools import groupby
-from dataclasses import asdict
+from dataclasses import asdict, fields
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 from .header import FileHeader
 from .identity import LOCAL_LEVELS
+from .model import Document, Evidence, Relation
 from .normalize import slug
 from .pipeline import OWN, FileResult
 
@@ -358,6 +359,21 @@ def _resolve(conn: sqlite3.Connection) -> dict[str, int]:
                  " ambiguous = (SELECT ambiguous FROM mdoc WHERE mdoc.id = mentions.id)")
     conn.execute("DELETE FROM mdoc")
     return {"documents": len(docs), "edges": n_edges, "ambiguous": n_ambiguous}
+
+
+def iter_documents(conn: sqlite3.Connection) -> Iterator[Document]:
+    """Every document of the index, as the library's frozen dataclass."""
+    names = [f.name for f in fields(Document)]
+    for r in conn.execute(f"SELECT {', '.join(names)} FROM documents ORDER BY id"):
+        yield Document(**{n: r[n] for n in names})
+
+
+def iter_relations(conn: sqlite3.Connection) -> Iterator[Relation]:
+    """Every edge of the index, with all its evidence, as the library's frozen dataclass."""
+    for r in conn.execute("SELECT * FROM edges ORDER BY source, target, relation"):
+        yield Relation(r["source"], r["target"], r["relation"],
+                       tuple(Evidence(**e) for e in json.loads(r["evidence_all"] or "[]")),
+                       tuple(json.loads(r["flags"] or "[]")), r["count"])
 
 
 def _label(doc: dict[str, Any], doc_id: str) -> str:

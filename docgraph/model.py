@@ -70,8 +70,11 @@ class Document:
     jurisdiction: str = ""
     title: str | None = None
     source_file: str | None = None
-    kind: str = "document"  # document | article | unknown | draft
+    kind: str = "document"  # document | draft | article | unknown | cited (only cited, not a file here)
     mentions: int = 0
+    name: str | None = None  # a law cited by name
+    signer: str | None = None
+    signer_title: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -82,6 +85,7 @@ class Evidence:
     file: str
     line: int
     text: str  # the sentence the edge came from
+    location: str | None = None  # page or paragraph of an office file: "p.2", "¶14"
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +95,7 @@ class Relation:
     relation: str  # one of RELATIONS
     evidence: tuple[Evidence, ...] = field(default_factory=tuple)
     flags: tuple[str, ...] = field(default_factory=tuple)  # e.g. "source_before_target"
+    count: int = 0  # places the edge was found
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)

@@ -114,9 +114,6 @@ class RuleSet:
     relations: list[dict[str, Any]]
     sources: list[str] = field(default_factory=list)
 
-    def expand(self, pattern: str, where: str) -> str:
-        return _expand(pattern, self.fragments, where)
-
 
 def _expand(pattern: str, fragments: dict[str, str], where: str, depth: int = 0) -> str:
     if depth > 10:

@@ -241,3 +241,20 @@ def test_consolidated_text_is_numbered_and_dated_by_its_authentication_block():
     assert res.own_id == "37-vbhn-bct-2026"
     assert h.signer == "Trương Thanh Hoài"
     assert not any(m.symbol == "BK-HTK" for m in res.mentions)  # a form number is not a reference
+
+
+def test_library_returns_documents_and_relations_as_dataclasses(index_of):
+    from docgraph.index import iter_documents, iter_relations
+    from docgraph.model import Document, Relation
+
+    conn, g = index_of({"a.txt": PROV_PLAN.format(P="NINH BÌNH", p="Ninh Bình", n=83, d=10)})
+    docs = {d.id: d for d in iter_documents(conn)}
+    assert all(isinstance(d, Document) for d in docs.values())
+    plan = docs["83-kh-tu-2024-ninh-binh"]
+    assert (plan.level, plan.jurisdiction, plan.date, plan.kind) == ("provincial", "Ninh Bình", "2024-07-10", "document")
+    rels = list(iter_relations(conn))
+    assert all(isinstance(r, Relation) for r in rels)
+    (r,) = [r for r in rels if r.target == "35-ct-tw-2024"]
+    assert (r.source, r.relation, r.count) == ("83-kh-tu-2024-ninh-binh", "implements", 1)
+    assert r.evidence[0].file.endswith("a.txt") and "Chỉ thị số 35-CT/TW" in r.evidence[0].text
+    assert len(docs) == g.number_of_nodes() and len(rels) == g.number_of_edges()
