@@ -12,14 +12,25 @@ NODE_FIELDS = ("label", "type", "number", "symbol", "year", "date", "issuer", "i
                "jurisdiction", "title", "source_file", "kind", "mentions", "signer", "signer_title")
 
 
+def _add_node(g: nx.MultiDiGraph, r: sqlite3.Row) -> None:
+    g.add_node(r["id"], **{f: r[f] for f in NODE_FIELDS})
+
+
+def _add_edge(g: nx.MultiDiGraph, r: sqlite3.Row, evidence: bool = True) -> None:
+    """An edges-table row as a graph edge; without ``evidence`` only its first evidence is kept (not parsed)."""
+    g.add_edge(r["source"], r["target"], key=r["relation"], relation=r["relation"], count=r["count"],
+               file=r["file"], line=r["line"], evidence=r["evidence"],
+               evidence_all=json.loads(r["evidence_all"] or "[]") if evidence else [],
+               flags=json.loads(r["flags"] or "[]"))
+
+
 def build_graph(conn: sqlite3.Connection) -> nx.MultiDiGraph:
+    """The whole graph (exports, missing, gaps); queries about one document use build_subgraph."""
     g = nx.MultiDiGraph()
     for r in conn.execute("SELECT * FROM documents"):
-        g.add_node(r["id"], **{f: r[f] for f in NODE_FIELDS})
+        _add_node(g, r)
     for r in conn.execute("SELECT * FROM edges"):
-        g.add_edge(r["source"], r["target"], key=r["relation"], relation=r["relation"], count=r["count"],
-                   file=r["file"], line=r["line"], evidence=r["evidence"],
-                   evidence_all=json.loads(r["evidence_all"] or "[]"), flags=json.loads(r["flags"] or "[]"))
+        _add_edge(g, r)
     return g
 
 
@@ -60,11 +71,8 @@ def build_subgraph(conn: sqlite3.Connection, seeds: Iterable[str], *, down: bool
         seen |= visited
     for chunk in _chunks(sorted(seen)):
         for r in conn.execute(f"SELECT * FROM documents WHERE id IN ({','.join('?' * len(chunk))})", chunk):
-            g.add_node(r["id"], **{f: r[f] for f in NODE_FIELDS})
-    for (s, t, rel), r in edges.items():
+            _add_node(g, r)
+    for (s, t, _), r in edges.items():
         if s in g and t in g:
-            g.add_edge(s, t, key=rel, relation=rel, count=r["count"], file=r["file"], line=r["line"],
-                       evidence=r["evidence"],
-                       evidence_all=json.loads(r["evidence_all"] or "[]") if evidence else [],
-                       flags=json.loads(r["flags"] or "[]"))
+            _add_edge(g, r, evidence)
     return g
