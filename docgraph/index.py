@@ -13,7 +13,7 @@ import os
 import sqlite3
 from collections import Counter, defaultdict
 from itertools import groupby
-from dataclasses import asdict, fields
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
@@ -138,37 +138,77 @@ def file_state(conn: sqlite3.Connection) -> dict[str, tuple[int, int, str | None
             conn.execute("SELECT path, size, mtime_ns, sha256 FROM files")}
 
 
+_JSON = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps(..., ensure_ascii=False) builds an encoder per call
+_HEADER_FIELDS = tuple(f.name for f in fields(FileHeader))
+
+
+@dataclass(slots=True)
+class FileRows:
+    """One file's rows, ready for SQLite: built in the worker process, so the writer only inserts them.
+
+    ``file``: the files row without its id; ``mentions`` and ``relations``: rows without their file id. A mention's
+    ``doc`` is filled when it does not depend on other files (the file's own number, a dated reference); the
+    year-less ones are resolved across the index by ``resolve``."""
+
+    path: str
+    skipped: str | None
+    file: tuple
+    mentions: list[tuple]
+    relations: list[tuple]
+
+
+def file_rows(res: FileResult) -> FileRows:
+    h = res.header
+    ok = res.own_key
+    header = _JSON({f: getattr(h, f) for f in _HEADER_FIELDS}) if h else None
+    file = (res.path, res.size, res.mtime_ns, res.sha256, res.encoding, res.skipped, h.kind if h else None,
+            res.own_id, ok.base if ok else None, ok.year if ok else None, ok.jurisdiction if ok else None, header)
+    mentions = []
+    location = res.location
+    for i, (m, k) in enumerate(zip(res.mentions, res.keys)):
+        if m.own:
+            doc = res.own_id
+        elif k is not None and k.year is not None:
+            doc = k.doc_id()
+        else:
+            doc = None  # no key, or a year-less one: resolve() decides
+        mentions.append((i, m.line, m.start, m.end, m.text, m.rule, m.type, m.number, m.symbol, m.year, m.date,
+                         m.issuer, m.issuer_code, m.level, m.branch, m.province, m.locality, m.name, m.term,
+                         m.subject, m.pinpoint, int(m.short_form), int(m.own), location(m.line),
+                         k.base if k else None, k.year if k else None, k.jurisdiction if k else None,
+                         k.level if k else None, doc))
+    relations = [(r.source, r.target, r.relation, r.line, r.evidence, location(r.line)) for r in res.relations]
+    return FileRows(res.path, res.skipped, file, mentions, relations)
+
+
+_INSERT_MENTION = (
+    "INSERT INTO mentions (file_id, idx, line, start, \"end\", text, rule, " + ", ".join(_MENTION_COLS)
+    + ", short_form, own, location, key_base, key_year, key_jurisdiction, key_level, doc) VALUES ("
+    + ",".join("?" * (7 + len(_MENTION_COLS) + 3 + 4 + 1)) + ")")
+
+
+def write_rows(conn: sqlite3.Connection, batch: list[FileRows], *, replace: bool = True) -> None:
+    """Replace the rows of these files, in one transaction. ``replace=False`` when none of them is indexed yet
+    (a first run): no delete is needed."""
+    if not batch:
+        return
+    with conn:
+        if replace:
+            conn.executemany("DELETE FROM files WHERE path=?", [(r.path,) for r in batch])
+        # ids assigned here, so each table takes one executemany for the whole batch
+        next_id = conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM files").fetchone()[0]
+        conn.executemany(
+            "INSERT INTO files (id, path, size, mtime_ns, sha256, encoding, skipped, kind, own_id, own_base,"
+            " own_year, own_jurisdiction, header) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            [(next_id + i, *r.file) for i, r in enumerate(batch)])
+        conn.executemany(_INSERT_MENTION, [(next_id + i, *m) for i, r in enumerate(batch) for m in r.mentions])
+        conn.executemany("INSERT INTO raw_relations VALUES (?,?,?,?,?,?,?)",
+                         [(next_id + i, *x) for i, r in enumerate(batch) for x in r.relations])
+
+
 def write_results(conn: sqlite3.Connection, results: Iterable[FileResult]) -> None:
     """Replace the rows of these files, in one transaction."""
-    with conn:
-        for res in results:
-            conn.execute("DELETE FROM files WHERE path=?", (res.path,))
-            h = res.header
-            ok = res.own_key
-            cur = conn.execute(
-                "INSERT INTO files (path, size, mtime_ns, sha256, encoding, skipped, kind, own_id, own_base, own_year,"
-                " own_jurisdiction, header) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-                (res.path, res.size, res.mtime_ns, res.sha256, res.encoding, res.skipped,
-                 h.kind if h else None, res.own_id, ok.base if ok else None, ok.year if ok else None,
-                 ok.jurisdiction if ok else None,
-                 json.dumps(asdict(h), ensure_ascii=False) if h else None))
-            fid = cur.lastrowid
-            rows = []
-            for i, (m, k) in enumerate(zip(res.mentions, res.keys)):
-                rows.append((fid, i, m.line, m.start, m.end, m.text, m.rule,
-                             *(getattr(m, c) for c in _MENTION_COLS), int(m.short_form), int(m.own),
-                             res.location(m.line),
-                             k.base if k else None, k.year if k else None, k.jurisdiction if k else None,
-                             k.level if k else None))
-            conn.executemany(
-                "INSERT INTO mentions (file_id, idx, line, start, \"end\", text, rule, "
-                + ", ".join(_MENTION_COLS)
-                + ", short_form, own, location, key_base, key_year, key_jurisdiction, key_level) VALUES ("
-                + ",".join("?" * (7 + len(_MENTION_COLS) + 3 + 4)) + ")", rows)
-            conn.executemany(
-                "INSERT INTO raw_relations VALUES (?,?,?,?,?,?,?)",
-                [(fid, r.source, r.target, r.relation, r.line, r.evidence, res.location(r.line))
-                 for r in res.relations])
+    write_rows(conn, [file_rows(r) for r in results])
 
 
 def touch_file(conn: sqlite3.Connection, path: str, size: int, mtime_ns: int) -> None:
@@ -186,9 +226,12 @@ def delete_files(conn: sqlite3.Connection, paths: Iterable[str]) -> int:
 
 # ------------------------------------------------------------------ resolving
 def _most_common(values: list[Any]) -> Any:
-    vals = [v for v in values if v not in (None, "")]
+    vals = [v for v in values if v is not None and v != ""]
     if not vals:
         return None
+    first = vals[0]
+    if all(v == first for v in vals):  # the usual case: one mention, or all agree
+        return first
     c = Counter(vals)
     best = max(c.values())
     # most frequent; ties -> the most specific (longest) -> smallest, deterministic
@@ -201,9 +244,9 @@ _DOC_FIELDS = ("type", "number", "symbol", "date", "issuer", "issuer_code", "bra
 def resolve(conn: sqlite3.Connection) -> dict[str, int]:
     """Rebuild documents and edges from the extracted rows. Returns counts.
 
-    Mentions and relations are streamed from SQLite (a temporary table holds each mention's document), so memory
-    grows with the number of documents and edges (the graph itself), not with the number of mentions or files.
-    It runs in one write transaction taken up front, so a concurrent extract waits instead of failing midway."""
+    Mentions and relations are streamed from SQLite, so memory grows with the number of documents and edges (the
+    graph itself), not with the number of mentions or files. It runs in one write transaction taken up front, so a
+    concurrent extract waits instead of failing midway."""
     conn.commit()
     conn.execute("BEGIN IMMEDIATE")
     try:
@@ -216,61 +259,52 @@ def resolve(conn: sqlite3.Connection) -> dict[str, int]:
 
 
 def _resolve(conn: sqlite3.Connection) -> dict[str, int]:
-    files = {r["id"]: r for r in conn.execute(
+    files = {r[0]: r for r in conn.execute(
         "SELECT id, path, kind, own_id, own_base, own_year, own_jurisdiction, header FROM files WHERE skipped IS NULL")}
+    headers = {fid: json.loads(f[7] or "{}") for fid, f in files.items()}
     # dated documents known per scope (base|jurisdiction): from own headers and from dated mentions
     dated: dict[str, set[int]] = defaultdict(set)
     for f in files.values():
-        if f["own_base"] and f["own_year"] is not None:
-            dated[f"{f['own_base']}|{f['own_jurisdiction'] or ''}"].add(f["own_year"])
+        if f[4] and f[5] is not None:
+            dated[f"{f[4]}|{f[6] or ''}"].add(f[5])
     for base, juris, year in conn.execute(
             "SELECT DISTINCT key_base, key_jurisdiction, key_year FROM mentions"
             " WHERE key_base IS NOT NULL AND key_year IS NOT NULL"):
         dated[f"{base}|{juris or ''}"].add(year)
-    file_date = {fid: json.loads(f["header"] or "{}").get("date") for fid, f in files.items()}
-    own_of = {fid: f["own_id"] for fid, f in files.items()}
 
-    # 1. the document of every mention, into a temporary table
-    conn.execute("CREATE TEMP TABLE IF NOT EXISTS mdoc (id INTEGER PRIMARY KEY, doc TEXT, ambiguous INTEGER)")
-    conn.execute("CREATE INDEX IF NOT EXISTS temp.mdoc_doc ON mdoc(doc)")
-    conn.execute("DELETE FROM mdoc")
+    # 1. year-less mentions: the one dated document of their scope, else ambiguous (never a guess). The document
+    # of every other mention was set when it was written: it does not depend on other files.
     reader = conn.cursor()
     reader.row_factory = None
-    batch: list[tuple[int, str | None, int]] = []
+    updates: list[tuple[str, int, int]] = []
     n_ambiguous = 0
-    for mid, fid, own, base, year, juris in reader.execute(
-            "SELECT id, file_id, own, key_base, key_year, key_jurisdiction FROM mentions"):
-        doc = None
+    for mid, fid, base, juris, old_doc, old_amb in reader.execute(
+            "SELECT id, file_id, key_base, key_jurisdiction, doc, ambiguous FROM mentions"
+            " WHERE own = 0 AND key_base IS NOT NULL AND key_year IS NULL"):
+        year = None
         amb = 0
-        if own:
-            doc = own_of.get(fid)
-        elif base:
-            if year is None:
-                years = dated.get(f"{base}|{juris or ''}", set())
-                if len(years) == 1:
-                    year = next(iter(years))
-                elif len(years) > 1:
-                    # only one dated before the citing file? then that one; else ambiguous, never a guess
-                    fd = file_date.get(fid)
-                    before = {y for y in years if fd and y <= int(fd[:4])}
-                    if len(before) == 1:
-                        year = next(iter(before))
-                    else:
-                        amb = 1
-            doc = f"{base}-{year if year is not None else 'x'}" + (f"-{slug(juris)}" if juris else "")
+        years = dated.get(f"{base}|{juris or ''}", ())
+        if len(years) == 1:
+            year = next(iter(years))
+        elif len(years) > 1:
+            # only one dated before the citing file? then that one; else ambiguous
+            fd = headers[fid].get("date") if fid in headers else None
+            before = {y for y in years if fd and y <= int(fd[:4])}
+            if len(before) == 1:
+                year = next(iter(before))
+            else:
+                amb = 1
+        doc = f"{base}-{year if year is not None else 'x'}" + (f"-{slug(juris)}" if juris else "")
         n_ambiguous += amb
-        batch.append((mid, doc, amb))
-        if len(batch) >= 5000:
-            conn.executemany("INSERT INTO mdoc VALUES (?,?,?)", batch)
-            batch = []
-    conn.executemany("INSERT INTO mdoc VALUES (?,?,?)", batch)
+        if doc != old_doc or amb != old_amb:
+            updates.append((doc, amb, mid))
+    conn.executemany("UPDATE mentions SET doc = ?, ambiguous = ? WHERE id = ?", updates)
 
     # 2. documents: the best-attested fields of their mentions, one document at a time
     docs: dict[str, dict[str, Any]] = {}
     rows = reader.execute(
-        "SELECT d.doc, m.own, m.rule, m.key_year, m.key_level, m.key_jurisdiction, "
-        + ", ".join(f"m.{c}" for c in _DOC_FIELDS)
-        + " FROM mentions m JOIN mdoc d ON d.id = m.id WHERE d.doc IS NOT NULL ORDER BY d.doc")
+        "SELECT doc, own, rule, key_year, key_level, key_jurisdiction, " + ", ".join(_DOC_FIELDS)
+        + " FROM mentions WHERE doc IS NOT NULL ORDER BY doc")
     for d, group in groupby(rows, key=lambda r: r[0]):
         group = list(group)
         doc = {c: _most_common([r[6 + i] for r in group]) for i, c in enumerate(_DOC_FIELDS)}
@@ -281,8 +315,8 @@ def _resolve(conn: sqlite3.Connection) -> dict[str, int]:
         doc["mentions"] = sum(1 for r in group if not r[1])
         docs[d] = doc
     for fid, fr in files.items():
-        h = json.loads(fr["header"] or "{}")
-        doc = docs.setdefault(fr["own_id"], {"mentions": 0})
+        h = headers[fid]
+        doc = docs.setdefault(fr[3], {"mentions": 0})
         hdr = FileHeader(**h) if h else None
         for c in ("type", "number", "symbol", "year", "date", "issuer_code", "branch", "title", "signer",
                   "signer_title", "issuer"):
@@ -292,8 +326,8 @@ def _resolve(conn: sqlite3.Connection) -> dict[str, int]:
             doc["level"] = hdr.level
         if hdr is not None:
             doc["jurisdiction"] = hdr.jurisdiction if hdr.level in LOCAL_LEVELS else (doc.get("jurisdiction") or "")
-        doc["source_file"] = fr["path"]
-        doc["kind"] = fr["kind"] or "document"
+        doc["source_file"] = fr[1]
+        doc["kind"] = fr[2] or "document"
     for d, doc in docs.items():
         doc.setdefault("kind", "cited")
         doc["label"] = _label(doc, d)
@@ -314,13 +348,11 @@ def _resolve(conn: sqlite3.Connection) -> dict[str, int]:
 
     # 3. edges: raw relations grouped by (source, target), streamed in that order
     rows = reader.execute(
-        "SELECT CASE WHEN r.source_idx = ? THEN f.own_id ELSE ds.doc END AS src, dt.doc AS dst, r.relation,"
+        "SELECT CASE WHEN r.source_idx = ? THEN f.own_id ELSE ms.doc END AS src, mt.doc AS dst, r.relation,"
         " f.path, r.line, r.evidence, r.location"
         " FROM raw_relations r JOIN files f ON f.id = r.file_id AND f.skipped IS NULL"
         " JOIN mentions mt ON mt.file_id = r.file_id AND mt.idx = r.target_idx"
-        " JOIN mdoc dt ON dt.id = mt.id"
         " LEFT JOIN mentions ms ON ms.file_id = r.file_id AND ms.idx = r.source_idx"
-        " LEFT JOIN mdoc ds ON ds.id = ms.id"
         " ORDER BY src, dst, r.relation, f.path, r.line", (OWN,))
     n_edges = 0
     out: list[tuple] = []
@@ -349,15 +381,12 @@ def _resolve(conn: sqlite3.Connection) -> dict[str, int]:
             if s.get("level") == "district" and s.get("date") and s["date"] > "2025-07-01":
                 flags.append("district_after_reform")
             out.append((src, dst, rel, e["count"], e["file"], e["line"], e["evidence"],
-                        json.dumps(e["evidence_all"], ensure_ascii=False), json.dumps(flags)))
+                        _JSON(e["evidence_all"]), _JSON(flags) if flags else "[]"))
             n_edges += 1
         if len(out) >= 5000:
             conn.executemany("INSERT INTO edges VALUES (?,?,?,?,?,?,?,?,?)", out)
             out = []
     conn.executemany("INSERT INTO edges VALUES (?,?,?,?,?,?,?,?,?)", out)
-    conn.execute("UPDATE mentions SET doc = (SELECT doc FROM mdoc WHERE mdoc.id = mentions.id),"
-                 " ambiguous = (SELECT ambiguous FROM mdoc WHERE mdoc.id = mentions.id)")
-    conn.execute("DELETE FROM mdoc")
     return {"documents": len(docs), "edges": n_edges, "ambiguous": n_ambiguous}
 
 

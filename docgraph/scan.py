@@ -17,7 +17,7 @@ from typing import Callable, Iterator, Sequence
 
 from . import index as ix
 from .engine import get_engine
-from .pipeline import DEFAULT_TIMEOUT, FileResult, display_path, process_file
+from .pipeline import DEFAULT_TIMEOUT, display_path, process_file
 from .reader import default_globs, iter_files
 
 DEFAULT_GLOBS = ("*.txt", "*.md")  # text only; default_globs() adds the office kinds installed
@@ -52,9 +52,10 @@ _BENIGN = ("binary", "not a regular file", "symlink loop", "broken symlink", "re
 _NOT_A_FILE = ("folder already walked",)
 
 
-def _worker(args: tuple[str, str | None, str, float | None]) -> FileResult:
+def _worker(args: tuple[str, str | None, str, float | None]) -> ix.FileRows:
     path, rules_dir, doc_path, timeout = args
-    return process_file(path, rules_dir, doc_path, timeout)
+    # rows are built here, in the worker: plain tuples cross the process boundary faster than dataclasses
+    return ix.file_rows(process_file(path, rules_dir, doc_path, timeout))
 
 
 def _doc_path(path: str, roots: Sequence[str]) -> str:
@@ -174,7 +175,9 @@ def scan(
 
     total = len(todo)
     done = 0
-    pending: list[FileResult] = []
+    pending: list[ix.FileRows] = []
+    # an empty index (a first run) has no rows to replace: the per-file delete is skipped
+    replace = conn.execute("SELECT 1 FROM files LIMIT 1").fetchone() is not None
     for res in _results([(p, rules_dir, _doc_path(p, paths), timeout) for p in todo], jobs):
         done += 1
         if progress:
@@ -186,10 +189,9 @@ def scan(
                 summary.unreadable.append((res.path, res.skipped))
         pending.append(res)
         if len(pending) >= batch:
-            ix.write_results(conn, pending)
+            ix.write_rows(conn, pending, replace=replace)
             pending = []
-    if pending:
-        ix.write_results(conn, pending)
+    ix.write_rows(conn, pending, replace=replace)
     ix.set_meta(conn, "rules", fingerprint)
     if summary.read or summary.removed or ix.get_meta(conn, "resolved") != "yes":
         counts = ix.resolve(conn)
@@ -221,7 +223,7 @@ def _under(path: str, root: str) -> bool:
     return root in ("", ".") and not os.path.isabs(path) or path == root or path.startswith(root + os.sep)
 
 
-def _results(todo: list[tuple[str, str | None, str, float | None]], jobs: int) -> Iterator[FileResult]:
+def _results(todo: list[tuple[str, str | None, str, float | None]], jobs: int) -> Iterator[ix.FileRows]:
     if jobs <= 1 or len(todo) < 8:
         for args in todo:
             yield _worker(args)
