@@ -13,9 +13,10 @@ import os
 import sqlite3
 from collections import Counter, defaultdict
 from itertools import groupby
+from operator import itemgetter
 from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterable, Iterator, Sequence
 
 from .header import FileHeader
 from .identity import LOCAL_LEVELS
@@ -225,7 +226,7 @@ def delete_files(conn: sqlite3.Connection, paths: Iterable[str]) -> int:
 
 
 # ------------------------------------------------------------------ resolving
-def _most_common(values: list[Any]) -> Any:
+def _most_common(values: Sequence[Any]) -> Any:
     vals = [v for v in values if v is not None and v != ""]
     if not vals:
         return None
@@ -305,14 +306,14 @@ def _resolve(conn: sqlite3.Connection) -> dict[str, int]:
     rows = reader.execute(
         "SELECT doc, own, rule, key_year, key_level, key_jurisdiction, " + ", ".join(_DOC_FIELDS)
         + " FROM mentions WHERE doc IS NOT NULL ORDER BY doc")
-    for d, group in groupby(rows, key=lambda r: r[0]):
-        group = list(group)
-        doc = {c: _most_common([r[6 + i] for r in group]) for i, c in enumerate(_DOC_FIELDS)}
-        doc["year"] = _most_common([r[3] for r in group])
-        doc["level"] = _most_common([r[4] for r in group if r[4] != "unknown"])
-        doc["jurisdiction"] = _most_common([r[5] for r in group])
-        doc["_normative"] = any(r[2] and r[2].startswith("normative") for r in group)
-        doc["mentions"] = sum(1 for r in group if not r[1])
+    for d, group in groupby(rows, key=itemgetter(0)):
+        cols = list(zip(*group))  # one tuple per column: the fields of this document's mentions
+        doc = {c: _most_common(cols[6 + i]) for i, c in enumerate(_DOC_FIELDS)}
+        doc["year"] = _most_common(cols[3])
+        doc["level"] = _most_common([v for v in cols[4] if v != "unknown"])
+        doc["jurisdiction"] = _most_common(cols[5])
+        doc["_normative"] = any(v and v.startswith("normative") for v in cols[2])
+        doc["mentions"] = sum(1 for own in cols[1] if not own)
         docs[d] = doc
     for fid, fr in files.items():
         h = headers[fid]
@@ -356,7 +357,7 @@ def _resolve(conn: sqlite3.Connection) -> dict[str, int]:
         " ORDER BY src, dst, r.relation, f.path, r.line", (OWN,))
     n_edges = 0
     out: list[tuple] = []
-    for (src, dst), group in groupby(rows, key=lambda r: (r[0], r[1])):
+    for (src, dst), group in groupby(rows, key=itemgetter(0, 1)):
         if not src or not dst or src == dst:
             continue
         by_rel: dict[str, dict[str, Any]] = {}

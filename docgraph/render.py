@@ -64,7 +64,7 @@ def progress(enabled: bool = True) -> Iterator[Callable[[int, int, str], None]]:
             nonlocal task
             if task is None:
                 task = bar.add_task("extracting", total=total)
-            bar.update(task, completed=done)
+            bar.update(task, completed=done, total=total)  # the total grows while the folder is walked
 
         yield tick
 

@@ -13,7 +13,8 @@ import os
 import sqlite3
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from typing import Callable, Iterator, Sequence
+from itertools import islice
+from typing import Callable, Iterable, Iterator, Sequence
 
 from . import index as ix
 from .engine import get_engine
@@ -58,12 +59,12 @@ def _worker(args: tuple[str, str | None, str, float | None]) -> ix.FileRows:
     return ix.file_rows(process_file(path, rules_dir, doc_path, timeout))
 
 
-def _doc_path(path: str, roots: Sequence[str]) -> str:
-    """The path that names a file's own document id: relative to the folder given to extract."""
+def _doc_path(path: str, roots_abs: Sequence[str]) -> str:
+    """The path that names a file's own document id: relative to the folder given to extract (``roots_abs``:
+    the folders given, made absolute)."""
     ap = os.path.abspath(path)
-    for r in roots:
-        ar = os.path.abspath(r)
-        if os.path.isdir(ar) and (ap.startswith(ar.rstrip(os.sep) + os.sep)):
+    for ar in roots_abs:
+        if ap.startswith(ar.rstrip(os.sep) + os.sep):
             return os.path.relpath(ap, ar)
     return os.path.basename(path)
 
@@ -132,56 +133,59 @@ def scan(
     rules_changed = ix.get_meta(conn, "rules") not in (None, fingerprint)
     # files indexed with other rules are read again, whatever their size and mtime
     known = {} if rules_changed else ix.file_state(conn)
-    todo: list[str] = []
     seen_real: set[str] = set()
     ignore = _ignore_patterns(paths, exclude)
-    for path, reason in iter_files(paths, default_globs() if globs is None else globs):
-        if (ignore and _ignored(path, ignore)) or reason in _NOT_A_FILE:
-            continue
-        shown = display_path(path)
-        if shown in seen_real:
-            continue
-        seen_real.add(shown)
-        summary.files += 1
-        summary.paths.append(shown)
-        if reason is not None:
-            summary.skipped.append((shown, reason))
-            if not any(b in reason for b in _BENIGN):
-                summary.unreadable.append((shown, reason))
-            continue
-        try:
-            st = os.stat(path)
-        except OSError as e:
-            summary.skipped.append((shown, e.strerror or "cannot stat"))
-            summary.unreadable.append((shown, e.strerror or "cannot stat"))
-            continue
-        old = known.get(shown)
-        if old is not None and old[0] == st.st_size and old[1] == st.st_mtime_ns:
-            summary.unchanged += 1
-            continue
-        if old is not None and old[0] == st.st_size and old[2] and _sha256(path) == old[2]:
-            ix.touch_file(conn, shown, st.st_size, st.st_mtime_ns)
-            summary.unchanged += 1
-            continue
-        todo.append(path)
+    roots_abs = [os.path.abspath(r) for r in paths if os.path.isdir(r)]
+    dirty = False
 
-    # files under a scanned folder that are gone
-    roots = [display_path(p) for p in paths if os.path.isdir(p)]
-    gone = [p for p in known if p not in seen_real and any(_under(p, r) for r in roots)
-            and (not os.path.exists(p) or _ignored(p, ignore))]
-    if todo or gone:
-        ix.set_meta(conn, "resolved", "no")  # until resolve() has run on the new rows, even if interrupted
-    summary.removed = ix.delete_files(conn, gone)
+    def mark_dirty() -> None:
+        nonlocal dirty
+        if not dirty:  # until resolve() has run on the new rows, even if interrupted
+            ix.set_meta(conn, "resolved", "no")
+            dirty = True
 
-    total = len(todo)
-    done = 0
-    pending: list[ix.FileRows] = []
+    def todo() -> Iterator[tuple[str, str | None, str, float | None]]:
+        """The files to read, yielded while the folder is still being walked: workers start at once."""
+        for path, reason in iter_files(paths, default_globs() if globs is None else globs):
+            if (ignore and _ignored(path, ignore)) or reason in _NOT_A_FILE:
+                continue
+            shown = display_path(path)
+            if shown in seen_real:
+                continue
+            seen_real.add(shown)
+            summary.files += 1
+            summary.paths.append(shown)
+            if reason is not None:
+                summary.skipped.append((shown, reason))
+                if not any(b in reason for b in _BENIGN):
+                    summary.unreadable.append((shown, reason))
+                continue
+            try:
+                st = os.stat(path)
+            except OSError as e:
+                summary.skipped.append((shown, e.strerror or "cannot stat"))
+                summary.unreadable.append((shown, e.strerror or "cannot stat"))
+                continue
+            old = known.get(shown)
+            if old is not None and old[0] == st.st_size and old[1] == st.st_mtime_ns:
+                summary.unchanged += 1
+                continue
+            if old is not None and old[0] == st.st_size and old[2] and _sha256(path) == old[2]:
+                ix.touch_file(conn, shown, st.st_size, st.st_mtime_ns)
+                summary.unchanged += 1
+                continue
+            listed[0] += 1
+            yield path, rules_dir, _doc_path(path, roots_abs), timeout
+
+    listed = [0]  # files to read found so far: the progress total grows while the walk goes on
     # an empty index (a first run) has no rows to replace: the per-file delete is skipped
     replace = conn.execute("SELECT 1 FROM files LIMIT 1").fetchone() is not None
-    for res in _results([(p, rules_dir, _doc_path(p, paths), timeout) for p in todo], jobs):
+    done = 0
+    pending: list[ix.FileRows] = []
+    for res in _results(todo(), jobs):
         done += 1
         if progress:
-            progress(done, total, res.path)
+            progress(done, listed[0], res.path)
         summary.read += 1
         if res.skipped:
             summary.skipped.append((res.path, res.skipped))
@@ -189,9 +193,20 @@ def scan(
                 summary.unreadable.append((res.path, res.skipped))
         pending.append(res)
         if len(pending) >= batch:
+            mark_dirty()
             ix.write_rows(conn, pending, replace=replace)
             pending = []
-    ix.write_rows(conn, pending, replace=replace)
+    if pending:
+        mark_dirty()
+        ix.write_rows(conn, pending, replace=replace)
+
+    # files under a scanned folder that are gone
+    roots = [display_path(p) for p in paths if os.path.isdir(p)]
+    gone = [p for p in known if p not in seen_real and any(_under(p, r) for r in roots)
+            and (not os.path.exists(p) or _ignored(p, ignore))]
+    if gone:
+        mark_dirty()
+    summary.removed = ix.delete_files(conn, gone)
     ix.set_meta(conn, "rules", fingerprint)
     if summary.read or summary.removed or ix.get_meta(conn, "resolved") != "yes":
         counts = ix.resolve(conn)
@@ -223,13 +238,26 @@ def _under(path: str, root: str) -> bool:
     return root in ("", ".") and not os.path.isabs(path) or path == root or path.startswith(root + os.sep)
 
 
-def _results(todo: list[tuple[str, str | None, str, float | None]], jobs: int) -> Iterator[ix.FileRows]:
-    if jobs <= 1 or len(todo) < 8:
-        for args in todo:
+def _results(todo: Iterable[tuple[str, str | None, str, float | None]], jobs: int) -> Iterator[ix.FileRows]:
+    """Results in the order of ``todo``. With ``jobs`` > 1, windows of files go to a process pool; the next window
+    is listed and submitted while the current one's results are consumed, so at most two windows are in flight and
+    memory stays flat however many files there are."""
+    it = iter(todo)
+    window = 512
+    first = list(islice(it, window))
+    if jobs <= 1 or len(first) < 8:
+        for args in first:
+            yield _worker(args)
+        for args in it:
             yield _worker(args)
         return
-    chunk = max(1, min(64, len(todo) // (jobs * 8) or 1))
-    window = max(chunk * jobs * 8, 512)  # files in flight at once: memory stays flat however many files there are
+    chunk = max(1, min(32, len(first) // (jobs * 8)))
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        for i in range(0, len(todo), window):
-            yield from pool.map(_worker, todo[i:i + window], chunksize=chunk)
+        current = pool.map(_worker, first, chunksize=chunk)
+        while True:
+            nxt = list(islice(it, window))
+            following = pool.map(_worker, nxt, chunksize=chunk) if nxt else None
+            yield from current
+            if following is None:
+                return
+            current = following
