@@ -45,12 +45,18 @@ class FileResult:
 def display_path(path: str) -> str:
     """The path as stored and shown: relative to the working directory when below it; a name that is not valid
     UTF-8 is shown with its bad bytes escaped (\\xe9) so it can be printed and stored."""
+    ap = os.path.abspath(path)
     try:
-        rel = os.path.relpath(path)
-    except ValueError:
-        rel = os.path.abspath(path)
-    if rel.startswith(".."):
-        rel = os.path.abspath(path)
+        cwd = os.path.join(os.getcwd(), "")  # with its trailing separator
+    except OSError:  # the working directory is gone
+        cwd = None
+    # below the working directory: the relative path (what os.path.relpath gives, without its cost per file)
+    if cwd and ap.startswith(cwd) and len(ap) > len(cwd):
+        rel = ap[len(cwd):]
+    elif cwd and path and os.path.join(ap, "") == cwd:
+        rel = "."
+    else:
+        rel = ap
     try:
         rel.encode("utf-8")
     except UnicodeEncodeError:

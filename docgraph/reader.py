@@ -642,16 +642,16 @@ def iter_files(
 
     def walk(top: str, top_key: tuple[int, int]) -> Iterator[tuple[str, str | None]]:
         visited_dirs.add(top_key)
-        # stack of (remaining entry names, reversed; directory path; keys of the directory and its ancestors)
-        stack: list[tuple[list[str], str, frozenset[tuple[int, int]]]] = []
+        # stack of (remaining entries, reversed; directory path; keys of the directory and its ancestors)
+        stack: list[tuple[list[os.DirEntry], str, frozenset[tuple[int, int]]]] = []
 
-        def listing(d: str) -> list[str] | str:
+        def listing(d: str) -> list[os.DirEntry] | str:
             try:
                 with os.scandir(d) as it:
-                    names = sorted(e.name for e in it)
+                    entries = sorted(it, key=lambda e: e.name)
             except OSError as exc:
                 return _os_error_reason(d, exc)
-            return names[::-1]
+            return entries[::-1]
 
         first = listing(top)
         if isinstance(first, str):
@@ -659,16 +659,25 @@ def iter_files(
             return
         stack.append((first, top, frozenset([top_key])))
         while stack:
-            names, d, ancestors = stack[-1]
-            if not names:
+            entries, d, ancestors = stack[-1]
+            if not entries:
                 stack.pop()
                 continue
-            name = names.pop()
+            entry = entries.pop()
+            name = entry.name
             if _skip_in_walk(name):
                 continue
-            path = os.path.join(d, name)
+            path = entry.path
             try:
-                st = os.stat(path)
+                if not entry.is_symlink():
+                    # the common case: the directory listing already says what it is, no stat needed
+                    if not entry.is_dir():
+                        if matches(name):
+                            yield from file_item(path, None if entry.is_file() else SKIP_NOT_REGULAR)
+                        continue
+                    st = entry.stat()
+                else:
+                    st = os.stat(path)  # follow the link
             except OSError as exc:
                 reason = _os_error_reason(path, exc)
                 if reason == SKIP_SYMLINK_LOOP or matches(name):

@@ -20,6 +20,7 @@ from . import index as ix
 from .engine import get_engine
 from .pipeline import DEFAULT_TIMEOUT, display_path, process_file
 from .reader import default_globs, iter_files
+from .rules import rule_files
 
 DEFAULT_GLOBS = ("*.txt", "*.md")  # text only; default_globs() adds the office kinds installed
 
@@ -127,10 +128,11 @@ def scan(
     progress: Callable[[int, int, str], None] | None = None,
 ) -> ScanSummary:
     """Extract every matching file under ``paths`` into the index ``conn`` and resolve documents and edges."""
-    engine = get_engine(rules_dir)  # fail early, in this process, on a broken rules folder
     summary = ScanSummary()
-    fingerprint = rules_fingerprint(engine.rules.sources)
+    fingerprint = rules_fingerprint([str(f) for f in rule_files(rules_dir)])
     rules_changed = ix.get_meta(conn, "rules") not in (None, fingerprint)
+    if ix.get_meta(conn, "rules") != fingerprint:
+        get_engine(rules_dir)  # rules not used on this index before: fail early, in this process, if broken
     # files indexed with other rules are read again, whatever their size and mtime
     known = {} if rules_changed else ix.file_state(conn)
     seen_real: set[str] = set()
@@ -174,6 +176,8 @@ def scan(
                 ix.touch_file(conn, shown, st.st_size, st.st_mtime_ns)
                 summary.unchanged += 1
                 continue
+            if not listed[0]:
+                get_engine(rules_dir)  # built (and cached) here, before the workers are forked from this process
             listed[0] += 1
             yield path, rules_dir, _doc_path(path, roots_abs), timeout
 
