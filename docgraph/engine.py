@@ -82,8 +82,12 @@ class Engine:
                          sorted(ctx["issuer_stop"], key=len, reverse=True))
         comma_names = "|".join(regex.escape(n) for n in
                                sorted(t.get("issuer_names_with_comma", []), key=len, reverse=True))
-        stop = (rf"(?:\s+(?i:{stops})(?![\p{{L}}])|\s+(?i:năm)\s+\d|\s+và\s+(?:các\s+)?{self.tw_pattern}(?![\p{{L}}])"
-                rf"|[ ]*[,;.():\[\]]|(?<!{_UNFINISHED}[ ]*)[ ]*\n(?!\p{{Ll}})|[ ]*\n(?=[\p{{L}}_ ]{{1,30}}:)|[ ]*$)")
+        # the stop is tried after every character of an issuer phrase: every branch starts with a space, a line
+        # break or a punctuation mark (or the end), so a first lookahead turns the letters of a name away cheaply; the
+        # costly "unfinished name" lookbehind runs only where a line break follows (same position, same result)
+        stop = (rf"(?=[\s,;.():\[\]]|$)"
+                rf"(?:\s+(?i:{stops})(?![\p{{L}}])|\s+(?i:năm)\s+\d|\s+và\s+(?:các\s+)?{self.tw_pattern}(?![\p{{L}}])"
+                rf"|[ ]*[,;.():\[\]]|(?=[ ]*\n)(?<!{_UNFINISHED}[ ]*)[ ]*\n(?!\p{{Ll}})|[ ]*\n(?=[\p{{L}}_ ]{{1,30}}:)|[ ]*$)")
         heads = "|".join(regex.escape(h).replace("\\ ", r"\s+") for h in ctx.get("issuer_heads_lower", []))
         lead = rf"(?:\p{{Lu}}|(?=(?:{heads})(?![\p{{L}}])))" if heads else r"\p{Lu}"
         issuer_body = (rf"(?:(?:{comma_names})(?={stop})|{lead}(?:[^\n,;.():\[\]]|\n(?=\p{{L}})){{0,150}}?(?={stop}))"
