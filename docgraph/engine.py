@@ -107,13 +107,17 @@ class Engine:
         # before a core match, read right to left: [type word [name] [của ISSUER] [ngày DATE]] [số[:]]
         law_words = [w for w in words if self.type_word_map[w] in ("Luật", "Bộ luật", "Pháp lệnh")]
         law_alt = "|".join(regex.escape(w).replace("\\ ", r"\s+") for w in law_words)
-        self.prefix_re = regex.compile(
-            rf"(?:(?<![\p{{L}}])(?:(?P<tw>(?i:{law_alt}))(?:[ ]+(?P<name>\p{{Lu}}[\p{{L}} ,\-]{{0,100}}?))?|(?P<tw>{self.tw_pattern}))"
-            rf"(?:\s+(?:của|cua)\s+(?P<pissuer>(?!{self.tw_pattern}(?![\p{{L}}]))\p{{Lu}}[^\n,;.()]{{0,100}}?))?"
+        of = "|".join(_PREFIX_OF)
+        prefix = [
+            rf"(?:(?<![\p{{L}}])(?:(?P<tw>(?i:{law_alt}))(?:[ ]+(?P<name>\p{{Lu}}[\p{{L}} ,\-]{{0,100}}?))?|(?P<tw>{self.tw_pattern}))",
+            rf"(?:\s+(?:{of})\s+(?P<pissuer>(?!{self.tw_pattern}(?![\p{{L}}]))\p{{Lu}}[^\n,;.()]{{0,100}}?))?",
             rf"(?:\s*,?\s*{ngay}\s+{date})?"
             rf"\s*,?\s*)?(?:(?P<so>(?<![\p{{L}}])(?:[Ss]ố|[Ss]o|SỐ))\s*:?\s*)?",
-            regex.REVERSE,
-        )
+        ]
+        self.prefix_re = regex.compile("".join(prefix), regex.REVERSE)
+        # the "của ISSUER" branch is half the cost of the prefix match; where no "của"/"cua" stands in the look-back
+        # window it cannot match, and the same pattern with a never-matching group in its place gives the same match
+        self.prefix_no_of_re = regex.compile(prefix[0] + r"(?P<pissuer>(?!))?" + prefix[2], regex.REVERSE)
         self.pinpoint_re = regex.compile(rf"(?<![\p{{L}}])(?:{ctx['pinpoint']}),?\s+", regex.REVERSE)
         self.alias_re = regex.compile(ctx["alias"])
         self.bare_prefix_re = regex.compile(
@@ -198,7 +202,9 @@ class Engine:
             symbol = None
         else:
             symbol = c.symbol
-            pm = self.prefix_re.match(t, max(0, c.start - 400), c.start, timeout=self._left())
+            lo = max(0, c.start - 400)
+            pre = self.prefix_re if any(t.find(w, lo, c.start) >= 0 for w in _PREFIX_OF) else self.prefix_no_of_re
+            pm = pre.match(t, lo, c.start, timeout=self._left())
             if pm and pm.start() < c.start:
                 if pm.group("tw"):
                     d["tw"] = pm.group("tw")
@@ -570,6 +576,8 @@ class Engine:
         return out
 
 
+# "của"/"cua" before an issuer named in the prefix ("Chỉ thị của Bộ Chính trị số 28"): literal, case-sensitive
+_PREFIX_OF = ("của", "cua")
 # issuer names are not finished after these words: a line break right after them continues the name
 _UNFINISHED = r"(?:(?<![\p{L}])(?:Bộ|Ban|Ủy|Uỷ|Chính|Thủ|Hội|Tòa|Viện|Văn|Sở|Ủy ban|Ban Chấp|Ban Bí|Bộ Chính|Thủ tướng|Ủy ban nhân|Hội đồng|Tòa án|Viện kiểm|Văn phòng|Kiểm|Ngân|Thanh|Tổng|Cục|Chủ|Chủ tịch|Trung|Quốc|Mặt|Mặt trận|và|Khoa học và|Giáo dục và|Thương binh và))"
 _NOT_A_NAME = regex.compile(r"(?i)(?<![\p{L}])(?:có hiệu lực|hiệu lực|kể từ|từ|đến|trước|sau)(?![\p{L}])")
