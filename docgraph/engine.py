@@ -137,6 +137,7 @@ class Engine:
         self.level_word_res = [(regex.compile(rf"(?<![a-z]){regex.escape(k)}(?![a-z])"), lv) for k, lv in self.level_words]
         self._place_cache: dict[str, tuple[str | None, str | None, str | None]] = {}
         self._code_cache: dict[str, str] = {}
+        self._codes_cache: dict[tuple, tuple] = {}
         self._rules_sorted = sorted(rules.rules, key=lambda r: _LAYOUT_PRIORITY.get(r.layout, 9))
 
     # ---------------------------------------------------------------- public
@@ -302,6 +303,19 @@ class Engine:
         return self.canonical_case.get(up, up)
 
     def _fill_codes(self, d: dict, symbol: str | None) -> None:
+        """Symbol, issuer code, branch, type, level and place: a pure function of the type word, layout, symbol and
+        issuer phrase, which repeat a lot within and across files (cached)."""
+        key = (d["tw"], d["layout"], symbol, d["issuer"])
+        hit = self._codes_cache.get(key)
+        if hit is None:
+            if len(self._codes_cache) > 100_000:
+                self._codes_cache.clear()
+            tmp = {"tw": d["tw"], "layout": d["layout"], "issuer": d["issuer"]}
+            self._compute_codes(tmp, symbol)
+            hit = self._codes_cache[key] = tuple(tmp[f] for f in _CODE_FIELDS)
+        d.update(zip(_CODE_FIELDS, hit))
+
+    def _compute_codes(self, d: dict, symbol: str | None) -> None:
         tw_canon = self.type_word_map.get(_key(d["tw"])) if d.get("tw") else None
         layout = d["layout"]
         d["symbol"] = None
@@ -576,6 +590,7 @@ class Engine:
         return out
 
 
+_CODE_FIELDS = ("symbol", "issuer_code", "branch", "type", "level", "province", "locality")
 # "của"/"cua" before an issuer named in the prefix ("Chỉ thị của Bộ Chính trị số 28"): literal, case-sensitive
 _PREFIX_OF = ("của", "cua")
 # issuer names are not finished after these words: a line break right after them continues the name
