@@ -523,9 +523,13 @@ class Engine:
         nums = sorted({(d["number"].lstrip("0") or "0") for d in ds
                        if d["number"] is not None and not d["short_form"] and d["type"]}, key=len, reverse=True)
         if nums:
-            wanted = set(nums)
-            for nm in _BARE_NUMBER.finditer(t):
-                if (nm.group("number").lstrip("0") or "0") not in wanted:
+            # every spelling of a wanted number as _BARE_NUMBER can read it (up to five digits, leading zeros kept)
+            wanted = {"0" * k + n: n for n in nums for k in range(max(1, 6 - len(n)))}
+            # a bare mention needs an antecedent that starts before it: numbers up to the first one are skipped
+            lo = min(d["start"] for d in ds if d["number"] is not None and not d["short_form"] and d["type"])
+            for nm in _BARE_NUMBER.finditer(t, lo):
+                num = wanted.get(nm[1])
+                if num is None:
                     continue
                 pm = self.bare_prefix_re.match(t, max(0, nm.start() - 60), nm.start())
                 if pm is None:
@@ -534,7 +538,6 @@ class Engine:
                 if _overlaps(start, end, taken):
                     continue
                 canon = self.type_word_map.get(_key(pm.group("tw")))
-                num = nm.group("number").lstrip("0") or "0"
                 cands = {(d["number"].lstrip("0"), d["symbol"], d["year"]): d for d in ds
                          if not d["short_form"] and d["start"] < start and d["type"] == canon
                          and d["number"] is not None and (d["number"].lstrip("0") or "0") == num}
