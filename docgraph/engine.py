@@ -176,8 +176,9 @@ class Engine:
         out: list[_Core] = []
         # a number inside a web address ("...TT-BL%C4%90TBXH.aspx") is not a reference as written
         urls = sorted(m.span() for m in _URL.finditer(t)) if ("://" in t or "www." in t) else []
+        seen: dict[tuple[str, ...], bool] = {}
         for rule in self._rules_sorted:
-            if not rule.may_match(t):
+            if not rule.may_match(t, seen):
                 continue
             for m in rule.regex.finditer(t, timeout=self._left()):
                 gd = m.groupdict()
