@@ -82,8 +82,12 @@ class Engine:
                          sorted(ctx["issuer_stop"], key=len, reverse=True))
         comma_names = "|".join(regex.escape(n) for n in
                                sorted(t.get("issuer_names_with_comma", []), key=len, reverse=True))
-        stop = (rf"(?:\s+(?i:{stops})(?![\p{{L}}])|\s+(?i:năm)\s+\d|\s+và\s+(?:các\s+)?{self.tw_pattern}(?![\p{{L}}])"
-                rf"|[ ]*[,;.():\[\]]|(?<!{_UNFINISHED}[ ]*)[ ]*\n(?!\p{{Ll}})|[ ]*\n(?=[\p{{L}}_ ]{{1,30}}:)|[ ]*$)")
+        # the stop is tried after every character of an issuer phrase: every branch starts with a space, a line
+        # break or a punctuation mark (or the end), so a first lookahead turns the letters of a name away cheaply; the
+        # costly "unfinished name" lookbehind runs only where a line break follows (same position, same result)
+        stop = (rf"(?=[\s,;.():\[\]]|$)"
+                rf"(?:\s+(?i:{stops})(?![\p{{L}}])|\s+(?i:năm)\s+\d|\s+và\s+(?:các\s+)?{self.tw_pattern}(?![\p{{L}}])"
+                rf"|[ ]*[,;.():\[\]]|(?=[ ]*\n)(?<!{_UNFINISHED}[ ]*)[ ]*\n(?!\p{{Ll}})|[ ]*\n(?=[\p{{L}}_ ]{{1,30}}:)|[ ]*$)")
         heads = "|".join(regex.escape(h).replace("\\ ", r"\s+") for h in ctx.get("issuer_heads_lower", []))
         lead = rf"(?:\p{{Lu}}|(?=(?:{heads})(?![\p{{L}}])))" if heads else r"\p{Lu}"
         issuer_body = (rf"(?:(?:{comma_names})(?={stop})|{lead}(?:[^\n,;.():\[\]]|\n(?=\p{{L}})){{0,150}}?(?={stop}))"
@@ -103,13 +107,17 @@ class Engine:
         # before a core match, read right to left: [type word [name] [của ISSUER] [ngày DATE]] [số[:]]
         law_words = [w for w in words if self.type_word_map[w] in ("Luật", "Bộ luật", "Pháp lệnh")]
         law_alt = "|".join(regex.escape(w).replace("\\ ", r"\s+") for w in law_words)
-        self.prefix_re = regex.compile(
-            rf"(?:(?<![\p{{L}}])(?:(?P<tw>(?i:{law_alt}))(?:[ ]+(?P<name>\p{{Lu}}[\p{{L}} ,\-]{{0,100}}?))?|(?P<tw>{self.tw_pattern}))"
-            rf"(?:\s+(?:của|cua)\s+(?P<pissuer>(?!{self.tw_pattern}(?![\p{{L}}]))\p{{Lu}}[^\n,;.()]{{0,100}}?))?"
+        of = "|".join(_PREFIX_OF)
+        prefix = [
+            rf"(?:(?<![\p{{L}}])(?:(?P<tw>(?i:{law_alt}))(?:[ ]+(?P<name>\p{{Lu}}[\p{{L}} ,\-]{{0,100}}?))?|(?P<tw>{self.tw_pattern}))",
+            rf"(?:\s+(?:{of})\s+(?P<pissuer>(?!{self.tw_pattern}(?![\p{{L}}]))\p{{Lu}}[^\n,;.()]{{0,100}}?))?",
             rf"(?:\s*,?\s*{ngay}\s+{date})?"
             rf"\s*,?\s*)?(?:(?P<so>(?<![\p{{L}}])(?:[Ss]ố|[Ss]o|SỐ))\s*:?\s*)?",
-            regex.REVERSE,
-        )
+        ]
+        self.prefix_re = regex.compile("".join(prefix), regex.REVERSE)
+        # the "của ISSUER" branch is half the cost of the prefix match; where no "của"/"cua" stands in the look-back
+        # window it cannot match, and the same pattern with a never-matching group in its place gives the same match
+        self.prefix_no_of_re = regex.compile(prefix[0] + r"(?P<pissuer>(?!))?" + prefix[2], regex.REVERSE)
         self.pinpoint_re = regex.compile(rf"(?<![\p{{L}}])(?:{ctx['pinpoint']}),?\s+", regex.REVERSE)
         self.alias_re = regex.compile(ctx["alias"])
         self.bare_prefix_re = regex.compile(
@@ -129,6 +137,7 @@ class Engine:
         self.level_word_res = [(regex.compile(rf"(?<![a-z]){regex.escape(k)}(?![a-z])"), lv) for k, lv in self.level_words]
         self._place_cache: dict[str, tuple[str | None, str | None, str | None]] = {}
         self._code_cache: dict[str, str] = {}
+        self._codes_cache: dict[tuple, tuple] = {}
         self._rules_sorted = sorted(rules.rules, key=lambda r: _LAYOUT_PRIORITY.get(r.layout, 9))
 
     # ---------------------------------------------------------------- public
@@ -167,8 +176,9 @@ class Engine:
         out: list[_Core] = []
         # a number inside a web address ("...TT-BL%C4%90TBXH.aspx") is not a reference as written
         urls = sorted(m.span() for m in _URL.finditer(t)) if ("://" in t or "www." in t) else []
+        seen: dict[tuple[str, ...], bool] = {}
         for rule in self._rules_sorted:
-            if not rule.may_match(t):
+            if not rule.may_match(t, seen):
                 continue
             for m in rule.regex.finditer(t, timeout=self._left()):
                 gd = m.groupdict()
@@ -194,7 +204,9 @@ class Engine:
             symbol = None
         else:
             symbol = c.symbol
-            pm = self.prefix_re.match(t, max(0, c.start - 400), c.start, timeout=self._left())
+            lo = max(0, c.start - 400)
+            pre = self.prefix_re if any(t.find(w, lo, c.start) >= 0 for w in _PREFIX_OF) else self.prefix_no_of_re
+            pm = pre.match(t, lo, c.start, timeout=self._left())
             if pm and pm.start() < c.start:
                 if pm.group("tw"):
                     d["tw"] = pm.group("tw")
@@ -292,6 +304,19 @@ class Engine:
         return self.canonical_case.get(up, up)
 
     def _fill_codes(self, d: dict, symbol: str | None) -> None:
+        """Symbol, issuer code, branch, type, level and place: a pure function of the type word, layout, symbol and
+        issuer phrase, which repeat a lot within and across files (cached)."""
+        key = (d["tw"], d["layout"], symbol, d["issuer"])
+        hit = self._codes_cache.get(key)
+        if hit is None:
+            if len(self._codes_cache) > 100_000:
+                self._codes_cache.clear()
+            tmp = {"tw": d["tw"], "layout": d["layout"], "issuer": d["issuer"]}
+            self._compute_codes(tmp, symbol)
+            hit = self._codes_cache[key] = tuple(tmp[f] for f in _CODE_FIELDS)
+        d.update(zip(_CODE_FIELDS, hit))
+
+    def _compute_codes(self, d: dict, symbol: str | None) -> None:
         tw_canon = self.type_word_map.get(_key(d["tw"])) if d.get("tw") else None
         layout = d["layout"]
         d["symbol"] = None
@@ -499,9 +524,13 @@ class Engine:
         nums = sorted({(d["number"].lstrip("0") or "0") for d in ds
                        if d["number"] is not None and not d["short_form"] and d["type"]}, key=len, reverse=True)
         if nums:
-            wanted = set(nums)
-            for nm in _BARE_NUMBER.finditer(t):
-                if (nm.group("number").lstrip("0") or "0") not in wanted:
+            # every spelling of a wanted number as _BARE_NUMBER can read it (up to five digits, leading zeros kept)
+            wanted = {"0" * k + n: n for n in nums for k in range(max(1, 6 - len(n)))}
+            # a bare mention needs an antecedent that starts before it: numbers up to the first one are skipped
+            lo = min(d["start"] for d in ds if d["number"] is not None and not d["short_form"] and d["type"])
+            for nm in _BARE_NUMBER.finditer(t, lo):
+                num = wanted.get(nm[1])
+                if num is None:
                     continue
                 pm = self.bare_prefix_re.match(t, max(0, nm.start() - 60), nm.start())
                 if pm is None:
@@ -510,7 +539,6 @@ class Engine:
                 if _overlaps(start, end, taken):
                     continue
                 canon = self.type_word_map.get(_key(pm.group("tw")))
-                num = nm.group("number").lstrip("0") or "0"
                 cands = {(d["number"].lstrip("0"), d["symbol"], d["year"]): d for d in ds
                          if not d["short_form"] and d["start"] < start and d["type"] == canon
                          and d["number"] is not None and (d["number"].lstrip("0") or "0") == num}
@@ -566,6 +594,9 @@ class Engine:
         return out
 
 
+_CODE_FIELDS = ("symbol", "issuer_code", "branch", "type", "level", "province", "locality")
+# "của"/"cua" before an issuer named in the prefix ("Chỉ thị của Bộ Chính trị số 28"): literal, case-sensitive
+_PREFIX_OF = ("của", "cua")
 # issuer names are not finished after these words: a line break right after them continues the name
 _UNFINISHED = r"(?:(?<![\p{L}])(?:Bộ|Ban|Ủy|Uỷ|Chính|Thủ|Hội|Tòa|Viện|Văn|Sở|Ủy ban|Ban Chấp|Ban Bí|Bộ Chính|Thủ tướng|Ủy ban nhân|Hội đồng|Tòa án|Viện kiểm|Văn phòng|Kiểm|Ngân|Thanh|Tổng|Cục|Chủ|Chủ tịch|Trung|Quốc|Mặt|Mặt trận|và|Khoa học và|Giáo dục và|Thương binh và))"
 _NOT_A_NAME = regex.compile(r"(?i)(?<![\p{L}])(?:có hiệu lực|hiệu lực|kể từ|từ|đến|trước|sau)(?![\p{L}])")

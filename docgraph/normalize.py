@@ -94,6 +94,10 @@ _SAME_LEN = {ord(k): v for k, v in _CHAR_MAP.items() if len(v) == 1}
 _SAME_LEN[ord("\r")] = " "  # CRLF: keep the length, lines are counted on "\n"
 _DELETE = "".join(k for k, v in _CHAR_MAP.items() if v == "" and k != "\r")
 _SLOW = regex.compile("[^\\p{M}][\\p{M}]+|[" + regex.escape(_DELETE) + "]")
+# the same matches, found faster: _SLOW tries a two-character match at every position; this scans for the marks
+# themselves and takes the character before each run as its base. A deleted character followed by marks is that
+# run's base (as in _SLOW, where the first branch wins), so it is skipped here as a deletion.
+_SLOW_SCAN = regex.compile("(\\p{M}+)|[" + regex.escape(_DELETE) + "](?!\\p{M})")
 _COMBINING = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
 _NEEDS_SLOW = re.compile("[" + _COMBINING + re.escape(_DELETE) + "]")
 
@@ -113,10 +117,33 @@ def _same_length(text: str) -> str:
     return text
 
 
+# mapped, combining and deleted characters in one class: one scan both maps and tells whether the slow path is needed
+_MAPPED_OR_SLOW = re.compile("[" + re.escape("".join(chr(c) for c in _SAME_LEN)) + _COMBINING + re.escape(_DELETE) + "]")
+
+
+def _same_length_slow(text: str) -> tuple[str, bool]:
+    """``_same_length(text)``, and whether it holds a combining or deleted character (``_NEEDS_SLOW``; the one-to-one
+    replacements neither make nor remove one)."""
+    slow = False
+    pat = _MAPPED_OR_SLOW
+    m = pat.search(text)
+    while m is not None:
+        c = m.group()
+        rep = _SAME_LEN.get(ord(c))
+        if rep is None:  # the first combining or deleted character: from here on only mapped ones are looked for
+            slow = True
+            pat = _MAPPED
+            m = pat.search(text, m.start() + 1)
+            continue
+        text = text.replace(c, rep)
+        m = pat.search(text, m.start())
+    return text, slow
+
+
 def normalize(text: str) -> Normalized:
     """NFC, look-alike letters, dashes, spaces, invisible and control characters; offsets kept."""
-    t1 = _same_length(text)
-    if not _NEEDS_SLOW.search(t1):
+    t1, slow = _same_length_slow(text)
+    if not slow:
         return Normalized(modern_tones(t1), text)
     pieces: list[str] = []
     nstart: list[int] = []
@@ -125,10 +152,17 @@ def normalize(text: str) -> Normalized:
     oend: list[int] = []
     last = 0
     npos = 0
-    for m in _SLOW.finditer(t1):
+    for m in _SLOW_SCAN.finditer(t1):
         s, e = m.span()
-        seg = m.group()
-        rep = "" if len(seg) == 1 else unicodedata.normalize("NFC", seg)
+        if m.lastindex:  # a run of marks: with the character before it, as _SLOW reads it
+            if s == 0:
+                continue  # marks at the very start have no base: _SLOW leaves them
+            s -= 1
+            seg = t1[s:e]
+            rep = unicodedata.normalize("NFC", seg)
+        else:
+            seg = m.group()
+            rep = ""
         if rep == seg:
             continue
         pieces.append(t1[last:s])

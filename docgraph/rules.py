@@ -98,9 +98,16 @@ class Rule:
     def prefilter_re(self) -> re.Pattern | None:
         return re.compile(self.prefilter) if self.prefilter else None
 
-    def may_match(self, text: str) -> bool:
-        if self.triggers and not any(t in text for t in self.triggers):
-            return False
+    def may_match(self, text: str, seen: dict[tuple[str, ...], bool] | None = None) -> bool:
+        """``seen``: the trigger checks already made on this text (most rules share the trigger "/")."""
+        if self.triggers:
+            hit = seen.get(self.triggers) if seen is not None else None
+            if hit is None:
+                hit = any(t in text for t in self.triggers)
+                if seen is not None:
+                    seen[self.triggers] = hit
+            if not hit:
+                return False
         pre = self.prefilter_re
         return pre is None or pre.search(text) is not None
 
