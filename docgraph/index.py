@@ -135,8 +135,10 @@ def counts(conn: sqlite3.Connection) -> dict[str, int]:
 
 # ------------------------------------------------------------------ writing
 def file_state(conn: sqlite3.Connection) -> dict[str, tuple[int, int, str | None]]:
-    return {r["path"]: (r["size"], r["mtime_ns"], r["sha256"]) for r in
-            conn.execute("SELECT path, size, mtime_ns, sha256 FROM files")}
+    cur = conn.cursor()
+    cur.row_factory = None  # plain tuples: this runs on every file of the index at each extract
+    return {path: (size, mtime, sha) for path, size, mtime, sha in
+            cur.execute("SELECT path, size, mtime_ns, sha256 FROM files")}
 
 
 _JSON = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps(..., ensure_ascii=False) builds an encoder per call

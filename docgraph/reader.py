@@ -627,9 +627,11 @@ def iter_files(
     visited_dirs: set[tuple[int, int]] = set()
     seen_files: set[str] = set()
 
+    # all the patterns as one compiled regex: what fnmatch.fnmatchcase does per pattern, in one match
+    name_re = re.compile("|".join(f"(?:{fnmatch.translate(pat)})" for pat in patterns)) if patterns else None
+
     def matches(name: str) -> bool:
-        low = name.lower()
-        return any(fnmatch.fnmatchcase(low, pat) for pat in patterns)
+        return name_re is not None and name_re.match(name.lower()) is not None
 
     def file_item(path: str, reason: str | None) -> Iterator[tuple[str, str | None]]:
         key = os.path.normpath(os.path.abspath(path))
