@@ -3,6 +3,7 @@ and renders the result (rich for people, JSON for scripts). Library exceptions b
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import sqlite3
@@ -115,6 +116,19 @@ def _internal(e: BaseException) -> None:
     else:
         render.error(f"internal error: {type(e).__name__}: {e} (run with --debug for the traceback)")
     raise typer.Exit(EXIT_INTERNAL) from None
+
+
+@contextmanager
+def _no_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector during a query: it builds tens of thousands of small acyclic dicts, which
+    the collector would walk again and again (a third of the time of the largest queries) and could not free."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _open(db: str | None, create: bool = False) -> sqlite3.Connection:
@@ -247,7 +261,7 @@ def implementers_cmd(
 
     The tree shows the first 100 documents, nearest first (--limit 0: all); the count and --json cover them all.
     """
-    with _errors():
+    with _errors(), _no_gc():
         shown = _limit(limit)
         conn = _open(db)
         doc = resolve_one(conn, query, _QueryEngine(rules), search=search)
@@ -269,7 +283,7 @@ def chain_cmd(query: QueryArg, db: DbOpt = None, rules: RulesOpt = None, json_: 
 
       docgraph chain "Kế hoạch 15/KH-SNV"
     """
-    with _errors():
+    with _errors(), _no_gc():
         conn = _open(db)
         doc = resolve_one(conn, query, _QueryEngine(rules), search=search)
         g = build_subgraph(conn, [doc], up=True, relations=CHAIN_RELATIONS, evidence=False)
@@ -289,7 +303,7 @@ def show_cmd(query: QueryArg, db: DbOpt = None, rules: RulesOpt = None, json_: J
 
       docgraph show 83-kh-tu-2024-khanh-hoa
     """
-    with _errors():
+    with _errors(), _no_gc():
         shown = _limit(limit)
         conn = _open(db)
         doc = resolve_one(conn, query, _QueryEngine(rules), search=search)
@@ -306,7 +320,7 @@ def find_cmd(query: QueryArg, db: DbOpt = None, rules: RulesOpt = None, json_: J
              search: SearchOpt = False) -> None:
     """List the documents a query matches (useful when a number exists in several provinces or years)."""
 
-    with _errors():
+    with _errors(), _no_gc():
         conn = _open(db)
         ids = find_documents(conn, query, _QueryEngine(rules), search=search)
         if not ids:
@@ -449,7 +463,7 @@ def timeline_cmd(query: QueryArg, db: DbOpt = None, rules: RulesOpt = None, json
 
       docgraph timeline --search "đội ngũ trí thức" --json
     """
-    with _errors():
+    with _errors(), _no_gc():
         conn = _open(db)
         doc = resolve_one(conn, query, _QueryEngine(rules), search=search)
         g = build_subgraph(conn, [doc], down=True, relations=CHAIN_RELATIONS, evidence=False)

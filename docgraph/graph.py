@@ -159,11 +159,12 @@ def build_subgraph(conn: sqlite3.Connection, seeds: Iterable[str], *, down: bool
     rels = tuple(relations) if relations is not None else None
     rel_sql = f" AND relation IN ({','.join('?' * len(rels))})" if rels else ""
     cols = _EDGE_SQL + (", evidence_all" if evidence else "")
+    cur = conn.cursor()
+    cur.row_factory = None  # plain tuples: sqlite3.Row lookups by name cost more than the query on large results
     seeds = list(dict.fromkeys(seeds))
-    g = SubGraph()
     seen: set[str] = set(seeds)
-    edges: dict[tuple[str, str, str], sqlite3.Row] = {}
-    for on, col, other in ((down, "target", "source"), (up, "source", "target")):
+    edges: dict[tuple[str, str, str], tuple] = {}
+    for on, col, other in ((down, "target", 0), (up, "source", 1)):
         if not on:
             continue
         frontier = list(seeds)
@@ -174,19 +175,23 @@ def build_subgraph(conn: sqlite3.Connection, seeds: Iterable[str], *, down: bool
             nxt: list[str] = []
             for chunk in _chunks(frontier):
                 sql = f"SELECT {cols} FROM edges WHERE {col} IN ({','.join('?' * len(chunk))}){rel_sql}"
-                for r in conn.execute(sql, (*chunk, *(rels or ()))):
-                    edges[(r["source"], r["target"], r["relation"])] = r
+                for r in cur.execute(sql, (*chunk, *(rels or ()))):
+                    edges[r[:3]] = r
                     o = r[other]
                     if o not in visited:
                         visited.add(o)
                         nxt.append(o)
             frontier = nxt
         seen |= visited
+    g = SubGraph()
+    nodes = g._node
     for chunk in _chunks(sorted(seen)):
-        for r in conn.execute(f"SELECT {_NODE_SQL} FROM documents WHERE id IN ({','.join('?' * len(chunk))})",
-                              chunk):
-            _add_node(g, r)
-    for (s, t, _), r in edges.items():
-        if s in g and t in g:
-            _add_edge(g, r, evidence)
+        for r in cur.execute(f"SELECT {_NODE_SQL} FROM documents WHERE id IN ({','.join('?' * len(chunk))})",
+                             chunk):
+            g.add_node(r[0], **dict(zip(NODE_FIELDS, r[1:])))
+    for (s, t, rel), r in edges.items():
+        if s in nodes and t in nodes:
+            # source, target, relation, count, file, line, evidence, flags[, evidence_all]
+            g.add_edge(s, t, key=rel, relation=rel, count=r[3], file=r[4], line=r[5], evidence=r[6],
+                       evidence_all=_json_list(r[8]) if evidence else [], flags=_json_list(r[7]))
     return g
