@@ -3,6 +3,7 @@ and renders the result (rich for people, JSON for scripts). Library exceptions b
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import sqlite3
@@ -13,13 +14,14 @@ from typing import Annotated, Iterator, Optional
 
 import typer
 
-from . import index as ix
 from . import render
-from .engine import get_engine
 from .graph import build_graph, build_subgraph
 from .query import (CHAIN_RELATIONS, GAP_LEVELS, Ambiguous, NotFound, chain, find_documents, gaps, implementers,
                     missing, resolve_one, show, stats, timeline)
 from .rules import RulesError
+
+# The index and the rule engine are imported by the commands that use them, not here: they bring the extraction
+# pipeline, and `--help` needs neither. networkx is imported only by the commands that load the whole graph.
 
 EXIT_OK, EXIT_UNREADABLE, EXIT_USAGE, EXIT_INTERNAL, EXIT_NOT_FOUND = 0, 1, 2, 3, 4
 
@@ -44,6 +46,8 @@ RulesOpt = Annotated[Optional[str], typer.Option("--rules", help="A folder of ex
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON on stdout instead of a table.")]
 SearchOpt = Annotated[bool, typer.Option("--search", help="Match QUERY against words of titles and labels (documents"
                                                           " before news items).")]
+SHOWN = 100  # rows a query prints for people by default (--json has them all); rich is slow for thousands
+LimitOpt = Annotated[int, typer.Option("--limit", "-n", help="Print at most N rows (0: all; --json always lists all).")]
 QueryArg = Annotated[str, typer.Argument(help='What you would type: "Chỉ thị 35-CT/TW", "35-CT/TW", a node id.')]
 
 
@@ -59,6 +63,13 @@ def _main(debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks o
         _state["debug"] = True
 
 
+def _index_error(e: BaseException) -> bool:
+    """An IndexStoreError (the index cannot be used). The index module is not imported to check: if it is not
+    imported yet, it raised nothing."""
+    ix = sys.modules.get("docgraph.index")
+    return ix is not None and isinstance(e, ix.IndexStoreError)
+
+
 @contextmanager
 def _errors() -> Iterator[None]:
     """Turn library exceptions into one line on stderr and an exit code."""
@@ -71,9 +82,6 @@ def _errors() -> Iterator[None]:
         raise typer.Exit(e.code) from None
     except RulesError as e:
         render.error(f"rules: {e}")
-        raise typer.Exit(EXIT_USAGE) from None
-    except ix.IndexStoreError as e:
-        render.error(str(e))
         raise typer.Exit(EXIT_USAGE) from None
     except NotFound as e:
         render.error(str(e))
@@ -96,6 +104,9 @@ def _errors() -> Iterator[None]:
         finally:
             raise typer.Exit(EXIT_OK) from None
     except Exception as e:  # noqa: BLE001 - last resort: one line, traceback on --debug
+        if _index_error(e):
+            render.error(str(e))
+            raise typer.Exit(EXIT_USAGE) from None
         _internal(e)
 
 
@@ -107,12 +118,49 @@ def _internal(e: BaseException) -> None:
     raise typer.Exit(EXIT_INTERNAL) from None
 
 
+@contextmanager
+def _no_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector during a query: it builds tens of thousands of small acyclic dicts, which
+    the collector would walk again and again (a third of the time of the largest queries) and could not free."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def _open(db: str | None, create: bool = False) -> sqlite3.Connection:
+    from . import index as ix
+
     return ix.connect(ix.db_path(db), create=create)
 
 
+def _limit(n: int) -> int | None:
+    if n < 0:
+        raise CliError("--limit must be 0 (all) or more")
+    return n or None
+
+
 def _engine(rules: str | None):
+    from .engine import get_engine
+
     return get_engine(rules)
+
+
+class _QueryEngine:
+    """The rule engine for reading a query, built on first use: a node id ("16-ct-tw-2018") needs no rules, and
+    building them takes longer than the query itself. A --rules folder is read at once, so a bad one is an error."""
+
+    def __init__(self, rules: str | None):
+        self._rules = rules
+        self._engine = _engine(rules) if rules else None
+
+    def __getattr__(self, name: str):
+        if self._engine is None:
+            self._engine = _engine(self._rules)
+        return getattr(self._engine, name)
 
 
 # ---------------------------------------------------------------------------------------------------- extract
@@ -143,6 +191,7 @@ def extract(
 
       docgraph extract plans/ --jsonl | jq -r .text
     """
+    from . import index as ix
     from .scan import scan
 
     with _errors():
@@ -199,6 +248,7 @@ def implementers_cmd(
     since: Annotated[Optional[str], typer.Option("--since", help="Keep only documents dated on or after YYYY-MM-DD.")] = None,
     all_: Annotated[bool, typer.Option("--all", help="Also follow 'cites' edges.")] = False,
     search: SearchOpt = False,
+    limit: LimitOpt = SHOWN,
 ) -> None:
     """Every document that implements QUERY, directly or through a chain, as a tree by level.
 
@@ -208,17 +258,20 @@ def implementers_cmd(
       docgraph implementers "Chỉ thị 35-CT/TW"
 
       docgraph implementers 35-CT/TW --level department --json
+
+    The tree shows the first 100 documents, nearest first (--limit 0: all); the count and --json cover them all.
     """
-    with _errors():
+    with _errors(), _no_gc():
+        shown = _limit(limit)
         conn = _open(db)
-        doc = resolve_one(conn, query, _engine(rules), search=search)
+        doc = resolve_one(conn, query, _QueryEngine(rules), search=search)
         g = build_subgraph(conn, [doc], down=True, hops=depth, evidence=False,
                            relations=CHAIN_RELATIONS + (("cites",) if all_ else ()))
         rows = implementers(g, doc, depth=depth, follow_cites=all_, level=level, since=since)
         if json_:
             render.json_out(rows)
         else:
-            render.implementers_tree(g, doc, rows)
+            render.implementers_tree(g, doc, rows, limit=shown)
 
 
 @app.command("chain")
@@ -230,9 +283,9 @@ def chain_cmd(query: QueryArg, db: DbOpt = None, rules: RulesOpt = None, json_: 
 
       docgraph chain "Kế hoạch 15/KH-SNV"
     """
-    with _errors():
+    with _errors(), _no_gc():
         conn = _open(db)
-        doc = resolve_one(conn, query, _engine(rules), search=search)
+        doc = resolve_one(conn, query, _QueryEngine(rules), search=search)
         g = build_subgraph(conn, [doc], up=True, relations=CHAIN_RELATIONS, evidence=False)
         paths = chain(g, doc)
         if json_:
@@ -243,31 +296,33 @@ def chain_cmd(query: QueryArg, db: DbOpt = None, rules: RulesOpt = None, json_: 
 
 @app.command("show")
 def show_cmd(query: QueryArg, db: DbOpt = None, rules: RulesOpt = None, json_: JsonOpt = False,
-             search: SearchOpt = False) -> None:
+             search: SearchOpt = False, limit: LimitOpt = SHOWN) -> None:
     """One document: its fields, the files that mention it (file:line) and its edges in and out, with evidence.
 
-    Example:
+    Lists the first 100 mentions and 100 edges each way (--limit 0: all; --json has them all). Example:
 
       docgraph show 83-kh-tu-2024-khanh-hoa
     """
-    with _errors():
+    with _errors(), _no_gc():
+        shown = _limit(limit)
         conn = _open(db)
-        doc = resolve_one(conn, query, _engine(rules), search=search)
+        doc = resolve_one(conn, query, _QueryEngine(rules), search=search)
         g = build_subgraph(conn, [doc], up=True, down=True, hops=1)
         card = show(conn, g, doc)
         if json_:
             render.json_out(card)
         else:
-            render.card(card)
+            render.card(card, limit=shown)
 
 
 @app.command("find")
 def find_cmd(query: QueryArg, db: DbOpt = None, rules: RulesOpt = None, json_: JsonOpt = False,
              search: SearchOpt = False) -> None:
     """List the documents a query matches (useful when a number exists in several provinces or years)."""
-    with _errors():
+
+    with _errors(), _no_gc():
         conn = _open(db)
-        ids = find_documents(conn, query, _engine(rules), search=search)
+        ids = find_documents(conn, query, _QueryEngine(rules), search=search)
         if not ids:
             raise NotFound(f"no document matching {query!r} in the index")
         rows = [dict(conn.execute("SELECT * FROM documents WHERE id=?", (i,)).fetchone()) for i in ids]
@@ -280,6 +335,7 @@ def find_cmd(query: QueryArg, db: DbOpt = None, rules: RulesOpt = None, json_: J
 @app.command("stats")
 def stats_cmd(db: DbOpt = None, rules: RulesOpt = None, json_: JsonOpt = False) -> None:
     """Counts by type, level, branch, jurisdiction and relation; ambiguous and unresolved mentions; skipped files."""
+
     with _errors():
         conn = _open(db)
         s = stats(conn)
@@ -316,7 +372,7 @@ def export_cmd(
         conn = _open(db)
         g = build_graph(conn)
         if from_:
-            doc = resolve_one(conn, from_, _engine(rules))
+            doc = resolve_one(conn, from_, _QueryEngine(rules))
             keep = {doc} | {r["doc"] for r in implementers(g, doc)}
             for p in chain(g, doc):
                 keep |= {r["doc"] for r in p}
@@ -386,7 +442,7 @@ def gaps_cmd(
         if level not in GAP_LEVELS:
             raise CliError(f"--level must be one of {', '.join(GAP_LEVELS)}, not {level!r}")
         conn = _open(db)
-        doc = resolve_one(conn, query, _engine(rules), search=search)
+        doc = resolve_one(conn, query, _QueryEngine(rules), search=search)
         g = build_graph(conn)
         res = gaps(g, doc, level)
         if json_:
@@ -407,9 +463,9 @@ def timeline_cmd(query: QueryArg, db: DbOpt = None, rules: RulesOpt = None, json
 
       docgraph timeline --search "đội ngũ trí thức" --json
     """
-    with _errors():
+    with _errors(), _no_gc():
         conn = _open(db)
-        doc = resolve_one(conn, query, _engine(rules), search=search)
+        doc = resolve_one(conn, query, _QueryEngine(rules), search=search)
         g = build_subgraph(conn, [doc], down=True, relations=CHAIN_RELATIONS, evidence=False)
         tl = timeline(g, doc)
         if json_:

@@ -1,37 +1,146 @@
-"""The networkx graph, built from the index: one node per document, one edge per (source, target, relation)."""
+"""The graph, built from the index: one node per document, one edge per (source, target, relation).
+
+``build_graph`` gives the whole graph as a networkx MultiDiGraph (exports, missing, gaps). ``build_subgraph`` gives
+the part one query needs as a ``SubGraph``: the same reading interface (``g.nodes[n]``, ``n in g``,
+``g.in_edges(n, data=True)``, ``g.out_edges(n, data=True)``) without networkx, so a query on a large index neither
+imports networkx nor pays for its bookkeeping."""
 
 from __future__ import annotations
 
 import json
 import sqlite3
-from typing import Iterable, Iterator
+from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
-import networkx as nx
+if TYPE_CHECKING:
+    import networkx as nx
 
 NODE_FIELDS = ("label", "type", "number", "symbol", "year", "date", "issuer", "issuer_code", "level", "branch",
                "jurisdiction", "title", "source_file", "kind", "mentions", "signer", "signer_title")
+_NODE_SQL = ", ".join(("id",) + NODE_FIELDS)
+_EDGE_COLS = ("source", "target", "relation", "count", "file", "line", "evidence", "flags")
+_EDGE_SQL = ", ".join(_EDGE_COLS)
 
 
-def _add_node(g: nx.MultiDiGraph, r: sqlite3.Row) -> None:
-    g.add_node(r["id"], **{f: r[f] for f in NODE_FIELDS})
+def _json_list(s: str | None) -> list:
+    # most edges have no flags: "[]" needs no parser
+    return json.loads(s) if s and s != "[]" else []
 
 
-def _add_edge(g: nx.MultiDiGraph, r: sqlite3.Row, evidence: bool = True) -> None:
-    """An edges-table row as a graph edge; without ``evidence`` only its first evidence is kept (not parsed)."""
-    g.add_edge(r["source"], r["target"], key=r["relation"], relation=r["relation"], count=r["count"],
-               file=r["file"], line=r["line"], evidence=r["evidence"],
-               evidence_all=json.loads(r["evidence_all"] or "[]") if evidence else [],
-               flags=json.loads(r["flags"] or "[]"))
+def _node_attrs(r: sqlite3.Row) -> dict[str, Any]:
+    return {f: r[f] for f in NODE_FIELDS}
+
+
+def _edge_attrs(r: sqlite3.Row, evidence: bool = True) -> dict[str, Any]:
+    """An edges-table row's attributes; without ``evidence`` only its first evidence is kept (the list not parsed)."""
+    return {"relation": r["relation"], "count": r["count"], "file": r["file"], "line": r["line"],
+            "evidence": r["evidence"], "evidence_all": _json_list(r["evidence_all"]) if evidence else [],
+            "flags": _json_list(r["flags"])}
+
+
+def _add_node(g: Any, r: sqlite3.Row) -> None:
+    g.add_node(r["id"], **_node_attrs(r))
+
+
+def _add_edge(g: Any, r: sqlite3.Row, evidence: bool = True) -> None:
+    g.add_edge(r["source"], r["target"], key=r["relation"], **_edge_attrs(r, evidence))
 
 
 def build_graph(conn: sqlite3.Connection) -> nx.MultiDiGraph:
     """The whole graph (exports, missing, gaps); queries about one document use build_subgraph."""
+    import networkx as nx
+
     g = nx.MultiDiGraph()
     for r in conn.execute("SELECT * FROM documents"):
         _add_node(g, r)
     for r in conn.execute("SELECT * FROM edges"):
         _add_edge(g, r)
     return g
+
+
+class _Nodes:
+    """``g.nodes``: ``g.nodes[n]`` is n's attribute dict; ``g.nodes(data=True)`` iterates (n, attrs)."""
+
+    __slots__ = ("_d",)
+
+    def __init__(self, d: dict[str, dict[str, Any]]):
+        self._d = d
+
+    def __getitem__(self, n: str) -> dict[str, Any]:
+        return self._d[n]
+
+    def __contains__(self, n: object) -> bool:
+        return n in self._d
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._d)
+
+    def __len__(self) -> int:
+        return len(self._d)
+
+    def __call__(self, data: bool = False) -> Iterator:
+        return iter(self._d.items()) if data else iter(self._d)
+
+
+class SubGraph:
+    """A small directed multigraph with the reading interface of a networkx MultiDiGraph that the queries use: one
+    edge per (source, target, key), edges iterated in insertion order. ``to_networkx`` gives a real one."""
+
+    def __init__(self) -> None:
+        self._node: dict[str, dict[str, Any]] = {}
+        self._succ: dict[str, dict[tuple[str, Any], dict[str, Any]]] = {}
+        self._pred: dict[str, dict[tuple[str, Any], dict[str, Any]]] = {}
+        self.nodes = _Nodes(self._node)
+
+    def add_node(self, n: str, **attrs: Any) -> None:
+        if n in self._node:
+            self._node[n].update(attrs)
+        else:
+            self._node[n] = attrs
+            self._succ[n] = {}
+            self._pred[n] = {}
+
+    def add_edge(self, u: str, v: str, key: Any = None, **attrs: Any) -> None:
+        for n in (u, v):
+            if n not in self._node:
+                self.add_node(n)
+        d = self._succ[u].get((v, key))
+        if d is None:
+            d = self._succ[u][(v, key)] = self._pred[v][(u, key)] = {}
+        d.update(attrs)
+
+    def __contains__(self, n: object) -> bool:
+        return n in self._node
+
+    def __len__(self) -> int:
+        return len(self._node)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._node)
+
+    def out_edges(self, n: str, data: bool = False) -> list[tuple]:
+        es = self._succ.get(n, {})
+        return [(n, v, d) for (v, _), d in es.items()] if data else [(n, v) for (v, _) in es]
+
+    def in_edges(self, n: str, data: bool = False) -> list[tuple]:
+        es = self._pred.get(n, {})
+        return [(u, n, d) for (u, _), d in es.items()] if data else [(u, n) for (u, _) in es]
+
+    def number_of_nodes(self) -> int:
+        return len(self._node)
+
+    def number_of_edges(self) -> int:
+        return sum(len(es) for es in self._succ.values())
+
+    def to_networkx(self) -> nx.MultiDiGraph:
+        import networkx as nx
+
+        g = nx.MultiDiGraph()
+        for n, attrs in self._node.items():
+            g.add_node(n, **attrs)
+        for u, es in self._succ.items():
+            for (v, key), d in es.items():
+                g.add_edge(u, v, key=key, **d)
+        return g
 
 
 def _chunks(items: list[str], n: int = 500) -> Iterator[list[str]]:
@@ -41,38 +150,48 @@ def _chunks(items: list[str], n: int = 500) -> Iterator[list[str]]:
 
 def build_subgraph(conn: sqlite3.Connection, seeds: Iterable[str], *, down: bool = False, up: bool = False,
                    relations: Iterable[str] | None = None, hops: int | None = None,
-                   evidence: bool = True) -> nx.MultiDiGraph:
+                   evidence: bool = True) -> SubGraph:
     """The part of the graph a query needs, read from the index without loading the rest: from ``seeds``, follow
     edges backwards (``down``: who implements them) and/or forwards (``up``: what they implement), only of the
-    given relations, at most ``hops`` steps. Queries on a 200,000-document index stay fast this way. Without
-    ``evidence`` the edges keep only their first evidence (the full list is not parsed)."""
+    given relations, at most ``hops`` steps; each direction starts from the seeds. Queries on a 200,000-document
+    index stay fast this way. Without ``evidence`` the edges keep only their first evidence (the full list is
+    neither read nor parsed)."""
     rels = tuple(relations) if relations is not None else None
     rel_sql = f" AND relation IN ({','.join('?' * len(rels))})" if rels else ""
-    g = nx.MultiDiGraph()
+    cols = _EDGE_SQL + (", evidence_all" if evidence else "")
+    cur = conn.cursor()
+    cur.row_factory = None  # plain tuples: sqlite3.Row lookups by name cost more than the query on large results
+    seeds = list(dict.fromkeys(seeds))
     seen: set[str] = set(seeds)
-    edges: dict[tuple[str, str, str], sqlite3.Row] = {}
-    for direction, col, other in (("down", "target", "source"), ("up", "source", "target")):
-        if not (down if direction == "down" else up):
+    edges: dict[tuple[str, str, str], tuple] = {}
+    for on, col, other in ((down, "target", 0), (up, "source", 1)):
+        if not on:
             continue
-        frontier = list(seen if direction == "down" else set(seeds) | seen)
+        frontier = list(seeds)
         visited = set(frontier)
         step = 0
         while frontier and (hops is None or step < hops):
             step += 1
             nxt: list[str] = []
             for chunk in _chunks(frontier):
-                sql = f"SELECT * FROM edges WHERE {col} IN ({','.join('?' * len(chunk))}){rel_sql}"
-                for r in conn.execute(sql, (*chunk, *(rels or ()))):
-                    edges[(r["source"], r["target"], r["relation"])] = r
-                    if r[other] not in visited:
-                        visited.add(r[other])
-                        nxt.append(r[other])
+                sql = f"SELECT {cols} FROM edges WHERE {col} IN ({','.join('?' * len(chunk))}){rel_sql}"
+                for r in cur.execute(sql, (*chunk, *(rels or ()))):
+                    edges[r[:3]] = r
+                    o = r[other]
+                    if o not in visited:
+                        visited.add(o)
+                        nxt.append(o)
             frontier = nxt
         seen |= visited
+    g = SubGraph()
+    nodes = g._node
     for chunk in _chunks(sorted(seen)):
-        for r in conn.execute(f"SELECT * FROM documents WHERE id IN ({','.join('?' * len(chunk))})", chunk):
-            _add_node(g, r)
-    for (s, t, _), r in edges.items():
-        if s in g and t in g:
-            _add_edge(g, r, evidence)
+        for r in cur.execute(f"SELECT {_NODE_SQL} FROM documents WHERE id IN ({','.join('?' * len(chunk))})",
+                             chunk):
+            g.add_node(r[0], **dict(zip(NODE_FIELDS, r[1:])))
+    for (s, t, rel), r in edges.items():
+        if s in nodes and t in nodes:
+            # source, target, relation, count, file, line, evidence, flags[, evidence_all]
+            g.add_edge(s, t, key=rel, relation=rel, count=r[3], file=r[4], line=r[5], evidence=r[6],
+                       evidence_all=_json_list(r[8]) if evidence else [], flags=_json_list(r[7]))
     return g

@@ -8,16 +8,18 @@ import json
 import sqlite3
 import statistics
 from collections import Counter, defaultdict, deque
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import networkx as nx
-
-from .engine import Engine
-from .identity import number_key
 from .normalize import fold, slug
+
+if TYPE_CHECKING:  # the queries read a networkx MultiDiGraph or a graph.SubGraph: networkx is not imported for them
+    import networkx as nx
+
+    from .engine import Engine
 
 LEVEL_ORDER = {"central": 0, "provincial": 1, "department": 2, "district": 3, "commune": 4, "unknown": 5}
 CHAIN_RELATIONS = ("implements", "based_on")
+_REL_RANK = {"implements": 0, "based_on": 1, "cites": 2}
 GAP_LEVELS = ("department", "district", "commune")
 # issuer codes shared by many units of one level: the issuer's name tells the units apart
 GENERIC_CODES = {"UBND", "HĐND", "ĐU", "MTTQ", "VP", "BCĐ", "CB"}
@@ -58,6 +60,8 @@ def _find(conn: sqlite3.Connection, query: str, engine: Engine, search: bool) ->
         if mentions:
             m = mentions[0]
             if m.number and m.symbol:
+                from .identity import number_key
+
                 rows = [r for r in conn.execute(
                     "SELECT id, number, year, date, jurisdiction FROM documents WHERE symbol=? ORDER BY id",
                     (m.symbol,)) if r["number"] and number_key(r["number"]) == number_key(m.number)]
@@ -145,8 +149,9 @@ def implementers(g: nx.MultiDiGraph, doc: str, *, depth: int | None = None, foll
         for u, _, data in g.in_edges(v, data=True):
             if data["relation"] in rels and u not in seen:
                 preds.append((u, data["relation"]))
+        # a document that both implements and is based on v is listed once, as implementing it
         for u, rel in sorted(set(preds), key=lambda x: (LEVEL_ORDER.get(g.nodes[x[0]].get("level"), 9),
-                                                       g.nodes[x[0]].get("date") or "", x[0])):
+                                                       g.nodes[x[0]].get("date") or "", x[0], _REL_RANK[x[1]])):
             if u in seen:
                 continue
             seen[u] = dv + 1

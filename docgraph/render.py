@@ -105,12 +105,15 @@ def _doc_line(d: dict[str, Any], extra: str = "") -> Text:
     return t
 
 
-def implementers_tree(g: Any, root: str, rows: list[dict[str, Any]]) -> None:
+def implementers_tree(g: Any, root: str, rows: list[dict[str, Any]], limit: int | None = None) -> None:
+    """The implementers as a tree by level; with ``limit`` only the first ``limit`` rows (the nearest: rows come
+    breadth first, so every shown row's parent is shown) and a line saying how many more there are."""
     rd = dict(g.nodes[root])
     rd["doc"] = root
     tree = Tree(_doc_line(rd, f"[{root}]"))
     nodes = {root: tree}
-    for r in rows:
+    shown = rows[:limit] if limit else rows
+    for r in shown:
         parent = nodes.get(r["via"], tree)
         extra = f"{r['relation']}"
         if r.get("lag_days") is not None:
@@ -121,6 +124,9 @@ def implementers_tree(g: Any, root: str, rows: list[dict[str, Any]]) -> None:
     if not rows:
         out.print(_t("no document in the index implements it yet", "yellow"))
     else:
+        if len(shown) < len(rows):
+            out.print(_t(f"… and {len(rows) - len(shown)} more, further down the chain (--limit 0 shows them all,"
+                         " --json lists them all)", "dim"))
         out.print(_t(f"{len(rows)} implementing document(s)", "dim"))
 
 
@@ -137,7 +143,9 @@ def chain_paths(g: Any, doc: str, paths: list[list[dict[str, Any]]]) -> None:
             out.print(line)
 
 
-def card(c: dict[str, Any]) -> None:
+def card(c: dict[str, Any], limit: int | None = None) -> None:
+    """The document card; with ``limit`` at most ``limit`` mentions and ``limit`` edges each way, and a line saying
+    how many more there are. Each list is printed at once (one print per line is slow for thousands of lines)."""
     t = Table(show_header=False, title=c.get("label"), title_justify="left")
     t.add_column("field", style="bold")
     t.add_column("value")
@@ -148,18 +156,51 @@ def card(c: dict[str, Any]) -> None:
     out.print(t)
     if c["mentions_list"]:
         out.print(_t("mentioned in", "bold"))
-        for m in c["mentions_list"]:
+        lines = Lines()
+        for m in _head(c["mentions_list"], limit):
             flag = " (own header)" if m["own"] else (" (short form)" if m["short_form"] else "")
-            out.print(_t(f"  {_where(m)}  {m['text']}{flag}"))
+            lines.add(f"  {_where(m)}  {m['text']}{flag}")
+        _more(lines, c["mentions_list"], limit, "mention(s)")
+        lines.print()
     for direction, title in (("out", "edges out (this document → other)"), ("in", "edges in (other → this document)")):
         if not c[direction]:
             continue
         out.print(_t(title, "bold"))
-        for e in c[direction]:
+        lines = Lines()
+        for e in _head(c[direction], limit):
             flags = f"  ⚠ {', '.join(e['flags'])}" if e["flags"] else ""
-            out.print(_t(f"  {e['relation']}  {e['label']}  [{e['doc']}]  ×{e['count']}{flags}"))
+            lines.add(f"  {e['relation']}  {e['label']}  [{e['doc']}]  ×{e['count']}{flags}")
             for ev in e["evidence"][:5]:
-                out.print(_t(f"      {_where(ev)}  {ev['text']}", "dim"))
+                lines.add(f"      {_where(ev)}  {ev['text']}", "dim")
+        _more(lines, c[direction], limit, "edge(s)")
+        lines.print()
+
+
+def _head(rows: list[Any], limit: int | None) -> list[Any]:
+    return rows[:limit] if limit else rows
+
+
+def _more(lines: "Lines", rows: list[Any], limit: int | None, what: str) -> None:
+    if limit and len(rows) > limit:
+        lines.add(f"  … and {len(rows) - limit} more {what} (--limit 0 shows them all, --json lists them all)", "dim")
+
+
+class Lines:
+    """Lines printed with one call: the same output as one ``out.print`` per line, several times faster."""
+
+    def __init__(self) -> None:
+        self.text = Text()
+        self.n = 0
+
+    def add(self, s: Any, style: str | None = None) -> None:
+        if self.n:
+            self.text.append("\n")
+        self.text.append("" if s is None else str(s), style=style or None)
+        self.n += 1
+
+    def print(self) -> None:
+        if self.n:
+            out.print(self.text)
 
 
 def _where(x: dict[str, Any]) -> str:

@@ -336,3 +336,21 @@ def test_help_of_the_new_commands_has_examples():
         r = run(cmd, "--help")
         assert r.exit_code == 0 and example in r.stdout, r.stdout
         assert "--db" in r.stdout and "--rules" in r.stdout and "--json" in r.stdout
+
+
+# ---------------------------------------------------------------------------------------------------- --limit
+def test_limit_shortens_the_human_output_not_the_json(work):
+    extracted(work)
+    n = len(json.loads(run("implementers", "Chỉ thị 35-CT/TW", "--limit", "2", "--json").stdout))  # all of them
+    tree = run("implementers", "Chỉ thị 35-CT/TW", "--limit", "2")
+    assert tree.exit_code == 0, tree.output
+    assert "[83-kh-tu-2024-bac-giang]" in tree.stdout and "[15-kh-snv-2024-bac-giang]" not in tree.stdout
+    assert f"… and {n - 2} more" in tree.stdout and f"{n} implementing document(s)" in tree.stdout
+    full = run("implementers", "Chỉ thị 35-CT/TW", "--limit", "0")
+    assert "more, further down" not in full.stdout and "[15-kh-snv-2024-bac-giang]" in full.stdout
+    card = json.loads(run("show", "35-ct-tw-2024", "--json", "--limit", "1").stdout)
+    human = run("show", "35-ct-tw-2024", "--limit", "1")
+    assert human.exit_code == 0, human.output
+    assert f"… and {len(card['mentions_list']) - 1} more mention(s)" in human.stdout
+    assert f"… and {len(card['in']) - 1} more edge(s)" in human.stdout
+    assert run("show", "35-ct-tw-2024", "--limit", "-1").exit_code == 2
