@@ -198,7 +198,8 @@ def extract(
         missing = [p for p in paths if not os.path.lexists(p)]
         if missing:
             raise CliError(f"no such file or folder: {', '.join(missing)}")
-        _engine(rules)
+        if rules:
+            _engine(rules)  # a user's rules folder is checked before anything is written
         conn = _open(db, create=True)
         n_jobs = jobs if jobs > 0 else (os.cpu_count() or 1)
         with render.progress(enabled=not quiet) as tick:

@@ -16,13 +16,16 @@ from itertools import groupby
 from operator import itemgetter
 from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, Sequence
 
-from .header import FileHeader
-from .identity import LOCAL_LEVELS
 from .model import Document, Evidence, Relation
 from .normalize import slug
-from .pipeline import OWN, FileResult
+
+if TYPE_CHECKING:
+    from .pipeline import FileResult
+
+# The extraction modules (pipeline, header, engine) are imported by the functions that write and resolve, not here:
+# a query opens the index without loading the rule engine.
 
 SCHEMA_VERSION = 4  # 2: page/paragraph of office files; 3: signature block; 4: mentions indexed by (file, idx)
 DEFAULT_DB = "docgraph.db"
@@ -142,7 +145,6 @@ def file_state(conn: sqlite3.Connection) -> dict[str, tuple[int, int, str | None
 
 
 _JSON = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps(..., ensure_ascii=False) builds an encoder per call
-_HEADER_FIELDS = tuple(f.name for f in fields(FileHeader))
 
 
 @dataclass(slots=True)
@@ -163,7 +165,7 @@ class FileRows:
 def file_rows(res: FileResult) -> FileRows:
     h = res.header
     ok = res.own_key
-    header = _JSON({f: getattr(h, f) for f in _HEADER_FIELDS}) if h else None
+    header = _JSON({f.name: getattr(h, f.name) for f in fields(h)}) if h else None
     file = (res.path, res.size, res.mtime_ns, res.sha256, res.encoding, res.skipped, h.kind if h else None,
             res.own_id, ok.base if ok else None, ok.year if ok else None, ok.jurisdiction if ok else None, header)
     mentions = []
@@ -262,6 +264,10 @@ def resolve(conn: sqlite3.Connection) -> dict[str, int]:
 
 
 def _resolve(conn: sqlite3.Connection) -> dict[str, int]:
+    from .header import FileHeader
+    from .identity import LOCAL_LEVELS
+    from .relations import OWN
+
     files = {r[0]: r for r in conn.execute(
         "SELECT id, path, kind, own_id, own_base, own_year, own_jurisdiction, header FROM files WHERE skipped IS NULL")}
     headers = {fid: json.loads(f[7] or "{}") for fid, f in files.items()}
