@@ -65,8 +65,9 @@ def _doc_path(path: str, roots_abs: Sequence[str]) -> str:
     the folders given, made absolute)."""
     ap = os.path.abspath(path)
     for ar in roots_abs:
-        if ap.startswith(ar.rstrip(os.sep) + os.sep):
-            return os.path.relpath(ap, ar)
+        prefix = os.path.join(ar, "")  # with one trailing separator
+        if ap.startswith(prefix):
+            return ap[len(prefix):]  # both are normalized: this is os.path.relpath(ap, ar), without its cost
     return os.path.basename(path)
 
 
