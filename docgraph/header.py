@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
@@ -333,13 +334,55 @@ def _province_from_mentions(mentions: list[Mention], place: str | None, text: st
     if engine is not None and head and any(w in head for w in ("tỉnh", "Tỉnh", "TỈNH", "thành phố", "Thành phố",
                                                                  "THÀNH PHỐ", "Thành ủy", "THÀNH ỦY")):
         c = Counter()
-        for m in engine.place_re.finditer(modern_tones(head)):
+        for m in _place_matches(modern_tones(head), engine):
             w = fold(" ".join(m.group("w").split()))
             if engine.level_word_map.get(w) == "provincial":
                 c[" ".join(x[:1].upper() + x[1:].lower() for x in m.group("name").split())] += 1
         if c:
             return c.most_common(1)[0][0]
     return None
+
+
+def _vietnamese_letters() -> frozenset[str]:
+    base = "aăâbcdđeêghiklmnoôơpqrtuưvxy"  # no "s": regex's case-insensitive "s" also matches "ſ", whose lower() is "ſ"
+    return frozenset(c for b in base for t in ("", "\u0300", "\u0301", "\u0309", "\u0303", "\u0323")
+                     if len(c := unicodedata.normalize("NFC", b + t)) == 1)
+
+
+# letters whose case-insensitive match in regex is exactly "x.lower() == letter" (checked over all code points;
+# "İ" aside, whose lower() is two characters: a text holding it takes the slow path)
+_FOLD_SAFE = _vietnamese_letters()
+
+
+@lru_cache(maxsize=8)
+def _place_first_words(place_words: tuple[str, ...]) -> tuple[str, ...] | None:
+    """The distinct first words of the place words, lower case; None when one holds a letter outside _FOLD_SAFE."""
+    firsts = {w.split(" ")[0].lower() for w in place_words}
+    return tuple(firsts) if all(c in _FOLD_SAFE for w in firsts for c in w) else None
+
+
+def _place_matches(s: str, engine: Engine):
+    """The matches of ``engine.place_re.finditer(s)``, found faster. Scanning every position with the
+    case-insensitive regex alternation (and its \\p{L} lookbehind) cost ~170 µs a file; instead str.find looks for
+    the first word of each place word in ``s.lower()`` and place_re is tried only where one starts (its lookbehind
+    still sees the character before)."""
+    firsts = _place_first_words(tuple(engine.place_words))
+    low = s.lower()
+    if firsts is None or len(low) != len(s):
+        yield from engine.place_re.finditer(s)
+        return
+    starts = set()
+    for w in firsts:
+        i = low.find(w)
+        while i >= 0:
+            starts.add(i)
+            i = low.find(w, i + 1)
+    match = engine.place_re.match
+    end = 0
+    for i in sorted(starts):
+        if i >= end and (m := match(s, i)) is not None:
+            yield m
+            end = m.end()
 
 
 _KEEP_UPPER = {"UBND", "HĐND", "MTTQ", "TW", "CP", "VN", "TP", "TP.", "TX", "BCH", "BTV", "BCĐ", "ĐCSVN"}
