@@ -53,12 +53,16 @@ _BLANK_NUMBER = regex.compile(r"^[\s|*#>_]*(?:Số|SỐ|So)\s*[:.]?\s*[.…_ ]*/
 _DATELINE = regex.compile(r"(?:ngày\s+|Ngày\s+|\b)(?P<d>\d{1,2})\s*/\s*(?P<m>\d{1,2})\s*/\s*(?P<y>(?:19|20)\d\d)")
 _DATELINE_PLACE = regex.compile(r"^\(?(?P<place>\p{Lu}[\p{L} ]{1,30}?)\)?\s*(?:,|-|–)\s*(?:ngày\s+)?\d{1,2}\s*/\s*\d{1,2}\s*/\s*(?:19|20)\d\d")
 _TITLE_STOP = regex.compile(r"(?i)^(?:căn cứ|thực hiện|triển khai|để|kính gửi|điều\s+\d|i\.|1\.|phần|chương|-{3,}|_{3,}|\*)")
+# "Số" then only spaces, ":", ".", "…", "_" up to "/": every line _BLANK_NUMBER can match holds this (\s is never \w)
+_BLANK_HINT = re.compile(r"(?:Số|SỐ|So)(?:[^\w/]|_)*/")
+# in lower case: regex folds the case of these letters exactly as str.lower() does (no "s", "i" in them)
+_DATE_FIELD_HINTS = ("ngay_ban_hanh", "ngày ban hành")
 _DATE_FIELD = regex.compile(r"(?i)^(?:ngay_ban_hanh|ngày ban hành)\s*:\s*(?P<d>\d{1,2})[/.-](?P<m>\d{1,2})[/.-](?P<y>(?:19|20)\d\d)")
 _TITLE_FIELD = regex.compile(r"(?i)^(?:trich_yeu|trích yếu)\s*:\s*(?P<t>.+)")
 _TITLE_OPENER = regex.compile(r"(?i)^(?:thực hiện|triển khai|để)")
 # compiled once (module-level regex.match(...) calls pay a pattern-cache lookup each time)
-_RULE_CELL = regex.compile(r"[-:_ ]+")
-_RULE_IN_CELL = regex.compile(r"[-_]{3,}")
+_RULE_CELL = re.compile(r"[-:_ ]+")  # ASCII only: stdlib re is faster
+_RULE_IN_CELL = re.compile(r"[-_]{3,}")
 _VV_LINE = regex.compile(r"(?i)^\s*(?:V/v|Về việc)\s*:?\s*(.+)")
 _VV_START = regex.compile(r"(?i)^\s*(?:V/v|Về việc)")
 _DEPT_START = regex.compile(r"(?i)^(?:sở|ban quản lý|chi cục|thanh tra tỉnh|văn phòng ubnd)")
@@ -122,26 +126,32 @@ def _cells(text: str, max_lines: int = 45) -> list[str]:
 def read_header(text: str, mentions: list[Mention], engine: Engine) -> FileHeader:
     lines = _cells(text)
     own = next((m for m in mentions if m.own), None)
-    has_motto = any(_motto(x) for x in lines[:30])
+    # one C-speed scan of the first 30 lines joined tells whether a per-line regex loop can find anything at all
+    # (each prefilter finds every line its pattern can match; a line holds no "\n")
+    head = "\n".join(lines[:30])
+    has_motto = _MOTTO_HINT.search(head) is not None and any(_motto(x) for x in lines[:30])
     blank = None
-    for x in lines[:30]:
-        bm = _BLANK_NUMBER.match(x)
-        if bm:
-            blank = bm
-            break
+    if _BLANK_HINT.search(head):
+        for x in lines[:30]:
+            bm = _BLANK_NUMBER.match(x)
+            if bm:
+                blank = bm
+                break
     # place-date line (or the date field of a database export row: "ngay_ban_hanh: 13/07/2022")
     date = place = None
     year = None
-    for x in lines[:30]:
-        fm = _DATE_FIELD.match(x)
-        if fm:
-            date, year = _ymd(fm)
-            break
-        pm = _place_date(x)
-        if pm:
-            place = pm.group("place").strip()
-            date, year = _ymd(pm)
-            break
+    has_field = any(h in head.lower() for h in _DATE_FIELD_HINTS)
+    if has_field or "ngày" in head or "Ngày" in head:
+        for x in lines[:30]:
+            fm = _DATE_FIELD.match(x) if has_field else None
+            if fm:
+                date, year = _ymd(fm)
+                break
+            pm = _place_date(x)
+            if pm:
+                place = pm.group("place").strip()
+                date, year = _ymd(pm)
+                break
     if own is None and blank is None and not has_motto:
         return _article(lines, mentions, engine, text)
 
@@ -172,7 +182,7 @@ def read_header(text: str, mentions: list[Mention], engine: Engine) -> FileHeade
             if rest:
                 title_lines.append(rest)
             break
-        if block_open and _is_upper_line(x) and len(x) < 90:
+        if block_open and len(x) < 90 and _is_upper_line(x):
             block.append(" ".join(x.strip("* _-").split()))
     if heading_idx is not None:
         for x in lines[heading_idx + 1: heading_idx + 8]:
@@ -304,10 +314,8 @@ def _heading_type(line: str, engine: Engine) -> tuple[str, str] | None:
         if len(words) < n:
             continue
         head = " ".join(words[:n])
-        if not _is_upper_line(head):
-            continue
-        canon = engine.type_word_map.get(head.lower())
-        if canon:
+        canon = engine.type_word_map.get(head.lower())  # the dict test first: most lines name no type
+        if canon and _is_upper_line(head):
             return canon, head
     return None
 
