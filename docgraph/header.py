@@ -99,6 +99,7 @@ class FileHeader:
         return self.province or ""
 
 
+@lru_cache(maxsize=65536)  # pure; issuer, heading and signature lines repeat from file to file
 def _is_upper_line(s: str) -> bool:
     letters = sum(map(str.isalpha, s))
     return letters >= 2 and (letters - sum(map(str.islower, s))) / letters > 0.85
@@ -109,8 +110,13 @@ def _cells(text: str, max_lines: int = 45) -> list[str]:
     out: list[str] = []
     # split only a prefix when it holds the lines: split(..., max_lines) would copy the whole rest of the text
     head = text[:8192]
-    raws = head.split("\n", max_lines) if head.count("\n") >= max_lines else text.split("\n", max_lines)
-    for raw in raws[:max_lines]:
+    if head.count("\n") >= max_lines:
+        raws = head.split("\n", max_lines)[:max_lines]
+        if "|" not in head:  # no table row: the lines as they are
+            return [raw.strip() for raw in raws]
+    else:
+        raws = text.split("\n", max_lines)[:max_lines]
+    for raw in raws:
         line = raw.strip()
         if line.startswith("|"):
             for cell in line.strip("|").split("|"):
@@ -140,7 +146,8 @@ def read_header(text: str, mentions: list[Mention], engine: Engine) -> FileHeade
     # place-date line (or the date field of a database export row: "ngay_ban_hanh: 13/07/2022")
     date = place = None
     year = None
-    has_field = any(h in head.lower() for h in _DATE_FIELD_HINTS)
+    low = head.lower()
+    has_field = any(h in low for h in _DATE_FIELD_HINTS)
     if has_field or "ngày" in head or "Ngày" in head:
         for x in lines[:30]:
             fm = _DATE_FIELD.match(x) if has_field else None
@@ -272,37 +279,59 @@ _PERSON = regex.compile(r"^(?:\p{Lu}\p{Ll}+)(?:\s+\p{Lu}\p{Ll}*){1,4}$")
 
 def read_signature(text: str) -> tuple[str | None, str | None]:
     """(title lines joined with " / ", signer's name) from the last lines of a document, or (None, None)."""
-    if not _SIGN_HINT.search(text, max(0, len(text) - 3000)):
-        return None, None
-    tail = text[-3000:].split("\n")[-60:]
-    lines = [x.strip().strip("|").strip() for x in tail]
-    for i, x in enumerate(lines):
-        if not _SIGN_START_WORDS.search(x):
+    # Read: no signature unless the last 3,000 characters hold a _SIGN_HINT word; then the first of the last 60 lines
+    # that holds a _SIGN_START_WORDS word and starts a signature block. Done in one scan: _SIGN_START_WORDS is
+    # _SIGN_HINT plus "Q.", its matches never span lines, and a line holds a match of it exactly when its stripped
+    # text does (the words neither start nor end with a space or "|").
+    window = text[-3000:]
+    first = window.count("\n") + 1 - 60  # window lines before this one are not read
+    lines: list[str] | None = None
+    hinted = False
+    line_no = last = 0
+    tried = -1
+    for m in _SIGN_START_WORDS.finditer(window):
+        hinted = hinted or m.group() != "Q."
+        line_no += window.count("\n", last, m.start())
+        last = m.start()
+        i = line_no - first if first > 0 else line_no
+        if i < 0 or i == tried:
             continue
-        # the signature column often sits beside "Nơi nhận:" in a two-column layout: take the right part
-        cells = [c.strip() for c in _CELL_SPLIT.split(x) if c.strip()]
-        if not cells:
-            continue
-        cand = cells[-1]
-        if not _SIGN_START.match(cand):
-            continue
-        titles = [cand]
-        name = None
-        for y in lines[i + 1:i + 12]:
-            ycells = [c.strip() for c in _CELL_SPLIT.split(y) if c.strip()]
-            if not ycells:
-                continue
-            yc = ycells[-1]
-            if _SIGN_SKIP.match(yc) or yc.startswith(("-", "+", "•", "Lưu")):
-                continue  # "(đã ký)", or a line of the "Nơi nhận" column beside the signature
-            if _is_upper_line(yc) and len(yc) < 60 and not _PERSON.match(yc):
-                titles.append(yc)
-                continue
-            if _PERSON.match(yc):
-                name = yc
-            break
-        return " / ".join(titles), name  # the name may be missing: a draft, or "(đã ký)" only
+        tried = i
+        if lines is None:
+            lines = [x.strip().strip("|").strip() for x in window.split("\n")[-60:]]
+        found = _signature_at(lines, i)
+        if found is not None:
+            # a block opened by "Q." alone counts only if a hint word stands elsewhere in the window
+            return found if hinted or _SIGN_HINT.search(window) else (None, None)
     return None, None
+
+
+def _signature_at(lines: list[str], i: int) -> tuple[str, str | None] | None:
+    """The signature block starting on lines[i], or None when none starts there."""
+    x = lines[i]
+    # the signature column often sits beside "Nơi nhận:" in a two-column layout: take the right part
+    cells = [c.strip() for c in _CELL_SPLIT.split(x) if c.strip()]
+    if not cells:
+        return None
+    cand = cells[-1]
+    if not _SIGN_START.match(cand):
+        return None
+    titles = [cand]
+    name = None
+    for y in lines[i + 1:i + 12]:
+        ycells = [c.strip() for c in _CELL_SPLIT.split(y) if c.strip()]
+        if not ycells:
+            continue
+        yc = ycells[-1]
+        if _SIGN_SKIP.match(yc) or yc.startswith(("-", "+", "•", "Lưu")):
+            continue  # "(đã ký)", or a line of the "Nơi nhận" column beside the signature
+        if len(yc) < 60 and _is_upper_line(yc) and not _PERSON.match(yc):
+            titles.append(yc)
+            continue
+        if _PERSON.match(yc):
+            name = yc
+        break
+    return " / ".join(titles), name  # the name may be missing: a draft, or "(đã ký)" only
 
 
 def _heading_type(line: str, engine: Engine) -> tuple[str, str] | None:
@@ -310,6 +339,8 @@ def _heading_type(line: str, engine: Engine) -> tuple[str, str] | None:
     if not line or not line[0].isupper():
         return None
     words = line.split()
+    if words[0].lower() not in _type_first_words(engine):  # every type word spelling starts with one of these
+        return None
     for n in (4, 3, 2, 1):
         if len(words) < n:
             continue
@@ -318,6 +349,11 @@ def _heading_type(line: str, engine: Engine) -> tuple[str, str] | None:
         if canon and _is_upper_line(head):
             return canon, head
     return None
+
+
+@lru_cache(maxsize=8)
+def _type_first_words(engine: Engine) -> frozenset[str]:
+    return frozenset(k.split(" ")[0] for k in engine.type_word_map)
 
 
 def _block_place(block: list[str], engine: Engine) -> tuple[str, str | None, str | None]:
