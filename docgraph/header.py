@@ -42,13 +42,16 @@ def _motto(x: str) -> regex.Match | None:
 
 
 def _place_date(x: str) -> regex.Match | None:
-    return _PLACE_DATE.search(x) if ("ngày" in x or "Ngày" in x) else None
+    return _PLACE_DATE.search(x) if ("ngày" in x or "Ngày" in x) and _PLACE_DATE_HINT.search(x) else None
 
 
 _MOTTO = regex.compile(r"(?i)cộng\s+hòa\s+xã\s+hội|cộng\s+hoà\s+xã\s+hội|độc\s+lập\s*-\s*tự\s+do|đảng\s+cộng\s+sản\s+việt\s+nam")
 _PLACE_DATE = regex.compile(
     r"(?P<place>\p{Lu}[\p{L} .'-]{1,40}?)\s*,\s*(?:ngày|Ngày)\s+(?P<d>\d{1,2}|[.…_ ]*)\s+tháng\s+(?P<m>\d{1,2}|[.…_ ]*)\s+năm\s+(?P<y>(?:19|20)\d\d)"
 )
+# what _PLACE_DATE needs after the place, with every \s and day/month run widened to [\W\d_] (no \s or digit is a
+# stdlib \w letter): a stdlib re scan from the comma, far cheaper than _PLACE_DATE trying each capital letter
+_PLACE_DATE_HINT = re.compile(r",\W*(?:ngày|Ngày)[\W\d_]+tháng[\W\d_]+năm\W+(?:19|20)\d\d")
 _BLANK_NUMBER = regex.compile(r"^[\s|*#>_]*(?:Số|SỐ|So)\s*[:.]?\s*[.…_ ]*/\s*(?P<symbol>[A-ZĐ][A-Za-zĐđ&]*(?:-[A-ZĐ][A-Za-zĐđ&]*)*)")
 _DATELINE = regex.compile(r"(?:ngày\s+|Ngày\s+|\b)(?P<d>\d{1,2})\s*/\s*(?P<m>\d{1,2})\s*/\s*(?P<y>(?:19|20)\d\d)")
 _DATELINE_PLACE = regex.compile(r"^\(?(?P<place>\p{Lu}[\p{L} ]{1,30}?)\)?\s*(?:,|-|–)\s*(?:ngày\s+)?\d{1,2}\s*/\s*\d{1,2}\s*/\s*(?:19|20)\d\d")
@@ -503,7 +506,7 @@ def _article(lines: list[str], mentions: list[Mention], engine: Engine, text: st
     year = None
     place = None
     for x in lines[:8]:
-        dm = _DATELINE.search(x)
+        dm = _DATELINE.search(x) if "/" in x else None  # every dateline holds "/"
         if dm:
             date, y = _ymd(dm)
             year = y if date else None
