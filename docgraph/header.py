@@ -111,14 +111,13 @@ def _is_upper_line(s: str) -> bool:
 def _cells(text: str, max_lines: int = 45) -> list[str]:
     """The first lines, with markdown table rows split into cells and separator lines dropped."""
     out: list[str] = []
-    # split only a prefix when it holds the lines: split(..., max_lines) would copy the whole rest of the text
-    head = text[:8192]
-    if head.count("\n") >= max_lines:
-        raws = head.split("\n", max_lines)[:max_lines]
-        if "|" not in head:  # no table row: the lines as they are
-            return [raw.strip() for raw in raws]
-    else:
-        raws = text.split("\n", max_lines)[:max_lines]
+    # split only a prefix that holds the lines: split(..., max_lines) would copy the whole rest of the text
+    end = 8192
+    while (head := text[:end]).count("\n") < max_lines and end < len(text):
+        end *= 4
+    raws = head.split("\n", max_lines)[:max_lines]
+    if "|" not in head:  # no table row: the lines as they are
+        return [raw.strip() for raw in raws]
     for raw in raws:
         line = raw.strip()
         if line.startswith("|"):
@@ -288,7 +287,6 @@ def read_signature(text: str) -> tuple[str | None, str | None]:
     # text does (the words neither start nor end with a space or "|").
     window = text[-3000:]
     first = window.count("\n") + 1 - 60  # window lines before this one are not read
-    lines: list[str] | None = None
     hinted = False
     line_no = last = 0
     tried = -1
@@ -296,22 +294,21 @@ def read_signature(text: str) -> tuple[str | None, str | None]:
         hinted = hinted or m.group() != "Q."
         line_no += window.count("\n", last, m.start())
         last = m.start()
-        i = line_no - first if first > 0 else line_no
-        if i < 0 or i == tried:
+        if line_no < first or line_no == tried:
             continue
-        tried = i
-        if lines is None:
-            lines = [x.strip().strip("|").strip() for x in window.split("\n")[-60:]]
-        found = _signature_at(lines, i)
+        tried = line_no
+        # this line and the 11 after it (the block's lines)
+        lines = [x.strip().strip("|").strip() for x in window[window.rfind("\n", 0, last) + 1:].split("\n", 12)[:12]]
+        found = _signature_at(lines)
         if found is not None:
             # a block opened by "Q." alone counts only if a hint word stands elsewhere in the window
             return found if hinted or _SIGN_HINT.search(window) else (None, None)
     return None, None
 
 
-def _signature_at(lines: list[str], i: int) -> tuple[str, str | None] | None:
-    """The signature block starting on lines[i], or None when none starts there."""
-    x = lines[i]
+def _signature_at(lines: list[str]) -> tuple[str, str | None] | None:
+    """The signature block starting on lines[0], or None when none starts there."""
+    x = lines[0]
     # the signature column often sits beside "Nơi nhận:" in a two-column layout: take the right part
     cells = [c.strip() for c in _CELL_SPLIT.split(x) if c.strip()]
     if not cells:
@@ -321,7 +318,7 @@ def _signature_at(lines: list[str], i: int) -> tuple[str, str | None] | None:
         return None
     titles = [cand]
     name = None
-    for y in lines[i + 1:i + 12]:
+    for y in lines[1:]:
         ycells = [c.strip() for c in _CELL_SPLIT.split(y) if c.strip()]
         if not ycells:
             continue
