@@ -237,7 +237,7 @@ def read_header(text: str, mentions: list[Mention], engine: Engine) -> FileHeade
     if own is not None and own.symbol and own.symbol.startswith("VBHN"):
         typ = "Văn bản"  # a consolidated text: its heading names the consolidated document's type, not its own
         if date is None:  # its date stands in the authentication block, below the number
-            for x in text.split("\n")[own.line:own.line + 4]:
+            for x in _lines_after(text, own):
                 pm = _place_date(x)
                 if pm:
                     date, year = _ymd(pm)
@@ -263,6 +263,23 @@ def read_header(text: str, mentions: list[Mention], engine: Engine) -> FileHeade
     return FileHeader(kind=kind, type=typ, number=number, symbol=symbol, year=year, date=date, issuer=issuer,
                       issuer_code=issuer_code, level=level, branch=branch, province=province, locality=locality,
                       title=title, place=place, signer=signer, signer_title=signer_title)
+
+
+def _lines_after(text: str, own: Mention, n: int = 4) -> list[str]:
+    """text.split("\\n")[own.line:own.line + n], the n lines after the number line, without splitting the whole
+    text (a consolidated text's number can stand thousands of lines down)."""
+    if own.line >= 1 and text.count("\n", 0, own.start) == own.line - 1:  # own.line is the line of own.start
+        start = text.find("\n", own.start) + 1
+        if start == 0:
+            return []
+        end = start
+        for _ in range(n):
+            nl = text.find("\n", end)
+            if nl < 0:
+                return text[start:].split("\n")
+            end = nl + 1
+        return text[start:end].split("\n")[:n]
+    return text.split("\n")[own.line:own.line + n]
 
 
 _CELL_SPLIT = re.compile(r"\s{3,}|\|")
