@@ -37,10 +37,12 @@ def _ymd(m: regex.Match) -> tuple[str | None, int]:
 _MOTTO_HINT = re.compile("|".join(h for h in _MOTTO_HINTS if not any(o != h and o in h for o in _MOTTO_HINTS)))
 
 
+@lru_cache(maxsize=32768)  # pure; the motto and issuer lines repeat from file to file
 def _motto(x: str) -> regex.Match | None:
     return _MOTTO.search(x) if _MOTTO_HINT.search(x) else None
 
 
+@lru_cache(maxsize=32768)  # pure, and asked again for the same lines
 def _place_date(x: str) -> regex.Match | None:
     return _PLACE_DATE.search(x) if ("ngày" in x or "Ngày" in x) and _PLACE_DATE_HINT.search(x) else None
 
@@ -58,7 +60,7 @@ _DATELINE_PLACE = regex.compile(r"^\(?(?P<place>\p{Lu}[\p{L} ]{1,30}?)\)?\s*(?:,
 _TITLE_STOP = regex.compile(r"(?i)^(?:căn cứ|thực hiện|triển khai|để|kính gửi|điều\s+\d|i\.|1\.|phần|chương|-{3,}|_{3,}|\*)")
 # "Số" then only spaces, ":", ".", "…", "_" up to "/": every line _BLANK_NUMBER can match holds this (\s is never \w)
 _BLANK_HINT = re.compile(r"(?:Số|SỐ|So)(?:[^\w/]|_)*/")
-# in lower case: regex folds the case of these letters exactly as str.lower() does (no "s", "i" in them)
+# _DATE_FIELD's words in lower case; regex folds the case of their letters exactly as str.lower() does
 _DATE_FIELD_HINTS = ("ngay_ban_hanh", "ngày ban hành")
 _DATE_FIELD = regex.compile(r"(?i)^(?:ngay_ban_hanh|ngày ban hành)\s*:\s*(?P<d>\d{1,2})[/.-](?P<m>\d{1,2})[/.-](?P<y>(?:19|20)\d\d)")
 _TITLE_FIELD = regex.compile(r"(?i)^(?:trich_yeu|trích yếu)\s*:\s*(?P<t>.+)")
@@ -137,7 +139,7 @@ def read_header(text: str, mentions: list[Mention], engine: Engine) -> FileHeade
     # one C-speed scan of the first 30 lines joined tells whether a per-line regex loop can find anything at all
     # (each prefilter finds every line its pattern can match; a line holds no "\n")
     head = "\n".join(lines[:30])
-    has_motto = _MOTTO_HINT.search(head) is not None and any(_motto(x) for x in lines[:30])
+    has_motto = any(_motto(x) for x in lines[:30])
     blank = None
     if _BLANK_HINT.search(head):
         for x in lines[:30]:
@@ -148,8 +150,8 @@ def read_header(text: str, mentions: list[Mention], engine: Engine) -> FileHeade
     # place-date line (or the date field of a database export row: "ngay_ban_hanh: 13/07/2022")
     date = place = None
     year = None
-    low = head.lower()
-    has_field = any(h in low for h in _DATE_FIELD_HINTS)
+    # _DATE_FIELD's words take the first 13 characters, whose case regex folds exactly as str.lower() does
+    has_field = any(x[:13].lower() in _DATE_FIELD_HINTS for x in lines[:30])
     if has_field or "ngày" in head or "Ngày" in head:
         for x in lines[:30]:
             fm = _DATE_FIELD.match(x) if has_field else None
@@ -351,6 +353,7 @@ def _signature_at(lines: list[str]) -> tuple[str, str | None] | None:
     return " / ".join(titles), name  # the name may be missing: a draft, or "(đã ký)" only
 
 
+@lru_cache(maxsize=32768)  # pure for a given engine; issuer and heading lines repeat from file to file
 def _heading_type(line: str, engine: Engine) -> tuple[str, str] | None:
     """'KẾ HOẠCH' / 'CHƯƠNG TRÌNH HÀNH ĐỘNG thực hiện ...' -> (canonical type, the matched words)."""
     if not line or not line[0].isupper():
