@@ -60,8 +60,6 @@ _DATELINE_PLACE = regex.compile(r"^\(?(?P<place>\p{Lu}[\p{L} ]{1,30}?)\)?\s*(?:,
 _TITLE_STOP = regex.compile(r"(?i)^(?:căn cứ|thực hiện|triển khai|để|kính gửi|điều\s+\d|i\.|1\.|phần|chương|-{3,}|_{3,}|\*)")
 # "Số" then only spaces, ":", ".", "…", "_" up to "/": every line _BLANK_NUMBER can match holds this (\s is never \w)
 _BLANK_HINT = re.compile(r"(?:Số|SỐ|So)(?:[^\w/]|_)*/")
-# _DATE_FIELD's words in lower case; regex folds the case of their letters exactly as str.lower() does
-_DATE_FIELD_HINTS = ("ngay_ban_hanh", "ngày ban hành")
 _DATE_FIELD = regex.compile(r"(?i)^(?:ngay_ban_hanh|ngày ban hành)\s*:\s*(?P<d>\d{1,2})[/.-](?P<m>\d{1,2})[/.-](?P<y>(?:19|20)\d\d)")
 _TITLE_FIELD = regex.compile(r"(?i)^(?:trich_yeu|trích yếu)\s*:\s*(?P<t>.+)")
 _TITLE_OPENER = regex.compile(r"(?i)^(?:thực hiện|triển khai|để)")
@@ -139,22 +137,14 @@ def read_header(text: str, mentions: list[Mention], engine: Engine) -> FileHeade
     # one C-speed scan of the first 30 lines joined tells whether a per-line regex loop can find anything at all
     # (each prefilter finds every line its pattern can match; a line holds no "\n")
     head = "\n".join(lines[:30])
-    has_motto = any(_motto(x) for x in lines[:30])
-    blank = None
-    if _BLANK_HINT.search(head):
-        for x in lines[:30]:
-            bm = _BLANK_NUMBER.match(x)
-            if bm:
-                blank = bm
-                break
     # place-date line (or the date field of a database export row: "ngay_ban_hanh: 13/07/2022")
     date = place = None
     year = None
-    # _DATE_FIELD's words take the first 13 characters, whose case regex folds exactly as str.lower() does
-    has_field = any(x[:13].lower() in _DATE_FIELD_HINTS for x in lines[:30])
-    if has_field or "ngày" in head or "Ngày" in head:
+    # _DATE_FIELD's words open the line, and only "n" and "N" lower to "n"
+    maybe_field = head.startswith(("n", "N")) or "\nn" in head or "\nN" in head
+    if maybe_field or "ngày" in head or "Ngày" in head:
         for x in lines[:30]:
-            fm = _DATE_FIELD.match(x) if has_field else None
+            fm = _DATE_FIELD.match(x) if maybe_field and x.startswith(("n", "N")) else None
             if fm:
                 date, year = _ymd(fm)
                 break
@@ -163,8 +153,17 @@ def read_header(text: str, mentions: list[Mention], engine: Engine) -> FileHeade
                 place = pm.group("place").strip()
                 date, year = _ymd(pm)
                 break
-    if own is None and blank is None and not has_motto:
-        return _article(lines, mentions, engine, text)
+    # the number line left blank ("Số:   /KH-UBND", a draft) and the motto matter only for a file without its own number
+    blank = None
+    if own is None:
+        if _BLANK_HINT.search(head):
+            for x in lines[:30]:
+                bm = _BLANK_NUMBER.match(x)
+                if bm:
+                    blank = bm
+                    break
+        if blank is None and not any(_motto(x) for x in lines[:30]):
+            return _article(lines, mentions, engine, text)
 
     # issuer block: upper-case lines before the number line or the motto (in a two-column layout, the part of
     # the line before the motto); the type heading comes after them
