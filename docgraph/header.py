@@ -111,12 +111,15 @@ def _is_upper_line(s: str) -> bool:
 def _cells(text: str, max_lines: int = 45) -> list[str]:
     """The first lines, with markdown table rows split into cells and separator lines dropped."""
     out: list[str] = []
-    # split only a prefix that holds the lines: split(..., max_lines) would copy the whole rest of the text
-    end = 8192
-    while (head := text[:end]).count("\n") < max_lines and end < len(text):
-        end *= 4
-    raws = head.split("\n", max_lines)[:max_lines]
-    if "|" not in head:  # no table row: the lines as they are
+    # split a prefix first: split(..., max_lines) of the whole text copies all the rest of it into its last piece
+    end = 4096
+    while True:
+        raws = text[:end].split("\n", max_lines) if end < len(text) else text.split("\n", max_lines)
+        if len(raws) > max_lines or end >= len(text):  # the prefix held the lines, or the text has no more
+            break
+        end *= 16
+    raws = raws[:max_lines]
+    if text.find("|", 0, sum(map(len, raws)) + len(raws)) < 0:  # no table row: the lines as they are
         return [raw.strip() for raw in raws]
     for raw in raws:
         line = raw.strip()
