@@ -289,43 +289,48 @@ def _lines_after(text: str, own: Mention, n: int = 4) -> list[str]:
 
 
 _CELL_SPLIT = re.compile(r"\s{3,}|\|")
-_SIGN_HINT = re.compile(r"TM\.|T/M|T\.M\.|KT\.|K/T|TL\.|T/L|TUQ\.|Thừa lệnh|Thay mặt|CHỦ TỊCH|BÍ THƯ|GIÁM ĐỐC|"
-                        r"BỘ TRƯỞNG|THỨ TRƯỞNG|THỦ TƯỚNG|CHÁNH VĂN PHÒNG|TRƯỞNG BAN")
+# the words a signature block opens with ("TM.", "KT.", "CHỦ TỊCH" ...); a file without one of them but "Q." in its
+# last 3,000 characters has no signature
+_SIGN_WORDS = ("TM.", "T/M", "T.M.", "KT.", "K/T", "TL.", "T/L", "TUQ.", "Q.", "Thừa lệnh", "Thay mặt", "CHỦ TỊCH",
+               "BÍ THƯ", "GIÁM ĐỐC", "BỘ TRƯỞNG", "THỨ TRƯỞNG", "THỦ TƯỚNG", "CHÁNH VĂN PHÒNG", "TRƯỞNG BAN")
+# the words holding a "T", each matched from its first "T" (a lookbehind checks what stands before): re scans for
+# one literal letter far faster than for a set of first letters (T, K, Q, C, B, G); the rest go to str.find
+_SIGN_T = re.compile("T(?:" + "|".join(
+    (f"(?<={re.escape(w[:w.index('T') + 1])})" if w.index("T") else "") + re.escape(w[w.index("T") + 1:])
+    for w in _SIGN_WORDS if "T" in w) + ")")
+_SIGN_NO_T = tuple(w for w in _SIGN_WORDS if "T" not in w)
 # the signature block: "TM. ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH / PHÓ CHỦ TỊCH / (đã ký) / Nguyễn Văn An"
 _SIGN_START = regex.compile(r"^(?:TM\.|T/M|T\.M\.|KT\.|K/T|TL\.|T/L|TUQ\.|Q\.|Thừa lệnh|Thay mặt)\s*\p{Lu}"
                             r"|^(?:CHỦ TỊCH|PHÓ CHỦ TỊCH|BÍ THƯ|PHÓ BÍ THƯ|GIÁM ĐỐC|PHÓ GIÁM ĐỐC|BỘ TRƯỞNG|THỨ TRƯỞNG|"
                             r"THỦ TƯỚNG|PHÓ THỦ TƯỚNG|CHÁNH VĂN PHÒNG|TRƯỞNG BAN|PHÓ TRƯỞNG BAN)\s*$")
-# every literal _SIGN_START can begin with: a line holding none of them has no cell where a signature starts
-_SIGN_START_WORDS = re.compile(r"TM\.|T/M|T\.M\.|KT\.|K/T|TL\.|T/L|TUQ\.|Q\.|Thừa lệnh|Thay mặt|CHỦ TỊCH|BÍ THƯ|GIÁM ĐỐC|"
-                               r"BỘ TRƯỞNG|THỨ TRƯỞNG|THỦ TƯỚNG|CHÁNH VĂN PHÒNG|TRƯỞNG BAN")
 _SIGN_SKIP = regex.compile(r"(?i)^\(?\s*(?:đã ký|ký|ký tên|ký,? ghi rõ họ tên|ký và đóng dấu|đóng dấu)[^)]*\)?\s*$|^[*_\-.]+$")
 _PERSON = regex.compile(r"^(?:\p{Lu}\p{Ll}+)(?:\s+\p{Lu}\p{Ll}*){1,4}$")
 
 
 def read_signature(text: str) -> tuple[str | None, str | None]:
     """(title lines joined with " / ", signer's name) from the last lines of a document, or (None, None)."""
-    # Read: no signature unless the last 3,000 characters hold a _SIGN_HINT word; then the first of the last 60 lines
-    # that holds a _SIGN_START_WORDS word and starts a signature block. Done in one scan: _SIGN_START_WORDS is
-    # _SIGN_HINT plus "Q.", its matches never span lines, and a line holds a match of it exactly when its stripped
-    # text does (the words neither start nor end with a space or "|").
+    # No signature unless the last 3,000 characters hold a hint word (_SIGN_WORDS but "Q."); then the first of the
+    # last 60 lines that holds one of _SIGN_WORDS and starts a signature block. The words never span lines, and a
+    # line holds one exactly when its stripped text does (they neither start nor end with a space or "|").
     window = text[-3000:]
-    first = window.count("\n") + 1 - 60  # window lines before this one are not read
-    hinted = False
-    line_no = last = 0
-    tried = -1
-    for m in _SIGN_START_WORDS.finditer(window):
-        hinted = hinted or m.group() != "Q."
-        line_no += window.count("\n", last, m.start())
-        last = m.start()
-        if line_no < first or line_no == tried:
-            continue
-        tried = line_no
+    starts = {window.rfind("\n", 0, m.start()) + 1 for m in _SIGN_T.finditer(window)}  # line starts
+    hinted = bool(starts)
+    for w in _SIGN_NO_T:
+        i = window.find(w)
+        hinted = hinted or (i >= 0 and w != "Q.")
+        while i >= 0:
+            starts.add(window.rfind("\n", 0, i) + 1)
+            i = window.find(w, i + 1)
+    if not hinted:
+        return None, None
+    for start in sorted(starts):
+        if window.count("\n", start) >= 60:
+            continue  # not among the last 60 lines
         # this line and the 11 after it (the block's lines)
-        lines = [x.strip().strip("|").strip() for x in window[window.rfind("\n", 0, last) + 1:].split("\n", 12)[:12]]
+        lines = [x.strip().strip("|").strip() for x in window[start:].split("\n", 12)[:12]]
         found = _signature_at(lines)
         if found is not None:
-            # a block opened by "Q." alone counts only if a hint word stands elsewhere in the window
-            return found if hinted or _SIGN_HINT.search(window) else (None, None)
+            return found
     return None, None
 
 
