@@ -212,11 +212,13 @@ def read_header(text: str, mentions: list[Mention], engine: Engine) -> FileHeade
             title_lines.append(x)
     else:
         for x in lines[:30]:
-            tm = _TITLE_FIELD.match(x)
+            # lines are stripped (every regex \s is str.isspace) and (?i) folds "t" and "v" only to "T" and "V": a
+            # line can match these only when it opens with that letter
+            tm = _TITLE_FIELD.match(x) if x.startswith(("t", "T")) else None
             if tm:
                 title_lines.append(tm.group("t"))
                 break
-            vm = _VV_LINE.match(x)
+            vm = _VV_LINE.match(x) if x.startswith(("v", "V")) else None
             if vm:
                 title_lines.append(vm.group(1))
                 break
@@ -249,7 +251,7 @@ def read_header(text: str, mentions: list[Mention], engine: Engine) -> FileHeade
                     date, year = _ymd(pm)
                     break
     if typ is None and own is not None and own.rule.startswith("state") and any(
-            _VV_START.match(x) for x in lines[:30]):
+            x.startswith(("v", "V")) and _VV_START.match(x) for x in lines[:30]):
         typ = "Công văn"  # NUMBER/ISSUER-UNIT with a "V/v" subject line: an official letter
     if own is not None:
         number, symbol = own.number, own.symbol
