@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
@@ -31,28 +32,42 @@ def _ymd(m: regex.Match) -> tuple[str | None, int]:
         return None, year
 
 
+# the hints as one stdlib re search (C speed) instead of a generator over eight "in" tests; "ĐẢNG CỘNG" and
+# "Đảng Cộng" hold "CỘNG" and "Cộng", so the six literals find the same lines. Each holds "ộ" or "Ộ": a one-letter
+# "in" test (a fast C loop) rules out most lines before the re scan, which tries each "c" of the line
+_MOTTO_HINT = re.compile("|".join(h for h in _MOTTO_HINTS if not any(o != h and o in h for o in _MOTTO_HINTS)))
+assert all("ộ" in h or "Ộ" in h for h in _MOTTO_HINTS)
+
+
+@lru_cache(maxsize=32768)  # pure; the motto and issuer lines repeat from file to file
 def _motto(x: str) -> regex.Match | None:
-    return _MOTTO.search(x) if any(h in x for h in _MOTTO_HINTS) else None
+    return _MOTTO.search(x) if ("ộ" in x or "Ộ" in x) and _MOTTO_HINT.search(x) else None
 
 
+@lru_cache(maxsize=32768)  # pure, and asked again for the same lines
 def _place_date(x: str) -> regex.Match | None:
-    return _PLACE_DATE.search(x) if ("ngày" in x or "Ngày" in x) else None
+    return _PLACE_DATE.search(x) if ("ngày" in x or "Ngày" in x) and _PLACE_DATE_HINT.search(x) else None
 
 
 _MOTTO = regex.compile(r"(?i)cộng\s+hòa\s+xã\s+hội|cộng\s+hoà\s+xã\s+hội|độc\s+lập\s*-\s*tự\s+do|đảng\s+cộng\s+sản\s+việt\s+nam")
 _PLACE_DATE = regex.compile(
     r"(?P<place>\p{Lu}[\p{L} .'-]{1,40}?)\s*,\s*(?:ngày|Ngày)\s+(?P<d>\d{1,2}|[.…_ ]*)\s+tháng\s+(?P<m>\d{1,2}|[.…_ ]*)\s+năm\s+(?P<y>(?:19|20)\d\d)"
 )
+# what _PLACE_DATE needs after the place, with every \s and day/month run widened to [\W\d_] (no \s or digit is a
+# stdlib \w letter): a stdlib re scan from the comma, far cheaper than _PLACE_DATE trying each capital letter
+_PLACE_DATE_HINT = re.compile(r",\W*(?:ngày|Ngày)[\W\d_]+tháng[\W\d_]+năm\W+(?:19|20)\d\d")
 _BLANK_NUMBER = regex.compile(r"^[\s|*#>_]*(?:Số|SỐ|So)\s*[:.]?\s*[.…_ ]*/\s*(?P<symbol>[A-ZĐ][A-Za-zĐđ&]*(?:-[A-ZĐ][A-Za-zĐđ&]*)*)")
 _DATELINE = regex.compile(r"(?:ngày\s+|Ngày\s+|\b)(?P<d>\d{1,2})\s*/\s*(?P<m>\d{1,2})\s*/\s*(?P<y>(?:19|20)\d\d)")
 _DATELINE_PLACE = regex.compile(r"^\(?(?P<place>\p{Lu}[\p{L} ]{1,30}?)\)?\s*(?:,|-|–)\s*(?:ngày\s+)?\d{1,2}\s*/\s*\d{1,2}\s*/\s*(?:19|20)\d\d")
 _TITLE_STOP = regex.compile(r"(?i)^(?:căn cứ|thực hiện|triển khai|để|kính gửi|điều\s+\d|i\.|1\.|phần|chương|-{3,}|_{3,}|\*)")
+# "Số" then only spaces, ":", ".", "…", "_" up to "/": every line _BLANK_NUMBER can match holds this (\s is never \w)
+_BLANK_HINT = re.compile(r"(?:Số|SỐ|So)(?:[^\w/]|_)*/")
 _DATE_FIELD = regex.compile(r"(?i)^(?:ngay_ban_hanh|ngày ban hành)\s*:\s*(?P<d>\d{1,2})[/.-](?P<m>\d{1,2})[/.-](?P<y>(?:19|20)\d\d)")
 _TITLE_FIELD = regex.compile(r"(?i)^(?:trich_yeu|trích yếu)\s*:\s*(?P<t>.+)")
 _TITLE_OPENER = regex.compile(r"(?i)^(?:thực hiện|triển khai|để)")
 # compiled once (module-level regex.match(...) calls pay a pattern-cache lookup each time)
-_RULE_CELL = regex.compile(r"[-:_ ]+")
-_RULE_IN_CELL = regex.compile(r"[-_]{3,}")
+_RULE_CELL = re.compile(r"[-:_ ]+")  # ASCII only: stdlib re is faster
+_RULE_IN_CELL = re.compile(r"[-_]{3,}")
 _VV_LINE = regex.compile(r"(?i)^\s*(?:V/v|Về việc)\s*:?\s*(.+)")
 _VV_START = regex.compile(r"(?i)^\s*(?:V/v|Về việc)")
 _DEPT_START = regex.compile(r"(?i)^(?:sở|ban quản lý|chi cục|thanh tra tỉnh|văn phòng ubnd)")
@@ -89,6 +104,7 @@ class FileHeader:
         return self.province or ""
 
 
+@lru_cache(maxsize=65536)  # pure; issuer, heading and signature lines repeat from file to file
 def _is_upper_line(s: str) -> bool:
     letters = sum(map(str.isalpha, s))
     return letters >= 2 and (letters - sum(map(str.islower, s))) / letters > 0.85
@@ -97,7 +113,17 @@ def _is_upper_line(s: str) -> bool:
 def _cells(text: str, max_lines: int = 45) -> list[str]:
     """The first lines, with markdown table rows split into cells and separator lines dropped."""
     out: list[str] = []
-    for raw in text.split("\n", max_lines)[:max_lines]:
+    # split a prefix first: split(..., max_lines) of the whole text copies all the rest of it into its last piece
+    end = 4096
+    while True:
+        raws = text[:end].split("\n", max_lines) if end < len(text) else text.split("\n", max_lines)
+        if len(raws) > max_lines or end >= len(text):  # the prefix held the lines, or the text has no more
+            break
+        end *= 16
+    raws = raws[:max_lines]
+    if text.find("|", 0, sum(map(len, raws)) + len(raws)) < 0:  # no table row: the lines as they are
+        return [raw.strip() for raw in raws]
+    for raw in raws:
         line = raw.strip()
         if line.startswith("|"):
             for cell in line.strip("|").split("|"):
@@ -113,28 +139,36 @@ def _cells(text: str, max_lines: int = 45) -> list[str]:
 def read_header(text: str, mentions: list[Mention], engine: Engine) -> FileHeader:
     lines = _cells(text)
     own = next((m for m in mentions if m.own), None)
-    has_motto = any(_motto(x) for x in lines[:30])
-    blank = None
-    for x in lines[:30]:
-        bm = _BLANK_NUMBER.match(x)
-        if bm:
-            blank = bm
-            break
+    # one C-speed scan of the first 30 lines joined tells whether a per-line regex loop can find anything at all
+    # (each prefilter finds every line its pattern can match; a line holds no "\n")
+    head = "\n".join(lines[:30])
     # place-date line (or the date field of a database export row: "ngay_ban_hanh: 13/07/2022")
     date = place = None
     year = None
-    for x in lines[:30]:
-        fm = _DATE_FIELD.match(x)
-        if fm:
-            date, year = _ymd(fm)
-            break
-        pm = _place_date(x)
-        if pm:
-            place = pm.group("place").strip()
-            date, year = _ymd(pm)
-            break
-    if own is None and blank is None and not has_motto:
-        return _article(lines, mentions, engine, text)
+    # _DATE_FIELD's words open the line, and only "n" and "N" lower to "n"
+    maybe_field = head.startswith(("n", "N")) or "\nn" in head or "\nN" in head
+    if maybe_field or "ngày" in head or "Ngày" in head:
+        for x in lines[:30]:
+            fm = _DATE_FIELD.match(x) if maybe_field and x.startswith(("n", "N")) else None
+            if fm:
+                date, year = _ymd(fm)
+                break
+            pm = _place_date(x)
+            if pm:
+                place = pm.group("place").strip()
+                date, year = _ymd(pm)
+                break
+    # the number line left blank ("Số:   /KH-UBND", a draft) and the motto matter only for a file without its own number
+    blank = None
+    if own is None:
+        if _BLANK_HINT.search(head):
+            for x in lines[:30]:
+                bm = _BLANK_NUMBER.match(x)
+                if bm:
+                    blank = bm
+                    break
+        if blank is None and not any(_motto(x) for x in lines[:30]):
+            return _article(lines, mentions, engine, text)
 
     # issuer block: upper-case lines before the number line or the motto (in a two-column layout, the part of
     # the line before the motto); the type heading comes after them
@@ -163,7 +197,7 @@ def read_header(text: str, mentions: list[Mention], engine: Engine) -> FileHeade
             if rest:
                 title_lines.append(rest)
             break
-        if block_open and _is_upper_line(x) and len(x) < 90:
+        if block_open and len(x) < 90 and _is_upper_line(x):
             block.append(" ".join(x.strip("* _-").split()))
     if heading_idx is not None:
         for x in lines[heading_idx + 1: heading_idx + 8]:
@@ -178,11 +212,13 @@ def read_header(text: str, mentions: list[Mention], engine: Engine) -> FileHeade
             title_lines.append(x)
     else:
         for x in lines[:30]:
-            tm = _TITLE_FIELD.match(x)
+            # lines are stripped (every regex \s is str.isspace) and (?i) folds "t" and "v" only to "T" and "V": a
+            # line can match these only when it opens with that letter
+            tm = _TITLE_FIELD.match(x) if x.startswith(("t", "T")) else None
             if tm:
                 title_lines.append(tm.group("t"))
                 break
-            vm = _VV_LINE.match(x)
+            vm = _VV_LINE.match(x) if x.startswith(("v", "V")) else None
             if vm:
                 title_lines.append(vm.group(1))
                 break
@@ -209,13 +245,13 @@ def read_header(text: str, mentions: list[Mention], engine: Engine) -> FileHeade
     if own is not None and own.symbol and own.symbol.startswith("VBHN"):
         typ = "Văn bản"  # a consolidated text: its heading names the consolidated document's type, not its own
         if date is None:  # its date stands in the authentication block, below the number
-            for x in text.split("\n")[own.line:own.line + 4]:
+            for x in _lines_after(text, own):
                 pm = _place_date(x)
                 if pm:
                     date, year = _ymd(pm)
                     break
     if typ is None and own is not None and own.rule.startswith("state") and any(
-            _VV_START.match(x) for x in lines[:30]):
+            x.startswith(("v", "V")) and _VV_START.match(x) for x in lines[:30]):
         typ = "Công văn"  # NUMBER/ISSUER-UNIT with a "V/v" subject line: an official letter
     if own is not None:
         number, symbol = own.number, own.symbol
@@ -237,70 +273,118 @@ def read_header(text: str, mentions: list[Mention], engine: Engine) -> FileHeade
                       title=title, place=place, signer=signer, signer_title=signer_title)
 
 
+def _lines_after(text: str, own: Mention, n: int = 4) -> list[str]:
+    """text.split("\\n")[own.line:own.line + n], the n lines after the number line, without splitting the whole
+    text (a consolidated text's number can stand thousands of lines down)."""
+    if own.line >= 1 and text.count("\n", 0, own.start) == own.line - 1:  # own.line is the line of own.start
+        start = text.find("\n", own.start) + 1
+        if start == 0:
+            return []
+        end = start
+        for _ in range(n):
+            nl = text.find("\n", end)
+            if nl < 0:
+                return text[start:].split("\n")
+            end = nl + 1
+        return text[start:end].split("\n")[:n]
+    return text.split("\n")[own.line:own.line + n]
+
+
 _CELL_SPLIT = re.compile(r"\s{3,}|\|")
-_SIGN_HINT = re.compile(r"TM\.|T/M|T\.M\.|KT\.|K/T|TL\.|T/L|TUQ\.|Thừa lệnh|Thay mặt|CHỦ TỊCH|BÍ THƯ|GIÁM ĐỐC|"
-                        r"BỘ TRƯỞNG|THỨ TRƯỞNG|THỦ TƯỚNG|CHÁNH VĂN PHÒNG|TRƯỞNG BAN")
+# the words a signature block opens with ("TM.", "KT.", "CHỦ TỊCH" ...); a file without one of them but "Q." in its
+# last 3,000 characters has no signature
+_SIGN_WORDS = ("TM.", "T/M", "T.M.", "KT.", "K/T", "TL.", "T/L", "TUQ.", "Q.", "Thừa lệnh", "Thay mặt", "CHỦ TỊCH",
+               "BÍ THƯ", "GIÁM ĐỐC", "BỘ TRƯỞNG", "THỨ TRƯỞNG", "THỦ TƯỚNG", "CHÁNH VĂN PHÒNG", "TRƯỞNG BAN")
+# the words holding a "T", each matched from its first "T" (a lookbehind checks what stands before): re scans for
+# one literal letter far faster than for a set of first letters (T, K, Q, C, B, G); the rest go to str.find
+_SIGN_T = re.compile("T(?:" + "|".join(
+    (f"(?<={re.escape(w[:w.index('T') + 1])})" if w.index("T") else "") + re.escape(w[w.index("T") + 1:])
+    for w in _SIGN_WORDS if "T" in w) + ")")
+_SIGN_NO_T = tuple(w for w in _SIGN_WORDS if "T" not in w)
 # the signature block: "TM. ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH / PHÓ CHỦ TỊCH / (đã ký) / Nguyễn Văn An"
 _SIGN_START = regex.compile(r"^(?:TM\.|T/M|T\.M\.|KT\.|K/T|TL\.|T/L|TUQ\.|Q\.|Thừa lệnh|Thay mặt)\s*\p{Lu}"
                             r"|^(?:CHỦ TỊCH|PHÓ CHỦ TỊCH|BÍ THƯ|PHÓ BÍ THƯ|GIÁM ĐỐC|PHÓ GIÁM ĐỐC|BỘ TRƯỞNG|THỨ TRƯỞNG|"
                             r"THỦ TƯỚNG|PHÓ THỦ TƯỚNG|CHÁNH VĂN PHÒNG|TRƯỞNG BAN|PHÓ TRƯỞNG BAN)\s*$")
-# every literal _SIGN_START can begin with: a line holding none of them has no cell where a signature starts
-_SIGN_START_WORDS = re.compile(r"TM\.|T/M|T\.M\.|KT\.|K/T|TL\.|T/L|TUQ\.|Q\.|Thừa lệnh|Thay mặt|CHỦ TỊCH|BÍ THƯ|GIÁM ĐỐC|"
-                               r"BỘ TRƯỞNG|THỨ TRƯỞNG|THỦ TƯỚNG|CHÁNH VĂN PHÒNG|TRƯỞNG BAN")
 _SIGN_SKIP = regex.compile(r"(?i)^\(?\s*(?:đã ký|ký|ký tên|ký,? ghi rõ họ tên|ký và đóng dấu|đóng dấu)[^)]*\)?\s*$|^[*_\-.]+$")
 _PERSON = regex.compile(r"^(?:\p{Lu}\p{Ll}+)(?:\s+\p{Lu}\p{Ll}*){1,4}$")
 
 
 def read_signature(text: str) -> tuple[str | None, str | None]:
     """(title lines joined with " / ", signer's name) from the last lines of a document, or (None, None)."""
-    if not _SIGN_HINT.search(text, max(0, len(text) - 3000)):
+    # No signature unless the last 3,000 characters hold a hint word (_SIGN_WORDS but "Q."); then the first of the
+    # last 60 lines that holds one of _SIGN_WORDS and starts a signature block. The words never span lines, and a
+    # line holds one exactly when its stripped text does (they neither start nor end with a space or "|").
+    window = text[-3000:]
+    starts = {window.rfind("\n", 0, m.start()) + 1 for m in _SIGN_T.finditer(window)}  # line starts
+    hinted = bool(starts)
+    for w in _SIGN_NO_T:
+        i = window.find(w)
+        hinted = hinted or (i >= 0 and w != "Q.")
+        while i >= 0:
+            starts.add(window.rfind("\n", 0, i) + 1)
+            i = window.find(w, i + 1)
+    if not hinted:
         return None, None
-    tail = text[-3000:].split("\n")[-60:]
-    lines = [x.strip().strip("|").strip() for x in tail]
-    for i, x in enumerate(lines):
-        if not _SIGN_START_WORDS.search(x):
-            continue
-        # the signature column often sits beside "Nơi nhận:" in a two-column layout: take the right part
-        cells = [c.strip() for c in _CELL_SPLIT.split(x) if c.strip()]
-        if not cells:
-            continue
-        cand = cells[-1]
-        if not _SIGN_START.match(cand):
-            continue
-        titles = [cand]
-        name = None
-        for y in lines[i + 1:i + 12]:
-            ycells = [c.strip() for c in _CELL_SPLIT.split(y) if c.strip()]
-            if not ycells:
-                continue
-            yc = ycells[-1]
-            if _SIGN_SKIP.match(yc) or yc.startswith(("-", "+", "•", "Lưu")):
-                continue  # "(đã ký)", or a line of the "Nơi nhận" column beside the signature
-            if _is_upper_line(yc) and len(yc) < 60 and not _PERSON.match(yc):
-                titles.append(yc)
-                continue
-            if _PERSON.match(yc):
-                name = yc
-            break
-        return " / ".join(titles), name  # the name may be missing: a draft, or "(đã ký)" only
+    for start in sorted(starts):
+        if window.count("\n", start) >= 60:
+            continue  # not among the last 60 lines
+        # this line and the 11 after it (the block's lines)
+        lines = [x.strip().strip("|").strip() for x in window[start:].split("\n", 12)[:12]]
+        found = _signature_at(lines)
+        if found is not None:
+            return found
     return None, None
 
 
+def _signature_at(lines: list[str]) -> tuple[str, str | None] | None:
+    """The signature block starting on lines[0], or None when none starts there."""
+    x = lines[0]
+    # the signature column often sits beside "Nơi nhận:" in a two-column layout: take the right part
+    cells = [c.strip() for c in _CELL_SPLIT.split(x) if c.strip()]
+    if not cells:
+        return None
+    cand = cells[-1]
+    if not _SIGN_START.match(cand):
+        return None
+    titles = [cand]
+    name = None
+    for y in lines[1:]:
+        ycells = [c.strip() for c in _CELL_SPLIT.split(y) if c.strip()]
+        if not ycells:
+            continue
+        yc = ycells[-1]
+        if _SIGN_SKIP.match(yc) or yc.startswith(("-", "+", "•", "Lưu")):
+            continue  # "(đã ký)", or a line of the "Nơi nhận" column beside the signature
+        if len(yc) < 60 and _is_upper_line(yc) and not _PERSON.match(yc):
+            titles.append(yc)
+            continue
+        if _PERSON.match(yc):
+            name = yc
+        break
+    return " / ".join(titles), name  # the name may be missing: a draft, or "(đã ký)" only
+
+
+@lru_cache(maxsize=32768)  # pure for a given engine; issuer and heading lines repeat from file to file
 def _heading_type(line: str, engine: Engine) -> tuple[str, str] | None:
     """'KẾ HOẠCH' / 'CHƯƠNG TRÌNH HÀNH ĐỘNG thực hiện ...' -> (canonical type, the matched words)."""
     if not line or not line[0].isupper():
         return None
     words = line.split()
+    if words[0].lower() not in _type_first_words(engine):  # every type word spelling starts with one of these
+        return None
     for n in (4, 3, 2, 1):
         if len(words) < n:
             continue
         head = " ".join(words[:n])
-        if not _is_upper_line(head):
-            continue
-        canon = engine.type_word_map.get(head.lower())
-        if canon:
+        canon = engine.type_word_map.get(head.lower())  # the dict test first: most lines name no type
+        if canon and _is_upper_line(head):
             return canon, head
     return None
+
+
+@lru_cache(maxsize=8)
+def _type_first_words(engine: Engine) -> frozenset[str]:
+    return frozenset(k.split(" ")[0] for k in engine.type_word_map)
 
 
 def _block_place(block: list[str], engine: Engine) -> tuple[str, str | None, str | None]:
@@ -333,13 +417,55 @@ def _province_from_mentions(mentions: list[Mention], place: str | None, text: st
     if engine is not None and head and any(w in head for w in ("tỉnh", "Tỉnh", "TỈNH", "thành phố", "Thành phố",
                                                                  "THÀNH PHỐ", "Thành ủy", "THÀNH ỦY")):
         c = Counter()
-        for m in engine.place_re.finditer(modern_tones(head)):
+        for m in _place_matches(modern_tones(head), engine):
             w = fold(" ".join(m.group("w").split()))
             if engine.level_word_map.get(w) == "provincial":
                 c[" ".join(x[:1].upper() + x[1:].lower() for x in m.group("name").split())] += 1
         if c:
             return c.most_common(1)[0][0]
     return None
+
+
+def _vietnamese_letters() -> frozenset[str]:
+    base = "aăâbcdđeêghiklmnoôơpqrtuưvxy"  # no "s": regex's case-insensitive "s" also matches "ſ", whose lower() is "ſ"
+    return frozenset(c for b in base for t in ("", "\u0300", "\u0301", "\u0309", "\u0303", "\u0323")
+                     if len(c := unicodedata.normalize("NFC", b + t)) == 1)
+
+
+# letters whose case-insensitive match in regex is exactly "x.lower() == letter" (checked over all code points;
+# "İ" aside, whose lower() is two characters: a text holding it takes the slow path)
+_FOLD_SAFE = _vietnamese_letters()
+
+
+@lru_cache(maxsize=8)
+def _place_first_words(place_words: tuple[str, ...]) -> tuple[str, ...] | None:
+    """The distinct first words of the place words, lower case; None when one holds a letter outside _FOLD_SAFE."""
+    firsts = {w.split(" ")[0].lower() for w in place_words}
+    return tuple(firsts) if all(c in _FOLD_SAFE for w in firsts for c in w) else None
+
+
+def _place_matches(s: str, engine: Engine):
+    """The matches of ``engine.place_re.finditer(s)``, found faster. Scanning every position with the
+    case-insensitive regex alternation (and its \\p{L} lookbehind) cost ~170 µs a file; instead str.find looks for
+    the first word of each place word in ``s.lower()`` and place_re is tried only where one starts (its lookbehind
+    still sees the character before)."""
+    firsts = _place_first_words(tuple(engine.place_words))
+    low = s.lower()
+    if firsts is None or len(low) != len(s):
+        yield from engine.place_re.finditer(s)
+        return
+    starts = set()
+    for w in firsts:
+        i = low.find(w)
+        while i >= 0:
+            starts.add(i)
+            i = low.find(w, i + 1)
+    match = engine.place_re.match
+    end = 0
+    for i in sorted(starts):
+        if i >= end and (m := match(s, i)) is not None:
+            yield m
+            end = m.end()
 
 
 _KEEP_UPPER = {"UBND", "HĐND", "MTTQ", "TW", "CP", "VN", "TP", "TP.", "TX", "BCH", "BTV", "BCĐ", "ĐCSVN"}
@@ -408,7 +534,7 @@ def _article(lines: list[str], mentions: list[Mention], engine: Engine, text: st
     year = None
     place = None
     for x in lines[:8]:
-        dm = _DATELINE.search(x)
+        dm = _DATELINE.search(x) if "/" in x else None  # every dateline holds "/"
         if dm:
             date, y = _ymd(dm)
             year = y if date else None
