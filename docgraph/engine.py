@@ -228,7 +228,7 @@ class Engine:
                     start = pm.start("so")
         d["prefix_start"] = start
         # the suffix: date, issuer, term, date
-        sm = self.suffix_re.match(t, end, timeout=self._left())
+        sm = self.suffix_re.match(t, end, timeout=self._left()) if _may_have_suffix(t, end) else None
         if sm and sm.end() > end:
             if sm.group("issuer"):
                 d["issuer"] = _clean(sm.group("issuer"))
@@ -682,6 +682,20 @@ def _key(s: str | None) -> str:
 
 def _clean(s: str) -> str:
     return " ".join(s.split()).strip(" ,;:-")
+
+
+# every group of suffix_re starts, after spaces and a comma, with "ngày"/"năm"/"của" (any case), "ban hành", "ký",
+# "khóa" or "(khóa"
+_SUFFIX_FIRST = "nNcCbk("
+
+
+def _may_have_suffix(t: str, end: int) -> bool:
+    """False when suffix_re can only match the empty string at ``end`` (half the calls): the first character after
+    spaces and commas starts none of its groups (any other space character: the regex decides)."""
+    n = len(t)
+    while end < n and t[end] in " ,\n":
+        end += 1
+    return end < n and (t[end] in _SUFFIX_FIRST or t[end].isspace())
 
 
 def _nth_newline(s: str, n: int) -> int:

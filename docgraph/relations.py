@@ -224,7 +224,14 @@ class Clauses:
             j += 1
 
     def sentence(self, i: int, limit: int = 400) -> str:
-        s = " ".join(self.text[self.start_before(i):self.end_after(i)].split())
+        a, b = self.start_before(i), self.end_after(i)
+        if b - a > 4 * limit:
+            # a long clause is cut at ``limit``: its first 4*limit characters, spaces collapsed, begin the whole
+            # clause's collapsed form; when they reach past the limit, they alone give the same cut
+            s = " ".join(self.text[a:a + 4 * limit].split())
+            if len(s) > limit:
+                return s[: limit - 1].rstrip() + "…"
+        s = " ".join(self.text[a:b].split())
         if len(s) > limit:
             s = s[: limit - 1].rstrip() + "…"
         return s
