@@ -83,6 +83,8 @@ class Normalized:
         return self.to_source(last) + 1
 
     def span(self, start: int, end: int) -> tuple[int, int]:
+        if not self._nstart:  # no length change anywhere (most texts): offsets are the same
+            return start, max(start, end)
         s = self.to_source(start)
         e = self.to_source_end(end)
         return s, max(s, e)
