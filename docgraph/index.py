@@ -145,6 +145,16 @@ def file_state(conn: sqlite3.Connection) -> dict[str, tuple[int, int, str | None
 
 
 _JSON = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps(..., ensure_ascii=False) builds an encoder per call
+_STR = json.encoder.encode_basestring  # a JSON string literal, non-ASCII kept (the C function json itself uses)
+
+
+def _evidence_json(evs: list[tuple]) -> str:
+    """``json.dumps([{"file": .., "line": .., "text": .. [, "location": ..]}, ...], ensure_ascii=False)`` from
+    (file, line, text, location) tuples, byte for byte, without building the dicts (hundreds of thousands of edges)."""
+    return "[" + ", ".join(
+        f'{{"file": {_STR(f)}, "line": {"null" if ln is None else int(ln)}, "text": {_STR(t)}'
+        + (f', "location": {_STR(loc)}}}' if loc else "}")
+        for f, ln, t, loc in evs) + "]"
 
 
 @dataclass(slots=True)
@@ -368,29 +378,28 @@ def _resolve(conn: sqlite3.Connection) -> dict[str, int]:
     for (src, dst), group in groupby(rows, key=itemgetter(0, 1)):
         if not src or not dst or src == dst:
             continue
-        by_rel: dict[str, dict[str, Any]] = {}
-        for _, _, rel, path, line, evidence, location in group:
-            ev = {"file": path, "line": line, "text": evidence}
-            if location:  # office files: "p.2", "¶14"
-                ev["location"] = location
-            e = by_rel.get(rel)
-            if e is None:
-                by_rel[rel] = {"count": 1, "file": path, "line": line, "evidence": evidence, "evidence_all": [ev]}
-            else:
-                e["count"] += 1
-                if ev not in e["evidence_all"]:
-                    e["evidence_all"].append(ev)
+        by_rel: dict[str, tuple[int, list[tuple]]] = {}
+        for rel, rel_rows in groupby(group, key=itemgetter(2)):  # sorted by relation within the pair
+            count = 0
+            evs: list[tuple] = []  # (file, line, text, location), distinct, in file and line order
+            for r in rel_rows:
+                count += 1
+                ev = (r[3], r[4], r[5], r[6] or None)
+                if ev not in evs:
+                    evs.append(ev)
+            by_rel[rel] = (count, evs)
         if len(by_rel) > 1:
             by_rel.pop("cites", None)  # "cites" says less than any other relation between the same two
         s, t = docs.get(src, {}), docs.get(dst, {})
-        for rel, e in by_rel.items():
+        for rel, (count, evs) in by_rel.items():
             flags = []
             if rel == "implements" and s.get("date") and t.get("date") and s["date"] < t["date"]:
                 flags.append("source_before_target")
             if s.get("level") == "district" and s.get("date") and s["date"] > "2025-07-01":
                 flags.append("district_after_reform")
-            out.append((src, dst, rel, e["count"], e["file"], e["line"], e["evidence"],
-                        _JSON(e["evidence_all"]), _JSON(flags) if flags else "[]"))
+            first = evs[0]
+            out.append((src, dst, rel, count, first[0], first[1], first[2], _evidence_json(evs),
+                        _JSON(flags) if flags else "[]"))
             n_edges += 1
         if len(out) >= 5000:
             conn.executemany("INSERT INTO edges VALUES (?,?,?,?,?,?,?,?,?)", out)
