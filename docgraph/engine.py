@@ -22,6 +22,9 @@ from .model import Mention
 from .normalize import Normalized, fold, normalize
 from .rules import Rule, RuleSet, load_rules
 
+# entries of each per-engine cache of pure functions (dates, codes, places): what repeats across files fits in a few
+# thousand; a larger bound only makes every worker's memory grow with the number of files read
+_CACHE_SIZE = 8192
 _LAYOUT_PRIORITY = {"normative": 0, "party": 1, "state": 2, "older": 3, "name": 4}
 
 
@@ -272,7 +275,7 @@ class Engine:
         """The date in ``s`` (a prefix or suffix match: "Chỉ thị số ", ", ngày 25/12/2023"; they repeat, cached)."""
         hit = self._date_cache.get(s, _MISSING)
         if hit is _MISSING:
-            if len(self._date_cache) > 50_000:
+            if len(self._date_cache) > _CACHE_SIZE:
                 self._date_cache.clear()
             hit = self._date_cache[s] = self._read_date(s)
         return hit
@@ -300,7 +303,7 @@ class Engine:
     def canonical_code(self, seg: str) -> str:
         hit = self._code_cache.get(seg)
         if hit is None:
-            if len(self._code_cache) > 100_000:
+            if len(self._code_cache) > _CACHE_SIZE:
                 self._code_cache.clear()
             hit = self._code_cache[seg] = self._canonical_code(seg)
         return hit
@@ -321,7 +324,7 @@ class Engine:
         key = (d["tw"], d["layout"], symbol, d["issuer"])
         hit = self._codes_cache.get(key)
         if hit is None:
-            if len(self._codes_cache) > 100_000:
+            if len(self._codes_cache) > _CACHE_SIZE:
                 self._codes_cache.clear()
             tmp = {"tw": d["tw"], "layout": d["layout"], "issuer": d["issuer"]}
             self._compute_codes(tmp, symbol)
@@ -408,7 +411,7 @@ class Engine:
         """Level, province and locality named in an issuer phrase or a header line (cached: issuers repeat)."""
         hit = self._place_cache.get(phrase)
         if hit is None:
-            if len(self._place_cache) > 50_000:
+            if len(self._place_cache) > _CACHE_SIZE:
                 self._place_cache.clear()
             hit = self._place_cache[phrase] = self._place_of(phrase)
         return hit

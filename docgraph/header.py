@@ -39,12 +39,12 @@ _MOTTO_HINT = re.compile("|".join(h for h in _MOTTO_HINTS if not any(o != h and 
 assert all("ộ" in h or "Ộ" in h for h in _MOTTO_HINTS)
 
 
-@lru_cache(maxsize=32768)  # pure; the motto and issuer lines repeat from file to file
+@lru_cache(maxsize=4096)  # pure; the motto and issuer lines repeat from file to file
 def _motto(x: str) -> regex.Match | None:
     return _MOTTO.search(x) if ("ộ" in x or "Ộ" in x) and _MOTTO_HINT.search(x) else None
 
 
-@lru_cache(maxsize=32768)  # pure, and asked again for the same lines
+@lru_cache(maxsize=4096)  # pure, and asked again for the same lines
 def _place_date(x: str) -> regex.Match | None:
     return _PLACE_DATE.search(x) if ("ngày" in x or "Ngày" in x) and _PLACE_DATE_HINT.search(x) else None
 
@@ -104,7 +104,7 @@ class FileHeader:
         return self.province or ""
 
 
-@lru_cache(maxsize=65536)  # pure; issuer, heading and signature lines repeat from file to file
+@lru_cache(maxsize=8192)  # pure; issuer, heading and signature lines repeat from file to file
 def _is_upper_line(s: str) -> bool:
     letters = sum(map(str.isalpha, s))
     return letters >= 2 and (letters - sum(map(str.islower, s))) / letters > 0.85
@@ -364,7 +364,7 @@ def _signature_at(lines: list[str]) -> tuple[str, str | None] | None:
     return " / ".join(titles), name  # the name may be missing: a draft, or "(đã ký)" only
 
 
-@lru_cache(maxsize=32768)  # pure for a given engine; issuer and heading lines repeat from file to file
+@lru_cache(maxsize=4096)  # pure for a given engine; issuer and heading lines repeat from file to file
 def _heading_type(line: str, engine: Engine) -> tuple[str, str] | None:
     """'KẾ HOẠCH' / 'CHƯƠNG TRÌNH HÀNH ĐỘNG thực hiện ...' -> (canonical type, the matched words)."""
     if not line or not line[0].isupper():
@@ -495,7 +495,7 @@ _UNIT_RES = [(unit, regex.compile(
     for unit in sorted(_CAP_AFTER, key=len, reverse=True)]
 
 
-@lru_cache(maxsize=16384)  # pure; issuer lines repeat from file to file
+@lru_cache(maxsize=4096)  # pure; issuer lines repeat from file to file
 def _sentence_case(line: str) -> str:
     """'SỞ NỘI VỤ' -> 'Sở Nội vụ', 'UBND TỈNH BẮC GIANG' -> 'UBND tỉnh Bắc Giang', 'TỈNH ỦY BẮC GIANG' -> 'Tỉnh ủy Bắc Giang'."""
     low = " ".join(w if w in _KEEP_UPPER else w.lower() for w in line.split())

@@ -278,23 +278,25 @@ def _resolve(conn: sqlite3.Connection) -> dict[str, int]:
     from .identity import LOCAL_LEVELS
     from .relations import OWN
 
-    files = {r[0]: r for r in conn.execute(
-        "SELECT id, path, kind, own_id, own_base, own_year, own_jurisdiction, header FROM files WHERE skipped IS NULL")}
-    headers = {fid: json.loads(f[7] or "{}") for fid, f in files.items()}
-    # dated documents known per scope (base|jurisdiction): from own headers and from dated mentions
+    # dated documents known per scope (base|jurisdiction): from own headers and from dated mentions; and the date of
+    # each file (a year-less reference may resolve to the one dated document before it). Files are streamed, not
+    # held: on a large index their headers alone would take hundreds of MB.
+    reader = conn.cursor()
+    reader.row_factory = None
     dated: dict[str, set[int]] = defaultdict(set)
-    for f in files.values():
-        if f[4] and f[5] is not None:
-            dated[f"{f[4]}|{f[6] or ''}"].add(f[5])
-    for base, juris, year in conn.execute(
+    file_date: dict[int, str | None] = {}
+    for fid, base, year, juris, header in reader.execute(
+            "SELECT id, own_base, own_year, own_jurisdiction, header FROM files WHERE skipped IS NULL"):
+        if base and year is not None:
+            dated[f"{base}|{juris or ''}"].add(year)
+        file_date[fid] = json.loads(header or "{}").get("date")
+    for base, juris, year in reader.execute(
             "SELECT DISTINCT key_base, key_jurisdiction, key_year FROM mentions"
             " WHERE key_base IS NOT NULL AND key_year IS NOT NULL"):
         dated[f"{base}|{juris or ''}"].add(year)
 
     # 1. year-less mentions: the one dated document of their scope, else ambiguous (never a guess). The document
     # of every other mention was set when it was written: it does not depend on other files.
-    reader = conn.cursor()
-    reader.row_factory = None
     updates: list[tuple[str, int, int]] = []
     n_ambiguous = 0
     for mid, fid, base, juris, old_doc, old_amb in reader.execute(
@@ -307,7 +309,7 @@ def _resolve(conn: sqlite3.Connection) -> dict[str, int]:
             year = next(iter(years))
         elif len(years) > 1:
             # only one dated before the citing file? then that one; else ambiguous
-            fd = headers[fid].get("date") if fid in headers else None
+            fd = file_date.get(fid)
             before = {y for y in years if fd and y <= int(fd[:4])}
             if len(before) == 1:
                 year = next(iter(before))
@@ -333,9 +335,10 @@ def _resolve(conn: sqlite3.Connection) -> dict[str, int]:
         doc["_normative"] = any(v and v.startswith("normative") for v in cols[2])
         doc["mentions"] = sum(1 for own in cols[1] if not own)
         docs[d] = doc
-    for fid, fr in files.items():
-        h = headers[fid]
-        doc = docs.setdefault(fr[3], {"mentions": 0})
+    for path, kind, own_id, header in reader.execute(
+            "SELECT path, kind, own_id, header FROM files WHERE skipped IS NULL"):
+        h = json.loads(header or "{}")
+        doc = docs.setdefault(own_id, {"mentions": 0})
         hdr = FileHeader(**h) if h else None
         for c in ("type", "number", "symbol", "year", "date", "issuer_code", "branch", "title", "signer",
                   "signer_title", "issuer"):
@@ -345,8 +348,8 @@ def _resolve(conn: sqlite3.Connection) -> dict[str, int]:
             doc["level"] = hdr.level
         if hdr is not None:
             doc["jurisdiction"] = hdr.jurisdiction if hdr.level in LOCAL_LEVELS else (doc.get("jurisdiction") or "")
-        doc["source_file"] = fr[1]
-        doc["kind"] = fr[2] or "document"
+        doc["source_file"] = path
+        doc["kind"] = kind or "document"
     for d, doc in docs.items():
         doc.setdefault("kind", "cited")
         doc["label"] = _label(doc, d)
