@@ -22,6 +22,7 @@ from .pipeline import DEFAULT_TIMEOUT, display_path, process_file
 from .reader import default_globs, iter_files
 from .rules import rule_files
 
+WINDOW = 512  # files handed to the worker pool at a time (two windows in flight at most)
 DEFAULT_GLOBS = ("*.txt", "*.md")  # text only; default_globs() adds the office kinds installed
 
 
@@ -248,7 +249,7 @@ def _results(todo: Iterable[tuple[str, str | None, str, float | None]], jobs: in
     is listed and submitted while the current one's results are consumed, so at most two windows are in flight and
     memory stays flat however many files there are."""
     it = iter(todo)
-    window = 512
+    window = WINDOW
     first = list(islice(it, window))
     if jobs <= 1 or len(first) < 8:
         for args in first:
