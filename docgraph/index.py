@@ -62,6 +62,7 @@ CREATE TABLE IF NOT EXISTS raw_relations (
     source_idx INTEGER, target_idx INTEGER, relation TEXT, line INTEGER, evidence TEXT, location TEXT
 );
 CREATE INDEX IF NOT EXISTS raw_relations_file ON raw_relations(file_id);
+CREATE INDEX IF NOT EXISTS files_own ON files(own_id);
 CREATE TABLE IF NOT EXISTS documents (
     id TEXT PRIMARY KEY, label TEXT, type TEXT, number TEXT, symbol TEXT, year INTEGER, date TEXT,
     issuer TEXT, issuer_code TEXT, level TEXT, branch TEXT, jurisdiction TEXT, title TEXT, source_file TEXT,
@@ -202,12 +203,34 @@ _INSERT_MENTION = (
     + ",".join("?" * (7 + len(_MENTION_COLS) + 3 + 4 + 1)) + ")")
 
 
-def write_rows(conn: sqlite3.Connection, batch: list[FileRows], *, replace: bool = True) -> None:
+def _docs_of_paths(conn: sqlite3.Connection, paths: list[str]) -> set[str]:
+    """The documents the index's rows of these files speak of: their own and those of their mentions."""
+    out: set[str] = set()
+    for chunk in (paths[i:i + 500] for i in range(0, len(paths), 500)):
+        marks = ",".join("?" * len(chunk))
+        out.update(r[0] for r in conn.execute(
+            f"SELECT own_id FROM files WHERE path IN ({marks}) AND own_id IS NOT NULL", chunk))
+        out.update(r[0] for r in conn.execute(
+            f"SELECT DISTINCT m.doc FROM mentions m JOIN files f ON f.id = m.file_id WHERE f.path IN ({marks})"
+            " AND m.doc IS NOT NULL", chunk))
+    return out
+
+
+def write_rows(conn: sqlite3.Connection, batch: list[FileRows], *, replace: bool = True,
+               touched: set[str] | None = None) -> None:
     """Replace the rows of these files, in one transaction. ``replace=False`` when none of them is indexed yet
-    (a first run): no delete is needed."""
+    (a first run): no delete is needed. ``touched`` collects the documents whose rows change (the old and the new
+    rows' documents), for an incremental ``resolve``."""
     if not batch:
         return
     with conn:
+        if touched is not None:
+            if replace:
+                touched |= _docs_of_paths(conn, [r.path for r in batch])
+            for r in batch:
+                if r.file[7]:
+                    touched.add(r.file[7])
+                touched.update(m[-1] for m in r.mentions if m[-1])
         if replace:
             conn.executemany("DELETE FROM files WHERE path=?", [(r.path,) for r in batch])
         # ids assigned here, so each table takes one executemany for the whole batch
@@ -231,9 +254,12 @@ def touch_file(conn: sqlite3.Connection, path: str, size: int, mtime_ns: int) ->
         conn.execute("UPDATE files SET size=?, mtime_ns=? WHERE path=?", (size, mtime_ns, path))
 
 
-def delete_files(conn: sqlite3.Connection, paths: Iterable[str]) -> int:
+def delete_files(conn: sqlite3.Connection, paths: Iterable[str], touched: set[str] | None = None) -> int:
+    paths = list(paths)
     n = 0
     with conn:
+        if touched is not None:
+            touched |= _docs_of_paths(conn, paths)
         for p in paths:
             n += conn.execute("DELETE FROM files WHERE path=?", (p,)).rowcount
     return n
@@ -256,16 +282,18 @@ def _most_common(values: Sequence[Any]) -> Any:
 _DOC_FIELDS = ("type", "number", "symbol", "date", "issuer", "issuer_code", "branch", "name")
 
 
-def resolve(conn: sqlite3.Connection) -> dict[str, int]:
+def resolve(conn: sqlite3.Connection, touched: set[str] | None = None) -> dict[str, int]:
     """Rebuild documents and edges from the extracted rows. Returns counts.
 
-    Mentions and relations are streamed from SQLite, so memory grows with the number of documents and edges (the
-    graph itself), not with the number of mentions or files. It runs in one write transaction taken up front, so a
-    concurrent extract waits instead of failing midway."""
+    ``touched``: the documents whose rows changed since the index was last resolved (collected by ``write_rows`` and
+    ``delete_files``); only they and the edges touching them are rebuilt. ``None`` rebuilds everything. Either way the
+    result is the same. Mentions and relations are streamed from SQLite, so memory grows with the number of documents
+    and edges (the graph itself), not with the number of mentions or files. It runs in one write transaction taken
+    up front, so a concurrent extract waits instead of failing midway."""
     conn.commit()
     conn.execute("BEGIN IMMEDIATE")
     try:
-        counts = _resolve(conn)
+        counts = _resolve(conn, None if touched is None else set(touched))
     except BaseException:
         conn.rollback()
         raise
@@ -273,7 +301,7 @@ def resolve(conn: sqlite3.Connection) -> dict[str, int]:
     return counts
 
 
-def _resolve(conn: sqlite3.Connection) -> dict[str, int]:
+def _resolve(conn: sqlite3.Connection, dirty: set[str] | None) -> dict[str, int]:
     from .header import FileHeader
     from .identity import LOCAL_LEVELS
     from .relations import OWN
@@ -296,9 +324,9 @@ def _resolve(conn: sqlite3.Connection) -> dict[str, int]:
         dated[f"{base}|{juris or ''}"].add(year)
 
     # 1. year-less mentions: the one dated document of their scope, else ambiguous (never a guess). The document
-    # of every other mention was set when it was written: it does not depend on other files.
+    # of every other mention was set when it was written: it does not depend on other files. A year-less mention
+    # whose document changes (a dated one appeared or went) touches both documents.
     updates: list[tuple[str, int, int]] = []
-    n_ambiguous = 0
     for mid, fid, base, juris, old_doc, old_amb in reader.execute(
             "SELECT id, file_id, key_base, key_jurisdiction, doc, ambiguous FROM mentions"
             " WHERE own = 0 AND key_base IS NOT NULL AND key_year IS NULL"):
@@ -316,16 +344,29 @@ def _resolve(conn: sqlite3.Connection) -> dict[str, int]:
             else:
                 amb = 1
         doc = f"{base}-{year if year is not None else 'x'}" + (f"-{slug(juris)}" if juris else "")
-        n_ambiguous += amb
         if doc != old_doc or amb != old_amb:
             updates.append((doc, amb, mid))
+            if dirty is not None:
+                dirty.add(doc)
+                if old_doc:
+                    dirty.add(old_doc)
     conn.executemany("UPDATE mentions SET doc = ?, ambiguous = ? WHERE id = ?", updates)
+
+    # the documents to rebuild: all, or the touched ones (in a temporary table the queries join)
+    if dirty is None:
+        in_dirty = ""
+    else:
+        conn.execute("CREATE INDEX IF NOT EXISTS files_own ON files(own_id)")  # indexes made before it lack it
+        conn.execute("CREATE TEMP TABLE IF NOT EXISTS dirty_docs (id TEXT PRIMARY KEY)")
+        conn.execute("DELETE FROM dirty_docs")
+        conn.executemany("INSERT INTO dirty_docs VALUES (?)", [(d,) for d in dirty])
+        in_dirty = " IN (SELECT id FROM temp.dirty_docs)"
 
     # 2. documents: the best-attested fields of their mentions, one document at a time
     docs: dict[str, dict[str, Any]] = {}
     rows = reader.execute(
         "SELECT doc, own, rule, key_year, key_level, key_jurisdiction, " + ", ".join(_DOC_FIELDS)
-        + " FROM mentions WHERE doc IS NOT NULL ORDER BY doc")
+        + " FROM mentions WHERE doc IS NOT NULL" + (f" AND doc{in_dirty}" if in_dirty else "") + " ORDER BY doc")
     for d, group in groupby(rows, key=itemgetter(0)):
         cols = list(zip(*group))  # one tuple per column: the fields of this document's mentions
         doc = {c: _most_common(cols[6 + i]) for i, c in enumerate(_DOC_FIELDS)}
@@ -336,7 +377,8 @@ def _resolve(conn: sqlite3.Connection) -> dict[str, int]:
         doc["mentions"] = sum(1 for own in cols[1] if not own)
         docs[d] = doc
     for path, kind, own_id, header in reader.execute(
-            "SELECT path, kind, own_id, header FROM files WHERE skipped IS NULL"):
+            "SELECT path, kind, own_id, header FROM files WHERE skipped IS NULL"
+            + (f" AND own_id{in_dirty}" if in_dirty else "") + " ORDER BY path"):
         h = json.loads(header or "{}")
         doc = docs.setdefault(own_id, {"mentions": 0})
         hdr = FileHeader(**h) if h else None
@@ -357,9 +399,9 @@ def _resolve(conn: sqlite3.Connection) -> dict[str, int]:
             doc["level"] = "unknown"
         doc["jurisdiction"] = doc.get("jurisdiction") or ""
 
-    # one transaction, opened by resolve()
-    conn.execute("DELETE FROM documents")
-    conn.execute("DELETE FROM edges")
+    # one transaction, opened by resolve(); a touched document no longer spoken of is gone
+    conn.execute("DELETE FROM documents" + (f" WHERE id{in_dirty}" if in_dirty else ""))
+    conn.execute("DELETE FROM edges" + (f" WHERE source{in_dirty} OR target{in_dirty}" if in_dirty else ""))
     conn.executemany(
         "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
         [(d, doc["label"], doc.get("type"), doc.get("number"), doc.get("symbol"), doc.get("year"),
@@ -368,19 +410,31 @@ def _resolve(conn: sqlite3.Connection) -> dict[str, int]:
           doc.get("name"), doc.get("signer"), doc.get("signer_title"))
          for d, doc in sorted(docs.items())])
 
-    # 3. edges: raw relations grouped by (source, target), streamed in that order
+    def date_level(d: str) -> tuple[str | None, str | None]:
+        """The date and level of a document (the edge flags need them); untouched ones are read from the index."""
+        doc = docs.get(d)
+        if doc is None:
+            r = conn.execute("SELECT date, level FROM documents WHERE id = ?", (d,)).fetchone()
+            doc = docs[d] = {"date": r[0], "level": r[1]} if r else {}
+        return doc.get("date"), doc.get("level")
+
+    # 3. edges: raw relations grouped by (source, target), streamed in that order; with touched documents, only the
+    # relations of files that speak of one of them, and only the pairs that touch one
     rows = reader.execute(
         "SELECT CASE WHEN r.source_idx = ? THEN f.own_id ELSE ms.doc END AS src, mt.doc AS dst, r.relation,"
         " f.path, r.line, r.evidence, r.location"
         " FROM raw_relations r JOIN files f ON f.id = r.file_id AND f.skipped IS NULL"
         " JOIN mentions mt ON mt.file_id = r.file_id AND mt.idx = r.target_idx"
         " LEFT JOIN mentions ms ON ms.file_id = r.file_id AND ms.idx = r.source_idx"
-        " ORDER BY src, dst, r.relation, f.path, r.line", (OWN,))
-    n_edges = 0
+        + (f" WHERE r.file_id IN (SELECT file_id FROM mentions WHERE doc{in_dirty}"
+           f" UNION SELECT id FROM files WHERE own_id{in_dirty})" if in_dirty else "")
+        + " ORDER BY src, dst, r.relation, f.path, r.line", (OWN,))
     out: list[tuple] = []
     for (src, dst), group in groupby(rows, key=itemgetter(0, 1)):
         if not src or not dst or src == dst:
             continue
+        if dirty is not None and src not in dirty and dst not in dirty:
+            continue  # an untouched pair: its edges are in the index as they were
         by_rel: dict[str, tuple[int, list[tuple]]] = {}
         for rel, rel_rows in groupby(group, key=itemgetter(2)):  # sorted by relation within the pair
             count = 0
@@ -393,22 +447,23 @@ def _resolve(conn: sqlite3.Connection) -> dict[str, int]:
             by_rel[rel] = (count, evs)
         if len(by_rel) > 1:
             by_rel.pop("cites", None)  # "cites" says less than any other relation between the same two
-        s, t = docs.get(src, {}), docs.get(dst, {})
+        (s_date, s_level), (t_date, _) = date_level(src), date_level(dst)
         for rel, (count, evs) in by_rel.items():
             flags = []
-            if rel == "implements" and s.get("date") and t.get("date") and s["date"] < t["date"]:
+            if rel == "implements" and s_date and t_date and s_date < t_date:
                 flags.append("source_before_target")
-            if s.get("level") == "district" and s.get("date") and s["date"] > "2025-07-01":
+            if s_level == "district" and s_date and s_date > "2025-07-01":
                 flags.append("district_after_reform")
             first = evs[0]
             out.append((src, dst, rel, count, first[0], first[1], first[2], _evidence_json(evs),
                         _JSON(flags) if flags else "[]"))
-            n_edges += 1
         if len(out) >= 5000:
             conn.executemany("INSERT INTO edges VALUES (?,?,?,?,?,?,?,?,?)", out)
             out = []
     conn.executemany("INSERT INTO edges VALUES (?,?,?,?,?,?,?,?,?)", out)
-    return {"documents": len(docs), "edges": n_edges, "ambiguous": n_ambiguous}
+    if in_dirty:
+        conn.execute("DELETE FROM dirty_docs")
+    return counts(conn)
 
 
 def iter_documents(conn: sqlite3.Connection) -> Iterator[Document]:

@@ -186,6 +186,10 @@ def scan(
     listed = [0]  # files to read found so far: the progress total grows while the walk goes on
     # an empty index (a first run) has no rows to replace: the per-file delete is skipped
     replace = conn.execute("SELECT 1 FROM files LIMIT 1").fetchone() is not None
+    # an index resolved with the same rules needs only the documents the changed files touch rebuilt; after an
+    # interrupted run or a change of rules, everything is
+    touched: set[str] | None = (set() if replace and not rules_changed and ix.get_meta(conn, "resolved") == "yes"
+                                else None)
     done = 0
     pending: list[ix.FileRows] = []
     for res in _results(todo(), jobs):
@@ -200,11 +204,11 @@ def scan(
         pending.append(res)
         if len(pending) >= batch:
             mark_dirty()
-            ix.write_rows(conn, pending, replace=replace)
+            ix.write_rows(conn, pending, replace=replace, touched=touched)
             pending = []
     if pending:
         mark_dirty()
-        ix.write_rows(conn, pending, replace=replace)
+        ix.write_rows(conn, pending, replace=replace, touched=touched)
 
     # files under a scanned folder that are gone
     roots = [display_path(p) for p in paths if os.path.isdir(p)]
@@ -212,10 +216,12 @@ def scan(
             and (not os.path.exists(p) or _ignored(p, ignore))]
     if gone:
         mark_dirty()
-    summary.removed = ix.delete_files(conn, gone)
+    summary.removed = ix.delete_files(conn, gone, touched)
     ix.set_meta(conn, "rules", fingerprint)
     if summary.read or summary.removed or ix.get_meta(conn, "resolved") != "yes":
-        counts = ix.resolve(conn)
+        if touched is not None and len(touched) > ix.counts(conn)["documents"] // 4:
+            touched = None  # most of the graph changed: rebuilding it all is cheaper
+        counts = ix.resolve(conn, touched)
         ix.set_meta(conn, "resolved", "yes")
     else:  # nothing changed: documents and edges are already resolved
         counts = ix.counts(conn)

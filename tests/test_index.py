@@ -119,3 +119,55 @@ def test_display_and_document_paths_are_relative_to_the_working_folder(tmp_path,
     assert _doc_path("docs/sub/a.txt", roots) == "sub/a.txt"
     assert _doc_path("/elsewhere/b.txt", roots) == "b.txt"
     assert _doc_path(str(tmp_path / "docsx" / "c.txt"), roots) == "c.txt"  # a sibling folder is not below docs
+
+
+def _plan(n: int, year: int, cites: str) -> str:
+    return (f"UBND TỈNH BẮC GIANG\nSỞ Y TẾ\nSố: {n}/KH-SYT\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+            f"Bắc Giang, ngày 10 tháng 5 năm {year}\n\nKẾ HOẠCH\nvề y tế cơ sở\n\n{cites}\n")
+
+
+CITES = [
+    "Thực hiện Kế hoạch số 83-KH/TU của Tỉnh ủy Bắc Giang.",
+    "Căn cứ Nghị định số 30/2020/NĐ-CP ngày 05/3/2020 của Chính phủ; thực hiện Chỉ thị số 35-CT/TW ngày "
+    "14/6/2024 của Bộ Chính trị.",
+    "Triển khai Kế hoạch số 12/KH-UBND ngày 02/01/2024 của UBND tỉnh Bắc Giang.",
+    "Thực hiện Quyết định số 1017/QĐ-TTg ngày 22/8/2018 của Thủ tướng Chính phủ.",
+]
+
+
+def test_incremental_resolve_equals_a_full_rebuild(tmp_path, monkeypatch):
+    # a folder changes three times (files added, changed, deleted, a year-less reference gaining and losing its
+    # dated document); after each re-run the index equals a fresh extract of the folder as it then is
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    monkeypatch.chdir(tmp_path)
+    for i in range(12):
+        (docs / f"p{i:02d}.txt").write_text(_plan(100 + i, 2024, CITES[i % 4] + " " + CITES[(i + 1) % 4]),
+                                            encoding="utf-8")
+    calls: list[int | None] = []
+    real = ix.resolve
+    monkeypatch.setattr(ix, "resolve", lambda conn, touched=None: calls.append(
+        None if touched is None else len(touched)) or real(conn, touched))
+
+    def extract(name: str) -> None:
+        conn = ix.connect(tmp_path / name, create=True)
+        scan(["docs"], conn, jobs=1)
+        conn.close()
+
+    extract("inc.db")
+    steps = [
+        lambda: (docs / "k83.txt").write_text(PLAN_83.format(year=2024), encoding="utf-8"),
+        lambda: (docs / "p03.txt").write_text(_plan(103, 2024, CITES[2]), encoding="utf-8"),
+        lambda: (docs / "p05.txt").unlink(),
+        lambda: (docs / "k83b.txt").write_text(PLAN_83.format(year=2023), encoding="utf-8"),
+        lambda: (docs / "k83.txt").unlink(),
+    ]
+    for step in steps:
+        step()
+        extract("inc.db")
+        (tmp_path / "full.db").unlink(missing_ok=True)
+        extract("full.db")
+        assert snapshot(tmp_path / "inc.db") == snapshot(tmp_path / "full.db")
+    # the re-runs rebuilt only what their change touched
+    incremental = [c for c in calls[1::2]]
+    assert all(c is not None and c < 10 for c in incremental), calls
