@@ -306,18 +306,24 @@ def _resolve(conn: sqlite3.Connection, dirty: set[str] | None) -> dict[str, int]
     from .identity import LOCAL_LEVELS
     from .relations import OWN
 
-    # dated documents known per scope (base|jurisdiction): from own headers and from dated mentions; and the date of
-    # each file (a year-less reference may resolve to the one dated document before it). Files are streamed, not
-    # held: on a large index their headers alone would take hundreds of MB.
+    # dated documents known per scope (base|jurisdiction): from own headers and from dated mentions
     reader = conn.cursor()
     reader.row_factory = None
     dated: dict[str, set[int]] = defaultdict(set)
-    file_date: dict[int, str | None] = {}
-    for fid, base, year, juris, header in reader.execute(
-            "SELECT id, own_base, own_year, own_jurisdiction, header FROM files WHERE skipped IS NULL"):
-        if base and year is not None:
+    for base, year, juris in reader.execute(
+            "SELECT own_base, own_year, own_jurisdiction FROM files WHERE skipped IS NULL AND own_base IS NOT NULL"):
+        if year is not None:
             dated[f"{base}|{juris or ''}"].add(year)
-        file_date[fid] = json.loads(header or "{}").get("date")
+    dates: dict[int, str | None] = {}
+
+    def file_date(fid: int) -> str | None:
+        """The date of a citing file, read when a year-less reference needs it (parsing every header costs seconds
+        on a large index)."""
+        if fid not in dates:
+            row = conn.execute("SELECT header FROM files WHERE id = ?", (fid,)).fetchone()
+            dates[fid] = json.loads(row[0] or "{}").get("date") if row else None
+        return dates[fid]
+
     for base, juris, year in reader.execute(
             "SELECT DISTINCT key_base, key_jurisdiction, key_year FROM mentions"
             " WHERE key_base IS NOT NULL AND key_year IS NOT NULL"):
@@ -337,7 +343,7 @@ def _resolve(conn: sqlite3.Connection, dirty: set[str] | None) -> dict[str, int]
             year = next(iter(years))
         elif len(years) > 1:
             # only one dated before the citing file? then that one; else ambiguous
-            fd = file_date.get(fid)
+            fd = file_date(fid)
             before = {y for y in years if fd and y <= int(fd[:4])}
             if len(before) == 1:
                 year = next(iter(before))
