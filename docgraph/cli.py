@@ -320,7 +320,6 @@ def show_cmd(query: QueryArg, db: DbOpt = None, rules: RulesOpt = None, json_: J
 def find_cmd(query: QueryArg, db: DbOpt = None, rules: RulesOpt = None, json_: JsonOpt = False,
              search: SearchOpt = False) -> None:
     """List the documents a query matches (useful when a number exists in several provinces or years)."""
-
     with _errors(), _no_gc():
         conn = _open(db)
         ids = find_documents(conn, query, _QueryEngine(rules), search=search)
@@ -336,7 +335,6 @@ def find_cmd(query: QueryArg, db: DbOpt = None, rules: RulesOpt = None, json_: J
 @app.command("stats")
 def stats_cmd(db: DbOpt = None, rules: RulesOpt = None, json_: JsonOpt = False) -> None:
     """Counts by type, level, branch, jurisdiction and relation; ambiguous and unresolved mentions; skipped files."""
-
     with _errors():
         conn = _open(db)
         s = stats(conn)

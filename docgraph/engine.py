@@ -19,7 +19,7 @@ from functools import lru_cache
 import regex
 
 from .model import Mention
-from .normalize import Normalized, fold, normalize
+from .normalize import Normalized, fold, matches_at, normalize
 from .rules import Rule, RuleSet, load_rules
 
 # entries of each per-engine cache of pure functions (dates, codes, places): what repeats across files fits in a few
@@ -654,15 +654,7 @@ def _url_spans(t: str) -> list[tuple[int, int]]:
     while i >= 0:
         starts.update(s for s in (i - 5, i - 4) if s >= 0)
         i = t.find("://", i + 3)
-    out: list[tuple[int, int]] = []
-    pos = 0
-    for s in sorted(starts):
-        if s >= pos:
-            m = _URL.match(t, s)
-            if m is not None:
-                out.append(m.span())
-                pos = m.end()
-    return out
+    return [m.span() for m in matches_at(_URL, t, starts)]
 
 
 def _overlaps(s: int, e: int, spans: list[tuple[int, int]]) -> bool:

@@ -26,34 +26,29 @@ def _json_list(s: str | None) -> list:
     return json.loads(s) if s and s != "[]" else []
 
 
-def _node_attrs(r: sqlite3.Row) -> dict[str, Any]:
-    return {f: r[f] for f in NODE_FIELDS}
+def _node_attrs(r: tuple) -> dict[str, Any]:
+    """A node's attributes from a row of ``SELECT {_NODE_SQL} FROM documents``."""
+    return dict(zip(NODE_FIELDS, r[1:]))
 
 
-def _edge_attrs(r: sqlite3.Row, evidence: bool = True) -> dict[str, Any]:
-    """An edges-table row's attributes; without ``evidence`` only its first evidence is kept (the list not parsed)."""
-    return {"relation": r["relation"], "count": r["count"], "file": r["file"], "line": r["line"],
-            "evidence": r["evidence"], "evidence_all": _json_list(r["evidence_all"]) if evidence else [],
-            "flags": _json_list(r["flags"])}
-
-
-def _add_node(g: Any, r: sqlite3.Row) -> None:
-    g.add_node(r["id"], **_node_attrs(r))
-
-
-def _add_edge(g: Any, r: sqlite3.Row, evidence: bool = True) -> None:
-    g.add_edge(r["source"], r["target"], key=r["relation"], **_edge_attrs(r, evidence))
+def _edge_attrs(r: tuple, evidence: bool = True) -> dict[str, Any]:
+    """An edge's attributes from a row of ``SELECT {_EDGE_SQL}[, evidence_all] FROM edges``; without ``evidence``
+    only its first evidence is kept (the list is neither read nor parsed)."""
+    return {"relation": r[2], "count": r[3], "file": r[4], "line": r[5], "evidence": r[6],
+            "evidence_all": _json_list(r[8]) if evidence else [], "flags": _json_list(r[7])}
 
 
 def build_graph(conn: sqlite3.Connection) -> nx.MultiDiGraph:
     """The whole graph (exports, missing, gaps); queries about one document use build_subgraph."""
     import networkx as nx
 
+    cur = conn.cursor()
+    cur.row_factory = None
     g = nx.MultiDiGraph()
-    for r in conn.execute("SELECT * FROM documents"):
-        _add_node(g, r)
-    for r in conn.execute("SELECT * FROM edges"):
-        _add_edge(g, r)
+    for r in cur.execute(f"SELECT {_NODE_SQL} FROM documents"):
+        g.add_node(r[0], **_node_attrs(r))
+    for r in cur.execute(f"SELECT {_EDGE_SQL}, evidence_all FROM edges"):
+        g.add_edge(r[0], r[1], key=r[2], **_edge_attrs(r))
     return g
 
 
@@ -188,10 +183,8 @@ def build_subgraph(conn: sqlite3.Connection, seeds: Iterable[str], *, down: bool
     for chunk in _chunks(sorted(seen)):
         for r in cur.execute(f"SELECT {_NODE_SQL} FROM documents WHERE id IN ({','.join('?' * len(chunk))})",
                              chunk):
-            g.add_node(r[0], **dict(zip(NODE_FIELDS, r[1:])))
+            g.add_node(r[0], **_node_attrs(r))
     for (s, t, rel), r in edges.items():
         if s in nodes and t in nodes:
-            # source, target, relation, count, file, line, evidence, flags[, evidence_all]
-            g.add_edge(s, t, key=rel, relation=rel, count=r[3], file=r[4], line=r[5], evidence=r[6],
-                       evidence_all=_json_list(r[8]) if evidence else [], flags=_json_list(r[7]))
+            g.add_edge(s, t, key=rel, **_edge_attrs(r, evidence))
     return g

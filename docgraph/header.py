@@ -18,7 +18,7 @@ import regex
 
 from .engine import Engine
 from .model import Mention
-from .normalize import fold, modern_tones
+from .normalize import fold, matches_at, modern_tones
 
 _MOTTO_HINTS = ("CỘNG", "Cộng", "cộng", "ĐỘC", "Độc", "độc", "ĐẢNG CỘNG", "Đảng Cộng")
 
@@ -460,12 +460,7 @@ def _place_matches(s: str, engine: Engine):
         while i >= 0:
             starts.add(i)
             i = low.find(w, i + 1)
-    match = engine.place_re.match
-    end = 0
-    for i in sorted(starts):
-        if i >= end and (m := match(s, i)) is not None:
-            yield m
-            end = m.end()
+    yield from matches_at(engine.place_re, s, starts)
 
 
 _KEEP_UPPER = {"UBND", "HĐND", "MTTQ", "TW", "CP", "VN", "TP", "TP.", "TX", "BCH", "BTV", "BCĐ", "ĐCSVN"}

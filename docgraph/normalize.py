@@ -11,6 +11,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Iterable, Iterator
 
 import regex
 
@@ -90,42 +91,25 @@ class Normalized:
         return s, max(s, e)
 
 
-# one-to-one replacements run through str.translate (C speed, offsets unchanged); deletions and NFC composition
+# one-to-one replacements keep offsets (str.replace per distinct character, C speed); deletions and NFC composition
 # change the length and go through the slower loop that records the offset map
 _SAME_LEN = {ord(k): v for k, v in _CHAR_MAP.items() if len(v) == 1}
 _SAME_LEN[ord("\r")] = " "  # CRLF: keep the length, lines are counted on "\n"
 _DELETE = "".join(k for k, v in _CHAR_MAP.items() if v == "" and k != "\r")
-_SLOW = regex.compile("[^\\p{M}][\\p{M}]+|[" + regex.escape(_DELETE) + "]")
-# the same matches, found faster: _SLOW tries a two-character match at every position; this scans for the marks
-# themselves and takes the character before each run as its base. A deleted character followed by marks is that
-# run's base (as in _SLOW, where the first branch wins), so it is skipped here as a deletion.
+# what the slow loop rewrites: a run of combining marks (with the character before it as its base, composed by NFC)
+# or a deleted character; a deleted character followed by marks is that run's base, not a deletion
 _SLOW_SCAN = regex.compile("(\\p{M}+)|[" + regex.escape(_DELETE) + "](?!\\p{M})")
 _COMBINING = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
-_NEEDS_SLOW = re.compile("[" + _COMBINING + re.escape(_DELETE) + "]")
-
-
 # plain character-class scans run on the standard library's re: about ten times faster than regex for these
 _MAPPED = re.compile("[" + re.escape("".join(chr(c) for c in _SAME_LEN)) + "]")
-
-
-def _same_length(text: str) -> str:
-    # one pass of the regex over the text overall: after each distinct character is replaced everywhere (str.replace
-    # is C speed), the search resumes where it stopped
-    m = _MAPPED.search(text)
-    while m is not None:
-        c = m.group()
-        text = text.replace(c, _SAME_LEN[ord(c)])
-        m = _MAPPED.search(text, m.start())
-    return text
-
-
 # mapped, combining and deleted characters in one class: one scan both maps and tells whether the slow path is needed
 _MAPPED_OR_SLOW = re.compile("[" + re.escape("".join(chr(c) for c in _SAME_LEN)) + _COMBINING + re.escape(_DELETE) + "]")
 
 
 def _same_length_slow(text: str) -> tuple[str, bool]:
-    """``_same_length(text)``, and whether it holds a combining or deleted character (``_NEEDS_SLOW``; the one-to-one
-    replacements neither make nor remove one)."""
+    """The one-to-one replacements made, and whether the text holds a combining or deleted character (the
+    replacements neither make nor remove one). After each distinct character is replaced everywhere, the search
+    resumes where it stopped: one pass over the text."""
     slow = False
     pat = _MAPPED_OR_SLOW
     m = pat.search(text)
@@ -156,9 +140,9 @@ def normalize(text: str) -> Normalized:
     npos = 0
     for m in _SLOW_SCAN.finditer(t1):
         s, e = m.span()
-        if m.lastindex:  # a run of marks: with the character before it, as _SLOW reads it
+        if m.lastindex:  # a run of marks: with the character before it
             if s == 0:
-                continue  # marks at the very start have no base: _SLOW leaves them
+                continue  # marks at the very start have no base: left as they are
             s -= 1
             seg = t1[s:e]
             rep = unicodedata.normalize("NFC", seg)
@@ -228,3 +212,14 @@ def _modern_tone(m: re.Match) -> str:
 def modern_tones(s: str) -> str:
     """'Khánh Hoà' -> 'Khánh Hòa', 'Tỉnh uỷ' -> 'Tỉnh ủy' (only at the end of a syllable, not after q/g)."""
     return _OLD_TONE_RE.sub(_modern_tone, s)
+
+
+def matches_at(pattern: regex.Pattern, text: str, starts: Iterable[int]) -> Iterator[regex.Match]:
+    """What ``pattern.finditer(text)`` yields, when ``starts`` holds every position where a match can start (found
+    cheaply, e.g. with str.find): the pattern is tried only there, not at every position. Lookbehinds still see the
+    text before a start. For patterns that cannot match the empty string."""
+    end = 0
+    for i in sorted(starts):
+        if i >= end and (m := pattern.match(text, i)) is not None:
+            yield m
+            end = m.end()

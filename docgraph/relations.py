@@ -9,10 +9,8 @@ act: it makes no edge of its own.
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
 
 import regex
 
@@ -31,52 +29,6 @@ class RawRelation:
     evidence: str
 
 
-# characters the fast trigger scan may meet: ASCII, Latin (Vietnamese included), combining marks, punctuation
-_FAST_CANDIDATES = "".join(chr(c) for a, b in ((0x09, 0x0D), (0x20, 0x7E), (0xA0, 0x24F), (0x300, 0x36F),
-                                               (0x1E00, 0x1EFF), (0x2010, 0x2027), (0x2030, 0x205E))
-                           for c in range(a, b + 1))
-
-
-@lru_cache(maxsize=8)
-def _agreeing_chars(phrase_chars: tuple[str, ...]) -> str:
-    """The candidates on which a case-insensitive ``regex`` scan of a text and a case-sensitive ``re`` scan of its
-    casefolded form read alike: one character after casefolding, a letter for one exactly when for the other (the
-    lookarounds), a space likewise, and equal to a phrase character exactly when it matches it case-insensitively.
-    The phrase characters casefold to distinct single characters."""
-    cands = [c for c in _FAST_CANDIDATES if len(c.casefold()) == 1]
-    text, folded = "".join(cands), "".join(c.casefold() for c in cands)
-
-    def where(pattern, s: str) -> set[str]:  # the candidates whose character in s the pattern matches
-        return {cands[m.start()] for m in pattern.finditer(s)}
-
-    ok = set(cands)
-    ok -= where(regex.compile(r"\p{L}"), text) ^ where(re.compile(r"[^\W\d_]"), folded)
-    ok -= where(regex.compile(r"\s"), text) ^ where(re.compile(r"\s"), folded)
-    # the phrase characters a candidate matches: the first one and the last one in order, both the one it folds to
-    index = {p.casefold(): i for i, p in enumerate(phrase_chars)}
-    n = len(phrase_chars)
-    first = regex.compile("(?i)" + "|".join(f"({regex.escape(p)})" for p in phrase_chars))
-    last = regex.compile("(?i)" + "|".join(f"({regex.escape(p)})" for p in reversed(phrase_chars)))
-    for i, c in enumerate(cands):
-        want = index.get(folded[i])
-        m1, m2 = first.match(text, i), last.match(text, i)
-        got = (m1.lastindex - 1, n - m2.lastindex) if m1 is not None and m2 is not None else None
-        if got != (None if want is None else (want, want)):
-            ok.discard(c)
-    return "".join(sorted(ok))
-
-
-def _other_than(chars: str) -> re.Pattern:
-    """A pattern that finds any character not in ``chars`` (written as ranges)."""
-    ranges: list[list[int]] = []
-    for c in map(ord, chars):
-        if ranges and ranges[-1][1] == c - 1:
-            ranges[-1][1] = c
-        else:
-            ranges.append([c, c])
-    return re.compile("[^" + "".join(f"\\U{a:08x}-\\U{b:08x}" for a, b in ranges) + "]")
-
-
 class RelationFinder:
     def __init__(self, relations: list[dict]):
         self.phrases: list[tuple[str, str]] = []
@@ -91,14 +43,6 @@ class RelationFinder:
         # starts right after one finds the same matches from there on as a scan from further left (see last_trigger)
         inside = "".join(f"\\U{ord(c):08x}" for c in chars)
         self.outside_re = regex.compile(rf"(?i)[^\s{inside}]", regex.REVERSE)
-        # the same scan, about three times faster: the standard library's re, case-sensitive, on the casefolded text.
-        # It gives the same matches wherever every character is one on which both readings agree (almost every
-        # Vietnamese text); any other character sends the scan back to trigger_re.
-        self.trigger_cf_re = self.other_re = None
-        if all(len(c.casefold()) == 1 for c in chars) and len({c.casefold() for c in chars}) == len(chars):
-            cf_alt = "|".join(re.escape(p.casefold()).replace("\\ ", r"\s+") for p in ordered)
-            self.trigger_cf_re = re.compile(rf"(?<![^\W\d_])(?:{cf_alt})(?![^\W\d_])")
-            self.other_re = _other_than(_agreeing_chars(tuple(chars)))
         self.lookup = {p: rel for p, rel in self.phrases}
         self.issue_re = regex.compile(r"(?i)(?<![\p{L}])(?:đã\s+)?ban\s+hành(?![\p{L}])")
 
@@ -116,20 +60,11 @@ class RelationFinder:
             o = self.outside_re.search(gap, 0, tail)
             pos = o.end() if o is not None else 0
         last = None
-        if self.trigger_cf_re is not None and self.other_re.search(gap, pos - 1 if pos else 0) is None:
-            # from the character before pos on: the lookbehind reads it
-            base = pos - 1 if pos else 0
-            for m in self.trigger_cf_re.finditer(gap[base:].casefold(), pos - base):
-                last = m
-            if last is None:
-                return None
-            start, end = last.start() + base, last.end() + base
-        else:
-            for m in self.trigger_re.finditer(gap, pos):
-                last = m
-            if last is None:
-                return None
-            start, end = last.span()
+        for m in self.trigger_re.finditer(gap, pos):
+            last = m
+        if last is None:
+            return None
+        start, end = last.span()
         if len(gap) - end > _MAX_TRIGGER_DISTANCE:
             return None
         return self.relation_of(gap[start:end]), start

@@ -112,7 +112,7 @@ def implementers_tree(g: Any, root: str, rows: list[dict[str, Any]], limit: int 
     rd["doc"] = root
     tree = Tree(_doc_line(rd, f"[{root}]"))
     nodes = {root: tree}
-    shown = rows[:limit] if limit else rows
+    shown = _head(rows, limit)
     for r in shown:
         parent = nodes.get(r["via"], tree)
         extra = f"{r['relation']}"

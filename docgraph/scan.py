@@ -219,7 +219,7 @@ def scan(
     summary.removed = ix.delete_files(conn, gone, touched)
     ix.set_meta(conn, "rules", fingerprint)
     if summary.read or summary.removed or ix.get_meta(conn, "resolved") != "yes":
-        if touched is not None and len(touched) > ix.counts(conn)["documents"] // 4:
+        if touched is not None and len(touched) > conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0] // 4:
             touched = None  # most of the graph changed: rebuilding it all is cheaper
         counts = ix.resolve(conn, touched)
         ix.set_meta(conn, "resolved", "yes")
