@@ -159,7 +159,7 @@ def card(c: dict[str, Any], limit: int | None = None) -> None:
         lines = Lines()
         for m in _head(c["mentions_list"], limit):
             flag = " (own header)" if m["own"] else (" (short form)" if m["short_form"] else "")
-            lines.add(f"  {_where(m)}  {m['text']}{flag}")
+            lines.add(f"  {_where(m)}  {' '.join(m['text'].split())}{flag}")  # a reference broken over lines: one line
         _more(lines, c["mentions_list"], limit, "mention(s)")
         lines.print()
     for direction, title in (("out", "edges out (this document → other)"), ("in", "edges in (other → this document)")):
