@@ -16,8 +16,8 @@ import typer
 
 from . import render
 from .graph import build_graph, build_subgraph
-from .query import (CHAIN_RELATIONS, GAP_LEVELS, Ambiguous, NotFound, chain, find_documents, gaps, implementers,
-                    missing, resolve_one, show, stats, timeline)
+from .query import (CHAIN_RELATIONS, GAP_LEVELS, Ambiguous, NotFound, chain, document_rows, find_documents, gaps,
+                    implementers, missing, resolve_one, show, stats, timeline)
 from .rules import RulesError
 
 # The index and the rule engine are imported by the commands that use them, not here: they bring the extraction
@@ -318,18 +318,26 @@ def show_cmd(query: QueryArg, db: DbOpt = None, rules: RulesOpt = None, json_: J
 
 @app.command("find")
 def find_cmd(query: QueryArg, db: DbOpt = None, rules: RulesOpt = None, json_: JsonOpt = False,
-             search: SearchOpt = False) -> None:
-    """List the documents a query matches (useful when a number exists in several provinces or years)."""
+             search: SearchOpt = False, limit: LimitOpt = SHOWN) -> None:
+    """List the documents a query matches (useful when a number exists in several provinces or years).
+
+    Lists the first 100, by id (--limit 0: all); the count and --json cover them all. Examples:
+
+      docgraph find 83-KH/TU
+
+      docgraph find --search "đội ngũ trí thức" --json
+    """
     with _errors(), _no_gc():
+        shown = _limit(limit)
         conn = _open(db)
         ids = find_documents(conn, query, _QueryEngine(rules), search=search)
         if not ids:
             raise NotFound(f"no document matching {query!r} in the index")
-        rows = [dict(conn.execute("SELECT * FROM documents WHERE id=?", (i,)).fetchone()) for i in ids]
         if json_:
-            render.json_out(rows)
-        else:
-            render.doc_table(rows, title=f"{len(rows)} document(s) matching {query!r}")
+            render.json_out(document_rows(conn, ids))
+        else:  # only the rows shown are read
+            render.doc_table(document_rows(conn, ids[:shown] if shown else ids),
+                             title=f"{len(ids)} document(s) matching {query!r}", total=len(ids), limit=shown)
 
 
 @app.command("stats")
@@ -452,17 +460,19 @@ def gaps_cmd(
 
 @app.command("timeline")
 def timeline_cmd(query: QueryArg, db: DbOpt = None, rules: RulesOpt = None, json_: JsonOpt = False,
-                 search: SearchOpt = False) -> None:
+                 search: SearchOpt = False, limit: LimitOpt = SHOWN) -> None:
     """How long each implementing document took: dates, lag in days from QUERY's date, median lag per level.
 
-    Lists every document that implements QUERY directly or through a chain, sorted by date, with a bar per
-    document; documents without a date are listed apart. Examples:
+    Lists the documents that implement QUERY directly or through a chain, sorted by date, with a bar per
+    document; documents without a date are listed apart. Shows the first 100 of each list (--limit 0: all); the
+    counts, the medians and --json cover them all. Examples:
 
       docgraph timeline "Chỉ thị 35-CT/TW"
 
       docgraph timeline --search "đội ngũ trí thức" --json
     """
     with _errors(), _no_gc():
+        shown = _limit(limit)
         conn = _open(db)
         doc = resolve_one(conn, query, _QueryEngine(rules), search=search)
         g = build_subgraph(conn, [doc], down=True, relations=CHAIN_RELATIONS, evidence=False)
@@ -470,7 +480,7 @@ def timeline_cmd(query: QueryArg, db: DbOpt = None, rules: RulesOpt = None, json
         if json_:
             render.json_out(tl)
         else:
-            render.timeline_report(tl)
+            render.timeline_report(tl, limit=shown)
 
 
 # ---------------------------------------------------------------------------------------------------- rules

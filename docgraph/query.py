@@ -96,6 +96,16 @@ def _find(conn: sqlite3.Connection, query: str, engine: Engine, search: bool) ->
     return out, "words"
 
 
+def document_rows(conn: sqlite3.Connection, ids: list[str]) -> list[dict[str, Any]]:
+    """The ``documents`` rows of ``ids`` as dicts (every column), in the order of ``ids``; unknown ids are left out."""
+    by_id: dict[str, dict[str, Any]] = {}
+    for i in range(0, len(ids), 500):
+        chunk = ids[i:i + 500]
+        for r in conn.execute(f"SELECT * FROM documents WHERE id IN ({','.join('?' * len(chunk))})", chunk):
+            by_id[r["id"]] = dict(r)
+    return [by_id[i] for i in ids if i in by_id]
+
+
 def resolve_one(conn: sqlite3.Connection, query: str, engine: Engine, *, search: bool = False) -> str:
     """The one document a query names. Words of a title (``search``, or free text that is no reference) that match
     documents and news items alike keep the documents: "đội ngũ trí thức" is the plan, not the portal item that

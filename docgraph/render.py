@@ -160,7 +160,7 @@ def card(c: dict[str, Any], limit: int | None = None) -> None:
         for m in _head(c["mentions_list"], limit):
             flag = " (own header)" if m["own"] else (" (short form)" if m["short_form"] else "")
             lines.add(f"  {_where(m)}  {' '.join(m['text'].split())}{flag}")  # a reference broken over lines: one line
-        _more(lines, c["mentions_list"], limit, "mention(s)")
+        _more(lines, len(c["mentions_list"]), limit, "mention(s)")
         lines.print()
     for direction, title in (("out", "edges out (this document → other)"), ("in", "edges in (other → this document)")):
         if not c[direction]:
@@ -172,7 +172,7 @@ def card(c: dict[str, Any], limit: int | None = None) -> None:
             lines.add(f"  {e['relation']}  {e['label']}  [{e['doc']}]  ×{e['count']}{flags}")
             for ev in e["evidence"][:5]:
                 lines.add(f"      {_where(ev)}  {ev['text']}", "dim")
-        _more(lines, c[direction], limit, "edge(s)")
+        _more(lines, len(c[direction]), limit, "edge(s)")
         lines.print()
 
 
@@ -180,9 +180,10 @@ def _head(rows: list[Any], limit: int | None) -> list[Any]:
     return rows[:limit] if limit else rows
 
 
-def _more(lines: "Lines", rows: list[Any], limit: int | None, what: str) -> None:
-    if limit and len(rows) > limit:
-        lines.add(f"  … and {len(rows) - limit} more {what} (--limit 0 shows them all, --json lists them all)", "dim")
+def _more(lines: "Lines", n: int, limit: int | None, what: str) -> None:
+    """The line after the first ``limit`` of ``n`` rows saying how many more there are (none when all are shown)."""
+    if limit and n > limit:
+        lines.add(f"  … and {n - limit} more {what} (--limit 0 shows them all, --json lists them all)", "dim")
 
 
 class Lines:
@@ -209,13 +210,18 @@ def _where(x: dict[str, Any]) -> str:
     return f"{x['file']}:{x['line']}" + (f" ({loc})" if loc else "")
 
 
-def doc_table(rows: list[dict[str, Any]], title: str) -> None:
+def doc_table(rows: list[dict[str, Any]], title: str, total: int | None = None, limit: int | None = None) -> None:
+    """The documents as a table; with ``limit`` only the first ``limit`` rows, then a line saying how many more of
+    ``total`` there are (``rows`` may hold just the shown ones)."""
     t = Table(title=title, title_justify="left")
     for col in ("id", "label", "date", "level", "jurisdiction", "source_file"):
         t.add_column(col)
-    for r in rows:
+    for r in _head(rows, limit):
         t.add_row(*(_t(r.get(c)) for c in ("id", "label", "date", "level", "jurisdiction", "source_file")))
     out.print(t)
+    lines = Lines()
+    _more(lines, len(rows) if total is None else total, limit, "document(s)")
+    lines.print()
 
 
 def stats(s: dict[str, Any]) -> None:
@@ -357,7 +363,9 @@ def _unit_text(u: dict[str, Any], covered: bool) -> Text:
     return t
 
 
-def timeline_report(tl: dict[str, Any]) -> None:
+def timeline_report(tl: dict[str, Any], limit: int | None = None) -> None:
+    """The timeline; with ``limit`` at most ``limit`` dated documents (table and bars, the earliest) and ``limit``
+    undated ones, each list followed by a line saying how many more there are. The medians cover them all."""
     root = {"label": tl["label"], "date": tl["date"], "level": tl["level"]}
     out.print(_doc_line(root, f"[{tl['doc']}]"))
     rows = tl["rows"]
@@ -373,12 +381,16 @@ def timeline_report(tl: dict[str, Any]) -> None:
         t.add_column("level")
         t.add_column("document", overflow="fold")
         t.add_column("relation")
-        for r in rows:
+        shown = _head(rows, limit)
+        for r in shown:
             lvl = r.get("level") or "unknown"
             t.add_row(_t(r["date"]), _lag_text(r.get("lag_days")), _t(lvl, LEVEL_COLOURS.get(lvl, "")),
                       _label_id(r.get("label"), r["doc"]), _t(r["relation"], "dim"))
         out.print(t)
-        _lag_bars(rows)
+        lines = Lines()
+        _more(lines, len(rows), limit, "dated document(s)")
+        lines.print()
+        _lag_bars(shown)
     if tl["median_lag_by_level"]:
         m = Table(title="median lag by level", title_justify="left")
         m.add_column("level")
@@ -391,8 +403,11 @@ def timeline_report(tl: dict[str, Any]) -> None:
         out.print(m)
     if tl["undated"]:
         out.print(_t(f"{len(tl['undated'])} implementing document(s) without a date", "bold"))
-        for r in tl["undated"]:
+        for r in _head(tl["undated"], limit):
             out.print(Text("  ").append_text(_doc_line(r, f"{r['relation']}  [{r['doc']}]")))
+        lines = Lines()
+        _more(lines, len(tl["undated"]), limit, "document(s) without a date")
+        lines.print()
 
 
 def _lag_bars(rows: list[dict[str, Any]]) -> None:

@@ -219,3 +219,85 @@ def test_folder_without_matching_files_says_so(work):
     (work / "empty").mkdir()
     r = run("extract", "empty", "-q")
     assert r.exit_code == 0 and "no file matched" in r.stderr and "--glob" in r.stderr
+
+
+# ---------------------------------------------------------------------------------------------------- --limit
+PROVINCES = ("Bắc Giang", "Khánh Hòa", "Lạng Sơn", "Điện Biên", "Hải Dương", "Nghệ An", "Thanh Hóa", "Quảng Ninh",
+             "Nam Định", "Thái Bình", "Hà Giang", "Cà Mau")
+
+
+def _many_plans(work):
+    """Chỉ thị 35-CT/TW and, implementing it, one provincial plan dated 1-12 August 2024 per province (12) and three
+    undated district drafts: more rows than a --limit of 5 or 2 shows."""
+    folder = work / "many"
+    folder.mkdir()
+    (folder / "ct35.txt").write_text((ROOT / "samples" / "01_chi-thi-35-ct-tw.txt").read_text(encoding="utf-8"),
+                                     encoding="utf-8")
+    for i, p in enumerate(PROVINCES):
+        (folder / f"plan{i:02d}.txt").write_text(
+            f"TỈNH ỦY {p.upper()}\n*\nSố {100 + i}-KH/TU\nĐẢNG CỘNG SẢN VIỆT NAM\n{p}, ngày {1 + i} tháng 8 năm 2024\n\n"
+            f"KẾ HOẠCH\nthực hiện Chỉ thị số 35-CT/TW ngày 14/6/2024 của Bộ Chính trị\n\nThực hiện Chỉ thị số 35-CT/TW"
+            f" ngày 14/6/2024 của Bộ Chính trị về đại hội đảng bộ các cấp, Ban Thường vụ Tỉnh ủy ban hành Kế hoạch"
+            f" thực hiện như sau:\n", encoding="utf-8")
+    for i in range(3):
+        (folder / f"draft{i}.txt").write_text(
+            f"ỦY BAN NHÂN DÂN\nHUYỆN SỐ {i}\n-------\nSố:      /KH-UBND\nĐộc lập - Tự do - Hạnh phúc\n\nDỰ THẢO\n\n"
+            f"KẾ HOẠCH\nTriển khai số {i}\n\nThực hiện Chỉ thị số 35-CT/TW ngày 14/6/2024 của Bộ Chính trị, Ủy ban"
+            f" nhân dân huyện ban hành Kế hoạch như sau:\n", encoding="utf-8")
+    r = run("extract", "many", "--jobs", "1", "-q")
+    assert r.exit_code == 0, r.output
+
+
+def _table_rows(out: str) -> list[str]:
+    """The first line of each body row of a rich table: its first cell is not blank (ids and dates never wrap)."""
+    body = out.split("┡", 1)[1]
+    return [line for line in body.splitlines() if line.startswith("│ ") and line[2] != " "]
+
+
+def test_timeline_limit_shows_the_first_rows_and_says_how_many_more(work):
+    _many_plans(work)
+    tl = json.loads(run("timeline", "Chỉ thị 35-CT/TW", "--json", "--limit", "2").stdout)  # --json: all of them
+    assert len(tl["rows"]) == 12 and len(tl["undated"]) == 3
+    r = run("timeline", "Chỉ thị 35-CT/TW", "--limit", "5")
+    assert r.exit_code == 0, r.output
+    rows = _table_rows(r.stdout.split("median lag by level")[0])
+    assert [line[2:12] for line in rows] == [f"2024-08-0{d}" for d in range(1, 6)]  # the earliest five, by date
+    assert "12 dated implementing document(s), by date" in r.stdout
+    assert "… and 7 more dated document(s)" in r.stdout
+    assert sum(1 for line in r.stdout.splitlines() if "█" in line) == 5  # a bar per shown document
+    assert "│ all        │        12 │" in r.stdout  # the medians cover every document
+    assert "3 implementing document(s) without a date" in r.stdout
+    assert r.stdout.count("[file-draft") == 3 and "more document(s) without a date" not in r.stdout
+    short = run("timeline", "-n", "2", "Chỉ thị 35-CT/TW").stdout
+    assert short.count("[file-draft") == 2 and "… and 1 more document(s) without a date" in short
+    full = run("timeline", "Chỉ thị 35-CT/TW", "--limit", "0")
+    assert len(_table_rows(full.stdout.split("median lag by level")[0])) == 12 and "more dated" not in full.stdout
+    assert full.stdout.count("[file-draft") == 3
+    default = run("timeline", "Chỉ thị 35-CT/TW").stdout  # 100 by default: all 15 here
+    assert len(_table_rows(default.split("median lag by level")[0])) == 12 and "… and" not in default
+
+
+def test_find_limit_shows_the_first_rows_and_says_how_many_more(work):
+    _many_plans(work)
+    ids = [x["id"] for x in json.loads(run("find", "--search", "Kế hoạch", "--json", "--limit", "3").stdout)]
+    assert len(ids) == 15 and ids == sorted(ids)  # 12 plans and 3 drafts, by id; --json has them all
+    r = run("find", "--search", "Kế hoạch", "--limit", "3")
+    assert r.exit_code == 0, r.output
+    assert r.stdout.startswith("15 document(s) matching 'Kế hoạch'")
+    cells = [line.split("│")[1].strip().rstrip("…") for line in _table_rows(r.stdout)]  # a long id is cut short
+    assert len(cells) == 3 and all(i.startswith(c) and c.startswith("10") for c, i in zip(cells, ids[:3]))
+    assert "… and 12 more document(s) (--limit 0 shows them all, --json lists them all)" in r.stdout
+    full = run("find", "--search", "Kế hoạch", "--limit", "0")
+    assert len(_table_rows(full.stdout)) == 15 and "more document(s)" not in full.stdout
+    assert len(_table_rows(run("find", "--search", "Kế hoạch").stdout)) == 15  # 100 by default
+    one = run("find", "35-CT/TW", "-n", "1")
+    assert len(_table_rows(one.stdout)) == 1 and "more" not in one.stdout
+
+
+def test_negative_limit_is_one_error_line_and_exit_2(work):
+    _many_plans(work)
+    for args in (("find", "35-CT/TW"), ("find", "--search", "Kế hoạch"), ("timeline", "35-CT/TW"),
+                 ("implementers", "35-CT/TW"), ("show", "35-CT/TW")):
+        r = run(*args, "--limit", "-1")
+        assert r.exit_code == 2, args
+        assert r.stderr == "error: --limit must be 0 (all) or more\n" and r.stdout == "", args
