@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import sys
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
 from rich.console import Console
@@ -39,8 +40,99 @@ def note(msg: str) -> None:
 
 
 def json_out(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+    """``data`` as JSON on stdout, laid out by ``json_text``: every command's --json goes through here."""
+    sys.stdout.write(json_text(data) + "\n")
     sys.stdout.flush()
+
+
+def _line_encoder() -> Callable[[Any], str]:
+    """One line of JSON from the C encoder, UTF-8 text as written, ", " and ": " between items: what json.dumps
+    gives without an indent (with one it runs the pure-Python encoder: 0.45 s of the 16.7 MB answer for the 19,920
+    implementers of a law, against 0.2 s). The C encoder is called directly when this Python has it (JSONEncoder.encode
+    builds a new one for every value: half the time of a small row); checked once against JSONEncoder."""
+    plain = json.JSONEncoder(ensure_ascii=False, default=str).encode
+    make = getattr(json.encoder, "c_make_encoder", None)
+    try:
+        c = make(None, str, json.encoder.encode_basestring, None, ": ", ", ", False, False, True)
+
+        def fast(x: Any) -> str:
+            return "".join(c(x, 0))
+
+        probe = {"a": [1, 2.5, None, True], "ệ\n": {"b": "x\"y"}, "c": Path("p")}
+        if fast(probe) == plain(probe) and fast("ệ") == plain("ệ"):
+            return fast
+    except Exception:  # noqa: BLE001 - another Python's private signature: the public way
+        pass
+    return plain
+
+
+_encode_line = _line_encoder()
+_encode_key = json.encoder.encode_basestring  # a str, quoted and escaped as the encoder does (C as well)
+
+
+def json_text(data: Any) -> str:
+    """``data`` as JSON for people and scripts alike. The outer list or object, every list that holds lists or
+    objects, and every object that holds such a list or an object, are broken one element (or key) per line,
+    indented by two spaces a level; every other value, such as a document's row in a list of implementers, is written
+    on one line. The same keys, values and order as ``json.dumps(data, indent=2)``: only the whitespace differs (and a
+    command's answer of thousands of rows is written twice as fast)."""
+    parts: list[str] = []
+    _json_parts(data, "\n", parts, top=True)
+    return "".join(parts)
+
+
+def _json_parts(x: Any, nl: str, parts: list[str], top: bool = False) -> None:
+    """Append the JSON of ``x`` to ``parts``; ``nl`` is a newline and the indent of the line ``x`` starts on."""
+    if isinstance(x, dict):
+        if x and (top or _dict_breaks(x)):
+            inner = nl + "  "
+            sep = "{" + inner
+            for k, v in x.items():
+                key = sep + (_encode_key(k) if type(k) is str else _encode_line({k: None})[1:-7]) + ": "
+                t = type(v)  # the common scalars written at once (exact types: a subclass takes the long way)
+                if t is str:
+                    parts.append(key + _encode_key(v))
+                elif v is None:
+                    parts.append(key + "null")
+                elif t is int:
+                    parts.append(key + int.__repr__(v))
+                elif not v and (t is list or t is dict):
+                    parts.append(key + ("[]" if t is list else "{}"))
+                else:
+                    parts.append(key)
+                    _json_parts(v, inner, parts)
+                sep = "," + inner
+            parts.append(nl + "}")
+            return
+    elif isinstance(x, (list, tuple)) and x and (top or _holds_containers(x)):
+        inner = nl + "  "
+        sep = "[" + inner
+        for v in x:
+            parts.append(sep)
+            _json_parts(v, inner, parts)
+            sep = "," + inner
+        parts.append(nl + "]")
+        return
+    parts.append(_encode_line(x))
+
+
+def _dict_breaks(d: dict) -> bool:
+    """Is ``d`` broken one key per line: does it hold a non-empty object, or a list holding lists or objects?"""
+    for v in d.values():
+        t = type(v)
+        if t is str or t is int or v is None:
+            continue
+        if isinstance(v, dict):
+            if v:
+                return True
+        elif isinstance(v, (list, tuple)) and _holds_containers(v):
+            return True
+    return False
+
+
+def _holds_containers(seq: list | tuple) -> bool:
+    """Does ``seq`` hold a non-empty list or object (then it is broken one element per line)?"""
+    return any(isinstance(v, (dict, list, tuple)) and v for v in seq)
 
 
 def jsonl(rows: Iterable[dict]) -> None:

@@ -301,3 +301,35 @@ def test_negative_limit_is_one_error_line_and_exit_2(work):
         r = run(*args, "--limit", "-1")
         assert r.exit_code == 2, args
         assert r.stderr == "error: --limit must be 0 (all) or more\n" and r.stdout == "", args
+
+
+# ---------------------------------------------------------------------------------------------------- --json layout
+def test_json_text_is_json_dumps_but_for_whitespace():
+    """render.json_text (every command's --json) holds what json.dumps(indent=2) holds, key order included."""
+    from docgraph.render import json_text
+
+    for data in ([], {}, [1, 2], {"a": 1}, "ệ", None, 2.5, [float("nan")], [[[]]], [[{}]],
+                 [{"doc": "a", "n": 1, "x": None, "ok": True}, {"doc": "b", "lines": [1, 2], "t": ("u", 3)}],
+                 {"z": {"y": 1}, "a": [], "w": [[1], [2]], 1: 2, None: 3, 2.5: [{}], False: {"k": [{"q": 'ệ\n"x'}]}},
+                 {"path": Path("samples/a.txt"), "in": [{"evidence": [{"file": "f", "line": 1}], "flags": []}]}):
+        text = json_text(data)
+        assert json.dumps(json.loads(text), ensure_ascii=False, indent=2) == json.dumps(
+            data, ensure_ascii=False, indent=2, default=str), data
+    assert json_text([{"a": 1}, {"b": [1, 2]}]) == '[\n  {"a": 1},\n  {"b": [1, 2]}\n]'
+    assert json_text({"a": 1, "b": {"c": [{"d": 1}]}}) == '{\n  "a": 1,\n  "b": {\n    "c": [\n      {"d": 1}\n    ]\n  }\n}'
+    assert json_text({"a": 1, "b": []}) == '{\n  "a": 1,\n  "b": []\n}' and json_text([]) == "[]"
+
+
+def test_json_output_has_one_document_per_line(work):
+    extracted(work)
+    r = run("implementers", "Chỉ thị 35-CT/TW", "--json")
+    lines = r.stdout.splitlines()
+    assert lines[0] == "[" and lines[-1] == "]" and r.stdout.endswith("]\n")
+    rows = [json.loads(line.strip().rstrip(",")) for line in lines[1:-1]]
+    assert rows == json.loads(r.stdout) and len(rows) == 7 and all(line.startswith("  {") for line in lines[1:-1])
+    card = run("show", "35-ct-tw-2024", "--json").stdout
+    assert card.startswith('{\n  "label": "Chỉ thị 35-CT/TW (2024)",\n  "type": "Chỉ thị",\n')
+    mentions = card.split('"mentions_list": [\n', 1)[1].split("\n  ]", 1)[0].splitlines()
+    assert [json.loads(m.strip().rstrip(",")) for m in mentions] == json.loads(card)["mentions_list"]
+    stats = run("stats", "--json").stdout
+    assert '\n  "by_level": {"central": ' in stats and "\\u" not in stats  # UTF-8 as written
