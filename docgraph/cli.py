@@ -266,7 +266,7 @@ def implementers_cmd(
         shown = _limit(limit)
         conn = _open(db)
         doc = resolve_one(conn, query, _QueryEngine(rules), search=search)
-        g = build_subgraph(conn, [doc], down=True, hops=depth, evidence=False,
+        g = build_subgraph(conn, [doc], down=True, hops=depth, edge_attrs=False,
                            relations=CHAIN_RELATIONS + (("cites",) if all_ else ()))
         rows = implementers(g, doc, depth=depth, follow_cites=all_, level=level, since=since)
         if json_:
@@ -287,7 +287,7 @@ def chain_cmd(query: QueryArg, db: DbOpt = None, rules: RulesOpt = None, json_: 
     with _errors(), _no_gc():
         conn = _open(db)
         doc = resolve_one(conn, query, _QueryEngine(rules), search=search)
-        g = build_subgraph(conn, [doc], up=True, relations=CHAIN_RELATIONS, evidence=False)
+        g = build_subgraph(conn, [doc], up=True, relations=CHAIN_RELATIONS, edge_attrs=False)
         paths = chain(g, doc)
         if json_:
             render.json_out(paths)
@@ -475,7 +475,7 @@ def timeline_cmd(query: QueryArg, db: DbOpt = None, rules: RulesOpt = None, json
         shown = _limit(limit)
         conn = _open(db)
         doc = resolve_one(conn, query, _QueryEngine(rules), search=search)
-        g = build_subgraph(conn, [doc], down=True, relations=CHAIN_RELATIONS, evidence=False)
+        g = build_subgraph(conn, [doc], down=True, relations=CHAIN_RELATIONS, edge_attrs=False)
         tl = timeline(g, doc)
         if json_:
             render.json_out(tl)

@@ -31,11 +31,10 @@ def _node_attrs(r: tuple) -> dict[str, Any]:
     return dict(zip(NODE_FIELDS, r[1:]))
 
 
-def _edge_attrs(r: tuple, evidence: bool = True) -> dict[str, Any]:
-    """An edge's attributes from a row of ``SELECT {_EDGE_SQL}[, evidence_all] FROM edges``; without ``evidence``
-    only its first evidence is kept (the list is neither read nor parsed)."""
+def _edge_attrs(r: tuple) -> dict[str, Any]:
+    """An edge's attributes from a row of ``SELECT {_EDGE_SQL}, evidence_all FROM edges``."""
     return {"relation": r[2], "count": r[3], "file": r[4], "line": r[5], "evidence": r[6],
-            "evidence_all": _json_list(r[8]) if evidence else [], "flags": _json_list(r[7])}
+            "evidence_all": _json_list(r[8]), "flags": _json_list(r[7])}
 
 
 def build_graph(conn: sqlite3.Connection) -> nx.MultiDiGraph:
@@ -52,28 +51,14 @@ def build_graph(conn: sqlite3.Connection) -> nx.MultiDiGraph:
     return g
 
 
-class _Nodes:
-    """``g.nodes``: ``g.nodes[n]`` is n's attribute dict; ``g.nodes(data=True)`` iterates (n, attrs)."""
+class _Nodes(dict):
+    """``g.nodes``: the node -> attribute dict mapping itself (``g.nodes[n]`` is a plain dict lookup, which the
+    queries do a few times per row); ``g.nodes(data=True)`` iterates (n, attrs) as networkx's does."""
 
-    __slots__ = ("_d",)
-
-    def __init__(self, d: dict[str, dict[str, Any]]):
-        self._d = d
-
-    def __getitem__(self, n: str) -> dict[str, Any]:
-        return self._d[n]
-
-    def __contains__(self, n: object) -> bool:
-        return n in self._d
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._d)
-
-    def __len__(self) -> int:
-        return len(self._d)
+    __slots__ = ()
 
     def __call__(self, data: bool = False) -> Iterator:
-        return iter(self._d.items()) if data else iter(self._d)
+        return iter(self.items()) if data else iter(self)
 
 
 class SubGraph:
@@ -81,10 +66,10 @@ class SubGraph:
     edge per (source, target, key), edges iterated in insertion order. ``to_networkx`` gives a real one."""
 
     def __init__(self) -> None:
-        self._node: dict[str, dict[str, Any]] = {}
+        self._node: dict[str, dict[str, Any]] = _Nodes()
         self._succ: dict[str, dict[tuple[str, Any], dict[str, Any]]] = {}
         self._pred: dict[str, dict[tuple[str, Any], dict[str, Any]]] = {}
-        self.nodes = _Nodes(self._node)
+        self.nodes = self._node
 
     def add_node(self, n: str, **attrs: Any) -> None:
         if n in self._node:
@@ -145,15 +130,15 @@ def _chunks(items: list[str], n: int = 500) -> Iterator[list[str]]:
 
 def build_subgraph(conn: sqlite3.Connection, seeds: Iterable[str], *, down: bool = False, up: bool = False,
                    relations: Iterable[str] | None = None, hops: int | None = None,
-                   evidence: bool = True) -> SubGraph:
+                   edge_attrs: bool = True) -> SubGraph:
     """The part of the graph a query needs, read from the index without loading the rest: from ``seeds``, follow
     edges backwards (``down``: who implements them) and/or forwards (``up``: what they implement), only of the
     given relations, at most ``hops`` steps; each direction starts from the seeds. Queries on a 200,000-document
-    index stay fast this way. Without ``evidence`` the edges keep only their first evidence (the full list is
-    neither read nor parsed)."""
+    index stay fast this way. Without ``edge_attrs`` an edge carries its relation only (all that implementers, chain
+    and timeline read): its count, places, evidence and flags are not read."""
     rels = tuple(relations) if relations is not None else None
     rel_sql = f" AND relation IN ({','.join('?' * len(rels))})" if rels else ""
-    cols = _EDGE_SQL + (", evidence_all" if evidence else "")
+    cols = f"{_EDGE_SQL}, evidence_all" if edge_attrs else "source, target, relation"
     cur = conn.cursor()
     cur.row_factory = None  # plain tuples: sqlite3.Row lookups by name cost more than the query on large results
     seeds = list(dict.fromkeys(seeds))
@@ -171,20 +156,25 @@ def build_subgraph(conn: sqlite3.Connection, seeds: Iterable[str], *, down: bool
             for chunk in _chunks(frontier):
                 sql = f"SELECT {cols} FROM edges WHERE {col} IN ({','.join('?' * len(chunk))}){rel_sql}"
                 for r in cur.execute(sql, (*chunk, *(rels or ()))):
-                    edges[r[:3]] = r
+                    edges[r[0], r[1], r[2]] = r
                     o = r[other]
                     if o not in visited:
                         visited.add(o)
                         nxt.append(o)
             frontier = nxt
         seen |= visited
+    # filled in place: add_node and add_edge would copy every attribute dict once more (40,000 of them for the
+    # implementers of a much implemented law)
     g = SubGraph()
-    nodes = g._node
+    nodes, succ, pred = g._node, g._succ, g._pred
     for chunk in _chunks(sorted(seen)):
         for r in cur.execute(f"SELECT {_NODE_SQL} FROM documents WHERE id IN ({','.join('?' * len(chunk))})",
                              chunk):
-            g.add_node(r[0], **_node_attrs(r))
+            n = r[0]
+            nodes[n] = _node_attrs(r)
+            succ[n] = {}
+            pred[n] = {}
     for (s, t, rel), r in edges.items():
         if s in nodes and t in nodes:
-            g.add_edge(s, t, key=rel, **_edge_attrs(r, evidence))
+            succ[s][t, rel] = pred[t][s, rel] = _edge_attrs(r) if edge_attrs else {"relation": rel}
     return g

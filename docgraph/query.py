@@ -8,7 +8,7 @@ import json
 import sqlite3
 import statistics
 from collections import Counter, defaultdict, deque
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
 from .normalize import fold, slug
 
@@ -131,13 +131,26 @@ def _node(g: nx.MultiDiGraph, n: str) -> dict[str, Any]:
     return d
 
 
-def _lag(a: str | None, b: str | None) -> int | None:
-    if not a or not b:
-        return None
+def _lag_from(root: str | None) -> Callable[[str | None], int | None]:
+    """The days from ``root`` (an ISO date, or None) to a date, None when either is missing or not a date; ``root``
+    is read once and each date once, however many rows carry it."""
     try:
-        return (_dt.date.fromisoformat(a) - _dt.date.fromisoformat(b)).days
+        day = _dt.date.fromisoformat(root) if root else None
     except ValueError:
-        return None
+        day = None
+    known: dict[str, int | None] = {}
+
+    def lag(a: str | None) -> int | None:
+        if not a or day is None:
+            return None
+        if a not in known:
+            try:
+                known[a] = (_dt.date.fromisoformat(a) - day).days
+            except ValueError:
+                known[a] = None
+        return known[a]
+
+    return lag
 
 
 def implementers(g: nx.MultiDiGraph, doc: str, *, depth: int | None = None, follow_cites: bool = False,
@@ -146,7 +159,8 @@ def implementers(g: nx.MultiDiGraph, doc: str, *, depth: int | None = None, foll
     if doc not in g:
         raise NotFound(f"{doc!r} is not in the graph")
     rels = set(CHAIN_RELATIONS) | ({"cites"} if follow_cites else set())
-    root_date = g.nodes[doc].get("date")
+    nodes = g.nodes
+    lag = _lag_from(nodes[doc].get("date"))
     seen = {doc: 0}
     out: list[dict[str, Any]] = []
     queue = deque([doc])
@@ -155,18 +169,21 @@ def implementers(g: nx.MultiDiGraph, doc: str, *, depth: int | None = None, foll
         dv = seen[v]
         if depth is not None and dv >= depth:
             continue
-        preds = []
-        for u, _, data in g.in_edges(v, data=True):
-            if data["relation"] in rels and u not in seen:
-                preds.append((u, data["relation"]))
-        # a document that both implements and is based on v is listed once, as implementing it
-        for u, rel in sorted(set(preds), key=lambda x: (LEVEL_ORDER.get(g.nodes[x[0]].get("level"), 9),
-                                                       g.nodes[x[0]].get("date") or "", x[0], _REL_RANK[x[1]])):
+        preds = {(u, d["relation"]) for u, _, d in g.in_edges(v, data=True) if d["relation"] in rels and u not in seen}
+        # by level (central first), date and id; a document that both implements and is based on v is listed once,
+        # as implementing it (the sort keys are unique: the attribute dicts after them are never compared)
+        ranked = []
+        for u, rel in preds:
+            a = nodes[u]
+            ranked.append(((LEVEL_ORDER.get(a.get("level"), 9), a.get("date") or "", u, _REL_RANK[rel]), u, rel, a))
+        ranked.sort()
+        for _, u, rel, a in ranked:
             if u in seen:
                 continue
             seen[u] = dv + 1
-            row = _node(g, u)
-            row.update(depth=dv + 1, via=v, relation=rel, lag_days=_lag(row.get("date"), root_date))
+            row = dict(a)
+            row["doc"] = u
+            row.update(depth=dv + 1, via=v, relation=rel, lag_days=lag(a.get("date")))
             out.append(row)
             queue.append(u)
     if level:

@@ -354,3 +354,69 @@ def test_limit_shortens_the_human_output_not_the_json(work):
     assert f"… and {len(card['mentions_list']) - 1} more mention(s)" in human.stdout
     assert f"… and {len(card['in']) - 1} more edge(s)" in human.stdout
     assert run("show", "35-ct-tw-2024", "--limit", "-1").exit_code == 2
+
+
+# ---------------------------------------------------------------------------------------------------- subgraph
+def _same_on_subgraph_and_graph(conn, ids):
+    """Every query answered from the part of the index build_subgraph reads equals its answer on the whole graph."""
+    from docgraph.graph import build_graph, build_subgraph
+    from docgraph.query import CHAIN_RELATIONS, chain, implementers, show
+
+    full = build_graph(conn)
+    for d in ids:
+        down = build_subgraph(conn, [d], down=True, relations=CHAIN_RELATIONS, edge_attrs=False)
+        assert implementers(down, d) == implementers(full, d), d
+        assert timeline(down, d) == timeline(full, d), d
+        cites = build_subgraph(conn, [d], down=True, relations=CHAIN_RELATIONS + ("cites",), edge_attrs=False)
+        assert implementers(cites, d, follow_cites=True) == implementers(full, d, follow_cites=True), d
+        one = build_subgraph(conn, [d], down=True, hops=1, relations=CHAIN_RELATIONS, edge_attrs=False)
+        assert implementers(one, d, depth=1) == implementers(full, d, depth=1), d
+        up = build_subgraph(conn, [d], up=True, relations=CHAIN_RELATIONS, edge_attrs=False)
+        assert chain(up, d) == chain(full, d), d
+        card = build_subgraph(conn, [d], up=True, down=True, hops=1)
+        assert show(conn, card, d) == show(conn, full, d), d
+
+
+def test_subgraph_answers_as_the_whole_graph(extra):
+    import sqlite3
+
+    conn = sqlite3.connect(extra / "docgraph.db")
+    conn.row_factory = sqlite3.Row
+    ids = [r[0] for r in conn.execute("SELECT id FROM documents ORDER BY id")]
+    assert len(ids) > 25
+    _same_on_subgraph_and_graph(conn, ids)
+
+
+def test_subgraph_on_cycles_and_shared_implementers(tmp_path):
+    """A hand-made index: a cycle (a and b implement each other), a plan both implementing and based on the root,
+    a chain three deep, a cites edge, an edge with a flag."""
+    from docgraph import index as ix
+
+    conn = ix.connect(tmp_path / "t.db", create=True)
+    docs = {"root": ("central", "2024-01-01"), "a": ("provincial", "2024-02-01"), "b": ("provincial", None),
+            "c": ("department", "2024-03-01"), "d": ("district", "2024-01-15"), "e": ("commune", "2024-04-01"),
+            "f": ("central", "2023-12-01")}
+    with conn:
+        conn.executemany("INSERT INTO documents (id, label, level, date, kind) VALUES (?, ?, ?, ?, 'document')",
+                         [(i, f"Doc {i}", lvl, date) for i, (lvl, date) in docs.items()])
+        conn.executemany(
+            "INSERT INTO edges (source, target, relation, count, file, line, evidence, evidence_all, flags)"
+            " VALUES (?, ?, ?, 1, ?, 3, 'ev', ?, ?)",
+            [(s, t, rel, f"{s}.txt", json.dumps([{"file": f"{s}.txt", "line": 3, "text": f"{s} {rel} {t}"}]),
+              '["dated before"]' if s == "d" else "[]")
+             for s, t, rel in (("a", "root", "implements"), ("b", "a", "implements"), ("a", "b", "based_on"),
+                               ("c", "root", "implements"), ("c", "root", "based_on"), ("d", "c", "implements"),
+                               ("e", "d", "based_on"), ("f", "root", "cites"), ("root", "f", "based_on"))])
+    _same_on_subgraph_and_graph(conn, sorted(docs))
+    from docgraph.graph import build_subgraph
+    from docgraph.query import CHAIN_RELATIONS, implementers
+
+    g = build_subgraph(conn, ["root"], down=True, relations=CHAIN_RELATIONS, edge_attrs=False)
+    rows = implementers(g, "root")
+    assert [(r["doc"], r["via"], r["relation"], r["depth"]) for r in rows] == [
+        ("a", "root", "implements", 1), ("c", "root", "implements", 1), ("b", "a", "implements", 2),
+        ("d", "c", "implements", 2), ("e", "d", "based_on", 3)]
+    assert rows[0]["lag_days"] == 31 and rows[2]["lag_days"] is None and rows[3]["lag_days"] == 14
+    assert list(rows[0]) == ["label", "type", "number", "symbol", "year", "date", "issuer", "issuer_code", "level",
+                             "branch", "jurisdiction", "title", "source_file", "kind", "mentions", "signer",
+                             "signer_title", "doc", "depth", "via", "relation", "lag_days"]
