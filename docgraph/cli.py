@@ -18,10 +18,10 @@ from . import render
 from .graph import build_graph, build_subgraph
 from .query import (CHAIN_RELATIONS, GAP_LEVELS, Ambiguous, NotFound, chain, document_rows, find_documents, gaps,
                     implementers, missing, resolve_one, show, stats, timeline)
-from .rules import RulesError
 
 # The index and the rule engine are imported by the commands that use them, not here: they bring the extraction
-# pipeline, and `--help` needs neither. networkx is imported only by the commands that load the whole graph.
+# pipeline, and `--help` needs neither. networkx is imported only by the commands that load the whole graph, and the
+# rules module (YAML) only by those that read rules.
 
 EXIT_OK, EXIT_UNREADABLE, EXIT_USAGE, EXIT_INTERNAL, EXIT_NOT_FOUND = 0, 1, 2, 3, 4
 
@@ -70,6 +70,12 @@ def _index_error(e: BaseException) -> bool:
     return ix is not None and isinstance(e, ix.IndexStoreError)
 
 
+def _rules_error(e: BaseException) -> bool:
+    """A RulesError (a broken rules file), checked the same way: a query by node id never imports the rules."""
+    rules = sys.modules.get("docgraph.rules")
+    return rules is not None and isinstance(e, rules.RulesError)
+
+
 @contextmanager
 def _errors() -> Iterator[None]:
     """Turn library exceptions into one line on stderr and an exit code."""
@@ -80,9 +86,6 @@ def _errors() -> Iterator[None]:
     except CliError as e:
         render.error(str(e))
         raise typer.Exit(e.code) from None
-    except RulesError as e:
-        render.error(f"rules: {e}")
-        raise typer.Exit(EXIT_USAGE) from None
     except NotFound as e:
         render.error(str(e))
         raise typer.Exit(EXIT_NOT_FOUND) from None
@@ -104,6 +107,9 @@ def _errors() -> Iterator[None]:
         finally:
             raise typer.Exit(EXIT_OK) from None
     except Exception as e:  # noqa: BLE001 - last resort: one line, traceback on --debug
+        if _rules_error(e):
+            render.error(f"rules: {e}")
+            raise typer.Exit(EXIT_USAGE) from None
         if _index_error(e):
             render.error(str(e))
             raise typer.Exit(EXIT_USAGE) from None

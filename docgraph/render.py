@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
@@ -148,6 +147,8 @@ def progress(enabled: bool = True) -> Iterator[Callable[[int, int, str], None]]:
     if not enabled or not err.is_terminal:
         yield lambda done, total, path: None
         return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn  # extract only
+
     bar = Progress(TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(),
                    TimeRemainingColumn(), console=err, redirect_stdout=False, redirect_stderr=False, transient=True)
     task = None
