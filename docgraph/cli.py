@@ -314,7 +314,7 @@ def show_cmd(query: QueryArg, db: DbOpt = None, rules: RulesOpt = None, json_: J
         shown = _limit(limit)
         conn = _open(db)
         doc = resolve_one(conn, query, _QueryEngine(rules), search=search)
-        g = build_subgraph(conn, [doc], up=True, down=True, hops=1)
+        g = build_subgraph(conn, [doc], up=True, down=True, hops=1, node_fields=("label",))
         card = show(conn, g, doc)
         if json_:
             render.json_out(card)

@@ -26,9 +26,9 @@ def _json_list(s: str | None) -> list:
     return json.loads(s) if s and s != "[]" else []
 
 
-def _node_attrs(r: tuple) -> dict[str, Any]:
-    """A node's attributes from a row of ``SELECT {_NODE_SQL} FROM documents``."""
-    return dict(zip(NODE_FIELDS, r[1:]))
+def _node_attrs(r: tuple, fields: tuple[str, ...] = NODE_FIELDS) -> dict[str, Any]:
+    """A node's attributes from a row of ``SELECT {_NODE_SQL} FROM documents`` (or of id and ``fields``)."""
+    return dict(zip(fields, r[1:]))
 
 
 def _edge_attrs(r: tuple) -> dict[str, Any]:
@@ -130,12 +130,16 @@ def _chunks(items: list[str], n: int = 500) -> Iterator[list[str]]:
 
 def build_subgraph(conn: sqlite3.Connection, seeds: Iterable[str], *, down: bool = False, up: bool = False,
                    relations: Iterable[str] | None = None, hops: int | None = None,
-                   edge_attrs: bool = True) -> SubGraph:
+                   edge_attrs: bool = True, node_fields: Iterable[str] | None = None) -> SubGraph:
     """The part of the graph a query needs, read from the index without loading the rest: from ``seeds``, follow
     edges backwards (``down``: who implements them) and/or forwards (``up``: what they implement), only of the
     given relations, at most ``hops`` steps; each direction starts from the seeds. Queries on a 200,000-document
     index stay fast this way. Without ``edge_attrs`` an edge carries its relation only (all that implementers, chain
-    and timeline read): its count, places, evidence and flags are not read."""
+    and timeline read): its count, places, evidence and flags are not read. With ``node_fields`` the nodes other than
+    the seeds carry only those attributes (show reads the label of each neighbour); the seeds carry them all."""
+    fields = tuple(node_fields) if node_fields is not None else NODE_FIELDS
+    if not set(fields) <= set(NODE_FIELDS):
+        raise ValueError(f"unknown node fields: {', '.join(sorted(set(fields) - set(NODE_FIELDS)))}")
     rels = tuple(relations) if relations is not None else None
     rel_sql = f" AND relation IN ({','.join('?' * len(rels))})" if rels else ""
     cols = f"{_EDGE_SQL}, evidence_all" if edge_attrs else "source, target, relation"
@@ -167,13 +171,15 @@ def build_subgraph(conn: sqlite3.Connection, seeds: Iterable[str], *, down: bool
     # implementers of a much implemented law)
     g = SubGraph()
     nodes, succ, pred = g._node, g._succ, g._pred
-    for chunk in _chunks(sorted(seen)):
-        for r in cur.execute(f"SELECT {_NODE_SQL} FROM documents WHERE id IN ({','.join('?' * len(chunk))})",
-                             chunk):
-            n = r[0]
-            nodes[n] = _node_attrs(r)
-            succ[n] = {}
-            pred[n] = {}
+    some = set() if fields == NODE_FIELDS else seen - set(seeds)
+    for ids, cols in ((seen - some, NODE_FIELDS), (some, fields)):
+        sql = ", ".join(("id",) + cols)
+        for chunk in _chunks(sorted(ids)):
+            for r in cur.execute(f"SELECT {sql} FROM documents WHERE id IN ({','.join('?' * len(chunk))})", chunk):
+                n = r[0]
+                nodes[n] = _node_attrs(r, cols)
+                succ[n] = {}
+                pred[n] = {}
     for (s, t, rel), r in edges.items():
         if s in nodes and t in nodes:
             succ[s][t, rel] = pred[t][s, rel] = _edge_attrs(r) if edge_attrs else {"relation": rel}

@@ -375,6 +375,9 @@ def _same_on_subgraph_and_graph(conn, ids):
         assert chain(up, d) == chain(full, d), d
         card = build_subgraph(conn, [d], up=True, down=True, hops=1)
         assert show(conn, card, d) == show(conn, full, d), d
+        labels = build_subgraph(conn, [d], up=True, down=True, hops=1, node_fields=("label",))  # as the CLI's show
+        assert show(conn, labels, d) == show(conn, full, d), d
+        assert all(set(labels.nodes[n]) == {"label"} for n in labels.nodes if n != d)
 
 
 def test_subgraph_answers_as_the_whole_graph(extra):
@@ -417,6 +420,8 @@ def test_subgraph_on_cycles_and_shared_implementers(tmp_path):
         ("a", "root", "implements", 1), ("c", "root", "implements", 1), ("b", "a", "implements", 2),
         ("d", "c", "implements", 2), ("e", "d", "based_on", 3)]
     assert rows[0]["lag_days"] == 31 and rows[2]["lag_days"] is None and rows[3]["lag_days"] == 14
+    with pytest.raises(ValueError, match="unknown node fields: label; drop"):
+        build_subgraph(conn, ["root"], down=True, node_fields=("label; drop",))
     assert list(rows[0]) == ["label", "type", "number", "symbol", "year", "date", "issuer", "issuer_code", "level",
                              "branch", "jurisdiction", "title", "source_file", "kind", "mentions", "signer",
                              "signer_title", "doc", "depth", "via", "relation", "lag_days"]
