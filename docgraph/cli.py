@@ -324,7 +324,9 @@ def show_cmd(query: QueryArg, db: DbOpt = None, rules: RulesOpt = None, json_: J
 
 @app.command("find")
 def find_cmd(query: QueryArg, db: DbOpt = None, rules: RulesOpt = None, json_: JsonOpt = False,
-             search: SearchOpt = False, limit: LimitOpt = SHOWN) -> None:
+             search: Annotated[bool, typer.Option("--search", help="Match QUERY against words of titles and labels"
+                                                                   " (news items included).")] = False,
+             limit: LimitOpt = SHOWN) -> None:
     """List the documents a query matches (useful when a number exists in several provinces or years).
 
     Lists the first 100, by id (--limit 0: all); the count and --json cover them all. Examples:
