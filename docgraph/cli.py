@@ -526,17 +526,33 @@ def _terminate(signum, frame) -> None:  # noqa: ARG001
     raise KeyboardInterrupt
 
 
+# click's UsageError (a bad option or value, a missing argument), the base of typer.BadParameter: typer vendors click
+# from 0.2x on and imported it before
+_UsageError = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "UsageError")
+
+
 def main() -> None:
     # SIGTERM ends a run the way Ctrl-C does: the batches written so far stay, the next run completes the index
     signal.signal(signal.SIGTERM, _terminate)
     try:
-        app()
+        code = app(standalone_mode=False)
+    except _UsageError as e:
+        if type(e).__name__ == "NoArgsIsHelpError":  # `docgraph` alone: the help, as before
+            e.show()
+        else:  # one line, as every other error (click would print the usage and a hint on three more)
+            hint = f" (see '{e.ctx.command_path} --help')" if e.ctx is not None else ""
+            render.error(f"{e.format_message()}{hint}")
+        sys.exit(e.exit_code)
+    except typer.Abort:
+        render.error("aborted")
+        sys.exit(EXIT_UNREADABLE)
     except BrokenPipeError:  # `docgraph ... | head`
         try:
             sys.stdout = None  # type: ignore[assignment]
         except Exception:  # noqa: BLE001
             pass
         sys.exit(0)
+    sys.exit(code if isinstance(code, int) else EXIT_OK)
 
 
 if __name__ == "__main__":

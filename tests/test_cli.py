@@ -333,3 +333,23 @@ def test_json_output_has_one_document_per_line(work):
     assert [json.loads(m.strip().rstrip(",")) for m in mentions] == json.loads(card)["mentions_list"]
     stats = run("stats", "--json").stdout
     assert '\n  "by_level": {"central": ' in stats and "\\u" not in stats  # UTF-8 as written
+
+
+def test_usage_errors_are_one_line_with_exit_2(work):
+    """A bad value, a missing argument or option, an unknown option or command: one line on stderr, exit code 2
+    (click alone would print the usage and a hint as well); `docgraph` alone still prints the help."""
+    extracted(work)
+    for args, message in ((["timeline", "35-CT/TW", "--limit", "abc"], "error: Invalid value for '--limit' / '-n': "),
+                          (["find"], "error: Missing argument 'query'. (see 'docgraph find --help')"),
+                          (["gaps", "35-CT/TW"], "error: Missing option '--level'."),
+                          (["find", "35-CT/TW", "--bogus"], "error: No such option: --bogus"),
+                          (["nosuch"], "error: No such command 'nosuch'. (see 'docgraph --help')"),
+                          (["find", "35-CT/TW", "-n", "-2"], "error: --limit must be 0 (all) or more")):
+        p = subprocess.run([sys.executable, "-c", "import sys; from docgraph.cli import main; sys.argv[0] = 'docgraph';"
+                            " main()", *args], capture_output=True, text=True, encoding="utf-8")
+        assert p.returncode == 2, (args, p.stderr)
+        assert p.stderr.startswith(message) and p.stderr.count("\n") == 1 and p.stdout == "", (args, p.stderr)
+    for args, code in ((["show", "Chỉ thị 99-CT/TW"], 4), (["find", "35-CT/TW", "--json"], 0), (["--help"], 0), ([], 2)):
+        p = subprocess.run([sys.executable, "-m", "docgraph", *args], capture_output=True, text=True, encoding="utf-8")
+        assert p.returncode == code, (args, p.stderr)
+    assert p.stderr.startswith("Usage: ") and "Commands:" in p.stderr  # `docgraph` alone: the help
