@@ -208,11 +208,10 @@ def extract(
             _engine(rules)  # a user's rules folder is checked before anything is written
         conn = _open(db, create=True)
         n_jobs = jobs if jobs > 0 else (os.cpu_count() or 1)
-        with render.progress(enabled=not quiet) as tick:
+        with render.progress(enabled=not quiet) as (tick, stage):
             summary = scan(paths, conn, rules_dir=rules, globs=tuple(glob) if glob else None, jobs=n_jobs,
                            exclude=tuple(exclude or ()), timeout=timeout if timeout > 0 else None,
-                           batch=max(1, batch),
-                           progress=tick)
+                           batch=max(1, batch), progress=tick, stage=stage)
         if jsonl:
             render.jsonl(_mentions_of(conn, summary.paths))
         elif json_:

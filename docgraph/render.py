@@ -141,25 +141,40 @@ def jsonl(rows: Iterable[dict]) -> None:
     sys.stdout.flush()
 
 
-@contextmanager
-def progress(enabled: bool = True) -> Iterator[Callable[[int, int, str], None]]:
-    """A progress bar on stderr, shown only on a terminal and for runs of more than a few files."""
-    if not enabled or not err.is_terminal:
-        yield lambda done, total, path: None
-        return
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn  # extract only
+_STAGES = {"resolve": "resolving documents and edges"}
 
-    bar = Progress(TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(),
-                   TimeRemainingColumn(), console=err, redirect_stdout=False, redirect_stderr=False, transient=True)
+
+@contextmanager
+def progress(enabled: bool = True) -> Iterator[tuple[Callable[[int, int, str], None], Callable[[str], None]]]:
+    """A progress bar on stderr, shown only on a terminal: ``(tick, stage)``, the two callbacks of ``scan``. A stage
+    without per-file progress (resolving documents and edges, seconds on a large folder) gets a pulsing bar and its
+    own description, so the run does not look stuck at 100 %."""
+    if not enabled or not err.is_terminal:
+        yield (lambda done, total, path: None), (lambda name: None)
+        return
+    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn  # extract only
+
+    # "done/total" is a field of its own: a stage has no count to show (rich's M-of-N column would print "0/?")
+    bar = Progress(TextColumn("[progress.description]{task.description}"), BarColumn(),
+                   TextColumn("[progress.download]{task.fields[count]}"), TimeRemainingColumn(),
+                   console=err, redirect_stdout=False, redirect_stderr=False, transient=True)
     task = None
     with bar:
         def tick(done: int, total: int, path: str) -> None:
             nonlocal task
             if task is None:
-                task = bar.add_task("extracting", total=total)
-            bar.update(task, completed=done, total=total)  # the total grows while the folder is walked
+                task = bar.add_task("extracting", total=total, count="")
+            # the total grows while the folder is walked
+            bar.update(task, completed=done, total=total, count=f"{done}/{total}")
 
-        yield tick
+        def stage(name: str) -> None:
+            nonlocal task
+            if task is not None:
+                bar.remove_task(task)
+            task = bar.add_task(_STAGES.get(name, name), total=None, count="")  # no total: a pulsing bar
+            bar.refresh()  # at once, not at the next tick of the refresh thread
+
+        yield tick, stage
 
 
 def extract_summary(s: Any, db: str) -> None:

@@ -128,8 +128,13 @@ def scan(
     batch: int = 200,
     timeout: float | None = DEFAULT_TIMEOUT,
     progress: Callable[[int, int, str], None] | None = None,
+    stage: Callable[[str], None] | None = None,
 ) -> ScanSummary:
-    """Extract every matching file under ``paths`` into the index ``conn`` and resolve documents and edges."""
+    """Extract every matching file under ``paths`` into the index ``conn`` and resolve documents and edges.
+
+    ``progress(done, total, path)`` is called after each file read (``total`` grows while the folder is walked);
+    ``stage(name)`` when the run enters a stage with no per-file progress (``"resolve"``: documents and edges are
+    rebuilt, seconds on a large folder)."""
     summary = ScanSummary()
     fingerprint = rules_fingerprint([str(f) for f in rule_files(rules_dir)])
     rules_changed = ix.get_meta(conn, "rules") not in (None, fingerprint)
@@ -221,6 +226,8 @@ def scan(
     if summary.read or summary.removed or ix.get_meta(conn, "resolved") != "yes":
         if touched is not None and len(touched) > conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0] // 4:
             touched = None  # most of the graph changed: rebuilding it all is cheaper
+        if stage:
+            stage("resolve")
         counts = ix.resolve(conn, touched)
         ix.set_meta(conn, "resolved", "yes")
     else:  # nothing changed: documents and edges are already resolved

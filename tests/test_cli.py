@@ -353,3 +353,37 @@ def test_usage_errors_are_one_line_with_exit_2(work):
         p = subprocess.run([sys.executable, "-m", "docgraph", *args], capture_output=True, text=True, encoding="utf-8")
         assert p.returncode == code, (args, p.stderr)
     assert p.stderr.startswith("Usage: ") and "Commands:" in p.stderr  # `docgraph` alone: the help
+
+
+def test_progress_shows_the_resolve_stage_after_the_files(monkeypatch):
+    import io
+
+    from rich.console import Console
+
+    from docgraph import render
+
+    buf = io.StringIO()
+    monkeypatch.setattr(render, "err", Console(file=buf, force_terminal=True, width=100))
+    with render.progress() as (tick, stage):
+        for i in range(1, 4):
+            tick(i, 3, f"f{i}.txt")
+        stage("resolve")
+    shown = buf.getvalue()
+    assert "extracting" in shown
+    assert "resolving documents and edges" in shown
+    assert "0/?" not in shown  # a stage has no count
+
+
+def test_progress_is_silent_off_a_terminal(monkeypatch):
+    import io
+
+    from rich.console import Console
+
+    from docgraph import render
+
+    buf = io.StringIO()
+    monkeypatch.setattr(render, "err", Console(file=buf, force_terminal=False))
+    with render.progress() as (tick, stage):
+        tick(1, 1, "a.txt")
+        stage("resolve")
+    assert buf.getvalue() == ""

@@ -41,6 +41,21 @@ def test_progress_total_grows_to_the_number_of_files_read(tmp_path, monkeypatch)
     assert seen[-1] == (30, 30)
 
 
+def test_resolve_is_announced_as_a_stage_when_there_is_something_to_resolve(tmp_path, monkeypatch):
+    make_corpus(tmp_path / "docs", 12)
+    monkeypatch.chdir(tmp_path)
+    conn = ix.connect(tmp_path / "s.db", create=True)
+    stages: list[str] = []
+    scan(["docs"], conn, jobs=1, stage=stages.append)
+    assert stages == ["resolve"]
+    stages.clear()
+    scan(["docs"], conn, jobs=1, stage=stages.append)
+    assert stages == []  # nothing changed: nothing to resolve
+    (tmp_path / "docs" / "extra.txt").write_text("Thực hiện Chỉ thị số 28-CT/TW ngày 25/12/2023.", encoding="utf-8")
+    scan(["docs"], conn, jobs=1, stage=stages.append)
+    assert stages == ["resolve"]
+
+
 PLAN_CITING = """TỈNH ỦY BẮC GIANG
 Số 12-KH/TU
 ĐẢNG CỘNG SẢN VIỆT NAM
