@@ -13,6 +13,7 @@ All texts are built here from word lists; nothing comes from a real corpus.
 
 from __future__ import annotations
 
+import json
 import datetime
 import re
 import unicodedata
@@ -364,3 +365,19 @@ def test_invisible_characters_keep_offsets(case, before, after, form):
     got = unicodedata.normalize("NFC", _strip_invisible(m.text))
     want = unicodedata.normalize("NFC", _strip_invisible(clean))
     assert re.sub(r"-\s+", "-", got) == want, (text, m.text)
+
+
+_json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=5), inner, max_size=4),
+    max_leaves=20)
+
+
+@given(_json_values)
+@settings(max_examples=300, deadline=None)
+def test_every_json_answer_holds_what_json_dumps_holds(data):
+    """Every command's --json is laid out by render.json_text: only its whitespace may differ from json.dumps."""
+    from docgraph.render import json_text
+
+    text = json_text(data)
+    assert json.dumps(json.loads(text), ensure_ascii=False, indent=2) == json.dumps(data, ensure_ascii=False, indent=2)
