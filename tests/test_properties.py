@@ -13,8 +13,8 @@ All texts are built here from word lists; nothing comes from a real corpus.
 
 from __future__ import annotations
 
-import json
 import datetime
+import json
 import re
 import unicodedata
 from dataclasses import dataclass
