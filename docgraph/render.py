@@ -322,10 +322,23 @@ def doc_table(rows: list[dict[str, Any]], title: str, total: int | None = None, 
     """The documents as a table; with ``limit`` only the first ``limit`` rows, then a line saying how many more of
     ``total`` there are (``rows`` may hold just the shown ones)."""
     t = Table(title=title, title_justify="left")
-    for col in ("id", "label", "date", "level", "jurisdiction", "source_file"):
-        t.add_column(col)
-    for r in _head(rows, limit):
-        t.add_row(*(_t(r.get(c)) for c in ("id", "label", "date", "level", "jurisdiction", "source_file")))
+    shown = _head(rows, limit)
+    # the id is what the other commands take: never cut short with "…". It keeps one line while the document column
+    # still has 30 columns to wrap in; on a narrower terminal it is folded onto more lines, whole. The document's
+    # date, level and place go under its label (the --json rows have every column apart)
+    longest = max((len(str(r.get("id") or "")) for r in shown), default=2)
+    if out.width - longest >= 50:
+        t.add_column("id", no_wrap=True, min_width=longest)
+    else:
+        t.add_column("id", overflow="fold")
+    t.add_column("document", ratio=3)
+    t.add_column("source file", overflow="fold", ratio=2)
+    for r in shown:
+        lvl = r.get("level") or "unknown"
+        doc = Text(str(r.get("label") or r.get("id")), style="bold")
+        bits = [r.get("date") or "no date", lvl] + ([r["jurisdiction"]] if r.get("jurisdiction") else [])
+        doc.append("\n" + " · ".join(str(b) for b in bits), style=LEVEL_COLOURS.get(lvl, ""))
+        t.add_row(_t(r.get("id")), doc, _t(r.get("source_file")))
     out.print(t)
     lines = Lines()
     _more(lines, len(rows) if total is None else total, limit, "document(s)")

@@ -284,8 +284,8 @@ def test_find_limit_shows_the_first_rows_and_says_how_many_more(work):
     r = run("find", "--search", "Kế hoạch", "--limit", "3")
     assert r.exit_code == 0, r.output
     assert r.stdout.startswith("15 document(s) matching 'Kế hoạch'")
-    cells = [line.split("│")[1].strip().rstrip("…") for line in _table_rows(r.stdout)]  # a long id is cut short
-    assert len(cells) == 3 and all(i.startswith(c) and c.startswith("10") for c, i in zip(cells, ids[:3]))
+    cells = [line.split("│")[1].strip() for line in _table_rows(r.stdout)]
+    assert cells == ids[:3], (cells, ids[:3])  # whole: an id is what the other commands take, never cut with "…"
     assert "… and 12 more document(s) (--limit 0 shows them all, --json lists them all)" in r.stdout
     full = run("find", "--search", "Kế hoạch", "--limit", "0")
     assert len(_table_rows(full.stdout)) == 15 and "more document(s)" not in full.stdout
@@ -387,3 +387,29 @@ def test_progress_is_silent_off_a_terminal(monkeypatch):
         tick(1, 1, "a.txt")
         stage("resolve")
     assert buf.getvalue() == ""
+
+
+def test_find_table_keeps_every_id_whole_at_any_width(monkeypatch):
+    """A narrow terminal folds a long id onto more lines of its cell; it never cuts it with "…"."""
+    import io
+
+    from rich.console import Console
+
+    from docgraph import render
+
+    rows = [{"id": "file-07-bac-giang-lang-giang-ubnd-du-thao-txt", "label": "Kế hoạch (dự thảo): Bảo đảm điều kiện",
+             "date": None, "level": "district", "jurisdiction": "Bắc Giang / Lạng Giang",
+             "source_file": "samples/07_bac-giang_lang-giang_ubnd_du-thao.txt"},
+            {"id": "83-kh-tu-2024-bac-giang", "label": "Kế hoạch 83-KH/TU (Bắc Giang)", "date": "2024-07-16",
+             "level": "provincial", "jurisdiction": "Bắc Giang", "source_file": "samples/02.txt"}]
+    for width in (50, 80, 120):
+        buf = io.StringIO()
+        monkeypatch.setattr(render, "out", Console(file=buf, width=width, highlight=False))
+        render.doc_table(rows, title="t")
+        body = buf.getvalue().split("┡", 1)[1]
+        cells = [line.split("│")[1].strip() for line in body.splitlines() if line.startswith("│")]
+        assert "…" not in "".join(cells), width
+        joined = "".join(cells)  # an id's folded lines, then the blank cells below it
+        assert rows[0]["id"] + rows[1]["id"] == joined, (width, cells)
+        if width >= 120:
+            assert cells[0] == rows[0]["id"]  # room enough: one line
