@@ -435,7 +435,9 @@ def _resolve(conn: sqlite3.Connection, dirty: set[str] | None) -> dict[str, int]
         " LEFT JOIN mentions ms ON ms.file_id = r.file_id AND ms.idx = r.source_idx"
         + (f" WHERE r.file_id IN (SELECT file_id FROM mentions WHERE doc{in_dirty}"
            f" UNION SELECT id FROM files WHERE own_id{in_dirty})" if in_dirty else "")
-        + " ORDER BY src, dst, r.relation, f.path, r.line", (OWN,))
+        # within a line, in reading order (a file's relations are written in that order, together): the first
+        # evidence of an edge is the first sentence on the line, whatever order the query plan feeds the sorter
+        + " ORDER BY src, dst, r.relation, f.path, r.line, r.rowid", (OWN,))
     out: list[tuple] = []
     for (src, dst), group in groupby(rows, key=itemgetter(0, 1)):
         if not src or not dst or src == dst:

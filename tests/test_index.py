@@ -186,3 +186,19 @@ def test_incremental_resolve_equals_a_full_rebuild(tmp_path, monkeypatch):
     # the re-runs rebuilt only what their change touched
     incremental = [c for c in calls[1::2]]
     assert all(c is not None and c < 10 for c in incremental), calls
+
+
+def test_an_edges_evidence_on_one_line_comes_in_reading_order(tmp_path, monkeypatch):
+    # two sentences on one line cite the same directive: the edge's first evidence is the first sentence, whatever
+    # order the query plan gives rows that tie on file and line
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    monkeypatch.chdir(tmp_path)
+    second = "Ưu tiên nguồn lực thực hiện Chỉ thị số 35-CT/TW ngày 14/6/2024 ở cấp cơ sở."
+    first = "Thực hiện Chỉ thị số 35-CT/TW ngày 14/6/2024 của Bộ Chính trị, Sở Y tế ban hành kế hoạch."
+    (docs / "p.txt").write_text(_plan(5, 2024, f"{first} {second}"), encoding="utf-8")
+    conn = ix.connect(tmp_path / "o.db", create=True)
+    scan(["docs"], conn, jobs=1)
+    row = conn.execute("SELECT evidence, evidence_all FROM edges WHERE target = '35-ct-tw-2024'").fetchone()
+    texts = [e["text"] for e in json.loads(row[1])]
+    assert row[0] == texts[0] and texts[0].startswith("Thực hiện") and len(texts) == 2, texts
