@@ -76,6 +76,9 @@ def test_run_json_keys(tmp_path):
     for key in ("cpu", "cores", "ram_gib", "python", "date"):
         assert key in res["machine"]
     assert res["corpus"]["files"] == 20
+    mc = res["machine_check"]  # the machine's own speed, before and after the runs
+    assert all(mc[k]["min_ms"] > 0 and mc[k]["runs"] == 7 for k in ("before", "after"))
+    assert "machine check (before / after)" in p.stdout
     e = res["extract"]
     for key in ("seconds", "mb_s", "files_s", "mentions", "mentions_s", "peak_rss_mib"):
         assert key in e
