@@ -90,3 +90,21 @@ def test_run_json_keys(tmp_path):
     assert set(q["library"]) >= {"implementers", "chain", "show"}
     rows = res["prefilter"]["rows"]
     assert rows and all({"method", "mb_s", "files_passed", "missed_files", "exact"} <= set(r) for r in rows)
+
+
+def test_floor_hands_back_the_rows_and_times_the_rest(tmp_path):
+    """benchmarks/floor.py: the pipeline with extraction made free indexes the same folder, and puts scan back."""
+    sys.path.insert(0, str(BENCH))
+    try:
+        import floor
+    finally:
+        sys.path.remove(str(BENCH))
+    from docgraph import scan as scan_mod
+
+    gen = _load_generate()
+    gen.generate(str(tmp_path / "c"), 24, seed=5)
+    real = scan_mod._worker
+    for jobs in (1, 2):
+        r = floor.floor(str(tmp_path / "c"), jobs)
+        assert r["files"] == 24 and r["seconds"] > 0 and r["resolve_seconds"] > 0 and r["mb_s_ceiling"] > 0
+    assert scan_mod._worker is real

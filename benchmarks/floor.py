@@ -1,0 +1,89 @@
+#!/usr/bin/env python3
+"""The floor of `docgraph extract` with extraction made free: what listing, writing and resolving cost alone.
+
+    python benchmarks/floor.py FOLDER [--jobs J]
+
+Every file is first extracted once, in this process, and its SQLite rows kept in memory; then a scan of FOLDER runs
+with workers that hand those rows back instead of reading and matching the files. The time of that scan is what the
+rest of the pipeline (walking the folder, handing rows between processes, writing the index, resolving documents and
+edges) costs whatever the matching costs: the most throughput the present design can reach on this machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from docgraph import index as ix
+from docgraph import scan as scan_mod
+from docgraph.pipeline import process_file
+
+_ROWS: dict[str, ix.FileRows] = {}
+
+
+def _handed_back(args: tuple) -> ix.FileRows:
+    return _ROWS[args[0]]
+
+
+def floor(folder: str, jobs: int) -> dict:
+    files = sorted(str(p) for p in Path(folder).rglob("*") if p.suffix in (".txt", ".md") and p.is_file())
+    for f in files:
+        _ROWS[f] = ix.file_rows(process_file(f, None, os.path.relpath(f, folder)))
+    nbytes = sum(os.path.getsize(f) for f in files)
+    timings: dict[str, float] = {}
+    real_worker, real_resolve = scan_mod._worker, ix.resolve
+
+    def timed_resolve(*a, **k):
+        t = time.perf_counter()
+        try:
+            return real_resolve(*a, **k)
+        finally:
+            timings["resolve"] = time.perf_counter() - t
+
+    scan_mod._worker = _handed_back  # forked workers inherit the rows and this function
+    ix.resolve = timed_resolve
+    try:
+        with tempfile.TemporaryDirectory(prefix="docgraph-floor-") as tmp:
+            conn = ix.connect(Path(tmp) / "floor.db", create=True)
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            t, c = time.perf_counter(), time.process_time()
+            summary = scan_mod.scan([folder], conn, jobs=jobs)
+            wall, cpu = time.perf_counter() - t, time.process_time() - c
+            conn.close()
+    finally:
+        scan_mod._worker, ix.resolve = real_worker, real_resolve
+        _ROWS.clear()
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)  # the workers, once the pool has ended
+    workers_cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    return {"files": summary.files, "mb": round(nbytes / 1e6, 2), "jobs": jobs, "seconds": wall,
+            "resolve_seconds": timings.get("resolve"), "main_cpu_seconds": cpu,
+            "workers_cpu_seconds": workers_cpu, "mb_s_ceiling": nbytes / 1e6 / wall}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("folder")
+    ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    ap.add_argument("--json", dest="json_out", action="store_true", help="print the figures as JSON")
+    a = ap.parse_args(argv)
+    if not os.path.isdir(a.folder):
+        print(f"error: {a.folder} is not a folder", file=sys.stderr)
+        return 2
+    r = floor(a.folder, a.jobs)
+    if a.json_out:
+        print(json.dumps(r, indent=1))
+    else:
+        print(f"{r['files']} files, {r['mb']} MB, --jobs {r['jobs']}, extraction made free: {r['seconds']:.2f} s"
+              f" (resolve {r['resolve_seconds']:.2f} s; CPU: this process {r['main_cpu_seconds']:.2f} s,"
+              f" workers {r['workers_cpu_seconds']:.2f} s) = at most {r['mb_s_ceiling']:.1f} MB/s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
