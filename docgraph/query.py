@@ -120,7 +120,14 @@ def resolve_one(conn: sqlite3.Connection, query: str, engine: Engine, *, search:
         hint = "" if search else " (try --search for words of a title)"
         raise NotFound(f"no document matching {query!r} in the index{hint}")
     if len(ids) > 1:
-        labels = [conn.execute("SELECT label FROM documents WHERE id=?", (i,)).fetchone()[0] for i in ids]
+        # what tells the candidates apart: the label, the date, how often cited, whether the file is in the folder
+        # (a source that misdates a directive makes a second one, cited once and never in the folder)
+        labels = []
+        for i in ids:
+            label, date, cited, source = conn.execute(
+                "SELECT label, date, mentions, source_file FROM documents WHERE id=?", (i,)).fetchone()
+            bits = [label, date or "no date", f"cited {cited}×", "in the folder" if source else "not in the folder"]
+            labels.append(", ".join(bits))
         raise Ambiguous(query, ids, labels)
     return ids[0]
 

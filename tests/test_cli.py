@@ -75,6 +75,11 @@ def test_ambiguous_query_lists_the_candidates(work):
     r = run("implementers", "83-KH/TU")
     assert r.exit_code == 2
     assert "83-kh-tu-2024-bac-giang" in r.stderr and "83-kh-tu-2024-khanh-hoa" in r.stderr
+    # what tells them apart: date, how often cited, whether the file is in the folder
+    import re
+
+    assert re.search(r"83-kh-tu-2024-bac-giang \(Kế hoạch 83-KH/TU \(Bắc Giang\), 2024-07-16, cited [1-9]\d*×,"
+                     r" in the folder\)", r.stderr.replace("\n", " ")), r.stderr
     r = run("implementers", "Kế hoạch số 83-KH/TU của Tỉnh ủy Khánh Hòa", "--json")
     assert r.exit_code == 0, r.output
     assert {x["doc"] for x in json.loads(r.stdout)} == {"95-kh-skhcn-2024-khanh-hoa"}
@@ -413,3 +418,23 @@ def test_find_table_keeps_every_id_whole_at_any_width(monkeypatch):
         assert rows[0]["id"] + rows[1]["id"] == joined, (width, cells)
         if width >= 120:
             assert cells[0] == rows[0]["id"]  # room enough: one line
+
+
+def test_an_ambiguous_query_shows_which_candidate_is_only_cited(tmp_path, monkeypatch):
+    # one source misdates a directive: two documents with the same number and symbol; the error says which one the
+    # folder cites once and which it cites throughout
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "d").mkdir()
+    for i in range(3):
+        (tmp_path / "d" / f"kh{i}.txt").write_text(
+            f"TỈNH ỦY BẮC GIANG\nSố {10 + i}-KH/TU\nĐẢNG CỘNG SẢN VIỆT NAM\nBắc Giang, ngày 03 tháng 3 năm 2025\n\n"
+            "KẾ HOẠCH\nvề chuyển đổi số\n\nThực hiện Nghị quyết số 57-NQ/TW ngày 22/12/2024 của Bộ Chính trị.\n",
+            encoding="utf-8")
+    (tmp_path / "d" / "tin.txt").write_text(
+        "Hội nghị quán triệt Nghị quyết số 57-NQ/TW ngày 10/8/2023 của Bộ Chính trị.\n", encoding="utf-8")
+    assert run("extract", "d", "-q", "--jobs", "1").exit_code == 0
+    r = run("implementers", "Nghị quyết 57-NQ/TW")
+    assert r.exit_code == 2
+    err = r.stderr.replace("\n", " ")
+    assert "57-nq-tw-2023 (Nghị quyết 57-NQ/TW (2023), 2023-08-10, cited 1×, not in the folder)" in err, err
+    assert "57-nq-tw-2024 (Nghị quyết 57-NQ/TW (2024), 2024-12-22, cited 3×, not in the folder)" in err, err
