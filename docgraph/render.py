@@ -198,6 +198,10 @@ def extract_summary(s: Any, db: str) -> None:
     out.print(_t(f"index: {db}", "dim"))
 
 
+# the node attributes _doc_line prints: a query that renders only through it needs no other (see implementers)
+DOC_LINE_FIELDS = ("label", "date", "level", "jurisdiction", "issuer")
+
+
 def _doc_line(d: dict[str, Any], extra: str = "") -> Text:
     lvl = d.get("level") or "unknown"
     t = Text()

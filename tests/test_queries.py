@@ -361,6 +361,7 @@ def _same_on_subgraph_and_graph(conn, ids):
     """Every query answered from the part of the index build_subgraph reads equals its answer on the whole graph."""
     from docgraph.graph import build_graph, build_subgraph
     from docgraph.query import CHAIN_RELATIONS, chain, implementers, show
+    from docgraph.render import DOC_LINE_FIELDS
 
     full = build_graph(conn)
     for d in ids:
@@ -378,6 +379,29 @@ def _same_on_subgraph_and_graph(conn, ids):
         labels = build_subgraph(conn, [d], up=True, down=True, hops=1, node_fields=("label",))  # as the CLI's show
         assert show(conn, labels, d) == show(conn, full, d), d
         assert all(set(labels.nodes[n]) == {"label"} for n in labels.nodes if n != d)
+        # as the CLI's implementers tree: only the fields it prints, the same tree, the same filters
+        few = build_subgraph(conn, [d], down=True, relations=CHAIN_RELATIONS, edge_attrs=False,
+                             node_fields=DOC_LINE_FIELDS)
+        assert _tree_text(few, d) == _tree_text(full, d), d
+        for kw in ({"level": "department"}, {"level": "district"}, {"since": "2024-08-01"}):
+            assert [r["doc"] for r in implementers(few, d, **kw)] == [r["doc"] for r in implementers(full, d, **kw)]
+
+
+def _tree_text(g, d) -> str:
+    import io
+
+    from rich.console import Console
+
+    from docgraph import render
+    from docgraph.query import implementers
+
+    saved, buf = render.out, io.StringIO()
+    render.out = Console(file=buf, width=100, highlight=False)
+    try:
+        render.implementers_tree(g, d, implementers(g, d))
+    finally:
+        render.out = saved
+    return buf.getvalue()
 
 
 def test_subgraph_answers_as_the_whole_graph(extra):
