@@ -15,7 +15,7 @@ from typing import Annotated, Iterator, Optional
 import typer
 
 from . import render
-from .graph import build_graph, build_subgraph
+from .graph import add_documents, build_graph, build_subgraph
 from .query import (CHAIN_RELATIONS, GAP_LEVELS, Ambiguous, NotFound, chain, document_rows, find_documents, gaps,
                     implementers, missing, resolve_one, show, stats, timeline)
 
@@ -421,12 +421,11 @@ def missing_cmd(
 
       docgraph missing --limit 5 --json | jq -r '.[].doc'
     """
-    with _errors():
+    with _errors(), _no_gc():
         if limit < 0:
             raise CliError("--limit must be 0 (all) or more")
         conn = _open(db)
-        g = build_graph(conn)
-        rows = missing(conn, g, None)
+        rows = missing(conn, None, None)  # reads the part of the graph it needs
         shown = rows[:limit] if limit else rows
         if json_:
             render.json_out(shown)
@@ -455,12 +454,14 @@ def gaps_cmd(
 
       docgraph gaps 83-kh-tu-2024-bac-giang --level district --json
     """
-    with _errors():
+    with _errors(), _no_gc():
         if level not in GAP_LEVELS:
             raise CliError(f"--level must be one of {', '.join(GAP_LEVELS)}, not {level!r}")
         conn = _open(db)
         doc = resolve_one(conn, query, _QueryEngine(rules), search=search)
-        g = build_graph(conn)
+        # the implementers of QUERY and every document of that level (the units): not the whole graph
+        g = build_subgraph(conn, [doc], down=True, relations=CHAIN_RELATIONS, edge_attrs=False)
+        add_documents(g, conn, where="level = ?", params=(level,))
         res = gaps(g, doc, level)
         if json_:
             render.json_out(res)

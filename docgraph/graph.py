@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from typing import TYPE_CHECKING, Any, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, Sequence
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -121,6 +121,29 @@ class SubGraph:
             for (v, key), d in es.items():
                 g.add_edge(u, v, key=key, **d)
         return g
+
+
+def add_documents(g: SubGraph, conn: sqlite3.Connection, *, ids: Iterable[str] | None = None, where: str | None = None,
+                  params: Sequence[Any] = ()) -> None:
+    """Add to ``g`` the documents ``ids``, or those matching the SQL condition ``where`` on the documents table, as
+    nodes with every attribute and without their edges (a query that also looks at documents it reaches by no edge:
+    the units of a level for ``gaps``, the citing documents for ``missing``). Nodes already in ``g`` keep theirs."""
+    cur = conn.cursor()
+    cur.row_factory = None
+    nodes, succ, pred = g._node, g._succ, g._pred
+
+    def add(rows: Iterable[tuple]) -> None:
+        for r in rows:
+            if r[0] not in nodes:
+                nodes[r[0]] = _node_attrs(r)
+                succ[r[0]] = {}
+                pred[r[0]] = {}
+
+    if ids is not None:
+        for chunk in _chunks(sorted(set(ids))):
+            add(cur.execute(f"SELECT {_NODE_SQL} FROM documents WHERE id IN ({','.join('?' * len(chunk))})", chunk))
+    if where is not None:
+        add(cur.execute(f"SELECT {_NODE_SQL} FROM documents WHERE {where} ORDER BY id", tuple(params)))
 
 
 def _chunks(items: list[str], n: int = 500) -> Iterator[list[str]]:

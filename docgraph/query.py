@@ -295,12 +295,14 @@ def stats(conn: sqlite3.Connection) -> dict[str, Any]:
 
 
 # ------------------------------------------------------------------------------------------------ missing
-def missing(conn: sqlite3.Connection, g: nx.MultiDiGraph, limit: int | None = 20) -> list[dict[str, Any]]:
+def missing(conn: sqlite3.Connection, g: nx.MultiDiGraph | None = None, limit: int | None = 20) -> list[dict[str, Any]]:
     """Documents cited in the folder but not in it (no source file): what to collect next.
 
     Ranked by the number of distinct documents that mention them, then by the number of mentions. Each row lists the
     citing documents (the files' own documents) with their mentions and the relations they have to it. ``file-`` ids
-    (drafts, news items) are never missing documents. ``limit`` None or 0 keeps every row."""
+    (drafts, news items) are never missing documents. ``limit`` None or 0 keeps every row. Without ``g`` the part of
+    the graph it needs is read from the index: the missing documents, their edges in and the citing documents (the
+    same answer as on the whole graph, in a fraction of the time on a large index)."""
     per: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
     for r in conn.execute(
             "SELECT m.doc, f.path, f.own_id, m.line FROM mentions m JOIN files f ON f.id=m.file_id"
@@ -310,6 +312,13 @@ def missing(conn: sqlite3.Connection, g: nx.MultiDiGraph, limit: int | None = 20
         c = per[r["doc"]].setdefault(citer, {"doc": r["own_id"], "file": r["path"], "mentions": 0, "lines": []})
         c["mentions"] += 1
         c["lines"].append(r["line"])
+    if g is None:
+        from .graph import add_documents, build_subgraph
+
+        seeds = [r[0] for r in conn.execute(
+            "SELECT id FROM documents WHERE source_file IS NULL AND id NOT LIKE 'file-%' ORDER BY id")]
+        g = build_subgraph(conn, seeds, down=True, hops=1, edge_attrs=False)
+        add_documents(g, conn, ids=[c["doc"] for citers in per.values() for c in citers.values() if c["doc"]])
     # a relation reported by a third file (a news item: "plan X implements Y") also makes X a citing document
     for doc in list(g.nodes):
         if doc.startswith("file-") or g.nodes[doc].get("source_file"):
@@ -322,10 +331,13 @@ def missing(conn: sqlite3.Connection, g: nx.MultiDiGraph, limit: int | None = 20
         if not citers or doc not in g:
             continue
         row = _node(g, doc)
+        rels_of: dict[str, set[str]] = defaultdict(set)  # citing document -> its relations to doc
+        for u, _, d in g.in_edges(doc, data=True):
+            rels_of[u].add(d["relation"])
         by = []
         for c in citers.values():
             u = c["doc"]
-            rels = sorted({d["relation"] for _, v, d in g.out_edges(u, data=True) if v == doc}) if u in g else []
+            rels = sorted(rels_of.get(u, ())) if u in g else []
             by.append({"doc": u, "label": g.nodes[u].get("label") if u in g else c["file"], "file": c["file"],
                        "level": g.nodes[u].get("level") if u in g else None,
                        "date": g.nodes[u].get("date") if u in g else None,
@@ -396,8 +408,10 @@ def gaps(g: nx.MultiDiGraph, doc: str, level: str) -> dict[str, Any]:
             if p:
                 provinces.setdefault(fold(p), p)
     units: dict[str, dict[str, dict[str, Any]]] = {k: {} for k in provinces}
-    for n, data in g.nodes(data=True):
-        d = dict(data, doc=n)
+    # by id: a unit's first name and ties between names do not depend on the order the graph was built in (an
+    # index updated by re-runs lists its documents in another order than a fresh one)
+    for n in sorted(g.nodes):
+        d = dict(g.nodes[n], doc=n)
         p = province_of(d.get("jurisdiction"))
         if d.get("level") != level or not p or fold(p) not in units:
             continue

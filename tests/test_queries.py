@@ -359,8 +359,8 @@ def test_limit_shortens_the_human_output_not_the_json(work):
 # ---------------------------------------------------------------------------------------------------- subgraph
 def _same_on_subgraph_and_graph(conn, ids):
     """Every query answered from the part of the index build_subgraph reads equals its answer on the whole graph."""
-    from docgraph.graph import build_graph, build_subgraph
-    from docgraph.query import CHAIN_RELATIONS, chain, implementers, show
+    from docgraph.graph import add_documents, build_graph, build_subgraph
+    from docgraph.query import CHAIN_RELATIONS, GAP_LEVELS, chain, gaps, implementers, missing, show
     from docgraph.render import DOC_LINE_FIELDS
 
     full = build_graph(conn)
@@ -385,6 +385,22 @@ def _same_on_subgraph_and_graph(conn, ids):
         assert _tree_text(few, d) == _tree_text(full, d), d
         for kw in ({"level": "department"}, {"level": "district"}, {"since": "2024-08-01"}):
             assert [r["doc"] for r in implementers(few, d, **kw)] == [r["doc"] for r in implementers(full, d, **kw)]
+        # as the CLI's gaps: the implementers and the documents of the level, not the whole graph
+        for level in GAP_LEVELS:
+            slim = build_subgraph(conn, [d], down=True, relations=CHAIN_RELATIONS, edge_attrs=False)
+            add_documents(slim, conn, where="level = ?", params=(level,))
+            assert gaps(slim, d, level) == gaps(full, d, level), (d, level)
+    # as the CLI's missing: the part of the graph it reads itself
+    assert missing(conn, None, None) == missing(conn, full, None)
+    # an index updated by re-runs lists its documents in another order: the answers do not depend on it
+    import networkx as nx
+
+    backwards = nx.MultiDiGraph()
+    backwards.add_nodes_from(reversed(list(full.nodes(data=True))))
+    backwards.add_edges_from(reversed(list(full.edges(keys=True, data=True))))
+    for d in ids:
+        for level in GAP_LEVELS:
+            assert gaps(backwards, d, level) == gaps(full, d, level), (d, level)
 
 
 def _tree_text(g, d) -> str:
@@ -449,3 +465,28 @@ def test_subgraph_on_cycles_and_shared_implementers(tmp_path):
     assert list(rows[0]) == ["label", "type", "number", "symbol", "year", "date", "issuer", "issuer_code", "level",
                              "branch", "jurisdiction", "title", "source_file", "kind", "mentions", "signer",
                              "signer_title", "doc", "depth", "via", "relation", "lag_days"]
+
+
+def test_gaps_do_not_depend_on_the_order_of_the_graph():
+    # two documents of one unit name it in two spellings of the same length: the unit's name must not depend on
+    # which the graph lists first (an index updated by re-runs lists documents in another order than a fresh one)
+    import networkx as nx
+
+    from docgraph.query import gaps
+
+    nodes = [("1-ct-tw-2024", {"label": "Chỉ thị 1-CT/TW", "level": "central", "date": "2024-01-02"}),
+             ("5-kh-syt-2024-bac-giang", {"label": "Kế hoạch 5/KH-SYT", "level": "department", "date": "2024-02-01",
+                                          "jurisdiction": "Bắc Giang", "issuer_code": "SYT",
+                                          "issuer": "UBND tỉnh Bắc Giang - Sở Y tế"}),
+             ("9-bc-syt-2024-bac-giang", {"label": "Báo cáo 9/BC-SYT", "level": "department", "date": "2024-03-01",
+                                          "jurisdiction": "Bắc Giang", "issuer_code": "SYT",
+                                          "issuer": "UBND tỉnh Bắc Giang - Sở Y Tế"})]
+    answers = []
+    for order in (nodes, nodes[::-1]):
+        g = nx.MultiDiGraph()
+        g.add_nodes_from(order)
+        g.add_edge("5-kh-syt-2024-bac-giang", "1-ct-tw-2024", key="implements", relation="implements")
+        answers.append(gaps(g, "1-ct-tw-2024", "department"))
+    assert answers[0] == answers[1]
+    (unit,) = answers[0]["provinces"][0]["covered"]
+    assert unit["unit"] == "SYT" and unit["name"] == "Sở Y tế"  # the first by id: 5-kh-syt-... before 9-bc-syt-...
