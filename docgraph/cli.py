@@ -15,7 +15,7 @@ from typing import Annotated, Iterator, Optional
 import typer
 
 from . import render
-from .graph import add_documents, build_graph, build_subgraph
+from .graph import add_documents, build_graph, build_induced, build_subgraph
 from .query import (CHAIN_RELATIONS, GAP_LEVELS, Ambiguous, NotFound, chain, document_rows, find_documents, gaps,
                     implementers, missing, resolve_one, show, stats, timeline)
 
@@ -387,13 +387,16 @@ def export_cmd(
         if fmt not in FORMATS:
             raise CliError(f"unknown format {fmt!r}: choose one of {', '.join(FORMATS)}")
         conn = _open(db)
-        g = build_graph(conn)
-        if from_:
+        if from_:  # QUERY, its implementers and its chain, with every edge among them: only they are read
             doc = resolve_one(conn, from_, _QueryEngine(rules))
-            keep = {doc} | {r["doc"] for r in implementers(g, doc)}
-            for p in chain(g, doc):
+            down = build_subgraph(conn, [doc], down=True, relations=CHAIN_RELATIONS, edge_attrs=False)
+            up = build_subgraph(conn, [doc], up=True, relations=CHAIN_RELATIONS, edge_attrs=False)
+            keep = {doc} | {r["doc"] for r in implementers(down, doc)}
+            for p in chain(up, doc):
                 keep |= {r["doc"] for r in p}
-            g = g.subgraph(keep).copy()
+            g = build_induced(conn, keep)
+        else:
+            g = build_graph(conn)
         try:
             warnings = export_graph(g, fmt, out, yed=yed)
         except ExportError as e:

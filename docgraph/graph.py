@@ -51,6 +51,32 @@ def build_graph(conn: sqlite3.Connection) -> nx.MultiDiGraph:
     return g
 
 
+def build_induced(conn: sqlite3.Connection, keep: Iterable[str]) -> nx.MultiDiGraph:
+    """The graph on the documents ``keep`` with every edge among them and every attribute: what
+    ``build_graph(conn).subgraph(keep).copy()`` gives, nodes and edges in the same order, without reading the rest
+    of the index (``export --from`` on a large index)."""
+    import networkx as nx
+
+    keep = set(keep)
+    cur = conn.cursor()
+    cur.row_factory = None
+    nodes: list[tuple] = []
+    edges: list[tuple] = []
+    for chunk in _chunks(sorted(keep)):
+        marks = ",".join("?" * len(chunk))
+        nodes += cur.execute(f"SELECT rowid, {_NODE_SQL} FROM documents WHERE id IN ({marks})", chunk)
+        edges += [r for r in cur.execute(f"SELECT rowid, {_EDGE_SQL}, evidence_all FROM edges"
+                                         f" WHERE source IN ({marks})", chunk) if r[2] in keep]
+    g = nx.MultiDiGraph()
+    for r in sorted(nodes):  # build_graph's order: the documents table's
+        g.add_node(r[1], **_node_attrs(r[1:]))
+    order = {n: i for i, n in enumerate(g)}
+    # build_graph adds the edges in table order; its subgraph's copy lists them by source, in that order
+    for r in sorted(edges, key=lambda r: (order[r[1]], r[0])):
+        g.add_edge(r[1], r[2], key=r[3], **_edge_attrs(r[1:]))
+    return g
+
+
 class _Nodes(dict):
     """``g.nodes``: the node -> attribute dict mapping itself (``g.nodes[n]`` is a plain dict lookup, which the
     queries do a few times per row); ``g.nodes(data=True)`` iterates (n, attrs) as networkx's does."""

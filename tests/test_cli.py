@@ -438,3 +438,15 @@ def test_an_ambiguous_query_shows_which_candidate_is_only_cited(tmp_path, monkey
     err = r.stderr.replace("\n", " ")
     assert "57-nq-tw-2023 (Nghị quyết 57-NQ/TW (2023), 2023-08-10, cited 1×, not in the folder)" in err, err
     assert "57-nq-tw-2024 (Nghị quyết 57-NQ/TW (2024), 2024-12-22, cited 3×, not in the folder)" in err, err
+
+
+def test_export_from_a_query_is_the_same_file_whatever_the_hash_seed(work):
+    # the part of the graph --from keeps is listed in the index's order, not in a set's (which Python salts per run)
+    extracted(work)
+    outs = set()
+    for seed in ("1", "2", "3"):
+        p = subprocess.run([sys.executable, "-m", "docgraph", "export", "-f", "graphml", "--from", "Chỉ thị 35-CT/TW"],
+                           capture_output=True, cwd=work, env={**os.environ, "PYTHONHASHSEED": seed}, timeout=120)
+        assert p.returncode == 0, p.stderr
+        outs.add(p.stdout)
+    assert len(outs) == 1 and b"35-ct-tw-2024" in outs.pop()

@@ -392,6 +392,22 @@ def _same_on_subgraph_and_graph(conn, ids):
             assert gaps(slim, d, level) == gaps(full, d, level), (d, level)
     # as the CLI's missing: the part of the graph it reads itself
     assert missing(conn, None, None) == missing(conn, full, None)
+    # as the CLI's export --from: the graph on QUERY, its implementers and its chain, read alone, is the whole
+    # graph's induced subgraph (nodes, edges, keys, attributes), its nodes in the whole graph's order (networkx's
+    # subgraph view lists a small node set in the set's own order, which changes with the hash seed)
+    from docgraph.graph import build_induced
+
+    def by_key(edges):
+        return sorted(edges, key=lambda e: e[:3])
+
+    for d in ids:
+        keep = {d} | {r["doc"] for r in implementers(full, d)}
+        for p in chain(full, d):
+            keep |= {r["doc"] for r in p}
+        cut, read = full.subgraph(keep).copy(), build_induced(conn, keep)
+        assert dict(read.nodes(data=True)) == dict(cut.nodes(data=True)), d
+        assert list(read) == [n for n in full if n in keep], d
+        assert by_key(read.edges(keys=True, data=True)) == by_key(cut.edges(keys=True, data=True)), d
     # an index updated by re-runs lists its documents in another order: the answers do not depend on it
     import networkx as nx
 
