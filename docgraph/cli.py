@@ -381,12 +381,22 @@ def export_cmd(
 
       docgraph export -f html -o chain.html --from "Chỉ thị 35-CT/TW"
     """
-    from .export import FORMATS, ExportError, export_graph
+    from .export import FORMATS, ExportError, export_graph, write_neo4j_from_index
 
     with _errors():
         if fmt not in FORMATS:
             raise CliError(f"unknown format {fmt!r}: choose one of {', '.join(FORMATS)}")
         conn = _open(db)
+        if fmt == "neo4j" and not from_ and not yed:
+            # the format for graphs too large for networkx: streamed from the index, the same files
+            if out is None or out == "-":
+                raise CliError("neo4j export writes several files: give a directory, not stdout")
+            try:
+                n_nodes, n_edges = write_neo4j_from_index(conn, out)
+            except ExportError as e:
+                raise CliError(str(e)) from None
+            render.note(f"wrote neo4j ({n_nodes} nodes, {n_edges} edges) to {out}")
+            return
         if from_:  # QUERY, its implementers and its chain, with every edge among them: only they are read
             doc = resolve_one(conn, from_, _QueryEngine(rules))
             down = build_subgraph(conn, [doc], down=True, relations=CHAIN_RELATIONS, edge_attrs=False)

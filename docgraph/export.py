@@ -50,6 +50,7 @@ __all__ = [
     "to_html",
     "csv_tables",
     "neo4j_tables",
+    "write_neo4j_from_index",
     "layered_layout",
     "xml_clean",
     "nmtoken",
@@ -661,40 +662,86 @@ def _neo_label(s: str) -> str:
 
 def neo4j_tables(g: nx.Graph) -> dict[str, str]:
     """{"nodes.csv", "relationships.csv"} for ``neo4j-admin database import full``."""
+    node_extra = [(k, _neo_type([d.get(k) for _, d in g.nodes(data=True)]))
+                  for k in _extra_keys((d for _, d in g.nodes(data=True)), [*NODE_FIELDS, "id"])]
+    edge_extra = [(k, _neo_type([d.get(k) for *_, d in _edges(g)]))
+                  for k in _extra_keys((d for *_, d in _edges(g)), [*EDGE_FIELDS])]
+    nodes, rels = _neo4j_lines(g.nodes(data=True), _edges(g), node_extra, edge_extra)
+    return {"nodes.csv": "".join(nodes), "relationships.csv": "".join(rels)}
+
+
+def _neo4j_lines(nodes: Iterable[tuple[Any, dict]], edges: Iterable[tuple[Any, Any, Any, dict]],
+                 node_extra: list[tuple[str, str]], edge_extra: list[tuple[str, str]]
+                 ) -> tuple[Iterator[str], Iterator[str]]:
+    """The lines of nodes.csv and relationships.csv (each ending in a newline), produced as they are read: the
+    graph's (``neo4j_tables``) or the index's rows streamed (``write_neo4j_from_index``) give the same files."""
     node_types = {"year": "int", "mentions": "int"}
     cols = [("id", "ID")] + [(c, node_types.get(c, "")) for c in NODE_FIELDS]
-    for k in _extra_keys((d for _, d in g.nodes(data=True)), [*NODE_FIELDS, "id"]):
-        t = _neo_type([d.get(k) for _, d in g.nodes(data=True)])
-        cols.append((k, "" if t == "string" else t))
-    header = [f"{c}:{t}" if t else c for c, t in cols] + [":LABEL"]
-    lines = [",".join(header)]
-    for n, d in g.nodes(data=True):
-        row = []
-        for c, t in cols:
-            if c == "id":
-                row.append(_neo_str(str(n)))
-            elif c == "label":
-                row.append(_neo_str(_label(n, d)))
-            else:
-                row.append(_neo_field(d.get(c), t))
-        row.append(_neo_str(f"Document;{_neo_label(_level(d))}"))
-        lines.append(",".join(row))
-    nodes = "\n".join(lines) + "\n"
-
+    cols += [(k, "" if t == "string" else t) for k, t in node_extra]
     ecols = [("count", "int"), ("file", ""), ("line", "int"), ("evidence", ""), ("flags", "string[]"),
              ("evidence_all", "")]  # fmt: skip
-    for k in _extra_keys((d for *_, d in _edges(g)), [*EDGE_FIELDS]):
-        t = _neo_type([d.get(k) for *_, d in _edges(g)])
-        ecols.append((k, "" if t == "string" else t))
-    header = [":START_ID", ":END_ID", ":TYPE"] + [f"{c}:{t}" if t else c for c, t in ecols]
-    lines = [",".join(header)]
-    for u, v, k, d in _edges(g):
-        rel = _relation(k, d)
-        row = [_neo_str(str(u)), _neo_str(str(v)), _neo_str(_neo_label(rel).upper() or "RELATED")]
-        row += [_neo_field(d.get(c), t) for c, t in ecols]
-        lines.append(",".join(row))
-    rels = "\n".join(lines) + "\n"
-    return {"nodes.csv": nodes, "relationships.csv": rels}
+    ecols += [(k, "" if t == "string" else t) for k, t in edge_extra]
+
+    def node_lines() -> Iterator[str]:
+        yield ",".join([f"{c}:{t}" if t else c for c, t in cols] + [":LABEL"]) + "\n"
+        for n, d in nodes:
+            row = []
+            for c, t in cols:
+                if c == "id":
+                    row.append(_neo_str(str(n)))
+                elif c == "label":
+                    row.append(_neo_str(_label(n, d)))
+                else:
+                    row.append(_neo_field(d.get(c), t))
+            row.append(_neo_str(f"Document;{_neo_label(_level(d))}"))
+            yield ",".join(row) + "\n"
+
+    def edge_lines() -> Iterator[str]:
+        yield ",".join([":START_ID", ":END_ID", ":TYPE"] + [f"{c}:{t}" if t else c for c, t in ecols]) + "\n"
+        for u, v, k, d in edges:
+            rel = _relation(k, d)
+            row = [_neo_str(str(u)), _neo_str(str(v)), _neo_str(_neo_label(rel).upper() or "RELATED")]
+            row += [_neo_field(d.get(c), t) for c, t in ecols]
+            yield ",".join(row) + "\n"
+
+    return node_lines(), edge_lines()
+
+
+def write_neo4j_from_index(conn: Any, out_dir: str | os.PathLike) -> tuple[int, int]:
+    """``export -f neo4j`` of a whole index without building the graph in memory: the rows are read from SQLite
+    and written as they come, in the order ``neo4j_tables(build_graph(conn))`` lists them, and the files are the
+    same byte for byte (a test compares). Memory stays flat however large the index (the graph of a 1 GB folder
+    takes 3 GiB in networkx). Returns (nodes, relationships) written."""
+    from .graph import NODE_FIELDS as INDEX_NODE_FIELDS
+    from .graph import iter_index_edges, iter_index_nodes
+
+    # the index's fields that this module's table does not name come after the named ones, as neo4j_tables puts a
+    # graph's extra keys (all text: "string")
+    node_extra = [(k, "string") for k in sorted(set(INDEX_NODE_FIELDS) - set(NODE_FIELDS) - {"id"})]
+
+    d = os.fspath(out_dir)
+    if os.path.exists(d) and not os.path.isdir(d):
+        raise ExportError(f"neo4j export needs a directory, but {d!r} is a file")
+    counts = [0, 0]
+
+    def counted(rows: Iterable, i: int) -> Iterator:
+        for r in rows:
+            counts[i] += 1
+            yield r
+
+    try:
+        os.makedirs(d, exist_ok=True)
+        nodes, rels = _neo4j_lines(counted(iter_index_nodes(conn), 0), counted(iter_index_edges(conn), 1),
+                                   node_extra, [])
+        for name, lines in (("nodes.csv", nodes), ("relationships.csv", rels)):
+            with _atomic_target(os.path.join(d, name)) as tmp:
+                with open(tmp, "w", encoding="utf-8", newline="") as f:
+                    f.writelines(lines)
+                    f.flush()
+                    os.fsync(f.fileno())
+    except OSError as e:
+        raise ExportError(f"cannot write neo4j export to {d!r}: {e}") from e
+    return counts[0], counts[1]
 
 
 # --------------------------------------------------------------------------- layout

@@ -44,11 +44,45 @@ def build_graph(conn: sqlite3.Connection) -> nx.MultiDiGraph:
     cur = conn.cursor()
     cur.row_factory = None
     g = nx.MultiDiGraph()
-    for r in cur.execute(f"SELECT {_NODE_SQL} FROM documents"):
+    for r in cur.execute(f"SELECT {_NODE_SQL} FROM documents ORDER BY rowid"):
         g.add_node(r[0], **_node_attrs(r))
-    for r in cur.execute(f"SELECT {_EDGE_SQL}, evidence_all FROM edges"):
+    for r in cur.execute(f"SELECT {_EDGE_SQL}, evidence_all FROM edges ORDER BY rowid"):
         g.add_edge(r[0], r[1], key=r[2], **_edge_attrs(r))
     return g
+
+
+def iter_index_nodes(conn: sqlite3.Connection) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(id, attributes) of every document, in ``build_graph``'s node order, read as they are used."""
+    cur = conn.cursor()
+    cur.row_factory = None
+    for r in cur.execute(f"SELECT {_NODE_SQL} FROM documents ORDER BY rowid"):
+        yield r[0], _node_attrs(r)
+
+
+def iter_index_edges(conn: sqlite3.Connection) -> Iterator[tuple[str, str, str, dict[str, Any]]]:
+    """(source, target, relation, attributes) of every edge, in the order ``build_graph(conn).edges(keys=True)``
+    lists them (by source in node order; for one source, by target in the order its first edge was added; then
+    in table order), read a few hundred sources at a time: memory does not grow with the index."""
+    ids = conn.cursor()
+    ids.row_factory = None
+    cur = conn.cursor()
+    cur.row_factory = None
+    sources = (r[0] for r in ids.execute("SELECT id FROM documents ORDER BY rowid"))
+    while True:
+        chunk = [s for _, s in zip(range(500), sources)]
+        if not chunk:
+            return
+        by_source: dict[str, list[tuple]] = {s: [] for s in chunk}
+        for r in cur.execute(f"SELECT rowid, {_EDGE_SQL}, evidence_all FROM edges"
+                             f" WHERE source IN ({','.join('?' * len(chunk))})", chunk):
+            by_source[r[1]].append(r)
+        for s in chunk:
+            rows = by_source[s]
+            first: dict[str, int] = {}
+            for r in rows:
+                first[r[2]] = min(first.get(r[2], r[0]), r[0])
+            for r in sorted(rows, key=lambda r: (first[r[2]], r[0])):
+                yield r[1], r[2], r[3], _edge_attrs(r[1:])
 
 
 def build_induced(conn: sqlite3.Connection, keep: Iterable[str]) -> nx.MultiDiGraph:

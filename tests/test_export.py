@@ -655,3 +655,33 @@ def test_empty_graph_all_formats(tmp_path):
     dot = shutil.which("dot")
     if dot:
         assert subprocess.run([dot, "-Tsvg", str(tmp_path / "e-dot")], capture_output=True).returncode == 0
+
+
+def test_neo4j_streamed_from_the_index_is_the_graphs_export_byte_for_byte(tmp_path, monkeypatch):
+    """`export -f neo4j` reads the index row by row (flat memory on a national index): its files are those the
+    graph gives, byte for byte, on the samples plus a generated folder."""
+    import importlib.util
+    import sys
+
+    from docgraph import index as ix
+    from docgraph.export import write_neo4j_from_index
+    from docgraph.graph import build_graph
+    from docgraph.reader import OFFICE_GLOBS
+    from docgraph.scan import scan
+
+    root = Path(__file__).resolve().parent.parent
+    shutil.copytree(root / "samples", tmp_path / "samples", ignore=shutil.ignore_patterns(*OFFICE_GLOBS))
+    spec = importlib.util.spec_from_file_location("generate", root / "benchmarks" / "generate.py")
+    gen = importlib.util.module_from_spec(spec)
+    sys.modules["generate"] = gen
+    spec.loader.exec_module(gen)
+    gen.generate(str(tmp_path / "synthetic"), 60, seed=11)
+    monkeypatch.chdir(tmp_path)
+    conn = ix.connect(tmp_path / "i.db", create=True)
+    scan(["samples", "synthetic"], conn, jobs=1)
+    g = build_graph(conn)
+    assert g.number_of_edges() > 100
+    export_graph(g, "neo4j", str(tmp_path / "from_graph"))
+    assert write_neo4j_from_index(conn, tmp_path / "streamed") == (g.number_of_nodes(), g.number_of_edges())
+    for name in ("nodes.csv", "relationships.csv"):
+        assert (tmp_path / "streamed" / name).read_bytes() == (tmp_path / "from_graph" / name).read_bytes(), name
