@@ -225,6 +225,10 @@ def write_rows(conn: sqlite3.Connection, batch: list[FileRows], *, replace: bool
     if not batch:
         return
     with conn:
+        if not conn.in_transaction:
+            # the write lock first: the ids below are read from MAX(id), and a second extract on the same index must
+            # not read the same one before this batch is in (sqlite3 would begin only at the first INSERT)
+            conn.execute("BEGIN IMMEDIATE")
         if touched is not None:
             if replace:
                 touched |= _docs_of_paths(conn, [r.path for r in batch])

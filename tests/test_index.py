@@ -202,3 +202,63 @@ def test_an_edges_evidence_on_one_line_comes_in_reading_order(tmp_path, monkeypa
     row = conn.execute("SELECT evidence, evidence_all FROM edges WHERE target = '35-ct-tw-2024'").fetchone()
     texts = [e["text"] for e in json.loads(row[1])]
     assert row[0] == texts[0] and texts[0].startswith("Thực hiện") and len(texts) == 2, texts
+
+
+def test_two_writers_never_take_the_same_file_ids(tmp_path):
+    # a second extract writing between this one's reading of MAX(id) and its inserts used to take the same ids
+    # ("UNIQUE constraint failed: files.id"): the batch now holds the write lock from before that read
+    import threading
+    import time
+
+    from docgraph.engine import get_engine
+    from docgraph.pipeline import analyse_text
+
+    db = tmp_path / "w.db"
+    ix.connect(db, create=True).close()
+    engine = get_engine(None)
+
+    def rows(name: str) -> ix.FileRows:
+        return ix.file_rows(analyse_text("Thực hiện Chỉ thị số 35-CT/TW ngày 14/6/2024 của Bộ Chính trị.", name, engine))
+
+    class Paused:
+        """A connection that stops for a moment right after reading the next free id."""
+
+        def __init__(self, conn):
+            self.conn = conn
+
+        def __enter__(self):
+            return self.conn.__enter__()
+
+        def __exit__(self, *exc):
+            return self.conn.__exit__(*exc)
+
+        @property
+        def in_transaction(self):
+            return self.conn.in_transaction
+
+        def execute(self, sql, *args):
+            cur = self.conn.execute(sql, *args)
+            if "MAX(id)" in sql:
+                other.start()
+                time.sleep(0.5)  # the other writer runs now
+            return cur
+
+        def executemany(self, sql, seq):
+            return self.conn.executemany(sql, seq)
+
+    errors: list[BaseException] = []
+
+    def second() -> None:
+        try:
+            c = ix.connect(db, timeout=10)
+            ix.write_rows(c, [rows("b.txt")], replace=False)
+            c.close()
+        except BaseException as e:  # noqa: BLE001 - reported by the assertion below
+            errors.append(e)
+
+    other = threading.Thread(target=second)
+    first = ix.connect(db)
+    ix.write_rows(Paused(first), [rows("a.txt")], replace=False)
+    other.join()
+    assert not errors, errors
+    assert sorted(r[0] for r in first.execute("SELECT path FROM files")) == ["a.txt", "b.txt"]
