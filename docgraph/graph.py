@@ -86,9 +86,10 @@ def iter_index_edges(conn: sqlite3.Connection) -> Iterator[tuple[str, str, str, 
 
 
 def build_induced(conn: sqlite3.Connection, keep: Iterable[str]) -> nx.MultiDiGraph:
-    """The graph on the documents ``keep`` with every edge among them and every attribute: what
-    ``build_graph(conn).subgraph(keep).copy()`` gives, nodes and edges in the same order, without reading the rest
-    of the index (``export --from`` on a large index)."""
+    """The graph on the documents ``keep`` with every edge among them and every attribute: the nodes, edges and
+    attributes of ``build_graph(conn).subgraph(keep)``, listed in ``build_graph``'s order (networkx's view of a
+    small node set lists it in the set's own order, which changes with Python's hash seed), without reading the
+    rest of the index (``export --from`` on a large index)."""
     import networkx as nx
 
     keep = set(keep)
@@ -105,7 +106,7 @@ def build_induced(conn: sqlite3.Connection, keep: Iterable[str]) -> nx.MultiDiGr
     for r in sorted(nodes):  # build_graph's order: the documents table's
         g.add_node(r[1], **_node_attrs(r[1:]))
     order = {n: i for i, n in enumerate(g)}
-    # build_graph adds the edges in table order; its subgraph's copy lists them by source, in that order
+    # by source in node order, then in table order: how build_graph's adjacency lists them
     for r in sorted(edges, key=lambda r: (order[r[1]], r[0])):
         g.add_edge(r[1], r[2], key=r[3], **_edge_attrs(r[1:]))
     return g
