@@ -450,3 +450,13 @@ def test_export_from_a_query_is_the_same_file_whatever_the_hash_seed(work):
         assert p.returncode == 0, p.stderr
         outs.add(p.stdout)
     assert len(outs) == 1 and b"35-ct-tw-2024" in outs.pop()
+
+
+def test_the_readme_library_example_runs(work):
+    # the README's Library section, run as written on the samples
+    text = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    block = text.split("## Library", 1)[1].split("```python\n", 1)[1].split("```", 1)[0]
+    ns: dict = {}
+    exec(compile(block, "README.md (Library)", "exec"), ns)  # noqa: S102 - our own documentation
+    assert ns["rows"] and ns["docs"] and ns["edges"] and ns["todo"]
+    assert {r["doc"] for r in ns["rows"]} >= {"83-kh-tu-2024-bac-giang", "120-kh-ubnd-2024-bac-giang"}
