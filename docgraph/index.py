@@ -74,7 +74,8 @@ CREATE TABLE IF NOT EXISTS edges (
     evidence_all TEXT, flags TEXT,
     PRIMARY KEY (source, target, relation)
 );
-CREATE INDEX IF NOT EXISTS edges_target ON edges(target);
+-- covering for the queries that walk edges backwards (implementers, gaps, missing: who points at these documents)
+CREATE INDEX IF NOT EXISTS edges_by_target ON edges(target, relation, source);
 """
 
 _MENTION_COLS = ("type", "number", "symbol", "year", "date", "issuer", "issuer_code", "level", "branch", "province",
@@ -298,6 +299,9 @@ def resolve(conn: sqlite3.Connection, touched: set[str] | None = None) -> dict[s
     conn.commit()
     conn.execute("BEGIN IMMEDIATE")
     try:
+        # an index written before edges_by_target had edges_target(target) only: replaced on its next extract
+        conn.execute("DROP INDEX IF EXISTS edges_target")
+        conn.execute("CREATE INDEX IF NOT EXISTS edges_by_target ON edges(target, relation, source)")
         counts = _resolve(conn, None if touched is None else set(touched))
     except BaseException:
         conn.rollback()

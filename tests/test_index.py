@@ -262,3 +262,25 @@ def test_two_writers_never_take_the_same_file_ids(tmp_path):
     other.join()
     assert not errors, errors
     assert sorted(r[0] for r in first.execute("SELECT path FROM files")) == ["a.txt", "b.txt"]
+
+
+def test_edges_are_indexed_by_target_with_their_relation_and_source(tmp_path, monkeypatch):
+    # the backwards walks (implementers, gaps, missing) read (target, relation, source) from the index alone; an
+    # index written before has edges_target(target) only and gets the new one at its next resolve
+    make_corpus(tmp_path / "docs", 5)
+    monkeypatch.chdir(tmp_path)
+    conn = ix.connect(tmp_path / "e.db", create=True)
+    scan(["docs"], conn, jobs=1)
+
+    def indexes() -> set[str]:
+        return {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='index' AND tbl_name='edges'")}
+
+    plan = " ".join(r[-1] for r in conn.execute(
+        "EXPLAIN QUERY PLAN SELECT source, target, relation FROM edges WHERE target IN ('a', 'b')"))
+    assert "COVERING INDEX edges_by_target" in plan, plan
+    conn.execute("DROP INDEX edges_by_target")
+    conn.execute("CREATE INDEX edges_target ON edges(target)")  # as an older docgraph wrote it
+    conn.commit()
+    (tmp_path / "docs" / "plan_0001.txt").write_text("Thực hiện Chỉ thị số 35-CT/TW ngày 14/6/2024.", encoding="utf-8")
+    scan(["docs"], conn, jobs=1)
+    assert "edges_by_target" in indexes() and "edges_target" not in indexes()
