@@ -63,7 +63,6 @@ CREATE TABLE IF NOT EXISTS raw_relations (
     source_idx INTEGER, target_idx INTEGER, relation TEXT, line INTEGER, evidence TEXT, location TEXT
 );
 CREATE INDEX IF NOT EXISTS raw_relations_file ON raw_relations(file_id);
-CREATE INDEX IF NOT EXISTS files_own ON files(own_id);
 CREATE TABLE IF NOT EXISTS documents (
     id TEXT PRIMARY KEY, label TEXT, type TEXT, number TEXT, symbol TEXT, year INTEGER, date TEXT,
     issuer TEXT, issuer_code TEXT, level TEXT, branch TEXT, jurisdiction TEXT, title TEXT, source_file TEXT,
@@ -74,8 +73,14 @@ CREATE TABLE IF NOT EXISTS edges (
     evidence_all TEXT, flags TEXT,
     PRIMARY KEY (source, target, relation)
 );
+"""
+# indexes added after schema 4 was released: in the schema of a new index, and made by resolve() in an older one
+# (with the index they replace dropped)
+_LATER_INDEXES = """
+CREATE INDEX IF NOT EXISTS files_own ON files(own_id);
 -- covering for the queries that walk edges backwards (implementers, gaps, missing: who points at these documents)
 CREATE INDEX IF NOT EXISTS edges_by_target ON edges(target, relation, source);
+DROP INDEX IF EXISTS edges_target;
 """
 
 _MENTION_COLS = ("type", "number", "symbol", "year", "date", "issuer", "issuer_code", "level", "branch", "province",
@@ -116,7 +121,7 @@ def connect(path: str | os.PathLike, *, create: bool = False, timeout: float = 3
         raise IndexStoreError(f"{p} is empty: run 'docgraph extract FOLDER' first")
     if "meta" not in tables:
         with conn:
-            conn.executescript(_SCHEMA)
+            conn.executescript(_SCHEMA + _LATER_INDEXES)
             conn.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
     return conn
 
@@ -299,9 +304,9 @@ def resolve(conn: sqlite3.Connection, touched: set[str] | None = None) -> dict[s
     conn.commit()
     conn.execute("BEGIN IMMEDIATE")
     try:
-        # an index written before edges_by_target had edges_target(target) only: replaced on its next extract
-        conn.execute("DROP INDEX IF EXISTS edges_target")
-        conn.execute("CREATE INDEX IF NOT EXISTS edges_by_target ON edges(target, relation, source)")
+        for statement in _LATER_INDEXES.split(";"):  # an older index gets them on its next extract
+            if statement.strip():
+                conn.execute(statement)
         counts = _resolve(conn, None if touched is None else set(touched))
     except BaseException:
         conn.rollback()
@@ -371,7 +376,6 @@ def _resolve(conn: sqlite3.Connection, dirty: set[str] | None) -> dict[str, int]
     if dirty is None:
         in_dirty = ""
     else:
-        conn.execute("CREATE INDEX IF NOT EXISTS files_own ON files(own_id)")  # indexes made before it lack it
         conn.execute("CREATE TEMP TABLE IF NOT EXISTS dirty_docs (id TEXT PRIMARY KEY)")
         conn.execute("DELETE FROM dirty_docs")
         conn.executemany("INSERT INTO dirty_docs VALUES (?)", [(d,) for d in dirty])
