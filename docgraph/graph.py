@@ -73,8 +73,7 @@ def iter_index_edges(conn: sqlite3.Connection) -> Iterator[tuple[str, str, str, 
         if not chunk:
             return
         by_source: dict[str, list[tuple]] = {s: [] for s in chunk}
-        for r in cur.execute(f"SELECT rowid, {_EDGE_SQL}, evidence_all FROM edges"
-                             f" WHERE source IN ({','.join('?' * len(chunk))})", chunk):
+        for r in select_in(cur, f"SELECT rowid, {_EDGE_SQL}, evidence_all FROM edges WHERE source IN ({{ids}})", chunk):
             by_source[r[1]].append(r)
         for s in chunk:
             rows = by_source[s]
@@ -97,11 +96,9 @@ def build_induced(conn: sqlite3.Connection, keep: Iterable[str]) -> nx.MultiDiGr
     cur.row_factory = None
     nodes: list[tuple] = []
     edges: list[tuple] = []
-    for chunk in _chunks(sorted(keep)):
-        marks = ",".join("?" * len(chunk))
-        nodes += cur.execute(f"SELECT rowid, {_NODE_SQL} FROM documents WHERE id IN ({marks})", chunk)
-        edges += [r for r in cur.execute(f"SELECT rowid, {_EDGE_SQL}, evidence_all FROM edges"
-                                         f" WHERE source IN ({marks})", chunk) if r[2] in keep]
+    nodes += select_in(cur, f"SELECT rowid, {_NODE_SQL} FROM documents WHERE id IN ({{ids}})", sorted(keep))
+    edges += [r for r in select_in(cur, f"SELECT rowid, {_EDGE_SQL}, evidence_all FROM edges WHERE source IN ({{ids}})",
+                                   sorted(keep)) if r[2] in keep]
     g = nx.MultiDiGraph()
     for r in sorted(nodes):  # build_graph's order: the documents table's
         g.add_node(r[1], **_node_attrs(r[1:]))
@@ -191,25 +188,30 @@ def add_documents(g: SubGraph, conn: sqlite3.Connection, *, ids: Iterable[str] |
     the units of a level for ``gaps``, the citing documents for ``missing``). Nodes already in ``g`` keep theirs."""
     cur = conn.cursor()
     cur.row_factory = None
-    nodes, succ, pred = g._node, g._succ, g._pred
-
-    def add(rows: Iterable[tuple]) -> None:
-        for r in rows:
-            if r[0] not in nodes:
-                nodes[r[0]] = _node_attrs(r)
-                succ[r[0]] = {}
-                pred[r[0]] = {}
-
     if ids is not None:
-        for chunk in _chunks(sorted(set(ids))):
-            add(cur.execute(f"SELECT {_NODE_SQL} FROM documents WHERE id IN ({','.join('?' * len(chunk))})", chunk))
+        _add_nodes(g, select_in(cur, f"SELECT {_NODE_SQL} FROM documents WHERE id IN ({{ids}})", sorted(set(ids))))
     if where is not None:
-        add(cur.execute(f"SELECT {_NODE_SQL} FROM documents WHERE {where} ORDER BY id", tuple(params)))
+        _add_nodes(g, cur.execute(f"SELECT {_NODE_SQL} FROM documents WHERE {where} ORDER BY id", tuple(params)))
 
 
-def _chunks(items: list[str], n: int = 500) -> Iterator[list[str]]:
-    for i in range(0, len(items), n):
-        yield items[i:i + n]
+def select_in(cur: sqlite3.Cursor | sqlite3.Connection, sql: str, ids: Iterable[str],
+              params: Sequence[Any] = ()) -> Iterator[Any]:
+    """The rows of ``sql`` for all of ``ids``: its ``{ids}`` becomes the placeholders of 500 ids at a time (SQLite
+    caps the parameters of one statement); ``params`` follow the ids."""
+    ids = list(ids)
+    for i in range(0, len(ids), 500):
+        chunk = ids[i:i + 500]
+        yield from cur.execute(sql.format(ids=",".join("?" * len(chunk))), (*chunk, *params))
+
+
+def _add_nodes(g: SubGraph, rows: Iterable[tuple], fields: tuple[str, ...] = NODE_FIELDS) -> None:
+    """Nodes from rows of (id, *fields), without edges; a node already in ``g`` keeps its attributes."""
+    nodes, succ, pred = g._node, g._succ, g._pred
+    for r in rows:
+        if r[0] not in nodes:
+            nodes[r[0]] = _node_attrs(r, fields)
+            succ[r[0]] = {}
+            pred[r[0]] = {}
 
 
 def build_subgraph(conn: sqlite3.Connection, seeds: Iterable[str], *, down: bool = False, up: bool = False,
@@ -241,14 +243,13 @@ def build_subgraph(conn: sqlite3.Connection, seeds: Iterable[str], *, down: bool
         while frontier and (hops is None or step < hops):
             step += 1
             nxt: list[str] = []
-            for chunk in _chunks(frontier):
-                sql = f"SELECT {cols} FROM edges WHERE {col} IN ({','.join('?' * len(chunk))}){rel_sql}"
-                for r in cur.execute(sql, (*chunk, *(rels or ()))):
-                    edges[r[0], r[1], r[2]] = r
-                    o = r[other]
-                    if o not in visited:
-                        visited.add(o)
-                        nxt.append(o)
+            for r in select_in(cur, f"SELECT {cols} FROM edges WHERE {col} IN ({{ids}}){rel_sql}", frontier,
+                               rels or ()):
+                edges[r[0], r[1], r[2]] = r
+                o = r[other]
+                if o not in visited:
+                    visited.add(o)
+                    nxt.append(o)
             frontier = nxt
         seen |= visited
     # filled in place: add_node and add_edge would copy every attribute dict once more (40,000 of them for the
@@ -258,12 +259,7 @@ def build_subgraph(conn: sqlite3.Connection, seeds: Iterable[str], *, down: bool
     some = set() if fields == NODE_FIELDS else seen - set(seeds)
     for ids, cols in ((seen - some, NODE_FIELDS), (some, fields)):
         sql = ", ".join(("id",) + cols)
-        for chunk in _chunks(sorted(ids)):
-            for r in cur.execute(f"SELECT {sql} FROM documents WHERE id IN ({','.join('?' * len(chunk))})", chunk):
-                n = r[0]
-                nodes[n] = _node_attrs(r, cols)
-                succ[n] = {}
-                pred[n] = {}
+        _add_nodes(g, select_in(cur, f"SELECT {sql} FROM documents WHERE id IN ({{ids}})", sorted(ids)), cols)
     for (s, t, rel), r in edges.items():
         if s in nodes and t in nodes:
             succ[s][t, rel] = pred[t][s, rel] = _edge_attrs(r) if edge_attrs else {"relation": rel}

@@ -98,11 +98,9 @@ def _find(conn: sqlite3.Connection, query: str, engine: Engine, search: bool) ->
 
 def document_rows(conn: sqlite3.Connection, ids: list[str]) -> list[dict[str, Any]]:
     """The ``documents`` rows of ``ids`` as dicts (every column), in the order of ``ids``; unknown ids are left out."""
-    by_id: dict[str, dict[str, Any]] = {}
-    for i in range(0, len(ids), 500):
-        chunk = ids[i:i + 500]
-        for r in conn.execute(f"SELECT * FROM documents WHERE id IN ({','.join('?' * len(chunk))})", chunk):
-            by_id[r["id"]] = dict(r)
+    from .graph import select_in
+
+    by_id = {r["id"]: dict(r) for r in select_in(conn, "SELECT * FROM documents WHERE id IN ({ids})", ids)}
     return [by_id[i] for i in ids if i in by_id]
 
 
