@@ -15,9 +15,9 @@ from typing import Annotated, Iterator, Optional
 import typer
 
 from . import render
-from .graph import add_documents, build_graph, build_induced, build_subgraph
+from .graph import build_graph, build_induced, build_subgraph
 from .query import (CHAIN_RELATIONS, GAP_LEVELS, Ambiguous, NotFound, chain, document_rows, find_documents, gaps,
-                    implementers, missing, resolve_one, show, stats, timeline)
+                    gaps_graph, implementers, missing, neighbourhood, resolve_one, show, stats, timeline)
 
 # The index and the rule engine are imported by the commands that use them, not here: they bring the extraction
 # pipeline, and `--help` needs neither. networkx is imported only by the commands that load the whole graph, and the
@@ -398,13 +398,7 @@ def export_cmd(
             render.note(f"wrote neo4j ({n_nodes} nodes, {n_edges} edges) to {out}")
             return
         if from_:  # QUERY, its implementers and its chain, with every edge among them: only they are read
-            doc = resolve_one(conn, from_, _QueryEngine(rules))
-            down = build_subgraph(conn, [doc], down=True, relations=CHAIN_RELATIONS, edge_attrs=False)
-            up = build_subgraph(conn, [doc], up=True, relations=CHAIN_RELATIONS, edge_attrs=False)
-            keep = {doc} | {r["doc"] for r in implementers(down, doc)}
-            for p in chain(up, doc):
-                keep |= {r["doc"] for r in p}
-            g = build_induced(conn, keep)
+            g = build_induced(conn, neighbourhood(conn, resolve_one(conn, from_, _QueryEngine(rules))))
         else:
             g = build_graph(conn)
         try:
@@ -472,10 +466,7 @@ def gaps_cmd(
             raise CliError(f"--level must be one of {', '.join(GAP_LEVELS)}, not {level!r}")
         conn = _open(db)
         doc = resolve_one(conn, query, _QueryEngine(rules), search=search)
-        # the implementers of QUERY and every document of that level (the units): not the whole graph
-        g = build_subgraph(conn, [doc], down=True, relations=CHAIN_RELATIONS, edge_attrs=False)
-        add_documents(g, conn, where="level = ?", params=(level,))
-        res = gaps(g, doc, level)
+        res = gaps(gaps_graph(conn, doc, level), doc, level)
         if json_:
             render.json_out(res)
         else:

