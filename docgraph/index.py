@@ -255,11 +255,6 @@ def write_rows(conn: sqlite3.Connection, batch: list[FileRows], *, replace: bool
                          [(next_id + i, *x) for i, r in enumerate(batch) for x in r.relations])
 
 
-def write_results(conn: sqlite3.Connection, results: Iterable[FileResult]) -> None:
-    """Replace the rows of these files, in one transaction."""
-    write_rows(conn, [file_rows(r) for r in results])
-
-
 def touch_file(conn: sqlite3.Connection, path: str, size: int, mtime_ns: int) -> None:
     with conn:
         conn.execute("UPDATE files SET size=?, mtime_ns=? WHERE path=?", (size, mtime_ns, path))

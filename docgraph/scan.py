@@ -23,7 +23,6 @@ from .reader import default_globs, iter_files
 from .rules import rule_files
 
 WINDOW = 512  # files handed to the worker pool at a time (two windows in flight at most)
-DEFAULT_GLOBS = ("*.txt", "*.md")  # text only; default_globs() adds the office kinds installed
 
 
 @dataclass

@@ -506,3 +506,19 @@ def test_gaps_do_not_depend_on_the_order_of_the_graph():
     assert answers[0] == answers[1]
     (unit,) = answers[0]["provinces"][0]["covered"]
     assert unit["unit"] == "SYT" and unit["name"] == "Sở Y tế"  # the first by id: 5-kh-syt-... before 9-bc-syt-...
+
+
+def test_a_subgraph_converts_to_the_same_networkx_graph(extra):
+    import sqlite3
+
+    from docgraph.graph import build_graph, build_subgraph
+
+    conn = sqlite3.connect(extra / "docgraph.db")
+    full = build_graph(conn)
+    sub = build_subgraph(conn, ["35-ct-tw-2024"], down=True, up=True, hops=1)
+    g = sub.to_networkx()
+    assert set(g) == set(sub) and g.number_of_edges() == sub.number_of_edges() >= 3
+    assert all(g.nodes[n] == full.nodes[n] for n in g)
+    root = "35-ct-tw-2024"
+    assert sorted(g.edges(keys=True)) == sorted(
+        (u, v, k) for u, v, k in full.edges(keys=True) if u in g and v in g and root in (u, v))
