@@ -76,7 +76,15 @@ def norm_symbol(symbol: str | None) -> str:
 def parse_target(target: str, year: int | None = None) -> dict:
     """A gold target as a key: {"kind": "number", "number", "symbol", "year"} or {"kind": "name", "name", "year"}.
 
-    "30/2020/NĐ-CP" -> number 30, symbol nd-cp, year 2020; "35-CT/TW" -> 35, ct/tw; "Luật Đất đai 2024" -> name."""
+    (Run the examples with ``python -m doctest benchmarks/relations_eval.py``.)
+
+    >>> [parse_target(t)[k] for t in ("30/2020/NĐ-CP", "09/2019/TT-BTC") for k in ("number", "symbol", "year")]
+    ['30', 'nd-cp', 2020, '9', 'tt-btc', 2019]
+    >>> [parse_target(t)["symbol"] for t in ("35-CT/TW", "2403/QÐ-UBND", "11–NQ/TW", "296- QĐ/TW")]
+    ['ct/tw', 'qd-ubnd', 'nq/tw', 'qd/tw']
+    >>> parse_target("Luật Phòng, chống tham nhũng năm 2018")["name"], parse_target("Luật Đất đai 2024")["year"]
+    ('luat phong chong tham nhung', 2024)
+    """
     f = fold(target)
     m = re.match(r"^(.*?)(?:\s+(?:nam\s+)?(\d{4}))?$", f)
     if LAW_NAME.match(f) and not re.search(r"\d+\s*/\s*\d{4}\s*/", f):
@@ -109,9 +117,13 @@ class Resolver:
         self.cache: dict[tuple, frozenset[str]] = {}
 
     def resolve(self, target: str, year: int | None = None) -> frozenset[str]:
+        """Ids of the documents a gold target names; "A|B" lists spellings of one document (a typo in the text)."""
         key = (target, year)
         if key not in self.cache:
-            self.cache[key] = frozenset(self._resolve(parse_target(target, year)))
+            ids: set[str] = set()
+            for alt in str(target).split("|"):
+                ids |= self._resolve(parse_target(alt.strip(), year))
+            self.cache[key] = frozenset(ids)
         return self.cache[key]
 
     def _resolve(self, t: dict) -> set[str]:
