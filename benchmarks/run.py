@@ -253,7 +253,7 @@ def prefilter_compare(folder: Path, db: Path | None, max_mb: float, repeat: int)
     import regex
 
     import docgraph
-    from docgraph.reader import read_file
+    from docgraph.readers import read_file
     from docgraph.rules import load_rules
 
     triggers = sorted({t for r in load_rules().rules for t in r.triggers})

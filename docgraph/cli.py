@@ -219,7 +219,7 @@ def extract(
         else:
             render.extract_summary(summary, str(ix.db_path(db)))
             if summary.files == 0:
-                from .reader import default_globs
+                from .readers import default_globs
 
                 shown = ", ".join(glob) if glob else ", ".join(default_globs())
                 render.warn(f"no file matched {shown}: use --glob to read other file names")

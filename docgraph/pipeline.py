@@ -12,7 +12,7 @@ from .engine import Engine, MatchTimeout, get_engine
 from .header import FileHeader, read_header
 from .identity import DocKey, file_doc_id, mention_key, own_key
 from .model import Mention
-from .reader import read_file
+from .readers import read_file
 from .relations import OWN, RawRelation, RelationFinder
 
 _finders: dict[int, RelationFinder] = {}

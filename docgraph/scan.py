@@ -7,7 +7,6 @@ disappeared from a scanned folder are removed from the index. The index content 
 
 from __future__ import annotations
 
-import fnmatch
 import hashlib
 import os
 import sqlite3
@@ -19,7 +18,7 @@ from typing import Callable, Iterable, Iterator, Sequence
 from . import index as ix
 from .engine import get_engine
 from .pipeline import DEFAULT_TIMEOUT, display_path, process_file
-from .reader import default_globs, iter_files
+from .readers.listing import ignore_patterns, is_ignored, list_files
 from .rules import rule_files
 
 WINDOW = 512  # files handed to the worker pool at a time (two windows in flight at most)
@@ -51,7 +50,6 @@ class ScanSummary:
 # reasons that are not failures: the file is readable in principle but holds no text to index
 _BENIGN = ("binary", "not a regular file", "symlink loop", "broken symlink", "regex time limit", "empty",
            "needs OCR", "own HTML export")
-_NOT_A_FILE = ("folder already walked",)
 
 
 def _worker(args: tuple[str, str | None, str, float | None]) -> ix.FileRows:
@@ -82,40 +80,6 @@ def _sha256(path: str) -> str | None:
     return h.hexdigest()
 
 
-IGNORE_FILE = ".docgraphignore"
-
-
-def _ignore_patterns(paths: Sequence[str], exclude: Sequence[str]) -> list[tuple[str, str]]:
-    """(root, pattern) pairs: the --exclude patterns apply everywhere; a folder's .docgraphignore below it."""
-    out = [("", p) for p in exclude]
-    for p in paths:
-        f = os.path.join(p, IGNORE_FILE)
-        if os.path.isdir(p) and os.path.isfile(f):
-            try:
-                with open(f, encoding="utf-8") as fh:
-                    for line in fh:
-                        line = line.strip()
-                        if line and not line.startswith("#"):
-                            out.append((p, line))
-            except (OSError, UnicodeDecodeError):
-                pass
-    return out
-
-
-def _ignored(path: str, patterns: list[tuple[str, str]]) -> bool:
-    name = os.path.basename(path)
-    for root, pat in patterns:
-        if root:
-            rel = os.path.relpath(path, root)
-            if rel.startswith(".."):
-                continue
-        else:
-            rel = path
-        if fnmatch.fnmatch(name, pat) or fnmatch.fnmatch(rel, pat):
-            return True
-    return False
-
-
 def scan(
     paths: Sequence[str],
     conn: sqlite3.Connection,
@@ -142,7 +106,7 @@ def scan(
     # files indexed with other rules are read again, whatever their size and mtime
     known = {} if rules_changed else ix.file_state(conn)
     seen_real: set[str] = set()
-    ignore = _ignore_patterns(paths, exclude)
+    ignore = ignore_patterns(paths, exclude)
     roots_abs = [os.path.abspath(r) for r in paths if os.path.isdir(r)]
     dirty = False
 
@@ -154,9 +118,7 @@ def scan(
 
     def todo() -> Iterator[tuple[str, str | None, str, float | None]]:
         """The files to read, yielded while the folder is still being walked: workers start at once."""
-        for path, reason in iter_files(paths, default_globs() if globs is None else globs):
-            if (ignore and _ignored(path, ignore)) or reason in _NOT_A_FILE:
-                continue
+        for path, reason in list_files(paths, globs, ignore=ignore):
             shown = display_path(path)
             if shown in seen_real:
                 continue
@@ -217,7 +179,7 @@ def scan(
     # files under a scanned folder that are gone
     roots = [display_path(p) for p in paths if os.path.isdir(p)]
     gone = [p for p in known if p not in seen_real and any(_under(p, r) for r in roots)
-            and (not os.path.exists(p) or _ignored(p, ignore))]
+            and (not os.path.exists(p) or is_ignored(p, ignore))]
     if gone:
         mark_dirty()
     summary.removed = ix.delete_files(conn, gone, touched)

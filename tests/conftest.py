@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from docgraph.reader import OFFICE_GLOBS
+from docgraph.readers import OFFICE_GLOBS
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -666,7 +666,7 @@ def test_neo4j_streamed_from_the_index_is_the_graphs_export_byte_for_byte(tmp_pa
     from docgraph import index as ix
     from docgraph.export import write_neo4j_from_index
     from docgraph.graph import build_graph
-    from docgraph.reader import OFFICE_GLOBS
+    from docgraph.readers import OFFICE_GLOBS
     from docgraph.scan import scan
 
     root = Path(__file__).resolve().parent.parent

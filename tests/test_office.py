@@ -1,4 +1,4 @@
-"""Word, PDF and web pages (docgraph.office, the ``office`` extra).
+"""Word, PDF and web pages (docgraph.readers: docx, pdf, html, doc; the ``office`` extra).
 
 Every input is built here in tmp_path: a .docx with python-docx (a two-column header table, automatic list numbers,
 a footnote added through the package), a PDF with reportlab and an embedded TrueType font that has Vietnamese
@@ -21,21 +21,23 @@ from pathlib import Path
 
 import pytest
 
-from docgraph import office, reader
+from docgraph import readers
+from docgraph.readers import doc as doc_format
+from docgraph.readers.common import SKIP_NEEDS_EXTRA
 from docgraph.pipeline import FileResult, process_file
-from docgraph.reader import ReadResult, read_file
+from docgraph.readers import ReadResult, read_file
 from docgraph.relations import OWN
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
 
-HAS_DOCX = office.available("docx")
-HAS_PDF = office.available("pdf")
-HAS_HTML = office.available("html")
+HAS_DOCX = readers.available("docx")
+HAS_PDF = readers.available("pdf")
+HAS_HTML = readers.available("html")
 needs_docx = pytest.mark.skipif(not HAS_DOCX, reason="python-docx not installed (docgraph[office])")
 needs_pdf = pytest.mark.skipif(not HAS_PDF, reason="pypdfium2 not installed (docgraph[office])")
 needs_html = pytest.mark.skipif(not HAS_HTML, reason="selectolax not installed (docgraph[office])")
-needs_all = pytest.mark.skipif(not office.available(), reason="docgraph[office] not installed")
+needs_all = pytest.mark.skipif(not readers.available(), reason="docgraph[office] not installed")
 
 # ---------------------------------------------------------------------------------------------------------------
 # The document every format carries. "|" marks where the PDF breaks a line (removed everywhere else).
@@ -582,7 +584,7 @@ def test_docx_damaged_is_skipped_with_a_reason(tmp_path):
     p.write_bytes(b"PK\x03\x04 this is not really a zip")
     r = read_file(p)
     assert r.text is None and r.skipped and (r.skipped.startswith("not a readable .docx")
-                                             or r.skipped == office.SKIP_NEEDS_EXTRA)
+                                             or r.skipped == SKIP_NEEDS_EXTRA)
     assert r.sha256 is not None and r.size == p.stat().st_size
 
 
@@ -717,7 +719,7 @@ def test_html_drops_page_furniture_and_decodes_entities(tmp_path):
 
 @needs_html
 @pytest.mark.parametrize("charset,encoding,bom", [
-    (None, "utf-8", False),  # no declaration: reader.decode_bytes
+    (None, "utf-8", False),  # no declaration: readers.decode_bytes
     ("utf-8", "utf-8", True),
     ("windows-1258", "cp1258", False),  # a declared legacy code page
     ("utf-16", "utf-16", False),
@@ -759,7 +761,7 @@ def test_docgraph_html_export_is_not_read_as_a_page(tmp_path):
 
 
 def test_doc_without_converter_is_skipped_with_a_clear_reason(tmp_path, monkeypatch):
-    monkeypatch.setattr(office.shutil, "which", lambda name: None)
+    monkeypatch.setattr(doc_format.shutil, "which", lambda name: None)
     p = tmp_path / "cu.doc"
     p.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600)
     r = read_file(p)
@@ -773,7 +775,7 @@ def test_doc_through_antiword(tmp_path, monkeypatch):
     tool.write_text("#!/bin/sh\nprintf 'Thực hiện Chỉ thị số 35-CT/TW ngày 14/6/2024 của Bộ Chính trị\\n'\n",
                     encoding="utf-8")
     tool.chmod(tool.stat().st_mode | stat.S_IEXEC)
-    monkeypatch.setattr(office.shutil, "which", lambda name: str(tool) if name == "antiword" else None)
+    monkeypatch.setattr(doc_format.shutil, "which", lambda name: str(tool) if name == "antiword" else None)
     p = tmp_path / "cu.doc"
     p.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600)
     r = read_file(p)
@@ -830,28 +832,28 @@ def test_missing_extra_gives_the_install_hint(tmp_path, monkeypatch, name, data)
     assert r.skipped == "needs the office extra: pip install 'docgraph[office]'"
     assert r.size == len(data) and r.sha256
     assert process_file(str(p)).skipped == r.skipped
-    assert not office.available()
-    assert office.office_globs() == ()
-    assert reader.default_globs() == ("*.txt", "*.md")
+    assert not readers.available()
+    assert readers.office_globs() == ()
+    assert readers.default_globs() == ("*.txt", "*.md")
 
 
 def test_default_globs_grow_with_the_extra():
-    globs = reader.default_globs()
+    globs = readers.default_globs()
     assert globs[:2] == ("*.txt", "*.md")
-    if office.available():
+    if readers.available():
         assert set(globs) == {"*.txt", "*.md", "*.docx", "*.pdf", "*.html", "*.htm", "*.doc"}
-    assert reader.DEFAULT_GLOBS == globs and reader.TEXT_GLOBS == ("*.txt", "*.md")
+    assert readers.DEFAULT_GLOBS == globs and readers.TEXT_GLOBS == ("*.txt", "*.md")
 
 
 def test_iter_files_with_default_globs_picks_office_files(tmp_path):
     for n in ("a.txt", "b.DOCX", "c.pdf", "d.html", "e.htm", "f.doc", "g.xlsx"):
         (tmp_path / n).write_bytes(b"x")
-    got = [os.path.basename(p) for p, _ in reader.iter_files([tmp_path], reader.default_globs())]
-    if office.available():
+    got = [os.path.basename(p) for p, _ in readers.iter_files([tmp_path], readers.default_globs())]
+    if readers.available():
         assert got == ["a.txt", "b.DOCX", "c.pdf", "d.html", "e.htm", "f.doc"]
     else:
         assert got == ["a.txt"]
-    assert [os.path.basename(p) for p, _ in reader.iter_files([tmp_path], ("*.pdf",))] == ["c.pdf"]
+    assert [os.path.basename(p) for p, _ in readers.iter_files([tmp_path], ("*.pdf",))] == ["c.pdf"]
 
 
 def test_read_result_keeps_its_positional_api(tmp_path):
@@ -905,7 +907,7 @@ def test_office_samples_are_present_and_documented():
 
 @needs_all
 def test_samples_with_office_files(tmp_path, monkeypatch):
-    s, g = _scan_samples(tmp_path, monkeypatch, reader.TEXT_GLOBS + reader.OFFICE_GLOBS)
+    s, g = _scan_samples(tmp_path, monkeypatch, readers.TEXT_GLOBS + readers.OFFICE_GLOBS)
     assert s.files == 17 and not s.skipped, s.skipped
     main_edges = _table("Expected edges")
     office_edges = _table("Expected edges (office)")
@@ -949,9 +951,9 @@ def test_office_samples_read_like_documents():
 
 def test_samples_without_the_extra_skip_office_files(tmp_path, monkeypatch):
     block_extra(monkeypatch)
-    s, g = _scan_samples(tmp_path, monkeypatch, reader.TEXT_GLOBS + reader.OFFICE_GLOBS)
+    s, g = _scan_samples(tmp_path, monkeypatch, readers.TEXT_GLOBS + readers.OFFICE_GLOBS)
     skipped = {Path(p).name: why for p, why in s.skipped}
-    assert skipped == {n: office.SKIP_NEEDS_EXTRA for n in OFFICE_SAMPLES}
+    assert skipped == {n: SKIP_NEEDS_EXTRA for n in OFFICE_SAMPLES}
     expected = {(a, r, b) for a, r, b, *_ in _table("Expected edges")}
     assert {(u, d["relation"], v) for u, v, d in g.edges(data=True)} == expected
 
@@ -964,7 +966,7 @@ def _locations_wired() -> bool:
 
 @needs_all
 def test_evidence_points_to_page_paragraph_and_footnote(tmp_path, monkeypatch):
-    _, g = _scan_samples(tmp_path, monkeypatch, reader.TEXT_GLOBS + reader.OFFICE_GLOBS)
+    _, g = _scan_samples(tmp_path, monkeypatch, readers.TEXT_GLOBS + readers.OFFICE_GLOBS)
 
     def where(a: str, b: str, rel: str) -> list[tuple[str, int, str | None]]:
         return [(Path(e["file"]).name, e["line"], e.get("location"))

@@ -1,6 +1,7 @@
-"""Tests for docgraph.reader: decoding (UTF-8/16/32, TCVN3, VNI, Windows-1258, fallback), binary detection,
-robust file reading and folder walking. Every input is built in tmp_path; the legacy bytes are produced by encoders
-written here independently of the module's tables."""
+"""Tests for docgraph.readers (text, registry, listing): decoding (UTF-8/16/32, TCVN3, VNI, Windows-1258,
+fallback), binary detection, robust file reading, read_bytes, the table of formats, and folder walking. Every
+input is built in tmp_path; the legacy bytes are produced by encoders written here independently of the module's
+tables."""
 
 from __future__ import annotations
 
@@ -18,8 +19,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from docgraph import reader
-from docgraph.reader import (
+from docgraph.readers import listing, registry
+from docgraph.readers import text as text_format
+from docgraph.readers import (
+    FORMATS,
+    OFFICE_GLOBS,
+    TEXT_GLOBS,
     BinaryFileError,
     ReaderError,
     ReadResult,
@@ -27,7 +32,12 @@ from docgraph.reader import (
     decode_bytes,
     decode_tcvn3,
     decode_vni,
+    ignore_patterns,
+    is_ignored,
     iter_files,
+    kind_of,
+    list_files,
+    read_bytes,
     read_file,
 )
 
@@ -41,7 +51,7 @@ LONG_TEXT = (
 TONES = {"\u0300": "grave", "\u0301": "acute", "\u0309": "hook", "\u0303": "tilde", "\u0323": "dot"}
 
 # ---------------------------------------------------------------------------------------------------------------
-# Encoders used to build test inputs (independent of docgraph.reader's tables).
+# Encoders used to build test inputs (independent of docgraph.readers' tables).
 
 _TCVN3_ENC: dict[str, int] = {}
 for _chars, _start in (
@@ -278,7 +288,7 @@ def test_tcvn3_table_matches_iconv_when_available():
     if proc.returncode != 0:
         pytest.skip("this iconv has no TCVN5712-1")
     expected = proc.stdout.decode("utf-8")
-    got = "".join(reader.TCVN3_TABLE[b] for b in raw)
+    got = "".join(text_format.TCVN3_TABLE[b] for b in raw)
     assert got == expected
 
 
@@ -460,7 +470,7 @@ def test_permission_denied_reported(tmp_path, monkeypatch):
     def deny(*args, **kwargs):
         raise PermissionError(13, "Permission denied", p)
 
-    monkeypatch.setattr(reader.os, "open", deny)
+    monkeypatch.setattr(registry.os, "open", deny)
     r = read_file(p)
     assert r.skipped == "permission denied"
     assert r.size == 3 and r.sha256 is None
@@ -598,7 +608,7 @@ def test_iter_files_fifo_and_unlistable_folder(tmp_path, monkeypatch):
             raise PermissionError(13, "Permission denied", path)
         return real_scandir(path)
 
-    monkeypatch.setattr(reader.os, "scandir", scandir)
+    monkeypatch.setattr(listing.os, "scandir", scandir)
     assert list(iter_files([tmp_path])) == [
         (str(tmp_path / "locked"), "permission denied"),
         (str(tmp_path / "pipe.txt"), "not a regular file"),
@@ -662,3 +672,87 @@ VIET_LOWER = "aàảãáạăằẳẵắặâầẩẫấậbcdđeèẻẽéẹ
 def test_legacy_tables_round_trip(text):
     assert decode_vni(vni_encode(text)) == text
     assert decode_tcvn3(tcvn3_encode(text.lower()), fix_case=False) == text.lower()
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# read_bytes: the same result as read_file for the same name and content, without the disk.
+
+SAMPLES = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "samples")
+
+
+@pytest.mark.parametrize("name,data", [
+    ("a.txt", LONG_TEXT.encode("utf-8")),
+    ("a.md", codecs.BOM_UTF16_LE + SENTENCE.encode("utf-16-le")),
+    ("tcvn3.txt", tcvn3_encode(LONG_TEXT)),
+    ("vni.txt", vni_encode(LONG_TEXT)),
+    ("cp1258.txt", cp1258_encode(LONG_TEXT)),
+    ("binary.txt", b"\x00\x01\x02" * 100),
+    ("empty.txt", b""),
+    ("no-extension", SENTENCE.encode("utf-8")),
+    ("text-under-office-name.doc", SENTENCE.encode("utf-8")),
+    ("broken.pdf", b"not a pdf at all"),
+    ("15_bac-giang_so-y-te_kh-88.docx", None),  # None: the sample of that name
+    ("16_khanh-hoa_dien-khanh_huyen-uy_kh-56.pdf", None),
+    ("17_bac-giang_cong-thong-tin_tin-so-y-te.html", None),
+])
+def test_read_bytes_gives_what_read_file_gives(tmp_path, name, data):
+    if data is None:
+        with open(os.path.join(SAMPLES, name), "rb") as fh:
+            data = fh.read()
+    p = write(tmp_path / name, data)
+    from_disk = read_file(p)
+    from_bytes = read_bytes(str(p), data, from_disk.mtime_ns)
+    assert from_bytes == from_disk
+    assert read_bytes(name, data).mtime_ns == 0 and read_bytes(name, data).path == name
+    assert read_bytes(name, bytearray(data)) == read_bytes(name, data)
+
+
+def test_read_bytes_keeps_the_skip_reasons():
+    assert read_bytes("x.txt", b"\x00" * 50).skipped == "binary file (NUL bytes)"
+    assert read_bytes("x.pdf", b"plain words").skipped == "not a PDF file (no %PDF header)"
+    r = read_bytes("x.txt", vni_encode(LONG_TEXT))
+    assert (r.text, r.encoding, r.locations) == (LONG_TEXT, "vni", None)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The table of formats
+
+
+def test_formats_table():
+    assert [f.name for f in FORMATS] == ["text", "docx", "pdf", "html", "doc"]
+    assert TEXT_GLOBS == ("*.txt", "*.md")
+    assert OFFICE_GLOBS == ("*.docx", "*.pdf", "*.html", "*.htm", "*.doc")
+    assert [(n, kind_of(n)) for n in ("a.DOCX", "b.pdf", "c.htm", "d.html", "e.doc", "f.txt", "g")] == [
+        ("a.DOCX", "docx"), ("b.pdf", "pdf"), ("c.htm", "html"), ("d.html", "html"), ("e.doc", "doc"),
+        ("f.txt", None), ("g", None)]
+    assert {f.name: f.modules for f in FORMATS}["pdf"] == ("pypdfium2",)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# list_files: the folder walk with the ignore rules (what a scan reads)
+
+
+def test_list_files_applies_ignore_file_and_excludes(tmp_path):
+    for rel in ("a.txt", "b.txt", "notes/c.txt", "notes/d.md", "draft/e.txt", "f.bin"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("x", encoding="utf-8")
+    (tmp_path / ".docgraphignore").write_text("# drafts are not read\ndraft/*\n\nb.txt\n", encoding="utf-8")
+    names = lambda **kw: [os.path.relpath(p, tmp_path) for p, _ in list_files([str(tmp_path)], **kw)]
+    assert names() == ["a.txt", os.path.join("notes", "c.txt"), os.path.join("notes", "d.md")]
+    assert names(exclude=["*.md"]) == ["a.txt", os.path.join("notes", "c.txt")]
+    assert names(globs=["*.bin"]) == ["f.bin"]
+    assert names(ignore=[]) == ["a.txt", "b.txt", os.path.join("draft", "e.txt"), os.path.join("notes", "c.txt"),
+                                os.path.join("notes", "d.md")]
+    assert ignore_patterns([str(tmp_path)], ["*.md"]) == [("", "*.md"), (str(tmp_path), "draft/*"),
+                                                          (str(tmp_path), "b.txt")]
+    assert is_ignored(str(tmp_path / "draft" / "e.txt"), ignore_patterns([str(tmp_path)], []))
+    assert not is_ignored(str(tmp_path / "a.txt"), ignore_patterns([str(tmp_path)], []))
+
+
+def test_list_files_leaves_out_folders_walked_twice(tmp_path):
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "a.txt").write_text("x", encoding="utf-8")
+    os.symlink(tmp_path / "sub", tmp_path / "link")  # "link" sorts first: "sub" is then a folder walked already
+    assert list(iter_files([str(tmp_path)])) == [(str(tmp_path / "link" / "a.txt"), None),
+                                                 (str(tmp_path / "sub"), "folder already walked")]
+    assert list(list_files([str(tmp_path)])) == [(str(tmp_path / "link" / "a.txt"), None)]

@@ -10,7 +10,7 @@ import pytest
 from docgraph import index as ix
 from docgraph.graph import build_graph
 from docgraph.query import implementers
-from docgraph.reader import OFFICE_GLOBS
+from docgraph.readers import OFFICE_GLOBS
 from docgraph.scan import scan
 
 ROOT = Path(__file__).resolve().parent.parent
