@@ -185,6 +185,7 @@ def extract(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
     timeout: Annotated[float, typer.Option("--timeout", help="Seconds of matching per file before it is skipped as pathological.")] = 60.0,
     batch: Annotated[int, typer.Option("--batch", help="Files written to the index per transaction.")] = 200,
+    province: Annotated[Optional[str], typer.Option("--province", help="Province of the files that name none (a folder exported from one province's database); kept for later runs.")] = None,
 ) -> None:
     """Scan files and folders, write the index, print a summary.
 
@@ -196,11 +197,14 @@ def extract(
       docgraph extract archive/ --db archive.db --jobs 2
 
       docgraph extract plans/ --jsonl | jq -r .text
+
+      docgraph extract exports/binh-duong/ --province "Bình Dương"
     """
     from . import index as ix
     from .scan import scan
 
     with _errors():
+        province = _province_name(province) if province is not None else None
         missing = [p for p in paths if not os.path.lexists(p)]
         if missing:
             raise CliError(f"no such file or folder: {', '.join(missing)}")
@@ -211,7 +215,7 @@ def extract(
         with render.progress(enabled=not quiet) as (tick, stage):
             summary = scan(paths, conn, rules_dir=rules, globs=tuple(glob) if glob else None, jobs=n_jobs,
                            exclude=tuple(exclude or ()), timeout=timeout if timeout > 0 else None,
-                           batch=max(1, batch), progress=tick, stage=stage)
+                           batch=max(1, batch), progress=tick, stage=stage, province=province)
         if jsonl:
             render.jsonl(_mentions_of(conn, summary.paths))
         elif json_:
@@ -226,6 +230,17 @@ def extract(
         conn.close()
         if summary.unreadable:
             raise typer.Exit(EXIT_UNREADABLE)
+
+
+def _province_name(name: str) -> str:
+    """The gazetteer's name of a province given on the command line ("khanh hoa" is not enough: "Khánh Hoà" is)."""
+    from .gazetteer import gazetteer
+
+    p = gazetteer().province(name)
+    if p is None:
+        raise CliError(f"no province named {name!r} (give a name of the 63 provinces before 1/7/2025 or the 34 after,"
+                       " e.g. \"Bắc Giang\", \"Hồ Chí Minh\")")
+    return p.name
 
 
 def _mentions_of(conn: sqlite3.Connection, paths: list[str]) -> Iterator[dict]:

@@ -125,7 +125,9 @@ class Engine:
         self.alias_re = regex.compile(ctx["alias"])
         self.bare_prefix_re = regex.compile(
             rf"(?<![\p{{L}}])(?P<tw>{self.tw_pattern})[ ]+(?:(?:số|so)[ ]*)?", regex.REVERSE)
-        not_after = "|".join(regex.escape(w).replace("\\ ", r"\s+")
+        # the words of a "not after" phrase stand on one line: "HUYỆN KIM BẢNG\nSố: 112/KH-UBND" is a district's
+        # name, then the file's own number, not "bảng số" (table number)
+        not_after = "|".join(regex.escape(w).replace("\\ ", r"[ \t]+")
                              for w in sorted(ctx.get("not_after", []), key=len, reverse=True))
         self.not_after_re = regex.compile(rf"(?<![\p{{L}}])(?i:{not_after})\s*:?\s*", regex.REVERSE) if not_after else None
         self.own_line_re = regex.compile(
@@ -417,18 +419,10 @@ class Engine:
         return hit
 
     def _place_of(self, phrase: str) -> tuple[str | None, str | None, str | None]:
-        level = None
-        province = locality = None
-        for m in self.place_re.finditer(phrase):
-            w = fold(" ".join(m.group("w").split()))
-            lvl = next((lv for k, lv in self.level_words if k == w), None)
-            name = _title_place(m.group("name"))
-            if lvl == "provincial":
-                province = province or name
-            elif lvl in ("district", "commune"):
-                locality = locality or name
-            if lvl and (level is None or _LEVEL_ORDER[lvl] > _LEVEL_ORDER[level]):
-                level = lvl
+        """A unit word followed by a name of the gazetteer (any case, any tone placement) gives the level and the
+        place; a unit word alone ("UBND tỉnh") only the level."""
+        found = self.gazetteer.place_of(phrase)
+        level, province, locality = found.level, found.province, found.locality
         if level is None:
             f = fold(phrase).replace("xa hoi", " ")  # "Lao động - Thương binh và Xã hội" names no commune
             for pat, lv in self.level_word_res:
@@ -438,6 +432,13 @@ class Engine:
         if level == "provincial" and _SO_WORD.search(phrase):
             level = "department"
         return level, province, locality
+
+    @property
+    def gazetteer(self):
+        """The gazetteer, with this engine's place words."""
+        from .gazetteer import gazetteer
+
+        return gazetteer(tuple(sorted(self.place_words.items())))
 
     def _share_lists(self, t: str, ds: list[dict]) -> list[dict]:
         """'các Nghị quyết số 26-NQ/TW, 27-NQ/TW ngày 19/5/2018': the type flows forward, date and issuer backward."""

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
@@ -18,7 +17,7 @@ import regex
 
 from .engine import Engine
 from .model import Mention
-from .normalize import fold, matches_at, modern_tones
+from .normalize import fold
 
 _MOTTO_HINTS = ("CỘNG", "Cộng", "cộng", "ĐỘC", "Độc", "độc", "ĐẢNG CỘNG", "Đảng Cộng")
 
@@ -93,6 +92,10 @@ class FileHeader:
     place: str | None = None
     signer: str | None = None  # name in the signature block
     signer_title: str | None = None  # "TM. ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH / PHÓ CHỦ TỊCH"
+    # where the province was read: header (issuer lines), place_date, parent (a unit the file cites), text (a
+    # "tỉnh X" in its first lines), default (extract --province); None when unknown
+    province_source: str | None = None
+    province_default: str | None = None  # the folder-wide default given to extract (kept for re-runs)
 
     @property
     def jurisdiction(self) -> str:
@@ -224,7 +227,8 @@ def read_header(text: str, mentions: list[Mention], engine: Engine) -> FileHeade
                 break
     title = " ".join(" ".join(title_lines).split()).strip(" -_") or None
 
-    level, province, locality = _block_place(block, engine)
+    level, province, locality, candidates = _block_place(block, engine)
+    province_source = "header" if province else None
     issuer_code = own.issuer_code if own else None
     if own is None and blank is not None:
         sym = engine.canonical_symbol(blank.group("symbol"))
@@ -235,8 +239,21 @@ def read_header(text: str, mentions: list[Mention], engine: Engine) -> FileHeade
         level = code_level
     if code_level == "department" and level in ("provincial", "unknown"):
         level = "department"
-    if province is None and level not in ("central",):
-        province = _province_from_mentions(mentions, place, text, engine)
+    gz = engine.gazetteer
+    in_place = gz.place_line(place, date) if place else None
+    if in_place is None:
+        place = None  # only a name of the gazetteer is a place ("Căn cứ ..., ngày ..." is none)
+    if province is None and level != "central":
+        # the place-date line (a province, or a city, district or commune the gazetteer places), then the parent
+        # unit the file cites, then a "tỉnh X" in its first lines; a district named in several provinces keeps
+        # only an answer among them
+        for source, prov in (("place_date", lambda: in_place),
+                             ("parent", lambda: _province_from_mentions(mentions, candidates)),
+                             ("text", lambda: _province_from_text(text, engine, candidates))):
+            p = prov()
+            if p and (not candidates or p in candidates):
+                province, province_source = p, source
+                break
     branch = own.branch if own else None
     if branch is None:
         branch = "party" if any("ĐẢNG" in x.upper() or "ỦY" in x.upper() and "BAN NHÂN DÂN" not in x.upper()
@@ -270,7 +287,8 @@ def read_header(text: str, mentions: list[Mention], engine: Engine) -> FileHeade
     signer_title, signer = read_signature(text)
     return FileHeader(kind=kind, type=typ, number=number, symbol=symbol, year=year, date=date, issuer=issuer,
                       issuer_code=issuer_code, level=level, branch=branch, province=province, locality=locality,
-                      title=title, place=place, signer=signer, signer_title=signer_title)
+                      title=title, place=place, signer=signer, signer_title=signer_title,
+                      province_source=province_source)
 
 
 def _lines_after(text: str, own: Mention, n: int = 4) -> list[str]:
@@ -387,9 +405,12 @@ def _type_first_words(engine: Engine) -> frozenset[str]:
     return frozenset(k.split(" ")[0] for k in engine.type_word_map)
 
 
-def _block_place(block: list[str], engine: Engine) -> tuple[str, str | None, str | None]:
+def _block_place(block: list[str], engine: Engine) -> tuple[str, str | None, str | None, tuple[str, ...]]:
+    """Level, province, district or commune, and the provinces a district or commune named in several may lie in,
+    from the issuer lines of a header."""
     level = "unknown"
     province = locality = None
+    candidates: tuple[str, ...] = ()
     order = {"unknown": -1, "central": 0, "provincial": 1, "department": 2, "district": 3, "commune": 4}
     for x in block:
         f = fold(x)
@@ -400,67 +421,36 @@ def _block_place(block: list[str], engine: Engine) -> tuple[str, str | None, str
             lvl = "department"
         if _CENTRAL_START.match(x):
             lvl = lvl or "central"
+        if loc and locality is None:
+            candidates = engine.gazetteer.place_of(x).candidates
         province = province or prov
         locality = locality or loc
         if lvl and order[lvl] > order[level]:
             level = lvl
-    return level, province, locality
+    if province is not None and candidates and province not in candidates:
+        candidates = ()  # the header names the province: it wins over the district's namesakes
+    return level, province, locality, candidates
 
 
-def _province_from_mentions(mentions: list[Mention], place: str | None, text: str = "",
-                            engine: Engine | None = None) -> str | None:
-    """The province most often named in the file's references, else in its text ("Đảng bộ tỉnh Bắc Giang")."""
-    c = Counter(m.province for m in mentions if m.province)
-    if c:
-        return c.most_common(1)[0][0]
+def _province_from_mentions(mentions: list[Mention], candidates: tuple[str, ...] = ()) -> str | None:
+    """The province most often named in the file's references ("của UBND tỉnh Hà Nam" in a district plan: the
+    parent unit), among ``candidates`` when given."""
+    c = Counter(m.province for m in mentions if m.province and not m.own
+                and (not candidates or m.province in candidates))
+    return c.most_common(1)[0][0] if c else None
+
+
+def _province_from_text(text: str, engine: Engine, candidates: tuple[str, ...] = ()) -> str | None:
+    """The province most often named with its unit word in the first lines ("Đảng bộ tỉnh Bắc Giang")."""
     head = text[:6_000]
-    if engine is not None and head and any(w in head for w in ("tỉnh", "Tỉnh", "TỈNH", "thành phố", "Thành phố",
-                                                                 "THÀNH PHỐ", "Thành ủy", "THÀNH ỦY")):
-        c = Counter()
-        for m in _place_matches(modern_tones(head), engine):
-            w = fold(" ".join(m.group("w").split()))
-            if engine.level_word_map.get(w) == "provincial":
-                c[" ".join(x[:1].upper() + x[1:].lower() for x in m.group("name").split())] += 1
-        if c:
-            return c.most_common(1)[0][0]
+    if not head or not any(w in head for w in ("tỉnh", "Tỉnh", "TỈNH", "thành phố", "Thành phố", "THÀNH PHỐ",
+                                                "Thành ủy", "THÀNH ỦY", "Thành uỷ", "THÀNH UỶ", "tỉnh", "thành")):
+        return None
+    c = engine.gazetteer.provinces_in(head)
+    for p, _ in c.most_common():
+        if not candidates or p in candidates:
+            return p
     return None
-
-
-def _vietnamese_letters() -> frozenset[str]:
-    base = "aăâbcdđeêghiklmnoôơpqrtuưvxy"  # no "s": regex's case-insensitive "s" also matches "ſ", whose lower() is "ſ"
-    return frozenset(c for b in base for t in ("", "\u0300", "\u0301", "\u0309", "\u0303", "\u0323")
-                     if len(c := unicodedata.normalize("NFC", b + t)) == 1)
-
-
-# letters whose case-insensitive match in regex is exactly "x.lower() == letter" (checked over all code points;
-# "İ" aside, whose lower() is two characters: a text holding it takes the slow path)
-_FOLD_SAFE = _vietnamese_letters()
-
-
-@lru_cache(maxsize=8)
-def _place_first_words(place_words: tuple[str, ...]) -> tuple[str, ...] | None:
-    """The distinct first words of the place words, lower case; None when one holds a letter outside _FOLD_SAFE."""
-    firsts = {w.split(" ")[0].lower() for w in place_words}
-    return tuple(firsts) if all(c in _FOLD_SAFE for w in firsts for c in w) else None
-
-
-def _place_matches(s: str, engine: Engine):
-    """The matches of ``engine.place_re.finditer(s)``, found faster. Scanning every position with the
-    case-insensitive regex alternation (and its \\p{L} lookbehind) cost ~170 µs a file; instead str.find looks for
-    the first word of each place word in ``s.lower()`` and place_re is tried only where one starts (its lookbehind
-    still sees the character before)."""
-    firsts = _place_first_words(tuple(engine.place_words))
-    low = s.lower()
-    if firsts is None or len(low) != len(s):
-        yield from engine.place_re.finditer(s)
-        return
-    starts = set()
-    for w in firsts:
-        i = low.find(w)
-        while i >= 0:
-            starts.add(i)
-            i = low.find(w, i + 1)
-    yield from matches_at(engine.place_re, s, starts)
 
 
 _KEEP_UPPER = {"UBND", "HĐND", "MTTQ", "TW", "CP", "VN", "TP", "TP.", "TX", "BCH", "BTV", "BCĐ", "ĐCSVN"}
@@ -539,6 +529,14 @@ def _article(lines: list[str], mentions: list[Mention], engine: Engine, text: st
             break
     if not any(x.strip() for x in lines):
         return FileHeader(kind="unknown")
-    province = _province_from_mentions(mentions, place, text, engine)
+    in_place = engine.gazetteer.place_line(place, date) if place else None
+    place = place if in_place else None
+    province, source = in_place, "place_date" if in_place else None
+    if province is None:
+        province = _province_from_mentions(mentions)
+        source = "parent" if province else None
+    if province is None:
+        province = _province_from_text(text, engine)
+        source = "text" if province else None
     return FileHeader(kind="article" if (date or title) else "unknown", date=date, year=year, title=title,
-                      province=province, place=place)
+                      province=province, place=place, province_source=source)

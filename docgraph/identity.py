@@ -83,6 +83,24 @@ def mention_key(m: Mention, ctx: FileHeader) -> DocKey | None:
     return DocKey(base, m.year, jurisdiction, level)
 
 
+def settle_place(h: FileHeader, default_province: str | None = None) -> FileHeader:
+    """The header with the folder-wide default province (``extract --province``) where it names none, and a
+    document of a code several levels share (UBND, HĐND, ĐU) read as provincial when a province is known and no
+    district or commune is named (as a cited one is)."""
+    from dataclasses import replace
+
+    changes: dict = {}
+    if default_province:
+        changes["province_default"] = default_province
+        if h.province is None and h.level not in ("central",) and h.kind in ("document", "draft"):
+            changes.update(province=default_province, province_source="default")
+    province = changes.get("province", h.province)
+    if (h.level == "unknown" and province and h.locality is None and h.kind in ("document", "draft")
+            and first_code(h.issuer_code) in _AMBIGUOUS_CODES):
+        changes["level"] = "provincial"
+    return replace(h, **changes) if changes else h
+
+
 def own_key(h: FileHeader) -> DocKey | None:
     """The key of the file's own document, when its header carries a number."""
     base = base_of(h.number, h.symbol)

@@ -152,6 +152,15 @@ def file_state(conn: sqlite3.Connection) -> dict[str, tuple[int, int, str | None
             cur.execute("SELECT path, size, mtime_ns, sha256 FROM files")}
 
 
+def province_defaults(conn: sqlite3.Connection) -> dict[str, str]:
+    """path -> the folder-wide default province (``extract --province``) each file was read with."""
+    cur = conn.cursor()
+    cur.row_factory = None
+    return {path: prov for path, prov in cur.execute(
+        "SELECT path, json_extract(header, '$.province_default') FROM files WHERE header LIKE '%province_default%'")
+        if prov}
+
+
 _JSON = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps(..., ensure_ascii=False) builds an encoder per call
 _STR = json.encoder.encode_basestring  # a JSON string literal, non-ASCII kept (the C function json itself uses)
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, replace
 
 from .engine import Engine, MatchTimeout, get_engine
 from .header import FileHeader, read_header
-from .identity import DocKey, file_doc_id, mention_key, own_key
+from .identity import DocKey, file_doc_id, mention_key, own_key, settle_place
 from .model import Mention
 from .readers import read_file
 from .relations import OWN, RawRelation, RelationFinder
@@ -68,12 +68,13 @@ DEFAULT_TIMEOUT = 60.0  # seconds of regex matching per file before it is skippe
 
 
 def analyse_text(text: str, path: str, engine: Engine, doc_path: str | None = None,
-                 timeout: float | None = None) -> FileResult:
-    """``path`` is stored in the index; ``doc_path`` (relative to the scanned folder) names a file's own id.
-    Raises ``MatchTimeout`` when matching exceeds ``timeout`` seconds."""
+                 timeout: float | None = None, province: str | None = None) -> FileResult:
+    """``path`` is stored in the index; ``doc_path`` (relative to the scanned folder) names a file's own id;
+    ``province`` is the folder-wide default for a file that names none. Raises ``MatchTimeout`` when matching
+    exceeds ``timeout`` seconds."""
     res = FileResult(path=path)
     mentions = engine.extract(text, timeout=timeout)
-    header = read_header(text, mentions, engine)
+    header = settle_place(read_header(text, mentions, engine), province)
     # the own header number is the document itself: give it the header's date, issuer and level
     mentions = [replace(m, year=header.year, date=header.date, issuer=m.issuer or header.issuer,
                         level=header.level if header.level != "unknown" else m.level,
@@ -92,7 +93,7 @@ def analyse_text(text: str, path: str, engine: Engine, doc_path: str | None = No
 
 
 def process_file(path: str, rules_dir: str | None = None, doc_path: str | None = None,
-                 timeout: float | None = DEFAULT_TIMEOUT) -> FileResult:
+                 timeout: float | None = DEFAULT_TIMEOUT, province: str | None = None) -> FileResult:
     r = read_file(path)
     shown = display_path(path)
     if r.text is None:
@@ -100,7 +101,7 @@ def process_file(path: str, rules_dir: str | None = None, doc_path: str | None =
                           skipped=r.skipped or "unreadable")
     engine = get_engine(rules_dir)
     try:
-        res = analyse_text(r.text, shown, engine, doc_path, timeout=timeout)
+        res = analyse_text(r.text, shown, engine, doc_path, timeout=timeout, province=province)
     except MatchTimeout as e:
         return FileResult(path=shown, size=r.size, mtime_ns=r.mtime_ns, sha256=r.sha256, encoding=r.encoding,
                           skipped=str(e))

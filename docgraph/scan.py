@@ -52,10 +52,10 @@ _BENIGN = ("binary", "not a regular file", "symlink loop", "broken symlink", "re
            "needs OCR", "own HTML export")
 
 
-def _worker(args: tuple[str, str | None, str, float | None]) -> ix.FileRows:
-    path, rules_dir, doc_path, timeout = args
+def _worker(args: tuple[str, str | None, str, float | None, str | None]) -> ix.FileRows:
+    path, rules_dir, doc_path, timeout, province = args
     # rows are built here, in the worker: plain tuples cross the process boundary faster than dataclasses
-    return ix.file_rows(process_file(path, rules_dir, doc_path, timeout))
+    return ix.file_rows(process_file(path, rules_dir, doc_path, timeout, province))
 
 
 def _doc_path(path: str, roots_abs: Sequence[str]) -> str:
@@ -92,12 +92,15 @@ def scan(
     timeout: float | None = DEFAULT_TIMEOUT,
     progress: Callable[[int, int, str], None] | None = None,
     stage: Callable[[str], None] | None = None,
+    province: str | None = None,
 ) -> ScanSummary:
     """Extract every matching file under ``paths`` into the index ``conn`` and resolve documents and edges.
 
     ``progress(done, total, path)`` is called after each file read (``total`` grows while the folder is walked);
     ``stage(name)`` when the run enters a stage with no per-file progress (``"resolve"``: documents and edges are
-    rebuilt, seconds on a large folder)."""
+    rebuilt, seconds on a large folder). ``province``: the province of the files that name none (a folder
+    exported from one province's database); it is kept with each file, so a later run without it keeps it, and a
+    file indexed with another default is read again."""
     summary = ScanSummary()
     fingerprint = rules_fingerprint([str(f) for f in rule_files(rules_dir)])
     rules_changed = ix.get_meta(conn, "rules") not in (None, fingerprint)
@@ -105,6 +108,7 @@ def scan(
         get_engine(rules_dir)  # rules not used on this index before: fail early, in this process, if broken
     # files indexed with other rules are read again, whatever their size and mtime
     known = {} if rules_changed else ix.file_state(conn)
+    defaults = ix.province_defaults(conn)  # path -> the default province a file was read with
     seen_real: set[str] = set()
     ignore = ignore_patterns(paths, exclude)
     roots_abs = [os.path.abspath(r) for r in paths if os.path.isdir(r)]
@@ -116,7 +120,7 @@ def scan(
             ix.set_meta(conn, "resolved", "no")
             dirty = True
 
-    def todo() -> Iterator[tuple[str, str | None, str, float | None]]:
+    def todo() -> Iterator[tuple[str, str | None, str, float | None, str | None]]:
         """The files to read, yielded while the folder is still being walked: workers start at once."""
         for path, reason in list_files(paths, globs, ignore=ignore):
             shown = display_path(path)
@@ -136,7 +140,8 @@ def scan(
                 summary.skipped.append((shown, e.strerror or "cannot stat"))
                 summary.unreadable.append((shown, e.strerror or "cannot stat"))
                 continue
-            old = known.get(shown)
+            default = province if province is not None else defaults.get(shown)
+            old = known.get(shown) if defaults.get(shown) == default else None
             if old is not None and old[0] == st.st_size and old[1] == st.st_mtime_ns:
                 summary.unchanged += 1
                 continue
@@ -147,7 +152,7 @@ def scan(
             if not listed[0]:
                 get_engine(rules_dir)  # built (and cached) here, before the workers are forked from this process
             listed[0] += 1
-            yield path, rules_dir, _doc_path(path, roots_abs), timeout
+            yield path, rules_dir, _doc_path(path, roots_abs), timeout, default
 
     listed = [0]  # files to read found so far: the progress total grows while the walk goes on
     # an empty index (a first run) has no rows to replace: the per-file delete is skipped
@@ -218,7 +223,7 @@ def _under(path: str, root: str) -> bool:
     return root in ("", ".") and not os.path.isabs(path) or path == root or path.startswith(root + os.sep)
 
 
-def _results(todo: Iterable[tuple[str, str | None, str, float | None]], jobs: int) -> Iterator[ix.FileRows]:
+def _results(todo: Iterable[tuple[str, str | None, str, float | None, str | None]], jobs: int) -> Iterator[ix.FileRows]:
     """Results in the order of ``todo``. With ``jobs`` > 1, windows of files go to a process pool; the next window
     is listed and submitted while the current one's results are consumed, so at most two windows are in flight and
     memory stays flat however many files there are."""
