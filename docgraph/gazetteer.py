@@ -199,6 +199,16 @@ class Gazetteer:
     def communes(self, name: str) -> list[Place]:
         return list(self._communes.get(name_key(name), ()))
 
+    def districts_of(self, province: str) -> list[Place]:
+        """The districts of an old province (until 30/6/2025)."""
+        p = self.province(province)
+        return [d for ds in self._districts.values() for d in ds if p and d.province == p.name]
+
+    def communes_of(self, province: str) -> list[Place]:
+        """The communes of a province of 1/7/2025."""
+        p = self.province(province)
+        return [c for cs in self._communes.values() for c in cs if p and c.after and c.province == p.name]
+
     def merged_into(self, name: str) -> str | None:
         p = self.province(name)
         return p.merged_into if p else None
