@@ -15,16 +15,24 @@ __version__ = "0.1.0"
 _LAZY = {"extract_text": "engine", "Mention": "model", "Document": "model", "Relation": "model", "Evidence": "model"}
 
 
-def __getattr__(name: str) -> Any:
-    mod = _LAZY.get(name)
-    if mod is None:
-        raise AttributeError(f"module 'docgraph' has no attribute {name!r}")
-    import importlib
+def lazy_names(package: str, table: dict[str, str], namespace: dict[str, Any]) -> tuple[Any, Any]:
+    """The ``__getattr__`` and ``__dir__`` (PEP 562) of a package whose public names are imported on first use:
+    ``table`` maps each name to the package's module that defines it (docgraph's and docgraph.export's)."""
 
-    value = getattr(importlib.import_module(f".{mod}", __name__), name)
-    globals()[name] = value
-    return value
+    def __getattr__(name: str) -> Any:
+        mod = table.get(name)
+        if mod is None:
+            raise AttributeError(f"module {package!r} has no attribute {name!r}")
+        import importlib
+
+        value = getattr(importlib.import_module(f".{mod}", package), name)
+        namespace[name] = value
+        return value
+
+    def __dir__() -> list[str]:
+        return sorted(set(namespace) | set(namespace.get("__all__", ())))
+
+    return __getattr__, __dir__
 
 
-def __dir__() -> list[str]:
-    return sorted(list(globals()) + __all__)
+__getattr__, __dir__ = lazy_names(__name__, _LAZY, globals())

@@ -15,6 +15,7 @@ from typing import Annotated, Iterator, Optional
 import typer
 
 from . import render
+from .export.registry import DIRECTORY_FORMATS, FORMATS, names_text
 from .graph import build_graph, build_induced, build_subgraph
 from .query import (CHAIN_RELATIONS, GAP_LEVELS, Ambiguous, NotFound, chain, document_rows, find_documents, gaps,
                     gaps_graph, implementers, missing, neighbourhood, resolve_one, show, stats, timeline)
@@ -379,8 +380,9 @@ def stats_cmd(db: DbOpt = None, rules: RulesOpt = None, json_: JsonOpt = False) 
 
 @app.command("export")
 def export_cmd(
-    fmt: Annotated[str, typer.Option("--format", "-f", help="graphml, gexf, json, csv, dot, mermaid, html or neo4j.")] = "graphml",
-    out: Annotated[Optional[str], typer.Option("--output", "-o", help="Output file (a folder for csv and neo4j); default stdout.")] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help=f"{names_text(FORMATS)}.")] = "graphml",
+    out: Annotated[Optional[str], typer.Option("--output", "-o", help=f"Output file (a folder for"
+                                               f" {names_text(DIRECTORY_FORMATS, ' and ')}); default stdout.")] = None,
     db: DbOpt = None,
     rules: RulesOpt = None,
     from_: Annotated[Optional[str], typer.Option("--from", help="Keep only QUERY, its implementers and its chain.")] = None,
@@ -396,27 +398,22 @@ def export_cmd(
 
       docgraph export -f html -o chain.html --from "Chỉ thị 35-CT/TW"
     """
-    from .export import FORMATS, ExportError, export_graph, write_neo4j_from_index
+    from .export import REGISTRY, ExportError, export_graph, export_index
 
     with _errors():
         if fmt not in FORMATS:
             raise CliError(f"unknown format {fmt!r}: choose one of {', '.join(FORMATS)}")
         conn = _open(db)
-        if fmt == "neo4j" and not from_ and not yed:
-            # the format for graphs too large for networkx: streamed from the index, the same files
-            if out is None or out == "-":
-                raise CliError("neo4j export writes several files: give a directory, not stdout")
-            try:
-                n_nodes, n_edges = write_neo4j_from_index(conn, out)
-            except ExportError as e:
-                raise CliError(str(e)) from None
-            render.note(f"wrote neo4j ({n_nodes} nodes, {n_edges} edges) to {out}")
-            return
-        if from_:  # QUERY, its implementers and its chain, with every edge among them: only they are read
-            g = build_induced(conn, neighbourhood(conn, resolve_one(conn, from_, _QueryEngine(rules))))
-        else:
-            g = build_graph(conn)
         try:
+            if REGISTRY[fmt].streams and not from_ and not yed:
+                # a format for graphs too large for networkx: the whole index streamed, the same files
+                n_nodes, n_edges = export_index(conn, fmt, out)
+                render.note(f"wrote {fmt} ({n_nodes} nodes, {n_edges} edges) to {out}")
+                return
+            if from_:  # QUERY, its implementers and its chain, with every edge among them: only they are read
+                g = build_induced(conn, neighbourhood(conn, resolve_one(conn, from_, _QueryEngine(rules))))
+            else:
+                g = build_graph(conn)
             warnings = export_graph(g, fmt, out, yed=yed)
         except ExportError as e:
             raise CliError(str(e)) from None

@@ -12,6 +12,7 @@ import json
 import re
 import shutil
 import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -19,6 +20,7 @@ import networkx as nx
 import pytest
 
 from docgraph import export as ex
+from docgraph.export import atomic
 from docgraph.export import FORMATS, ExportError, export_graph, to_graphml_graph
 from docgraph.model import LEVELS
 
@@ -113,9 +115,12 @@ def test_formats_and_errors(g, tmp_path):
         export_graph(g, "json", tmp_path)  # a directory where a file is needed
 
 
-def test_module_has_no_cli_imports():
-    src = Path(ex.__file__).read_text(encoding="utf-8")
-    assert not re.search(r"^\s*(import|from)\s+(typer|click|rich)\b", src, re.M)
+def test_package_has_no_cli_imports():
+    modules = sorted(Path(ex.__file__).parent.glob("*.py"))
+    assert len(modules) > 8
+    for path in modules:
+        src = path.read_text(encoding="utf-8")
+        assert not re.search(r"^\s*(import|from)\s+(typer|click|rich)\b", src, re.M), path.name
 
 
 def test_input_graph_not_modified(g, tmp_path):
@@ -614,7 +619,7 @@ def test_atomic_writes_leave_no_temp_files(g, tmp_path, monkeypatch):
     def boom(src, dst):
         raise OSError("disk full")
 
-    monkeypatch.setattr(ex.os, "replace", boom)
+    monkeypatch.setattr(atomic.os, "replace", boom)
     with pytest.raises(ExportError):
         export_graph(g, "html", tmp_path / "new.html")
     with pytest.raises(ExportError):
@@ -685,3 +690,89 @@ def test_neo4j_streamed_from_the_index_is_the_graphs_export_byte_for_byte(tmp_pa
     assert write_neo4j_from_index(conn, tmp_path / "streamed") == (g.number_of_nodes(), g.number_of_edges())
     for name in ("nodes.csv", "relationships.csv"):
         assert (tmp_path / "streamed" / name).read_bytes() == (tmp_path / "from_graph" / name).read_bytes(), name
+
+
+# ----------------------------------------------------------------------------- the package: registry, assets, writing
+
+
+def test_registry_lists_every_format_once_with_how_it_writes():
+    from docgraph.export import REGISTRY, get_format
+
+    table = [(f.name, f.folder, f.streams) for f in REGISTRY.values()]
+    assert table == [
+        ("graphml", False, False), ("gexf", False, False), ("json", False, False), ("csv", True, False),
+        ("dot", False, False), ("mermaid", False, False), ("html", False, False), ("neo4j", True, True),
+    ]  # fmt: skip
+    assert ex.DIRECTORY_FORMATS == ("csv", "neo4j")
+    assert get_format(" HTML ") is REGISTRY["html"]
+    with pytest.raises(ExportError, match="choose one of graphml, gexf"):
+        get_format("xlsx")
+    with pytest.raises(ExportError, match="not streamed"):
+        REGISTRY["json"].write_from_index
+
+
+def test_every_registry_entry_renders_what_its_pure_function_gives(g):
+    """The registry's functions are the formats' renderers: a file format gives text/bytes, a folder format
+    {file name: text}, the same as the pure function of that format."""
+    from docgraph.export import REGISTRY
+
+    pure = {
+        "graphml": lambda: ex.to_graphml(g), "gexf": lambda: ex.to_gexf(g), "json": lambda: ex.to_json(g),
+        "csv": lambda: ex.csv_tables(g), "dot": lambda: ex.to_dot(g), "mermaid": lambda: ex.to_mermaid(g)[0],
+        "html": lambda: ex.to_html(g), "neo4j": lambda: ex.neo4j_tables(g),
+    }  # fmt: skip
+    assert set(pure) == set(REGISTRY)
+    for name, spec in REGISTRY.items():
+        data, warnings = spec.render(g, yed=False, title="docgraph")
+        assert data == pure[name](), name
+        if spec.folder:
+            assert sorted(data) == (["edges.csv", "nodes.csv"] if name == "csv" else ["nodes.csv", "relationships.csv"])
+        else:
+            assert isinstance(data, (str, bytes)) and data
+        assert isinstance(warnings, list)
+
+
+def test_html_inlines_the_shipped_script_and_style(g):
+    """The view's script and style are package files (shipped in the wheel as package data) inlined whole."""
+    from importlib import resources
+
+    files = resources.files("docgraph.export")
+    js = (files / "htmlview.js").read_bytes().decode("utf-8")
+    css = (files / "htmlview.css").read_bytes().decode("utf-8")
+    assert 'getElementById("docgraph-data")' in js and "data-docgraph" in js
+    assert "svg.focusing" in css
+    page = ex.to_html(g, title="T")
+    assert page.count(f"<script>{js}</script>") == 1
+    assert page.count(f"<style>{css}</style>") == 1
+    assert "%%JS%%" not in page and "%%CSS%%" not in page
+
+
+def test_a_folder_export_is_replaced_whole_or_not_at_all(g, tmp_path, monkeypatch):
+    """The files of one folder export are renamed into place only once all are written: a failure while writing
+    the second leaves the previous export as it was, and no temporary file."""
+    out = tmp_path / "csv"
+    export_graph(g, "csv", out)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    real_write = atomic._write
+    written = []
+
+    def fail_second(tmp, data):
+        written.append(tmp)
+        if len(written) == 2:
+            raise OSError("disk full")
+        real_write(tmp, data)
+
+    monkeypatch.setattr(atomic, "_write", fail_second)
+    g.add_node("new-doc", label="Kế hoạch mới", level="commune")
+    with pytest.raises(ExportError, match="cannot write csv export"):
+        export_graph(g, "csv", out)
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    _no_temp_files(out)
+
+
+def test_importing_the_package_loads_no_format():
+    """The CLI reads the registry for its help text: that must not import networkx or any format module."""
+    code = ("import sys, docgraph.export as e; assert e.FORMATS[0] == 'graphml';"
+            "print(sorted(m for m in sys.modules if m.startswith(('networkx', 'docgraph.export.'))))")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert r.stdout.strip() == "['docgraph.export.registry']"
