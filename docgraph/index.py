@@ -244,6 +244,8 @@ def write_rows(conn: sqlite3.Connection, batch: list[FileRows], *, replace: bool
             # the write lock first: the ids below are read from MAX(id), and a second extract on the same index must
             # not read the same one before this batch is in (sqlite3 would begin only at the first INSERT)
             conn.execute("BEGIN IMMEDIATE")
+        if not replace and conn.execute("SELECT 1 FROM files LIMIT 1").fetchone() is not None:
+            replace = True  # another extract on the same index wrote files since this run began: they may be these
         if touched is not None:
             if replace:
                 touched |= _docs_of_paths(conn, [r.path for r in batch])
