@@ -17,6 +17,9 @@ RELATIONS = (
     "replaces",
     "repeals",
     "responds_to",
+    "suspends",
+    "corrects",
+    "consolidates",
     "cites",
 )
 

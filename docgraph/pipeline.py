@@ -1,4 +1,4 @@
-"""One file through the stages: read -> normalize + match -> mentions -> header -> keys -> raw relations.
+"""One file through the stages: read -> normalize + match -> mentions -> header -> keys -> parts -> raw relations.
 
 ``process_file`` is a pure function of the file and the rules, so it runs the same in a worker process.
 """
@@ -87,8 +87,11 @@ def analyse_text(text: str, path: str, engine: Engine, doc_path: str | None = No
     res.own_id = ok.doc_id() if ok else file_doc_id(doc_path or path)
     finder = _finders.get(id(engine))
     if finder is None:
-        finder = _finders[id(engine)] = RelationFinder(engine.rules.relations)
-    res.relations = finder.find(text, mentions, article=header.kind in ("article", "unknown"))
+        finder = _finders[id(engine)] = RelationFinder(engine.rules.relations, engine.rules.structure)
+    article = header.kind in ("article", "unknown")
+    # the document's parts (header, title, preamble, articles, ...): each carries its own relation rules
+    structure = finder.reader.read(text, "article" if article else "document")
+    res.relations = finder.find(text, mentions, article=article, structure=structure)
     return res
 
 

@@ -1,23 +1,52 @@
-"""Relations between documents, from the trigger phrases in ``rules/relations.yaml``.
+"""Relations between documents, read part by part (``docgraph/structure.py``) with the phrases of
+``rules/relations.yaml``.
 
-A phrase belongs to the nearest reference after it. The document that acts is the reference written just before the
-phrase in the same clause ("Kế hoạch số A ... về thực hiện Chỉ thị số B": A implements B), or the file's own
-document when the phrase opens the clause ("Căn cứ ...", "Thực hiện ..."). References coordinated with "và" or a
-comma share the relation of the one before them. A blocker ("đã được sửa đổi, bổ sung bởi ...") is history, not an
-act: it makes no edge of its own.
+A document's structure decides its acts. Every item of a "Căn cứ" line is a basis; the request a "Theo đề nghị ...
+tại Tờ trình số T" line names is answered; the title, the promulgating line and the articles state what the
+document does to others (replaces, repeals, amends, suspends, corrects); a consolidated text merges the documents it
+names before its first article. Inside any part, a relation phrase right after a cited reference, in words that
+continue its title, is that reference's act ("Kế hoạch số A ... về thực hiện Chỉ thị số B": A implements B, even
+when A is not in the folder); a passive phrase ("X được sửa đổi, bổ sung bởi Y") is the later reference's act on the
+earlier one. Everything else is a plain mention (``cites``). A relation phrase never reaches across a list item, a
+numbered item, a table cell or a footnote (the units of a part), nor across ";" or a sentence.
 """
 
 from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
+from typing import Any
 
 import regex
 
 from .model import Mention
+from .structure import (ARTICLE, ATTACHED, BASIS, BODY, CHAPTER, EFFECT, FOOTNOTE, OPENER, PROMULGATION, REQUEST,
+                        SECTION, TABLE, TITLE, Part, Structure, StructureReader)
 
 OWN = -1  # source index meaning "the file's own document"
-_MAX_TRIGGER_DISTANCE = 160
+_EVIDENCE_LIMIT = 400
+_MAX_TITLE = 300  # the words between a reference and its relation phrase: longer is not its title any more
+_MAX_LEAD = 60  # the words before a phrase that lets the file's own document act: longer, someone else acts
+
+# the part whose first reference of each item takes a relation without a phrase of its own
+_PART_DEFAULT = {BASIS: "based_on", REQUEST: "responds_to", OPENER: "implements"}
+# relations a phrase can undo (a review, refusal or proposal of an act is not the act)
+_CANCELLABLE = ("implements", "guides", "amends", "replaces", "repeals", "suspends", "corrects")
+
+_CLAUSE_CUT = regex.compile(r";|\.(?=\s+[\p{Lu}\d])|\n(?=[ \t]*[\p{Lu}\d\-+•*\"“(])|:[ \t]*\n")
+_CLAUSE_CUT_LIST = regex.compile(r";|\.(?=\s+\p{Lu})|:[ \t]*\n")  # basis and request lines: items end at ";"
+_COORD = regex.compile(
+    r"(?is)^(?:\s*\([^()]{0,200}\))?(?:\s*(?:về|v/v)\b[^;]{0,300}?)?\s*(?:,|;|\bvà\b|\bhoặc\b|\bcùng\b|, và|&)\s*"
+    r"(?:các\s+|số\s+)?$")
+_ALIAS = regex.compile(r"(?is)^\s*[(,]?\s*(?:sau\s+đây\s+)?(?:gọi\s+tắt\s+là|viết\s+tắt\s+là|gọi\s+là)\s*$")
+_BREAK_TITLE = regex.compile(r"(?s)(?:[,;]|\bvà\b|\bhoặc\b)\s+[\p{Lu}]|\bnày\b|\.\s+\p{Lu}")
+_SELF = regex.compile(r"(?i)\b(?:này|nay)\b")
+_ITEM_LEAD = regex.compile(r"(?i)^[\s\-+•*–]*(?:(?:\d{1,3}(?:\.\d{1,3})*|[a-zđ]|[IVX]{1,5})\s*[.)]\s*|\(\d{1,3}\)\s*)?"
+                           r"(?:điều\s+\d+[a-z]?\s*[.:]\s*)?")
+_ISSUE = regex.compile(r"(?i)(?<![\p{L}])(?:đã\s+|đồng\s+thời\s+)?(?:ban\s+hành|xây\s+dựng\s+và\s+ban\s+hành|ban\s+hành\s+các)"
+                       r"(?![\p{L}])")
+_AFTER_TITLE = regex.compile(r"(?is)^(?:\s*(?:về|v/v)\b[^;.]{0,200}?)?")
+_OPEN_QUOTES, _CLOSE_QUOTES = "“«", "”»"
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,175 +58,356 @@ class RawRelation:
     evidence: str
 
 
+def _phrase_re(phrases: list[str]) -> str:
+    ordered = sorted({unicodedata.normalize("NFC", p).lower() for p in phrases}, key=lambda p: -len(p))
+    return "|".join(regex.escape(p).replace("\\ ", r"\s+") for p in ordered)
+
+
+@dataclass(slots=True)
+class _Phrase:
+    relation: str
+    start: int
+    end: int
+    passive: bool = False
+
+
 class RelationFinder:
-    def __init__(self, relations: list[dict]):
-        self.phrases: list[tuple[str, str]] = []
+    def __init__(self, relations: list[dict], structure: dict[str, Any] | None = None):
+        self.lookup: dict[str, str] = {}
+        self.own_parts: dict[str, frozenset[str]] = {}
+        self.not_sources: dict[str, frozenset[str]] = {}
+        passive: list[tuple[str, str]] = []
+        after: list[tuple[str, str]] = []
+        cancel: list[str] = []
         for r in relations:
-            for p in r.get("phrases", []):
-                self.phrases.append((unicodedata.normalize("NFC", p).lower(), r["relation"]))
-        ordered = [p for p, _ in sorted(self.phrases, key=lambda x: -len(x[0]))]
-        alt = "|".join(regex.escape(p).replace("\\ ", r"\s+") for p in ordered)
-        self.trigger_re = regex.compile(rf"(?i)(?<![\p{{L}}])(?:{alt})(?![\p{{L}}])")
-        chars = sorted({c for p in ordered for c in p if not c.isspace()})
-        # a character no trigger match can hold (not a phrase character in any case, not a space): a scan that
-        # starts right after one finds the same matches from there on as a scan from further left (see last_trigger)
-        inside = "".join(f"\\U{ord(c):08x}" for c in chars)
-        self.outside_re = regex.compile(rf"(?i)[^\s{inside}]", regex.REVERSE)
-        self.lookup = {p: rel for p, rel in self.phrases}
-        self.issue_re = regex.compile(r"(?i)(?<![\p{L}])(?:đã\s+)?ban\s+hành(?![\p{L}])")
+            rel = "cites" if r["relation"] == "blocker" else r["relation"]
+            for p in r.get("phrases", []) or []:
+                key = " ".join(unicodedata.normalize("NFC", p).split()).lower()
+                self.lookup.setdefault(key, rel) if rel == "cites" else self.lookup.__setitem__(key, rel)
+            self.own_parts[rel] = frozenset(r.get("own_parts", []) or [])
+            self.not_sources[rel] = frozenset(x.lower() for x in r.get("not_sources", []) or [])
+            passive += [(rel, p) for p in r.get("passive", []) or []]
+            after += [(rel, p) for p in r.get("after", []) or []]
+            cancel += list(r.get("cancel", []) or [])
+        # a phrase listed both as cites and as an act (none by default) is read as the act
+        alt = _phrase_re(list(self.lookup))
+        self.trigger_re = regex.compile(rf"(?i)(?<![\p{{L}}])(?:{alt})(?![\p{{L}}])") if alt else regex.compile("(?!)")
+        self.passive_re = [(rel, regex.compile(rf"(?i)(?<![\p{{L}}]){p}")) for rel, p in passive]
+        self.after_re = [(rel, regex.compile(rf"(?i){p}")) for rel, p in after]
+        self.cancel_re = regex.compile("|".join(f"(?:{c})" for c in cancel), regex.I) if cancel else None
+        self.reader = StructureReader(structure or {})
+
+    # ------------------------------------------------------------------ phrases
 
     def relation_of(self, phrase: str) -> str:
         key = " ".join(unicodedata.normalize("NFC", phrase).split()).lower()
         return self.lookup.get(key, "cites")
 
+    def last_phrase(self, gap: str, offset: int) -> _Phrase | None:
+        """The last relation phrase (or passive phrase) of a gap; offsets in the whole text."""
+        best: _Phrase | None = None
+        for m in self.trigger_re.finditer(gap):
+            if best is None or m.start() >= best.start - offset:
+                best = _Phrase(self.relation_of(m.group()), offset + m.start(), offset + m.end())
+        for rel, rx in self.passive_re:
+            for m in rx.finditer(gap):
+                if best is None or m.end() + offset >= best.end or m.start() + offset >= best.start:
+                    best = _Phrase(rel, offset + m.start(), offset + m.end(), passive=True)
+        return best
+
     def last_trigger(self, gap: str) -> tuple[str, int] | None:
-        # only a match ending in the last _MAX_TRIGGER_DISTANCE characters counts, so the scan starts at a character
-        # outside any match before that tail: a match that starts before it also ends before it (too far away), and
-        # from it on the matches are those of a scan of the whole gap
-        pos = 0
-        tail = len(gap) - _MAX_TRIGGER_DISTANCE - 1
-        if tail > 0:
-            o = self.outside_re.search(gap, 0, tail)
-            pos = o.end() if o is not None else 0
-        last = None
-        for m in self.trigger_re.finditer(gap, pos):
-            last = m
-        if last is None:
-            return None
-        start, end = last.span()
-        if len(gap) - end > _MAX_TRIGGER_DISTANCE:
-            return None
-        return self.relation_of(gap[start:end]), start
+        """The relation and offset of the last phrase in ``gap`` (None when there is none)."""
+        p = self.last_phrase(gap, 0)
+        return None if p is None else (p.relation, p.start)
 
-    def find(self, text: str, mentions: list[Mention], article: bool = False) -> list[RawRelation]:
-        """Relations among the mentions of one text (offsets index ``text``)."""
-        clauses = Clauses(text, mentions)
-        out: list[RawRelation] = []
-        # the (source, relation) each mention received, for coordination
-        got: dict[int, tuple[int, str]] = {}
-        prev_idx: int | None = None
-        for i, m in enumerate(mentions):
-            if m.own:
-                continue
-            cstart = clauses.start_before(i)
-            prev = prev_idx if (prev_idx is not None and mentions[prev_idx].end >= cstart) else None
-            gap_start = mentions[prev].end if prev is not None else cstart
-            gap = text[gap_start:m.start]
-            trig = self.last_trigger(gap)
-            source, relation = OWN, "cites"
-            evidence = clauses.sentence(i)
-            if trig is not None and trig[0] != "blocker":
-                relation = trig[0]
-                source = prev if prev is not None else OWN
-            elif trig is not None:  # a blocker: history, not an act of this document
-                if prev is not None and prev in got:
-                    source, relation = got[prev]
-                    if source != OWN:
-                        source, relation = OWN, "cites"
-                else:
-                    source, relation = OWN, "cites"
-            elif prev is not None and _COORD.fullmatch(gap) and prev in got:
-                source, relation = got[prev]
-            elif prev is not None and self.issue_re.search(gap) and prev in got and got[prev][0] == OWN \
-                    and got[prev][1] == "implements":
-                # "Thực hiện Chỉ thị A, Tỉnh ủy đã ban hành Kế hoạch B": B implements A
-                out.append(RawRelation(i, prev, "implements", m.line, evidence))
-                source, relation = OWN, "cites"
-            got[i] = (source, relation)
-            if article and source == OWN:
-                relation = "cites"  # a news item reports; it does not itself implement or rely on anything
-            out.append(RawRelation(source, i, relation, m.line, evidence))
-            prev_idx = i
-        # a reference that acts in a relation phrase ("Kế hoạch A ... thực hiện Chỉ thị B") is the subject of
-        # that phrase, not something the file itself cites
-        acting = {r.source for r in out if r.source != OWN}
-        return [r for r in out if not (r.source == OWN and r.relation == "cites" and r.target in acting)]
+    # ------------------------------------------------------------------ the document
+
+    def find(self, text: str, mentions: list[Mention], article: bool = False,
+             structure: Structure | None = None) -> list[RawRelation]:
+        """Relations among the mentions of one text (offsets index ``text``). ``article``: a news item or a text
+        without a header, which reports relations and makes none of its own."""
+        st = structure or self.reader.read(text, "article" if article else "document")
+        return _Reader(self, text, mentions, st, article).run()
 
 
-class Clauses:
-    """Clause boundaries around mentions, found lazily: after ';', after '. ' + capital, at line starts that begin
-    a new sentence. Never inside a mention. Only the text near each mention is scanned."""
+class _Reader:
+    """One document's relations."""
 
-    WINDOW = 1500
-
-    def __init__(self, text: str, mentions: list[Mention]):
+    def __init__(self, finder: RelationFinder, text: str, mentions: list[Mention], st: Structure, article: bool):
+        self.f = finder
         self.text = text
-        self.mentions = mentions
-        self._starts: dict[int, int] = {}  # start_before is asked twice per mention (and recursively): memoized
+        self.ms = mentions
+        self.st = st
+        self.article = article
+        own = next((m for m in mentions if m.own), None)
+        self.own_key = _key(own) if own is not None and own.number else None
+        self.vbhn = own is not None and "VBHN" in (own.symbol or "").upper()
+        self.out: list[RawRelation] = []
+        self.lines_cache: dict[int, int] = {}
 
-    def start_before(self, i: int) -> int:
-        hit = self._starts.get(i)
-        if hit is None:
-            hit = self._starts[i] = self._start_before(i)
-        return hit
+    def run(self) -> list[RawRelation]:
+        ms = self.ms
+        order = sorted(range(len(ms)), key=lambda i: ms[i].start)
+        k = 0
+        merged_before = True  # a consolidated text: still before its first article or basis
+        for part in self.st.parts:
+            idxs: list[int] = []
+            while k < len(order) and ms[order[k]].start < part.end:
+                if ms[order[k]].start >= part.start:
+                    idxs.append(order[k])
+                k += 1
+            if part.kind in (BASIS, ARTICLE, EFFECT, CHAPTER, PROMULGATION, REQUEST):
+                merged_before = False
+            if not idxs:
+                continue
+            quotes = _quote_depths(self.text, part.start, part.end)
+            for us, ue in self.st.units(part):
+                uidx = [i for i in idxs if us <= ms[i].start < ue]
+                if not uidx:
+                    continue
+                for cs, ce, cidx in self._clauses(part, us, ue, uidx):
+                    self._clause(part, cs, ce, cidx, quotes)
+            if self.vbhn and merged_before and part.kind in (TITLE, BODY):
+                for i in idxs:
+                    if not ms[i].own and _key(ms[i]) != self.own_key:
+                        self._emit(OWN, i, "consolidates", [(ms[i].start, ms[i].end)], part.start, part.end)
+        # a reference that acts ("Kế hoạch A ... thực hiện Chỉ thị B", "... bởi Luật Y") is the subject of that
+        # phrase, not something the file itself cites
+        acting = {r.source for r in self.out if r.source != OWN}
+        return [r for r in self.out if not (r.source == OWN and r.relation == "cites" and r.target in acting)]
 
-    def _start_before(self, i: int) -> int:
-        m = self.mentions[i]
-        lo = self.mentions[i - 1].end if i > 0 else 0
-        lo = max(lo, m.start - self.WINDOW)
-        last = _last_boundary(self.text, lo, m.start)
-        if last is not None:
-            return last.end()
-        if i > 0 and self.mentions[i - 1].end >= m.start - self.WINDOW:
-            # no boundary since the previous mention: same clause as it
-            return self.start_before(i - 1) if not self.mentions[i - 1].own else self.mentions[i - 1].end
-        return lo
+    def _clauses(self, part: Part, us: int, ue: int, idxs: list[int]):
+        """(start, end, mentions) of the clauses of a unit; never cut inside a mention."""
+        cut_re = _CLAUSE_CUT_LIST if part.kind in (BASIS, REQUEST) else _CLAUSE_CUT
+        if part.kind == TITLE:
+            cut_re = regex.compile(r";")
+        ms = self.ms
+        spans = [(ms[i].start, ms[i].end) for i in idxs]
+        cuts = [us]
+        j = 0
+        for m in cut_re.finditer(self.text, us, ue):
+            p = m.end()
+            while j < len(spans) and spans[j][1] <= m.start():
+                j += 1
+            if j < len(spans) and spans[j][0] < m.end() <= spans[j][1]:
+                continue  # inside a mention
+            if j < len(spans) and spans[j][0] <= m.start() < spans[j][1]:
+                continue
+            cuts.append(p)
+        cuts.append(ue)
+        out = []
+        k = 0
+        for a, b in zip(cuts, cuts[1:]):
+            cidx = []
+            while k < len(idxs) and ms[idxs[k]].start < b:
+                if ms[idxs[k]].start >= a:
+                    cidx.append(idxs[k])
+                k += 1
+            if cidx:
+                out.append((a, b, cidx))
+        return out
 
-    def end_after(self, i: int) -> int:
-        m = self.mentions[i]
-        pos = m.end
-        limit = min(len(self.text), m.end + self.WINDOW)
-        j = i + 1
-        while True:
-            nxt = self.mentions[j].start if j < len(self.mentions) else limit
-            b = _BOUNDARY.search(self.text, pos, min(nxt, limit))
-            if b is not None:
-                return b.end()
-            if j >= len(self.mentions) or nxt >= limit:
-                return limit
-            pos = self.mentions[j].end
-            j += 1
+    # ------------------------------------------------------------------ one clause
 
-    def sentence(self, i: int, limit: int = 400) -> str:
-        a, b = self.start_before(i), self.end_after(i)
-        if b - a > 4 * limit:
-            # a long clause is cut at ``limit``: its first 4*limit characters, spaces collapsed, begin the whole
-            # clause's collapsed form; when they reach past the limit, they alone give the same cut
-            s = " ".join(self.text[a:a + 4 * limit].split())
-            if len(s) > limit:
-                return s[: limit - 1].rstrip() + "…"
-        s = " ".join(self.text[a:b].split())
-        if len(s) > limit:
-            s = s[: limit - 1].rstrip() + "…"
-        return s
+    def _clause(self, part: Part, cs: int, ce: int, idxs: list[int], quotes) -> None:
+        text, ms, f = self.text, self.ms, self.f
+        prev: int | None = None
+        # what each mention of the clause received: ("own", rel) | ("between", source, rel) | ("passive", patient, rel)
+        role: dict[int, tuple] = {}
+        first = True
+        for i in idxs:
+            m = ms[i]
+            if m.own or (self.own_key is not None and _key(m) == self.own_key):
+                continue  # the document itself (its number in its attached regulation is no self-edge)
+            gap_start = ms[prev].end if prev is not None else cs
+            gap = text[gap_start:m.start]
+            quoted = _quoted(quotes, text, cs, m.start)
+            ph = f.last_phrase(gap, gap_start)
+            r: tuple | None = None
+            if ph is not None and ph.passive:
+                patient = self._patient(prev, role)
+                if patient is not None:
+                    r = ("passive", patient, ph.relation)
+                    self._emit(i, patient, ph.relation, [(ms[patient].start, ms[patient].end), (ph.start, ph.end),
+                                                         (m.start, m.end)], cs, ce)
+                else:
+                    r = ("own", "cites")
+            elif first and part.kind in _PART_DEFAULT and not quoted and (
+                    part.kind == BASIS or ph is None or ph.relation == "cites" and part.kind != OPENER):
+                rel = _PART_DEFAULT[part.kind]
+                if part.kind == BASIS and ph is not None and ph.relation == "responds_to":
+                    rel = "responds_to"
+                r = ("own", rel)
+            elif ph is not None and ph.relation != "cites":
+                r = self._phrase_act(part, cs, prev, i, ph, quoted)
+            elif ph is not None:  # a phrase after which a reference is only followed or mentioned
+                r = ("own", "cites")
+            elif prev is not None and (_COORD.match(gap) or _ALIAS.match(gap)) and prev in role:
+                r = role[prev]
+                if r[0] == "passive":
+                    self._emit(i, r[1], r[2], [(ms[r[1]].start, ms[r[1]].end), (m.start, m.end)], cs, ce)
+            elif prev is not None and _ISSUE.search(gap) and self._implemented(prev, role) is not None:
+                # "Thực hiện Chỉ thị A, Tỉnh ủy đã ban hành Kế hoạch B": B implements A
+                tgt = self._implemented(prev, role)
+                r = ("between", tgt, "implements", True)
+            else:
+                r = ("own", "cites")
+            if r[0] == "between" and len(r) > 3:  # the narrative case: i acts on an earlier reference
+                self._emit(i, r[1], "implements", [(ms[r[1]].start, ms[r[1]].end), (m.start, m.end)], cs, ce)
+                r = ("passive", r[1], "implements")  # coordinated plans after it implement the same
+                self._emit(OWN, i, "cites", [(m.start, m.end)], cs, ce)
+            elif r[0] == "own":
+                rel = r[1]
+                if self.article and rel != "cites":
+                    rel = "cites"  # a news item reports; it does not itself implement or rely on anything
+                spans = [(m.start, m.end)]
+                if ph is not None:
+                    spans.insert(0, (ph.start, ph.end))
+                self._emit(OWN, i, rel, spans, cs, ce)
+            elif r[0] == "between":
+                src = r[1]
+                self._emit(src, i, r[2], [(ms[src].start, ms[src].end)] + ([(ph.start, ph.end)] if ph else [])
+                           + [(m.start, m.end)], cs, ce)
+            role[i] = r
+            self._after(part, i, idxs, role, ce, cs, quoted)
+            prev = i
+            first = False
+
+    def _patient(self, prev: int | None, role: dict[int, tuple]) -> int | None:
+        """The reference a passive phrase is about: the one before it, or, when that one is itself the actor of a
+        passive phrase ("X được sửa đổi bởi Y và được hướng dẫn bởi Z"), the one it acts on."""
+        if prev is None:
+            return None
+        r = role.get(prev)
+        if r is not None and r[0] == "passive":
+            return r[1]
+        return prev
+
+    def _implemented(self, prev: int, role: dict[int, tuple]) -> int | None:
+        r = role.get(prev)
+        if r is None:
+            return None
+        if r[0] == "own" and r[1] == "implements":
+            return prev
+        if r[0] == "between" and r[2] == "implements" and len(r) == 3:
+            return prev
+        return None
+
+    def _phrase_act(self, part: Part, cs: int, prev: int | None, i: int, ph: _Phrase, quoted: bool) -> tuple:
+        """Who acts with a relation phrase before reference ``i``: the reference before it (its title goes on), the
+        file's own document (the part lets it and the phrase opens the clause), or nobody (a mention)."""
+        text, ms, f = self.text, self.ms, self.f
+        rel = ph.relation
+        if rel in _CANCELLABLE and f.cancel_re is not None:
+            lead = text[max(cs, ph.start - 120):ph.start]
+            if f.cancel_re.search(lead):
+                return ("own", "cites")
+        if prev is not None:
+            between = text[ms[prev].end:ph.start]
+            if len(between) <= _MAX_TITLE and not _BREAK_TITLE.search(between):
+                src_type = (ms[prev].type or "").lower()
+                if src_type in f.not_sources.get(rel, ()):
+                    return ("own", "cites")
+                return ("between", prev, rel)
+        if quoted or part.attached or part.kind not in f.own_parts.get(rel, ()):
+            return ("own", "cites")
+        if part.kind == TITLE:
+            return ("own", rel)
+        lead = text[cs:ph.start]
+        lead = lead[_ITEM_LEAD.match(lead).end():]
+        if len(lead) <= _MAX_LEAD or _SELF.search(lead):
+            return ("own", rel)
+        return ("own", "cites")
+
+    def _after(self, part: Part, i: int, idxs: list[int], role: dict[int, tuple], ce: int, cs: int,
+               quoted: bool) -> None:
+        """A phrase written after the reference ("Quyết định số X hết hiệu lực ..."): the file's own act on it and
+        on the references coordinated before it."""
+        text, ms = self.text, self.ms
+        pos = idxs.index(i)
+        nxt = ms[idxs[pos + 1]].start if pos + 1 < len(idxs) else ce
+        tail = text[ms[i].end:nxt]
+        t = _AFTER_TITLE.match(tail)
+        rest_at = t.end() if t else 0
+        for rel, rx in self.f.after_re:
+            m = rx.match(tail, rest_at)
+            if m is None:
+                continue
+            if quoted or part.attached or part.kind not in self.f.own_parts.get(rel, ()) or self.article:
+                return
+            if regex.search(r"(?i)\bđã\s*$", tail[:m.start() + len(m.group()) - len(m.group().lstrip(" ,()"))]):
+                return
+            group = [i]
+            k = pos
+            while k > 0:
+                a, b = idxs[k - 1], idxs[k]
+                if _COORD.match(text[ms[a].end:ms[b].start]):
+                    group.insert(0, a)
+                    k -= 1
+                else:
+                    break
+            for g in group:
+                self._emit(OWN, g, rel, [(ms[g].start, ms[g].end), (ms[i].end + m.start(), ms[i].end + m.end())],
+                           cs, ce)
+            return
+
+    # ------------------------------------------------------------------ output
+
+    def _emit(self, source: int, target: int, relation: str, spans: list[tuple[int, int]], cs: int, ce: int) -> None:
+        m = self.ms[target]
+        self.out.append(RawRelation(source, target, relation, m.line, evidence(self.text, cs, ce, spans)))
 
 
-_COORD = regex.compile(
-    r"(?is)\s*(?:(?:về|v/v)\s+[^;]*?)?\s*(?:,|và|cùng|hoặc|;|, và)?\s*(?:các\s+|tại\s+)?\s*"
-)
+def _key(m: Mention | None) -> tuple | None:
+    if m is None or not m.number:
+        return None
+    return (m.number.lstrip("0"), regex.sub(r"[\s.]", "", (m.symbol or "").upper()).replace("Đ", "D"))
 
 
-_BOUNDARY = regex.compile(r";|\.(?=\s+\p{Lu})|\n(?=\s*(?:[\p{Lu}\d\-+•*]|$))|\n\s*\n|:\s*\n|\n(?=[\p{L}_ ]{1,30}:)")
+def _quote_depths(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """(offset, depth after it) at each curly quote of a part."""
+    out = []
+    depth = 0
+    for m in regex.finditer(r"[“”«»]", text, pos=start, endpos=end):
+        depth = depth + 1 if m.group() in _OPEN_QUOTES else max(0, depth - 1)
+        out.append((m.start(), depth))
+    return out
 
-# a character that no _BOUNDARY match holds except as its last one (matches are ';', '.', a line break, or runs of
-# spaces that start with ':' or a line break)
-_NOT_INSIDE_BOUNDARY = regex.compile(r"[^\s:]", regex.REVERSE)
+
+def _quoted(quotes: list[tuple[int, int]], text: str, cs: int, pos: int) -> bool:
+    """Inside a quotation at ``pos``: curly quotes opened in the part, or an odd number of straight ones in the
+    clause before it."""
+    depth = 0
+    for off, d in quotes:
+        if off >= pos:
+            break
+        depth = d
+    if depth > 0:
+        return True
+    return text.count('"', cs, pos) % 2 == 1
 
 
-def _last_boundary(text: str, lo: int, hi: int) -> regex.Match | None:
-    """The last match of ``_BOUNDARY.finditer(text, lo, hi)``, found by scanning a tail of the range (clauses are
-    short, the range up to Clauses.WINDOW long). The tail starts right after a character no match can hold inside,
-    where a scan from further left finds the same matches from there on; a tail without a match grows."""
-    step = 200
-    p = hi
-    while True:
-        p = max(lo, p - step)
-        if p > lo:
-            c = _NOT_INSIDE_BOUNDARY.search(text, lo, p)
-            p = c.end() if c is not None else lo
-        last = None
-        for b in _BOUNDARY.finditer(text, p, hi):
-            last = b
-        if last is not None or p <= lo:
-            return last
-        step *= 4
+def evidence(text: str, cs: int, ce: int, spans: list[tuple[int, int]], limit: int = _EVIDENCE_LIMIT) -> str:
+    """The clause ``text[cs:ce]`` cut to about ``limit`` characters around ``spans`` (the relation phrase and both
+    references), spaces collapsed: every span is in what is shown; a cut end is marked "…"."""
+    lo = min(a for a, _ in spans)
+    hi = max(b for _, b in spans)
+    cs, ce = min(cs, lo), max(ce, hi)
+    if hi - lo <= limit:
+        room = limit - (hi - lo)
+        a = max(cs, lo - room // 2)
+        b = min(ce, hi + (room - (lo - a)))
+        a = max(cs, min(a, b - limit))
+        s = " ".join(text[a:b].split())
+        return ("…" if a > cs else "") + s + ("…" if b < ce else "")
+    pieces = []
+    for a, b in sorted(spans):
+        pa, pb = max(cs, a - 30), min(ce, b + 30)
+        if pieces and pa <= pieces[-1][1]:
+            pieces[-1] = (pieces[-1][0], max(pieces[-1][1], pb))
+        else:
+            pieces.append((pa, pb))
+    return " … ".join(" ".join(text[a:b].split()) for a, b in pieces)
+
+
+__all__ = ["OWN", "RawRelation", "RelationFinder", "evidence"]

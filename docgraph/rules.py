@@ -1,7 +1,7 @@
 """Load, validate and compile the YAML rules: built-in ones (package data) plus a user's folder.
 
 A rules folder holds ``*.yaml`` files with any of the top-level sections ``fragments``, ``rules``, ``context``,
-``tables`` and ``relations``. Files are read in name order; the user's folder is read after the built-in one and a
+``tables``, ``relations`` and ``structure``. Files are read in name order; the user's folder is read after the built-in one and a
 rule, fragment, context entry, table or relation with the same name replaces the built-in one.
 """
 
@@ -51,7 +51,7 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode, deep: bool = Fal
 
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
-_TOP_KEYS = {"fragments", "rules", "context", "tables", "relations", "version"}
+_TOP_KEYS = {"fragments", "rules", "context", "tables", "relations", "structure", "version"}
 _RULE_KEYS = {"id", "description", "layout", "triggers", "prefilter", "pattern", "flags", "examples", "enabled"}
 _LAYOUTS = {"party", "state", "normative", "older", "name"}
 _FLAG_VALUES = {"ignorecase": regex.IGNORECASE}
@@ -120,6 +120,7 @@ class RuleSet:
     tables: dict[str, Any]
     relations: list[dict[str, Any]]
     sources: list[str] = field(default_factory=list)
+    structure: dict[str, Any] = field(default_factory=dict)  # the parts of a document (rules/structure.yaml)
 
 
 def _expand(pattern: str, fragments: dict[str, str], where: str, depth: int = 0) -> str:
@@ -182,6 +183,7 @@ def load_rules(extra: str | os.PathLike | None = None) -> RuleSet:
     context: dict[str, Any] = {}
     tables: dict[str, Any] = {}
     relations: dict[str, dict[str, Any]] = {}
+    structure: dict[str, Any] = {}
     files = rule_files(extra)
     for path in files:
         data = _read_yaml(path)
@@ -199,6 +201,9 @@ def load_rules(extra: str | os.PathLike | None = None) -> RuleSet:
             context[name] = (val, path, _line(data["context"], name))
         for name, val in (data.get("tables") or {}).items():
             tables[name] = val
+        st = data.get("structure") or {}
+        _require(isinstance(st, dict), path, _line(data, "structure"), "structure must be a mapping")
+        structure.update(st)  # a user's file replaces a built-in entry of the same name
         rels = data.get("relations") or []
         _require(isinstance(rels, list), path, _line(data, "relations"), "relations must be a list")
         for r in rels:
@@ -270,7 +275,7 @@ def load_rules(extra: str | os.PathLike | None = None) -> RuleSet:
     for needed in ("type_words", "type_codes", "issuers"):
         if needed not in tables:
             raise RulesError(f"{files[0].parent}: table {needed!r} is missing")
-    return RuleSet(compiled, fragments, ctx, tables, list(relations.values()), [str(f) for f in files])
+    return RuleSet(compiled, fragments, ctx, tables, list(relations.values()), [str(f) for f in files], structure)
 
 
 def _parse_examples(path: Path, rid: str, r: dict) -> list[Example]:

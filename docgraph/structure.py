@@ -1,0 +1,315 @@
+"""The parts of a document, with offsets: header, title, preamble lines, promulgating line, articles, sections,
+attached regulation, tables, footnotes, signature, recipients (domain notes, section 8).
+
+What a line starts is data (``rules/structure.yaml``); this module walks the lines once and groups them into parts.
+A part is a span of the text; its *units* (list items, numbered items, table cells) are the spans a relation phrase
+never reaches across. News items and reports have a simpler shape: a title line, then body paragraphs.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass
+from typing import Any
+
+import regex
+
+# kinds of part
+HEADER, TITLE, BASIS, REQUEST, OPENER, PROMULGATION = "header", "title", "basis", "request", "opener", "promulgation"
+ARTICLE, EFFECT, CHAPTER, SECTION, BODY = "article", "effect", "chapter", "section", "body"
+ATTACHED, TABLE, FOOTNOTE, SIGNATURE, RECIPIENTS = "attached", "table", "footnote", "signature", "recipients"
+
+_PREAMBLE = (BASIS, REQUEST, OPENER)
+_TAIL = (SIGNATURE, RECIPIENTS)
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    kind: str
+    start: int
+    end: int
+    label: str = ""  # "Điều 1", "I", the heading line of a section
+    attached: bool = False  # inside an attached regulation or appendix (after "ban hành kèm theo ...")
+    number: int | None = None  # an article's number
+
+
+class Structure:
+    """The parts of one text, in order, covering it; ``part_at`` finds the part of an offset."""
+
+    def __init__(self, text: str, parts: list[Part], item_re: regex.Pattern):
+        self.text = text
+        self.parts = parts
+        self._starts = [p.start for p in parts]
+        self._item_re = item_re
+
+    def part_at(self, offset: int) -> Part | None:
+        i = bisect_right(self._starts, offset) - 1
+        if i < 0:
+            return None
+        p = self.parts[i]
+        return p if offset < p.end or (offset == p.end and i == len(self.parts) - 1) else None
+
+    def kinds(self) -> list[str]:
+        return [p.kind for p in self.parts]
+
+    def units(self, part: Part) -> list[tuple[int, int]]:
+        """The spans of ``part`` a relation phrase never reaches across: each list or numbered item (a line that
+        starts one), each table cell, each footnote."""
+        text = self.text
+        if part.kind == TABLE:
+            out = []
+            pos = part.start
+            for m in regex.finditer(r"\|", text, pos=part.start, endpos=part.end):
+                if m.start() > pos:
+                    out.append((pos, m.start()))
+                pos = m.end()
+            if pos < part.end:
+                out.append((pos, part.end))
+            return out or [(part.start, part.end)]
+        cuts = [part.start]
+        for m in self._item_re.finditer(text, pos=part.start, endpos=part.end):
+            if m.start() > cuts[-1]:
+                cuts.append(m.start())
+        cuts.append(part.end)
+        return [(a, b) for a, b in zip(cuts, cuts[1:]) if b > a]
+
+
+class StructureReader:
+    """Compiled from the ``structure`` section of the rules."""
+
+    def __init__(self, spec: dict[str, Any]):
+        self.lines: list[tuple[str, list[regex.Pattern]]] = []
+        for entry in spec.get("lines", []):
+            self.lines.append((entry["kind"], [regex.compile(p, regex.V0) for p in entry.get("patterns", [])]))
+        items = spec.get("items", [])
+        self.item_line = [regex.compile(p) for p in items]
+        self.item_re = regex.compile("|".join(f"(?:{p})" for p in items) if items else r"(?!)", regex.M)
+        self.basis_sections = [regex.compile(p) for p in spec.get("basis_sections", [])]
+        self.effect_articles = [regex.compile(p) for p in spec.get("effect_articles", [])]
+        self.headings = [regex.compile(p) for p in spec.get("headings", [])]
+        self.subject_lines = [regex.compile(p) for p in spec.get("subject_lines", [])]
+
+    def line_kind(self, line: str) -> str:
+        """What a line starts: a kind of ``lines`` in the rules, "item", "heading", "subject", "blank" or "plain"."""
+        if not line.strip():
+            return "blank"
+        for kind, pats in self.lines:
+            if any(p.search(line) for p in pats):
+                return kind
+        if any(p.search(line) for p in self.headings):
+            return "heading"
+        if any(p.search(line) for p in self.item_line):
+            return "item"
+        return "plain"
+
+    def read(self, text: str, shape: str = "document") -> Structure:
+        """``shape``: "document" (a header, a title, then a preamble and a body) or "article" (news: a title line,
+        then paragraphs)."""
+        lines = _lines(text)
+        kinds = [self.line_kind(x) for _, _, x in lines]
+        parts: list[Part] = []
+        i = 0
+        n = len(lines)
+        if shape == "document":
+            i = self._head(text, lines, kinds, parts)
+        else:
+            while i < n and kinds[i] == "blank":
+                i += 1
+            if i < n:
+                parts.append(Part(TITLE, lines[i][0], lines[i][1]))
+                i += 1
+        self._body(text, lines, kinds, i, parts)
+        return Structure(text, _cover(parts, len(text)), self.item_re)
+
+    def _head(self, text, lines, kinds, parts) -> int:
+        """The header and the title; returns the index of the first body line."""
+        n = len(lines)
+        limit = min(n, 60)
+        heading = next((j for j in range(limit) if kinds[j] == "heading"), None)
+        first_body = next((j for j in range(limit) if kinds[j] in _PREAMBLE + (ARTICLE, "promulgation")), limit)
+        if heading is not None and heading < first_body:
+            if heading > 0:
+                parts.append(Part(HEADER, 0, lines[heading][0]))
+            j = heading + 1
+            while j < n and kinds[j] in ("plain", "noise") and not lines[j][2].strip().startswith("Kính gửi"):
+                j += 1
+            # a heading alone on its line: the title is the lines after it (or, when a blank line follows, the
+            # next lines of text)
+            if j == heading + 1:
+                k = j
+                while k < n and kinds[k] == "blank":
+                    k += 1
+                j = k
+                while j < n and kinds[j] in ("plain", "noise"):
+                    j += 1
+            parts.append(Part(TITLE, lines[heading][0], lines[j - 1][1] if j > heading else lines[heading][1]))
+            return j
+        for j in range(min(limit, first_body)):
+            x = lines[j][2]
+            m = next((p.search(x) for p in self.subject_lines if p.search(x)), None)
+            if m is None:
+                sub = regex.search(r"(?i)(?<![\p{L}])(?:V/v|Về\s+việc)\s", x) if kinds[j] == TABLE else None
+                if sub is None:
+                    continue
+                start = lines[j][0] + sub.start()
+            else:
+                start = lines[j][0] + m.start()
+            if start > 0:
+                parts.append(Part(HEADER, 0, start))
+            k = j + 1
+            while k < n and kinds[k] == "plain" and not lines[k][2].strip().startswith("Kính gửi") \
+                    and not _ends_sentence(lines[k - 1][2]) and k < j + 4:
+                k += 1
+            parts.append(Part(TITLE, start, lines[k - 1][1]))
+            return k
+        if first_body < limit and first_body > 0:
+            parts.append(Part(HEADER, 0, lines[first_body][0]))
+            return first_body
+        return 0
+
+    def _body(self, text, lines, kinds, i, parts) -> None:
+        n = len(lines)
+        attached = False
+        cur: list[Any] | None = None  # [kind, start, end, label, number, attached]
+        last_line = ""
+
+        def close():
+            nonlocal cur
+            if cur is not None:
+                kind, start, end, label, number, inside = cur
+                if kind == ARTICLE and self._is_effect(text[start:min(end, start + 400)], label):
+                    kind = EFFECT
+                parts.append(Part(kind, start, end, label, inside, number))
+            cur = None
+
+        def open_(kind, j, label="", number=None):
+            nonlocal cur
+            close()
+            cur = [kind, lines[j][0], lines[j][1], label, number, attached]
+
+        in_preamble = True
+        for j in range(i, n):
+            start, end, x = lines[j]
+            k = kinds[j]
+            if k == "blank" or k == "noise":
+                if cur is not None:
+                    cur[2] = end
+                continue
+            if k in (BASIS, REQUEST, OPENER):
+                open_(k if not (cur and cur[0] == SECTION and self._basis_section(cur[3])) else BASIS, j)
+            elif k == "promulgation" or (in_preamble and cur is not None and cur[0] in _PREAMBLE
+                                         and x.rstrip().endswith(":") and k == "plain"):
+                open_(PROMULGATION, j)
+                in_preamble = False
+            elif k == ARTICLE:
+                num = regex.search(r"\d+", x)
+                open_(ARTICLE, j, " ".join(x.split())[:80], int(num.group()) if num else None)
+                in_preamble = False
+            elif k == CHAPTER:
+                open_(CHAPTER, j, " ".join(x.split())[:80])
+                in_preamble = False
+            elif k == SECTION:
+                label = " ".join(x.split())[:80]
+                open_(BASIS if self._basis_section(label) else SECTION, j, label)
+                in_preamble = False
+            elif k == ATTACHED:
+                attached = True
+                open_(ATTACHED, j, " ".join(x.split())[:80])
+            elif k in (TABLE, FOOTNOTE, RECIPIENTS, SIGNATURE):
+                if k == SIGNATURE and cur is not None and cur[0] == SIGNATURE:
+                    cur[2] = end
+                elif k == SIGNATURE and cur is not None and cur[0] == RECIPIENTS and "TM" not in x[:8]:
+                    cur[2] = end
+                else:
+                    open_(k, j)
+            elif k == "heading":
+                # a type heading after the signature: an attached document (a plan attached to a decision)
+                if cur is not None and cur[0] in _TAIL + (ATTACHED,):
+                    attached = True
+                    open_(ATTACHED, j, " ".join(x.split())[:80])
+                elif cur is None:
+                    open_(BODY, j)
+                else:
+                    cur[2] = end
+            else:  # item or plain: continues the part, unless that part is closed by its nature
+                if cur is None:
+                    open_(BODY, j)
+                elif cur[0] in (TABLE, FOOTNOTE):
+                    if cur[0] == FOOTNOTE and k == "plain" and not _ends_sentence(last_line):
+                        cur[2] = end
+                    else:
+                        open_(BODY, j)
+                elif cur[0] == SIGNATURE:
+                    if len(x.strip()) <= 40:
+                        cur[2] = end  # the signer's name, "(đã ký)"
+                    else:
+                        open_(BODY, j)
+                elif cur[0] == RECIPIENTS:
+                    if k == "item" or len(x.strip()) <= 40:
+                        cur[2] = end
+                    else:
+                        open_(BODY, j)
+                elif cur[0] in _PREAMBLE + (PROMULGATION,) and cur[0] != BASIS and _ends_sentence(last_line):
+                    open_(BODY, j)
+                elif cur[0] == BASIS and not cur[3] and _ends_sentence(last_line) and not last_line.rstrip().endswith(":"):
+                    open_(BODY, j)
+                elif cur[0] == BASIS and not cur[3] and last_line.rstrip().endswith(":") and k != "item" \
+                        and regex.search(r"(?i)căn\s+cứ", text[cur[1]:cur[2]]) is None:
+                    open_(BODY, j)
+                else:
+                    cur[2] = end
+            last_line = x
+        close()
+
+    def _basis_section(self, label: str) -> bool:
+        return bool(label) and any(p.search(label) for p in self.basis_sections)
+
+    def _is_effect(self, head: str, label: str) -> bool:
+        return any(p.search(label) for p in self.effect_articles) or bool(
+            regex.search(r"(?i)(?:này|này\s+được)\s+có\s+hiệu\s+lực|hết\s+hiệu\s+lực", head))
+
+
+def _ends_sentence(line: str) -> bool:
+    s = line.rstrip()
+    return s.endswith((".", ":", "./.", "!", "?")) and not s.endswith("..")
+
+
+def _lines(text: str) -> list[tuple[int, int, str]]:
+    out = []
+    pos = 0
+    for x in text.split("\n"):
+        out.append((pos, pos + len(x), x))
+        pos += len(x) + 1
+    return out
+
+
+def _cover(parts: list[Part], n: int) -> list[Part]:
+    """Parts in order, each running to the next one's start (blank lines and noise belong to the part before)."""
+    parts = sorted(parts, key=lambda p: p.start)
+    out: list[Part] = []
+    for k, p in enumerate(parts):
+        end = parts[k + 1].start if k + 1 < len(parts) else n
+        if out and p.start < out[-1].end:
+            continue
+        out.append(Part(p.kind, p.start, max(p.start, min(end, n)), p.label, p.attached, p.number))
+    if out and out[0].start > 0:
+        out.insert(0, Part(HEADER, 0, out[0].start))
+    if not out:
+        out.append(Part(BODY, 0, n))
+    return out
+
+
+_readers: dict[int, StructureReader] = {}
+
+
+def reader_for(rules) -> StructureReader:
+    """The structure reader of a rule set (built once per rule set)."""
+    r = _readers.get(id(rules))
+    if r is None:
+        r = _readers[id(rules)] = StructureReader(rules.structure)
+    return r
+
+
+__all__ = ["Part", "Structure", "StructureReader", "reader_for", "HEADER", "TITLE", "BASIS", "REQUEST", "OPENER",
+           "PROMULGATION", "ARTICLE", "EFFECT", "CHAPTER", "SECTION", "BODY", "ATTACHED", "TABLE", "FOOTNOTE",
+           "SIGNATURE", "RECIPIENTS"]
