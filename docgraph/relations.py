@@ -34,10 +34,19 @@ _PART_DEFAULT = {BASIS: "based_on", REQUEST: "responds_to", OPENER: "implements"
 _CANCELLABLE = ("implements", "guides", "amends", "replaces", "repeals", "suspends", "corrects")
 
 _CLAUSE_CUT = regex.compile(r";|\.(?=\s+[\p{Lu}\d])|\n(?=[ \t]*[\p{Lu}\d\-+•*\"“(])|:[ \t]*\n")
+_CLAUSE_CUT_WRAPPED = regex.compile(r";|\.(?=\s+[\p{Lu}\d])|:[ \t]*\n")  # hard-wrapped text: a line break is no cut
 _CLAUSE_CUT_LIST = regex.compile(r";|\.(?=\s+\p{Lu})|:[ \t]*\n")  # basis and request lines: items end at ";"
 _COORD = regex.compile(
     r"(?is)^(?:\s*\([^()]{0,200}\))?(?:\s*(?:về|v/v)\b[^;]{0,300}?)?\s*(?:,|;|\bvà\b|\bhoặc\b|\bcùng\b|, và|&)\s*"
     r"(?:các\s+|số\s+)?$")
+_ENDS_COORD = regex.compile(r"(?is)(?:,|\bvà\b|\bhoặc\b|\bcùng\b)\s*(?:các\s+|số\s+)?$")
+# what may stand between a relation phrase and the reference it acts on: pinpoints and fillers, not a title of its own
+_PHRASE_TAIL = regex.compile(
+    r"(?is)^(?:\s*(?:một\s+số\s+điều|một\s+phần|toàn\s+bộ|nội\s+dung|các\s+nội\s+dung|các\s+quy\s+định|quy\s+định|"
+    r"và\s+biện\s+pháp(?:\s+để)?(?:\s+tổ\s+chức,?)?(?:\s+hướng\s+dẫn)?\s+thi\s+hành|biện\s+pháp\s+thi\s+hành|"
+    r"thi\s+hành|thực\s+hiện|việc\s+thi\s+hành|có\s+hiệu\s+quả|nghiêm\s+túc|đầy\s+đủ|kịp\s+thời|"
+    r"(?:điểm|khoản|điều|chương|mục|phụ\s+lục)\s+[\w.]+(?:\s*(?:,|và)\s*(?:(?:điểm|khoản|điều)\s+)?[\w.]+)*|"
+    r"của|tại|thuộc|các|và|,)\s*)*$")
 _ALIAS = regex.compile(r"(?is)^\s*[(,]?\s*(?:sau\s+đây\s+)?(?:gọi\s+tắt\s+là|viết\s+tắt\s+là|gọi\s+là)\s*$")
 _BREAK_TITLE = regex.compile(r"(?s)(?:[,;]|\bvà\b|\bhoặc\b)\s+[\p{Lu}]|\bnày\b|\.\s+\p{Lu}")
 _SELF = regex.compile(r"(?i)\b(?:này|nay)\b")
@@ -178,7 +187,8 @@ class _Reader:
 
     def _clauses(self, part: Part, us: int, ue: int, idxs: list[int]):
         """(start, end, mentions) of the clauses of a unit; never cut inside a mention."""
-        cut_re = _CLAUSE_CUT_LIST if part.kind in (BASIS, REQUEST) else _CLAUSE_CUT
+        cut_re = _CLAUSE_CUT_LIST if part.kind in (BASIS, REQUEST) else \
+            _CLAUSE_CUT_WRAPPED if self.st.wrapped else _CLAUSE_CUT
         if part.kind == TITLE:
             cut_re = regex.compile(r";")
         ms = self.ms
@@ -220,12 +230,27 @@ class _Reader:
             if m.own or (self.own_key is not None and _key(m) == self.own_key):
                 continue  # the document itself (its number in its attached regulation is no self-edge)
             gap_start = ms[prev].end if prev is not None else cs
-            gap = text[gap_start:m.start]
+            gap = text[gap_start:m.start + _inner_lead(f, m)]
             quoted = _quoted(quotes, text, cs, m.start)
             ph = f.last_phrase(gap, gap_start)
+            coord = False
+            if ph is not None and not ph.passive and prev is not None and prev in role and _ENDS_COORD.search(gap) \
+                    and not _PHRASE_TAIL.match(text[ph.end:gap_start + _ENDS_COORD.search(gap).start()]):
+                # "Thông tư A sửa đổi Thông tư B hướng dẫn giám sát ... và Thông tư C": the phrase is a word of B's
+                # title; C is coordinated with B
+                ph, coord = None, True
             r: tuple | None = None
             if ph is not None and ph.passive:
                 patient = self._patient(prev, role)
+                if patient is not None and not _dated_ok(m, ms[patient], ph.relation):
+                    # dated no later than what it would amend: a second item after the rider, not an amender
+                    r = role.get(patient) or ("own", "cites")
+                    if r[0] == "own" and not self.article:
+                        self._emit(OWN, i, r[1], [(m.start, m.end)], cs, ce)
+                    role[i] = r
+                    prev = i
+                    first = False
+                    continue
                 if patient is not None:
                     r = ("passive", patient, ph.relation)
                     self._emit(i, patient, ph.relation, [(ms[patient].start, ms[patient].end), (ph.start, ph.end),
@@ -242,8 +267,14 @@ class _Reader:
                 r = self._phrase_act(part, cs, prev, i, ph, quoted)
             elif ph is not None:  # a phrase after which a reference is only followed or mentioned
                 r = ("own", "cites")
-            elif prev is not None and (_COORD.match(gap) or _ALIAS.match(gap)) and prev in role:
+            elif prev is not None and (coord or _COORD.match(gap) or _ALIAS.match(gap)) and prev in role:
                 r = role[prev]
+                if r[0] in ("passive", "between") and not (
+                        _dated_ok(m, ms[r[1]], r[2]) if r[0] == "passive" else _dated_ok(ms[r[1]], m, r[2])):
+                    # dated so that it cannot be acted on (or act) so: coordinated with the clause's first reference
+                    r = role.get(idxs[0]) or ("own", "cites")
+                    if r[0] != "own":
+                        r = ("own", "cites")
                 if r[0] == "passive":
                     self._emit(i, r[1], r[2], [(ms[r[1]].start, ms[r[1]].end), (m.start, m.end)], cs, ce)
             elif prev is not None and _ISSUE.search(gap) and self._implemented(prev, role) is not None:
@@ -298,13 +329,17 @@ class _Reader:
         file's own document (the part lets it and the phrase opens the clause), or nobody (a mention)."""
         text, ms, f = self.text, self.ms, self.f
         rel = ph.relation
+        titled = False  # the phrase continues the title of the reference before it
+        if prev is not None:
+            between = text[ms[prev].end:ph.start]
+            titled = len(between) <= _MAX_TITLE and not _BREAK_TITLE.search(between)
         if rel in _CANCELLABLE and f.cancel_re is not None:
-            lead = text[max(cs, ph.start - 120):ph.start]
+            # the words before the phrase, within the clause (within the title when it continues one)
+            lead = text[max(ms[prev].end if titled else cs, ph.start - 120):ph.start]
             if f.cancel_re.search(lead):
                 return ("own", "cites")
         if prev is not None:
-            between = text[ms[prev].end:ph.start]
-            if len(between) <= _MAX_TITLE and not _BREAK_TITLE.search(between):
+            if titled and _dated_ok(ms[prev], ms[i], rel):
                 src_type = (ms[prev].type or "").lower()
                 if src_type in f.not_sources.get(rel, ()):
                     return ("own", "cites")
@@ -356,6 +391,37 @@ class _Reader:
     def _emit(self, source: int, target: int, relation: str, spans: list[tuple[int, int]], cs: int, ce: int) -> None:
         m = self.ms[target]
         self.out.append(RawRelation(source, target, relation, m.line, evidence(self.text, cs, ce, spans)))
+
+
+def _inner_lead(f: RelationFinder, m: Mention) -> int:
+    """How far a relation phrase reaches into a mention read with a title before its number ("Chương trình hành
+    động ... thực hiện Nghị quyết số 57-NQ/TW" read as one reference): the end of the last phrase before the
+    number's type word, else 0."""
+    if not m.number:
+        return 0
+    at = m.text.find(m.number)
+    if at <= 0:
+        return 0
+    last = None
+    for x in f.trigger_re.finditer(m.text, 0, at):
+        last = x
+    return last.end() if last is not None else 0
+
+
+_STRICT = ("amends", "replaces", "repeals", "suspends", "corrects")
+
+
+def _dated_ok(source: Mention, target: Mention, relation: str) -> bool:
+    """Whether ``source`` can act on ``target`` by their dates: an amendment, replacement, repeal, suspension or
+    correction comes after what it acts on, a guide not before (unknown dates: yes)."""
+    if relation not in _STRICT and relation != "guides":
+        return True
+    a, b = source.date, target.date
+    if a and b:
+        return a > b if relation in _STRICT else a >= b
+    if source.year and target.year:
+        return source.year >= target.year
+    return True
 
 
 def _key(m: Mention | None) -> tuple | None:

@@ -36,8 +36,10 @@ class Part:
 class Structure:
     """The parts of one text, in order, covering it; ``part_at`` finds the part of an offset."""
 
-    def __init__(self, text: str, parts: list[Part], item_re: regex.Pattern):
+    def __init__(self, text: str, parts: list[Part], item_re: regex.Pattern, wrapped: bool = False):
         self.text = text
+        # lines are cut inside sentences (text from PDF): a line break is no paragraph boundary
+        self.wrapped = wrapped
         self.parts = parts
         self._starts = [p.start for p in parts]
         self._item_re = item_re
@@ -65,7 +67,7 @@ class Structure:
                 pos = m.end()
             if pos < part.end:
                 out.append((pos, part.end))
-            return out or [(part.start, part.end)]
+            return [(a, b) for a, b in out if text[a:b].strip()] or [(part.start, part.end)]
         cuts = [part.start]
         for m in self._item_re.finditer(text, pos=part.start, endpos=part.end):
             if m.start() > cuts[-1]:
@@ -107,6 +109,17 @@ class StructureReader:
         then paragraphs)."""
         lines = _lines(text)
         kinds = [self.line_kind(x) for _, _, x in lines]
+        # a preamble phrase at the start of a line continues the sentence of a hard-wrapped line before it unless it
+        # starts with a capital or that line ended an item ("căn cứ" in "... đã được \ncăn cứ ..." is no new line)
+        last = ""
+        for j, (_, _, x) in enumerate(lines):
+            if kinds[j] in (BASIS, REQUEST, OPENER, "promulgation") and last and not _ends_item(last):
+                first = regex.search(r"\p{L}", x)
+                if first is None or not first.group().isupper():
+                    kinds[j] = "plain"
+            if kinds[j] not in ("blank", "noise"):
+                last = x
+        wrapped = _hard_wrapped(lines)
         parts: list[Part] = []
         i = 0
         n = len(lines)
@@ -119,7 +132,7 @@ class StructureReader:
                 parts.append(Part(TITLE, lines[i][0], lines[i][1]))
                 i += 1
         self._body(text, lines, kinds, i, parts)
-        return Structure(text, _cover(parts, len(text)), self.item_re)
+        return Structure(text, _cover(parts, len(text)), self.item_re, wrapped)
 
     def _head(self, text, lines, kinds, parts) -> int:
         """The header and the title; returns the index of the first body line."""
@@ -198,7 +211,7 @@ class StructureReader:
             if k in (BASIS, REQUEST, OPENER):
                 open_(k if not (cur and cur[0] == SECTION and self._basis_section(cur[3])) else BASIS, j)
             elif k == "promulgation" or (in_preamble and cur is not None and cur[0] in _PREAMBLE
-                                         and x.rstrip().endswith(":") and k == "plain"):
+                                         and x.rstrip().endswith(":") and k == "plain" and _ends_item(last_line)):
                 open_(PROMULGATION, j)
                 in_preamble = False
             elif k == ARTICLE:
@@ -212,6 +225,11 @@ class StructureReader:
                 label = " ".join(x.split())[:80]
                 open_(BASIS if self._basis_section(label) else SECTION, j, label)
                 in_preamble = False
+            elif k == ATTACHED and not self._attached_here(text, lines, kinds, j, cur):
+                if cur is None:
+                    open_(BODY, j)
+                else:
+                    cur[2] = end
             elif k == ATTACHED:
                 attached = True
                 open_(ATTACHED, j, " ".join(x.split())[:80])
@@ -261,12 +279,40 @@ class StructureReader:
             last_line = x
         close()
 
+    @staticmethod
+    def _attached_here(text, lines, kinds, j, cur) -> bool:
+        """A capitals heading ("QUY ĐỊNH") opens an attached regulation after the signature, or when a "kèm theo"
+        line follows it; elsewhere it is a chapter's title ("QUY ĐỊNH CHUNG")."""
+        if regex.search(r"(?i)kèm\s+theo", lines[j][2]):
+            return True
+        if cur is None or cur[0] in _TAIL + (ATTACHED,):
+            return True
+        nxt = [x for _, _, x in lines[j + 1:j + 5] if x.strip()][:3]
+        return any(regex.search(r"(?i)kèm\s+theo", x) for x in nxt)
+
     def _basis_section(self, label: str) -> bool:
         return bool(label) and any(p.search(label) for p in self.basis_sections)
 
     def _is_effect(self, head: str, label: str) -> bool:
         return any(p.search(label) for p in self.effect_articles) or bool(
             regex.search(r"(?i)(?:này|này\s+được)\s+có\s+hiệu\s+lực|hết\s+hiệu\s+lực", head))
+
+
+def _ends_item(line: str) -> bool:
+    return line.rstrip().endswith((".", ":", ";", "./.", "!", "?"))
+
+
+def _hard_wrapped(lines: list[tuple[int, int, str]]) -> bool:
+    """Most long lines run on into a next line that starts in lower case: text cut into lines inside sentences."""
+    long = cont = 0
+    for (_, _, x), (_, _, y) in zip(lines, lines[1:]):
+        if len(x.strip()) < 40:
+            continue
+        long += 1
+        first = regex.search(r"\S", y)
+        if first is not None and (first.group().islower() or first.group().isdigit()) and not _ends_item(x):
+            cont += 1
+    return long >= 5 and cont >= 0.25 * long
 
 
 def _ends_sentence(line: str) -> bool:

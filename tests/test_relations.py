@@ -258,3 +258,167 @@ def test_library_returns_documents_and_relations_as_dataclasses(index_of):
     assert (r.source, r.relation, r.count) == ("83-kh-tu-2024-ninh-binh", "implements", 1)
     assert r.evidence[0].file.endswith("a.txt") and "Chỉ thị số 35-CT/TW" in r.evidence[0].text
     assert len(docs) == g.number_of_nodes() and len(rels) == g.number_of_edges()
+
+
+# ---------------------------------------------------------------- issue 14, point by point: what must be found, what
+# must not. (body, edges that must be there, edges that must not be there; "own" is the file's document)
+POINTS = [
+    # 1. Căn cứ lines: every item is a basis, by ";", ",", "và", on a next line; riders amend the item; a cited title
+    # "quy định chi tiết" says the cited decree guides the law
+    ("Căn cứ Nghị định số 11/2020/NĐ-CP ngày 20/1/2020 của Chính phủ, Nghị định số 45/2022/NĐ-CP ngày 7/7/2022 "
+     "của Chính phủ và Thông tư số 08/2023/TT-BTC ngày 1/2/2023 của Bộ Tài chính;\n",
+     {("own", "based_on", "11/NĐ-CP"), ("own", "based_on", "45/NĐ-CP"), ("own", "based_on", "8/TT-BTC")}, set()),
+    ("Căn cứ Nghị định số 11/2020/NĐ-CP ngày 20/1/2020 của Chính phủ về thủ tục hành chính;\n"
+     "Nghị định số 45/2022/NĐ-CP ngày 7/7/2022 của Chính phủ về xử phạt;\n",
+     {("own", "based_on", "11/NĐ-CP"), ("own", "based_on", "45/NĐ-CP")}, set()),
+    ("Căn cứ Luật Tổ chức Chính phủ số 76/2015/QH13 (đã được sửa đổi, bổ sung một số điều bởi Luật số 47/2019/QH14 "
+     "và Luật số 63/2025/QH15);\n",
+     {("own", "based_on", "76/QH13"), ("47/QH14", "amends", "76/QH13"), ("63/QH15", "amends", "76/QH13")},
+     {("own", "based_on", "47/QH14"), ("own", "based_on", "63/QH15"), ("76/QH13", "amends", "47/QH14")}),
+    ("Căn cứ Nghị định số 24/2014/NĐ-CP ngày 4/4/2014 của Chính phủ, được sửa đổi, bổ sung tại Nghị định số "
+     "107/2020/NĐ-CP ngày 14/9/2020 của Chính phủ;\n",
+     {("own", "based_on", "24/NĐ-CP"), ("107/NĐ-CP", "amends", "24/NĐ-CP")}, {("own", "based_on", "107/NĐ-CP")}),
+    ("Căn cứ Nghị định số 38/2022/NĐ-CP ngày 12/6/2022 của Chính phủ quy định chi tiết một số điều của Luật Đầu tư "
+     "công số 39/2019/QH14;\n",
+     {("own", "based_on", "38/NĐ-CP"), ("38/NĐ-CP", "guides", "39/QH14")}, {("own", "based_on", "39/QH14")}),
+    # a reference coordinated after a rider, dated no later than the item, is a second item, not an amender
+    ("Căn cứ Nghị định số 78/2025/NĐ-CP ngày 01/4/2025 của Chính phủ được sửa đổi, bổ sung bởi Nghị định số "
+     "187/2025/NĐ-CP ngày 01/7/2025 và Nghị định số 79/2025/NĐ-CP ngày 01/4/2025 của Chính phủ về rà soát văn bản;\n",
+     {("own", "based_on", "78/NĐ-CP"), ("187/NĐ-CP", "amends", "78/NĐ-CP"), ("own", "based_on", "79/NĐ-CP")},
+     {("79/NĐ-CP", "amends", "78/NĐ-CP")}),
+    # 2. requests answered
+    ("Theo đề nghị của Giám đốc Sở Tài chính tại Tờ trình số 55/TTr-STC ngày 1/3/2024.\n",
+     {("own", "responds_to", "55/TTr-STC")}, set()),
+    ("Xét đề nghị của Sở Nội vụ tại Báo cáo số 12/BC-SNV ngày 2/2/2024 và Công văn số 140/SNV-CCVC ngày 5/2/2024;\n",
+     {("own", "responds_to", "12/BC-SNV"), ("own", "responds_to", "140/SNV-CCVC")}, set()),
+    ("Trả lời Công văn số 300/UBND-KT ngày 3/3/2024 của UBND huyện, Sở Xây dựng có ý kiến như sau:\n",
+     {("own", "responds_to", "300/UBND-KT")}, set()),
+    # 3. operative acts of this document, in Điều 1 or the effect article
+    ("Điều 3. Quyết định này có hiệu lực kể từ ngày ký và thay thế Quyết định số 77/QĐ-UBND ngày 1/2/2020.\n",
+     {("own", "replaces", "77/QĐ-UBND")}, set()),
+    ("Điều 2. Bãi bỏ Điều 5 của Quyết định số 20/2019/QĐ-UBND ngày 3/5/2019 của UBND tỉnh.\n",
+     {("own", "repeals", "20/QĐ-UBND")}, set()),
+    ("Điều 4. Hiệu lực thi hành\nQuyết định số 15/2018/QĐ-UBND ngày 2/4/2018 của UBND tỉnh và Quyết định số "
+     "16/2018/QĐ-UBND ngày 3/4/2018 hết hiệu lực kể từ ngày Quyết định này có hiệu lực.\n",
+     {("own", "repeals", "15/QĐ-UBND"), ("own", "repeals", "16/QĐ-UBND")}, set()),
+    ("Điều 1. Tạm ngưng hiệu lực thi hành Quyết định số 44/2023/QĐ-UBND ngày 1/9/2023 của UBND tỉnh đến hết năm 2024.\n",
+     {("own", "suspends", "44/QĐ-UBND")}, {("own", "repeals", "44/QĐ-UBND")}),
+    ("Điều 1. Đính chính Quyết định số 60/QĐ-UBND ngày 2/2/2024 của UBND tỉnh như sau:\n",
+     {("own", "corrects", "60/QĐ-UBND")}, {("own", "amends", "60/QĐ-UBND")}),
+    ("Điều 1. Sửa đổi, bổ sung một số điều của Quyết định số 30/2021/QĐ-UBND ngày 9/9/2021 của UBND tỉnh như sau:\n",
+     {("own", "amends", "30/QĐ-UBND")}, set()),
+    # 4. not acts: wording edits, negations, following, quoted titles, the own number, table rows
+    ("Điều 2. Thay thế cụm từ “Nghị định số 15/2020/NĐ-CP” bằng cụm từ “Nghị định số 28/2024/NĐ-CP” tại khoản 1 Điều 10.\n",
+     {("own", "cites", "15/NĐ-CP"), ("own", "cites", "28/NĐ-CP")}, {("own", "replaces", "15/NĐ-CP")}),
+    ("Không thực hiện chế độ quy định tại Quyết định số 99/QĐ-UBND ngày 1/1/2023 đối với các đối tượng này.\n",
+     {("own", "cites", "99/QĐ-UBND")}, {("own", "implements", "99/QĐ-UBND")}),
+    ("Tạm dừng thực hiện Kế hoạch số 70/KH-UBND ngày 3/3/2023 cho đến khi có hướng dẫn mới.\n",
+     set(), {("own", "implements", "70/KH-UBND")}),
+    ("Mức hỗ trợ thực hiện theo quy định tại Nghị định số 76/2019/NĐ-CP ngày 8/10/2019 của Chính phủ.\n",
+     {("own", "cites", "76/NĐ-CP")}, set()),
+    ("Trình tự thực hiện theo hướng dẫn tại Thông tư số 05/2024/TT-BNV ngày 1/7/2024 của Bộ Nội vụ.\n",
+     {("own", "cites", "5/TT-BNV")}, {("own", "guides", "5/TT-BNV"), ("own", "implements", "5/TT-BNV")}),
+    ("Căn cứ Quyết định số 100/QĐ-UBND ngày 1/2/2024 của UBND tỉnh về việc phê duyệt “Kế hoạch thực hiện Chỉ thị số "
+     "05-CT/TW ngày 15/5/2016 của Bộ Chính trị”;\n",
+     {("own", "based_on", "100/QĐ-UBND"), ("100/QĐ-UBND", "implements", "5/CT/TW")},
+     {("own", "implements", "5/CT/TW"), ("own", "based_on", "5/CT/TW")}),
+    ("(Ban hành kèm theo Quyết định số 321/QĐ-UBND ngày 10/10/2024 của UBND tỉnh Ninh Bình)\n", set(),
+     {("own", "cites", "321/QĐ-UBND")}),
+    ("| STT | Văn bản thay thế | Mức thu |\n| 1 | Thông tư số 85/2019/TT-BTC | 50.000 đồng |\n",
+     {("own", "cites", "85/TT-BTC")}, {("own", "replaces", "85/TT-BTC"), ("own", "based_on", "85/TT-BTC")}),
+    # 5. passive voice: the later reference acts on the earlier one
+    ("Ghi chú: Nghị định số 20/2021/NĐ-CP ngày 15/3/2021 đã được sửa đổi, bổ sung bởi Nghị định số 76/2024/NĐ-CP.\n",
+     {("76/NĐ-CP", "amends", "20/NĐ-CP")}, {("20/NĐ-CP", "amends", "76/NĐ-CP"), ("own", "amends", "76/NĐ-CP")}),
+    ("Lưu ý: Thông tư số 02/2018/TT-BXD được thay thế bởi Thông tư số 10/2024/TT-BXD.\n",
+     {("10/TT-BXD", "replaces", "2/TT-BXD")}, {("2/TT-BXD", "replaces", "10/TT-BXD")}),
+    ("Lưu ý: Luật Đầu tư số 61/2020/QH14 được hướng dẫn bởi Nghị định số 31/2021/NĐ-CP.\n",
+     {("31/NĐ-CP", "guides", "61/QH14")}, {("61/QH14", "guides", "31/NĐ-CP")}),
+    ("Lưu ý: Quyết định số 5/2017/QĐ-UBND đã bị bãi bỏ bởi Quyết định số 9/2022/QĐ-UBND.\n",
+     {("9/QĐ-UBND", "repeals", "5/QĐ-UBND")}, {("5/QĐ-UBND", "repeals", "9/QĐ-UBND"), ("own", "repeals", "9/QĐ-UBND")}),
+    # 6. plans, reports and news: a plan named with what it carries out, wherever it is named
+    ("Đề nghị các đơn vị bám sát Kế hoạch số 160-KH/TU ngày 2/3/2025 của Tỉnh ủy về triển khai thực hiện Nghị quyết "
+     "số 57-NQ/TW ngày 22/12/2024 của Bộ Chính trị khi xây dựng dự toán.\n",
+     {("160/KH/TU", "implements", "57/NQ/TW")}, {("own", "implements", "57/NQ/TW")}),
+    ("Nội dung bám sát Nghị quyết số 03/NQ-CP ngày 9/1/2025 của Chính phủ ban hành Chương trình hành động của Chính "
+     "phủ thực hiện Nghị quyết số 57-NQ/TW ngày 22/12/2024 của Bộ Chính trị.\n",
+     {("3/NQ-CP", "implements", "57/NQ/TW")}, {("own", "implements", "57/NQ/TW")}),
+    ("Thực hiện Chỉ thị số 35-CT/TW ngày 14/6/2024 của Bộ Chính trị, Sở đã ban hành Kế hoạch số 90/KH-SNV ngày "
+     "1/8/2024 và Kế hoạch số 91/KH-SNV ngày 2/8/2024.\n",
+     {("90/KH-SNV", "implements", "35/CT/TW"), ("91/KH-SNV", "implements", "35/CT/TW")}, set()),
+    ("1. Tuyên truyền, phổ biến Luật Đất đai ngày 18 tháng 01 năm 2024 và Nghị định số 59/2023/NĐ-CP ngày 14/8/2023 "
+     "của Chính phủ đến người dân.\n",
+     set(), {("own", "implements", "59/NĐ-CP"), ("own", "implements", "Luật Đất đai")}),
+    ("Thực hiện Kế hoạch số 12/KH-UBND ngày 1/2/2024 của UBND tỉnh, Sở Y tế triển khai thực hiện Chỉ thị số "
+     "35-CT/TW ngày 14/6/2024 của Bộ Chính trị.\n",
+     {("own", "implements", "12/KH-UBND")}, {("12/KH-UBND", "implements", "35/CT/TW")}),
+    ("Báo cáo kết quả thực hiện Chỉ thị số 35-CT/TW ngày 14/6/2024 của Bộ Chính trị được gửi trước ngày 15/12.\n",
+     set(), {("own", "implements", "35/CT/TW")}),
+    # 7. boundaries: never across a list item, a numbered item, a table cell or a footnote
+    ("1. Thực hiện tốt công tác dân vận.\n2. Nghị định số 12/2022/NĐ-CP ngày 17/1/2022 là căn cứ xử phạt.\n",
+     {("own", "cites", "12/NĐ-CP")}, {("own", "implements", "12/NĐ-CP")}),
+    ("Tổ chức thực hiện các nhiệm vụ sau:\n- Kế hoạch số 14/KH-UBND ngày 2/2/2024 về chuyển đổi số.\n",
+     {("own", "cites", "14/KH-UBND")}, {("own", "implements", "14/KH-UBND")}),
+    ("| Thay thế | Quyết định số 40/QĐ-UBND ngày 1/1/2020 |\n",
+     {("own", "cites", "40/QĐ-UBND")}, {("own", "replaces", "40/QĐ-UBND")}),
+    ("Các đơn vị triển khai thực hiện\n[3]. Quyết định số 7/QĐ-UBND ngày 1/1/2024 của UBND tỉnh.\n",
+     {("own", "cites", "7/QĐ-UBND")}, {("own", "implements", "7/QĐ-UBND")}),
+]
+
+
+@pytest.mark.parametrize("body, present, absent", POINTS)
+def test_issue_14_points(body, present, absent):
+    got = edges(body)
+    assert present <= got, f"missing {present - got}; got {got}"
+    assert not (absent & got), f"must not find {absent & got}"
+
+
+TITLE_HEADER = """ỦY BAN NHÂN DÂN
+TỈNH NINH BÌNH
+Số: 45/2024/QĐ-UBND
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Ninh Bình, ngày 10 tháng 10 năm 2024
+
+QUYẾT ĐỊNH
+{title}
+
+"""
+
+
+@pytest.mark.parametrize("title, present, absent", [
+    ("Sửa đổi, bổ sung, bãi bỏ một số điều của Quyết định số 30/2021/QĐ-UBND ngày 9/9/2021 của UBND tỉnh",
+     {("own", "amends", "30/QĐ-UBND")}, set()),
+    ("Về việc bãi bỏ Quyết định số 12/2019/QĐ-UBND ngày 1/4/2019 của UBND tỉnh", {("own", "repeals", "12/QĐ-UBND")}, set()),
+    ("Ban hành Kế hoạch thực hiện Kết luận số 21-KL/TW ngày 25/10/2021 của Ban Chấp hành Trung ương",
+     {("own", "implements", "21/KL/TW")}, set()),
+    # publishing a list of the documents that guide a decree is not guiding it
+    ("Về việc công bố danh mục văn bản quy định chi tiết, hướng dẫn thi hành Nghị định số 15/2020/NĐ-CP",
+     {("own", "cites", "15/NĐ-CP")}, {("own", "guides", "15/NĐ-CP")}),
+])
+def test_the_title_states_the_act(title, present, absent):
+    got = edges("Điều 1. Nội dung.\n", header=TITLE_HEADER.format(title=title))
+    assert present <= got and not (absent & got), got
+
+
+def test_a_consolidated_text_consolidates_the_documents_it_merges():
+    text = ("BỘ CÔNG THƯƠNG\nSố: 37/VBHN-BCT\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nHà Nội, ngày 26 tháng 5 năm 2026\n\n"
+            "THÔNG TƯ\nQuy định về quản lý vật liệu nổ\n\nThông tư số 23/2024/TT-BCT ngày 07 tháng 11 năm 2024 của Bộ "
+            "trưởng Bộ Công Thương, có hiệu lực từ ngày 01/01/2025, được sửa đổi, bổ sung bởi Thông tư số "
+            "38/2025/TT-BCT ngày 19 tháng 6 năm 2025 của Bộ trưởng Bộ Công Thương.\n\nĐiều 1. Phạm vi điều chỉnh\n"
+            "Thông tư này áp dụng theo Nghị định số 71/2018/NĐ-CP.\n")
+    got = edges("", header=text)
+    assert {("own", "consolidates", "23/TT-BCT"), ("own", "consolidates", "38/TT-BCT"),
+            ("38/TT-BCT", "amends", "23/TT-BCT")} <= got
+    assert ("own", "consolidates", "71/NĐ-CP") not in got
+
+
+def test_the_evidence_always_shows_its_target():
+    long_title = "về " + "quản lý, phát triển và khai thác hạ tầng kỹ thuật " * 20
+    body = (f"Căn cứ Nghị định số 11/2020/NĐ-CP ngày 20/1/2020 của Chính phủ {long_title}, được sửa đổi, bổ sung bởi "
+            f"Nghị định số 45/2022/NĐ-CP ngày 7/7/2022 của Chính phủ {long_title};\n")
+    res = analyse_text(HEADER + body, "t.txt", get_engine(None))
+    for r in res.relations:
+        target = " ".join(res.mentions[r.target].text.split())
+        assert target in r.evidence, (r.relation, r.evidence)
+        assert len(r.evidence) <= 500
+        if r.source != OWN:
+            assert " ".join(res.mentions[r.source].text.split()) in r.evidence
