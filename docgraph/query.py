@@ -190,6 +190,10 @@ def implementers(g: nx.MultiDiGraph, doc: str, *, depth: int | None = None, foll
             row = dict(a)
             row["doc"] = u
             row.update(depth=dv + 1, via=v, relation=rel, lag_days=lag(a.get("date")))
+            # the index flags an implements edge whose source is dated before its target: every answer shows it
+            vd = nodes[v].get("date")
+            row["flags"] = ["source_before_target"] if rel == "implements" and a.get("date") and vd \
+                and a["date"] < vd else []
             out.append(row)
             queue.append(u)
     if level:
@@ -453,7 +457,7 @@ def gaps(g: nx.MultiDiGraph, doc: str, level: str) -> dict[str, Any]:
         if n in impl:
             r = impl[n]
             entry.update(relation=r["relation"], via=r["via"], via_label=r["via_label"], depth=r["depth"],
-                         lag_days=r["lag_days"])
+                         lag_days=r["lag_days"], flags=r["flags"])
         elif n == doc:
             entry.update(relation="query")
         unit["documents"].append(entry)

@@ -17,6 +17,7 @@ from rich.tree import Tree
 out = Console(highlight=False, soft_wrap=False)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
+DATED_BEFORE = "⚠ dated before its target"  # the mark of an implements edge flagged source_before_target
 MISSING_CITERS_SHOWN = 8  # citing documents listed per missing document in the table (--json has them all)
 LEVEL_COLOURS = {"central": "red", "provincial": "dark_orange", "department": "green", "district": "blue",
                  "commune": "magenta", "unknown": "grey50"}
@@ -229,7 +230,9 @@ def implementers_tree(g: Any, root: str, rows: list[dict[str, Any]], limit: int 
         parent = nodes.get(r["via"], tree)
         extra = f"{r['relation']}"
         if r.get("lag_days") is not None:
-            extra += f", +{r['lag_days']} days"
+            extra += f", {'+' if r['lag_days'] >= 0 else ''}{r['lag_days']} days"
+        if "source_before_target" in (r.get("flags") or ()):
+            extra += f"  {DATED_BEFORE}"
         extra += f"  [{r['doc']}]"
         nodes[r["doc"]] = parent.add(_doc_line(r, extra))
     out.print(tree)
@@ -280,7 +283,7 @@ def card(c: dict[str, Any], limit: int | None = None) -> None:
         out.print(_t(title, "bold"))
         lines = Lines()
         for e in _head(c[direction], limit):
-            flags = f"  ⚠ {', '.join(e['flags'])}" if e["flags"] else ""
+            flags = "".join(f"  {DATED_BEFORE}" if f == "source_before_target" else f"  ⚠ {f}" for f in e["flags"])
             lines.add(f"  {e['relation']}  {e['label']}  [{e['doc']}]  ×{e['count']}{flags}")
             for ev in e["evidence"][:5]:
                 lines.add(f"      {_where(ev)}  {ev['text']}", "dim")
@@ -464,6 +467,8 @@ def gaps_report(res: dict[str, Any]) -> None:
                 when = _t(e["date"] or "no date")
                 if e.get("lag_days") is not None:
                     when.append("\n").append_text(_lag_text(e["lag_days"]))
+                if "source_before_target" in (e.get("flags") or ()):
+                    when.append("\n").append_text(_t(DATED_BEFORE, "red"))
                 t.add_row(_unit_text(u, True) if i == 0 else Text(""), _label_id(e["label"], e["doc"]), when,
                           _t(how, "dim"))
         for u in p["gaps"]:
@@ -509,8 +514,11 @@ def timeline_report(tl: dict[str, Any], limit: int | None = None) -> None:
         shown = _head(rows, limit)
         for r in shown:
             lvl = r.get("level") or "unknown"
+            rel = _t(r["relation"], "dim")
+            if "source_before_target" in (r.get("flags") or ()):
+                rel = Text.assemble(rel, "\n", _t(DATED_BEFORE, "red"))
             t.add_row(_t(r["date"]), _lag_text(r.get("lag_days")), _t(lvl, LEVEL_COLOURS.get(lvl, "")),
-                      _label_id(r.get("label"), r["doc"]), _t(r["relation"], "dim"))
+                      _label_id(r.get("label"), r["doc"]), rel)
         out.print(t)
         lines = Lines()
         _more(lines, len(rows), limit, "dated document(s)")

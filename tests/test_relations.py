@@ -422,3 +422,25 @@ def test_the_evidence_always_shows_its_target():
         assert len(r.evidence) <= 500
         if r.source != OWN:
             assert " ".join(res.mentions[r.source].text.split()) in r.evidence
+
+
+def test_an_implementer_dated_before_its_target_is_marked_in_every_answer(index_of, monkeypatch):
+    from cli_helpers import run
+
+    monkeypatch.setenv("COLUMNS", "200")  # table cells on one line
+
+    early = PROV_PLAN.replace("tháng 7 năm 2024", "tháng 3 năm 2024")
+    conn, g = index_of({"b.txt": early.format(P="NINH BÌNH", p="Ninh Bình", n=7, d=1),
+                        "c.txt": PROV_PLAN.format(P="LÀO CAI", p="Lào Cai", n=9, d=20)})
+    conn.close()
+    mark = "⚠ dated before its target"
+    tree = run("implementers", "35-ct-tw-2024", "--db", "t.db")
+    assert tree.exit_code == 0, tree.output
+    flat = " ".join(x.strip("│└├─ ") for x in tree.output.splitlines())
+    assert tree.output.count(mark) == 1 and "-105 days" in flat
+    assert flat.index("-105 days") < flat.index(mark) < flat.index("7-kh-tu-2024-ninh-binh")
+    assert mark in run("timeline", "35-ct-tw-2024", "--db", "t.db").output
+    assert mark in run("show", "7-kh-tu-2024-ninh-binh", "--db", "t.db").output
+    rows = json.loads(run("implementers", "35-ct-tw-2024", "--db", "t.db", "--json").output)
+    assert {r["doc"]: r["flags"] for r in rows} == {"7-kh-tu-2024-ninh-binh": ["source_before_target"],
+                                                    "9-kh-tu-2024-lao-cai": []}
