@@ -480,7 +480,9 @@ def test_subgraph_on_cycles_and_shared_implementers(tmp_path):
         build_subgraph(conn, ["root"], down=True, node_fields=("label; drop",))
     assert list(rows[0]) == ["label", "type", "number", "symbol", "year", "date", "issuer", "issuer_code", "level",
                              "branch", "jurisdiction", "title", "source_file", "kind", "mentions", "signer",
-                             "signer_title", "doc", "depth", "via", "relation", "lag_days"]
+                             "signer_title", "doc", "depth", "via", "relation", "lag_days", "flags"]
+    # d (2024-01-15) implements c (2024-03-01): dated before its target, marked in every answer
+    assert [r["doc"] for r in rows if r["flags"]] == ["d"] and rows[3]["flags"] == ["source_before_target"]
 
 
 def test_gaps_do_not_depend_on_the_order_of_the_graph():
