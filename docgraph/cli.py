@@ -18,7 +18,8 @@ from . import render
 from .export.registry import DIRECTORY_FORMATS, FORMATS, names_text
 from .graph import build_graph, build_induced, build_subgraph
 from .query import (CHAIN_RELATIONS, GAP_LEVELS, Ambiguous, NotFound, chain, document_rows, find_documents, gaps,
-                    gaps_graph, implementers, missing, neighbourhood, resolve_one, show, stats, timeline)
+                    gaps_graph, implementers, index_provinces, missing, neighbourhood, resolve_one, show, stats,
+                    timeline)
 
 # The index and the rule engine are imported by the commands that use them, not here: they bring the extraction
 # pipeline, and `--help` needs neither. networkx is imported only by the commands that load the whole graph, and the
@@ -48,6 +49,9 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON on stdout inst
 SearchOpt = Annotated[bool, typer.Option("--search", help="Match QUERY against words of titles and labels (documents"
                                                           " before news items).")]
 SHOWN = 100  # rows a query prints for people by default (--json has them all); rich is slow for thousands
+ProvinceOpt = Annotated[Optional[str], typer.Option(
+    "--province", help="Keep only documents of this province; a province formed on 1/7/2025 includes those merged into"
+    " it (Ninh Bình: Hà Nam, Nam Định, Ninh Bình), an old name only itself.", show_default=False)]
 LimitOpt = Annotated[int, typer.Option("--limit", "-n", help="Print at most N rows (0: all; --json always lists all).")]
 QueryArg = Annotated[str, typer.Argument(help='What you would type: "Chỉ thị 35-CT/TW", "35-CT/TW", a node id.')]
 
@@ -244,6 +248,18 @@ def _province_name(name: str) -> str:
     return p.name
 
 
+def _province_members(name: str | None) -> tuple[str, ...] | None:
+    """The provinces a query's --province covers (None without one); an unknown name is a usage error."""
+    if name is None:
+        return None
+    from .gazetteer import gazetteer
+
+    members = gazetteer().members(name)
+    if not members:
+        _province_name(name)  # raises the error that names the choice
+    return members
+
+
 def _mentions_of(conn: sqlite3.Connection, paths: list[str]) -> Iterator[dict]:
     for p in paths:
         for r in conn.execute(
@@ -271,6 +287,7 @@ def implementers_cmd(
     all_: Annotated[bool, typer.Option("--all", help="Also follow 'cites' edges.")] = False,
     search: SearchOpt = False,
     limit: LimitOpt = SHOWN,
+    province: ProvinceOpt = None,
 ) -> None:
     """Every document that implements QUERY, directly or through a chain, as a tree by level.
 
@@ -281,10 +298,13 @@ def implementers_cmd(
 
       docgraph implementers 35-CT/TW --level department --json
 
+      docgraph implementers 35-CT/TW --province "Bắc Ninh"
+
     The tree shows the first 100 documents, nearest first (--limit 0: all); the count and --json cover them all.
     """
     with _errors(), _no_gc():
         shown = _limit(limit)
+        members = _province_members(province)
         conn = _open(db)
         doc = resolve_one(conn, query, _QueryEngine(rules), search=search)
         # the tree prints a few fields of each implementer (and ranks by level and date, among them); --json has
@@ -292,7 +312,7 @@ def implementers_cmd(
         g = build_subgraph(conn, [doc], down=True, hops=depth, edge_attrs=False,
                            relations=CHAIN_RELATIONS + (("cites",) if all_ else ()),
                            node_fields=None if json_ else render.DOC_LINE_FIELDS)
-        rows = implementers(g, doc, depth=depth, follow_cites=all_, level=level, since=since)
+        rows = implementers(g, doc, depth=depth, follow_cites=all_, level=level, since=since, provinces=members)
         if json_:
             render.json_out(rows)
         else:
@@ -455,30 +475,35 @@ def missing_cmd(
 @app.command("gaps")
 def gaps_cmd(
     query: QueryArg,
-    level: Annotated[str, typer.Option("--level", help="Units to compare: department, district or commune.",
+    level: Annotated[str, typer.Option("--level", help="Units to compare: provincial, department, district or commune.",
                                        show_default=False)],
     db: DbOpt = None,
     rules: RulesOpt = None,
     json_: JsonOpt = False,
     search: SearchOpt = False,
+    province: ProvinceOpt = None,
 ) -> None:
-    """Units of a level that have not implemented QUERY yet, province by province.
+    """Units of a level that have not acted on QUERY yet, province by province, then those that have.
 
-    The province is QUERY's own, or for a central document every province where some document implements it.
-    A unit is any issuer at that level seen in the index (departments by code: SNV, SGDĐT...; districts and communes
-    by name). A unit is covered when one of its documents implements QUERY directly or through a chain
-    (implements and based_on edges, as in `docgraph implementers`). Examples:
+    The provinces: QUERY's own, or for a central document every province of the index, also those where nobody has
+    acted. A unit is any issuer at that level seen in the province (the Party committee, People's Committee and
+    Council at provincial level, departments by code: SNV, SGDĐT...; districts and communes by name). A unit is
+    covered when one of its documents implements QUERY directly or through a chain (implements and based_on edges,
+    as in `docgraph implementers`). Examples:
 
-      docgraph gaps "Chỉ thị 35-CT/TW" --level department
+      docgraph gaps "Chỉ thị 35-CT/TW" --level provincial
+
+      docgraph gaps "Chỉ thị 35-CT/TW" --level department --province "Bắc Ninh"
 
       docgraph gaps 83-kh-tu-2024-bac-giang --level district --json
     """
     with _errors(), _no_gc():
         if level not in GAP_LEVELS:
             raise CliError(f"--level must be one of {', '.join(GAP_LEVELS)}, not {level!r}")
+        members = _province_members(province)
         conn = _open(db)
         doc = resolve_one(conn, query, _QueryEngine(rules), search=search)
-        res = gaps(gaps_graph(conn, doc, level), doc, level)
+        res = gaps(gaps_graph(conn, doc, level), doc, level, provinces=index_provinces(conn), only=members)
         if json_:
             render.json_out(res)
         else:
@@ -487,7 +512,7 @@ def gaps_cmd(
 
 @app.command("timeline")
 def timeline_cmd(query: QueryArg, db: DbOpt = None, rules: RulesOpt = None, json_: JsonOpt = False,
-                 search: SearchOpt = False, limit: LimitOpt = SHOWN) -> None:
+                 search: SearchOpt = False, limit: LimitOpt = SHOWN, province: ProvinceOpt = None) -> None:
     """How long each implementing document took: dates, lag in days from QUERY's date, median lag per level.
 
     Lists the documents that implement QUERY directly or through a chain, sorted by date, with a bar per
@@ -497,13 +522,16 @@ def timeline_cmd(query: QueryArg, db: DbOpt = None, rules: RulesOpt = None, json
       docgraph timeline "Chỉ thị 35-CT/TW"
 
       docgraph timeline --search "đội ngũ trí thức" --json
+
+      docgraph timeline "Chỉ thị 35-CT/TW" --province "Bắc Giang"
     """
     with _errors(), _no_gc():
         shown = _limit(limit)
+        members = _province_members(province)
         conn = _open(db)
         doc = resolve_one(conn, query, _QueryEngine(rules), search=search)
         g = build_subgraph(conn, [doc], down=True, relations=CHAIN_RELATIONS, edge_attrs=False)
-        tl = timeline(g, doc)
+        tl = timeline(g, doc, provinces=members)
         if json_:
             render.json_out(tl)
         else:

@@ -21,7 +21,7 @@ if TYPE_CHECKING:  # the queries read a networkx MultiDiGraph or a graph.SubGrap
 LEVEL_ORDER = {"central": 0, "provincial": 1, "department": 2, "district": 3, "commune": 4, "unknown": 5}
 CHAIN_RELATIONS = ("implements", "based_on")
 _REL_RANK = {"implements": 0, "based_on": 1, "cites": 2}
-GAP_LEVELS = ("department", "district", "commune")
+GAP_LEVELS = ("provincial", "department", "district", "commune")
 # issuer codes shared by many units of one level: the issuer's name tells the units apart
 GENERIC_CODES = {"UBND", "HĐND", "ĐU", "MTTQ", "VP", "BCĐ", "CB"}
 # kinds that report on documents rather than being acted on: a title search uses them only when nothing else matches
@@ -160,8 +160,10 @@ def _lag_from(root: str | None) -> Callable[[str | None], int | None]:
 
 
 def implementers(g: nx.MultiDiGraph, doc: str, *, depth: int | None = None, follow_cites: bool = False,
-                 level: str | None = None, since: str | None = None) -> list[dict[str, Any]]:
-    """Every document that implements ``doc`` directly or through a chain (implements and based_on edges)."""
+                 level: str | None = None, since: str | None = None,
+                 provinces: tuple[str, ...] | None = None) -> list[dict[str, Any]]:
+    """Every document that implements ``doc`` directly or through a chain (implements and based_on edges);
+    ``provinces`` keeps those of these provinces (see :func:`province_members`)."""
     if doc not in g:
         raise NotFound(f"{doc!r} is not in the graph")
     rels = set(CHAIN_RELATIONS) | ({"cites"} if follow_cites else set())
@@ -200,7 +202,27 @@ def implementers(g: nx.MultiDiGraph, doc: str, *, depth: int | None = None, foll
         out = [r for r in out if r.get("level") == level]
     if since:
         out = [r for r in out if (r.get("date") or "") >= since]
+    if provinces is not None:
+        out = in_provinces(out, provinces)
     return out
+
+
+def province_members(name: str) -> tuple[str, ...]:
+    """The provinces a query for ``name`` covers: a province of 1/7/2025 with the old ones merged into it
+    ("Ninh Bình" -> Hà Nam, Nam Định, Ninh Bình), an old one itself. Raises ``NotFound`` for a name that is no
+    province."""
+    from .gazetteer import gazetteer
+
+    members = gazetteer().members(name)
+    if not members:
+        raise NotFound(f"no province named {name!r}")
+    return members
+
+
+def in_provinces(rows: list[dict[str, Any]], provinces: tuple[str, ...]) -> list[dict[str, Any]]:
+    """The rows (documents) whose jurisdiction lies in one of ``provinces``."""
+    keep = {fold(p) for p in provinces}
+    return [r for r in rows if fold(province_of(r.get("jurisdiction")) or "") in keep]
 
 
 def neighbourhood(conn: sqlite3.Connection, doc: str) -> set[str]:
@@ -385,11 +407,21 @@ def province_of(jurisdiction: str | None) -> str | None:
 def unit_of(d: dict[str, Any]) -> tuple[str, str | None] | None:
     """(key, name) of the unit that issued a document at its level, or None when it cannot be told.
 
-    Department units are told apart by issuer code (SNV, SGDĐT, SKHCN; a generic code such as ĐU by the issuer's
-    name); district and commune units by the last part of the jurisdiction ("Bắc Giang / Lạng Giang")."""
+    Provincial units (the Party committee, the People's Committee and Council, the committee's boards) and
+    department units are told apart by issuer code (TU, UBND, BTGTU; SNV, SGDĐT, SKHCN; a generic code such as ĐU by
+    the issuer's name); district and commune units by the last part of the jurisdiction ("Bắc Giang / Lạng
+    Giang")."""
     level = d.get("level")
     issuer = (d.get("issuer") or "").strip()
     last = issuer.split(" - ")[-1].strip() if issuer else ""
+    if level == "provincial":
+        code = (d.get("issuer_code") or "").split("-")[0]
+        parts = issuer.split(" - ")
+        if len(parts) == 2 and parts[1].startswith(("Tỉnh ", "Thành phố ")):  # "Ủy ban nhân dân - Tỉnh Bắc Giang"
+            last = f"{parts[0]} {parts[1][:1].lower()}{parts[1][1:]}"
+        if code:
+            return code, last or None
+        return (fold(last), last) if last else None
     if level == "department":
         code = (d.get("issuer_code") or "").split("-")[0]
         named = last if (" - " in issuer or fold(last).startswith(("so ", "dang uy", "chi cuc", "ban "))) else None
@@ -406,6 +438,16 @@ def unit_of(d: dict[str, Any]) -> tuple[str, str | None] | None:
     return None
 
 
+def index_provinces(conn: sqlite3.Connection) -> list[str]:
+    """Every province some document of the index lies in, by name."""
+    seen: dict[str, str] = {}
+    for (j,) in conn.execute("SELECT DISTINCT jurisdiction FROM documents WHERE jurisdiction != ''"):
+        p = province_of(j)
+        if p:
+            seen.setdefault(fold(p), p)
+    return sorted(seen.values(), key=fold)
+
+
 def gaps_graph(conn: sqlite3.Connection, doc: str, level: str) -> SubGraph:
     """The part of the index ``gaps`` reads: the implementers of ``doc`` (its chain relations) and every document of
     ``level`` (the units), not the whole graph (21 s -> 2.5 s on a 1 GB index)."""
@@ -416,13 +458,16 @@ def gaps_graph(conn: sqlite3.Connection, doc: str, level: str) -> SubGraph:
     return g
 
 
-def gaps(g: nx.MultiDiGraph, doc: str, level: str) -> dict[str, Any]:
-    """Units of ``level`` in the province(s) concerned, with and without a document implementing ``doc``.
+def gaps(g: nx.MultiDiGraph, doc: str, level: str, *, provinces: list[str] | None = None,
+         only: tuple[str, ...] | None = None) -> dict[str, Any]:
+    """Units of ``level``, province by province, that have not acted on ``doc``, then those that have.
 
-    The provinces: ``doc``'s own province, or for a document without one (a central directive) every province where
-    at least one document implements it. A unit is any issuer at ``level`` of a document in the index (a file or
-    only cited) in that province. A unit is covered when one of its documents implements ``doc`` directly or through
-    a chain (``implementers``); otherwise it is a gap."""
+    The provinces: ``doc``'s own, or for a document without one (a central directive) every province of the index
+    (``provinces``, from :func:`index_provinces`; by default every province of ``g``'s documents), also those where
+    nobody has acted; ``only`` (see :func:`province_members`) keeps some of them. The units of a province: every
+    issuer at ``level`` of a document in the index (a file or only cited) in that province. A unit is covered when
+    one of its documents is among ``implementers(g, doc)`` (implements and based_on edges, directly or through a
+    chain); otherwise it is a gap."""
     if level not in GAP_LEVELS:
         raise ValueError(f"level must be one of {', '.join(GAP_LEVELS)}, not {level!r}")
     if doc not in g:
@@ -430,14 +475,19 @@ def gaps(g: nx.MultiDiGraph, doc: str, level: str) -> dict[str, Any]:
     impl = {r["doc"]: r for r in _with_via_labels(g, implementers(g, doc))}
     own_prov = province_of(g.nodes[doc].get("jurisdiction"))
     if own_prov:
-        provinces = {fold(own_prov): own_prov}
+        names = [own_prov]
+    elif provinces is not None:
+        names = list(provinces)
     else:
-        provinces = {}
-        for r in sorted(impl.values(), key=lambda r: r["doc"]):
-            p = province_of(r.get("jurisdiction"))
-            if p:
-                provinces.setdefault(fold(p), p)
-    units: dict[str, dict[str, dict[str, Any]]] = {k: {} for k in provinces}
+        names = [province_of(a.get("jurisdiction")) for _, a in g.nodes(data=True)]
+    # the implementers' provinces always count: a unit that acted is never left out
+    names += [province_of(r.get("jurisdiction")) for r in impl.values()] if not own_prov else []
+    wanted = {fold(p) for p in only} if only is not None else None
+    by_key: dict[str, str] = {}
+    for p in sorted((p for p in names if p), key=fold):
+        if wanted is None or fold(p) in wanted:
+            by_key.setdefault(fold(p), p)
+    units: dict[str, dict[str, dict[str, Any]]] = {k: {} for k in by_key}
     # by id: a unit's first name and ties between names do not depend on the order the graph was built in (an
     # index updated by re-runs lists its documents in another order than a fresh one)
     for n in sorted(g.nodes):
@@ -461,8 +511,11 @@ def gaps(g: nx.MultiDiGraph, doc: str, level: str) -> dict[str, Any]:
         elif n == doc:
             entry.update(relation="query")
         unit["documents"].append(entry)
+    from .gazetteer import gazetteer
+
+    gz = gazetteer()
     out = []
-    for k, prov in provinces.items():
+    for k, prov in by_key.items():
         covered, missing_ = [], []
         for unit in units[k].values():
             docs = sorted(unit.pop("documents"), key=lambda e: (e["date"] or "9999", e["doc"]))
@@ -471,17 +524,21 @@ def gaps(g: nx.MultiDiGraph, doc: str, level: str) -> dict[str, Any]:
             (covered if unit["implementing"] else missing_).append(unit)
         covered.sort(key=lambda u: (min((e["date"] or "9999") for e in u["implementing"]), u["unit"]))
         missing_.sort(key=lambda u: fold(u["unit"] or ""))
-        out.append({"province": prov, "units": len(covered) + len(missing_), "covered": covered, "gaps": missing_})
+        info = gz.province(prov)
+        out.append({"province": prov, "merged_into": info.merged_into if info and info.merged_into != prov else None,
+                    "units": len(covered) + len(missing_), "acted": bool(covered), "gaps": missing_,
+                    "covered": covered})
     root = _node(g, doc)
     return {"doc": doc, "label": root.get("label"), "date": root.get("date"), "level": level,
-            "root_level": root.get("level"), "provinces": out}
+            "root_level": root.get("level"), "provinces": out,
+            "not_acted": [p["province"] for p in out if not p["acted"]]}
 
 
 # ------------------------------------------------------------------------------------------------ timeline
-def timeline(g: nx.MultiDiGraph, doc: str) -> dict[str, Any]:
-    """Every implementing document (``implementers``) with its date and lag in days from ``doc``'s date, sorted by
-    date; the median lag per level and overall; undated documents apart."""
-    rows = _with_via_labels(g, implementers(g, doc))
+def timeline(g: nx.MultiDiGraph, doc: str, *, provinces: tuple[str, ...] | None = None) -> dict[str, Any]:
+    """Every implementing document (``implementers``; of ``provinces`` only, when given) with its date and lag in
+    days from ``doc``'s date, sorted by date; the median lag per level and overall; undated documents apart."""
+    rows = _with_via_labels(g, implementers(g, doc, provinces=provinces))
     dated = sorted((r for r in rows if r.get("date")), key=lambda r: (r["date"], r["doc"]))
     undated = sorted((r for r in rows if not r.get("date")),
                      key=lambda r: (LEVEL_ORDER.get(r.get("level"), 9), r["doc"]))

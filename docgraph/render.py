@@ -443,23 +443,32 @@ def missing_table(rows: list[dict[str, Any]], total: int | None = None) -> None:
 
 
 def gaps_report(res: dict[str, Any]) -> None:
+    """Per province, the units that have not acted first, then those that have with the document that covers them;
+    a closing line names the provinces where no unit has acted."""
     root = {"label": res["label"], "date": res["date"], "level": res["root_level"]}
     head = Text(f"{res['level']} units and ", style="bold")
     head.append_text(_doc_line(root, f"[{res['doc']}]"))
     out.print(head)
     if not res["provinces"]:
-        out.print(_t("no province has a document implementing it yet, so there is no unit to compare", "yellow"))
+        out.print(_t("no province in the index to compare", "yellow"))
         return
     for p in res["provinces"]:
         n_cov, n = len(p["covered"]), p["units"]
+        name = p["province"] + (f" (now {p['merged_into']})" if p.get("merged_into") else "")
         if not n:
-            out.print(_t(f"{p['province']}: no {res['level']}-level issuer from this province in the index", "yellow"))
+            out.print(_t(f"{name}: no {res['level']}-level issuer from this province in the index", "yellow"))
             continue
-        t = Table(title=f"{p['province']}: {n_cov} of {n} {res['level']} unit(s) implement it", title_justify="left")
+        t = Table(title=f"{name}: {n_cov} of {n} {res['level']} unit(s) implement it", title_justify="left")
         t.add_column("unit")
         t.add_column("document", overflow="fold")
         t.add_column("date, lag")
         t.add_column("how")
+        for u in p["gaps"]:
+            seen = u["other"] or [{"label": "", "doc": "", "date": ""}]
+            for i, e in enumerate(seen):
+                t.add_row(_unit_text(u, False) if i == 0 else Text(""), _label_id(e["label"], e["doc"]),
+                          _t(e["date"] or ("no date" if e["doc"] else ""), "dim"),
+                          _t("does not implement it" if e["doc"] else "", "dim"))
         for u in p["covered"]:
             for i, e in enumerate(u["implementing"]):
                 how = ("the query itself" if e["relation"] == "query"
@@ -471,18 +480,15 @@ def gaps_report(res: dict[str, Any]) -> None:
                     when.append("\n").append_text(_t(DATED_BEFORE, "red"))
                 t.add_row(_unit_text(u, True) if i == 0 else Text(""), _label_id(e["label"], e["doc"]), when,
                           _t(how, "dim"))
-        for u in p["gaps"]:
-            seen = u["other"] or [{"label": "", "doc": "", "date": ""}]
-            for i, e in enumerate(seen):
-                t.add_row(_unit_text(u, False) if i == 0 else Text(""), _label_id(e["label"], e["doc"]),
-                          _t(e["date"] or ("no date" if e["doc"] else ""), "dim"),
-                          _t("does not implement it" if e["doc"] else "", "dim"))
         out.print(t)
         if p["gaps"]:
             names = ", ".join(u["unit"] for u in p["gaps"])
             out.print(_t(f"{len(p['gaps'])} unit(s) with no document implementing it: {names}", "bold red"))
         else:
             out.print(_t("no gap", "green"))
+    if res.get("not_acted") and len(res["provinces"]) > 1:
+        out.print(_t(f"{len(res['not_acted'])} of {len(res['provinces'])} province(s) where no {res['level']} unit "
+                     f"has acted: {', '.join(res['not_acted'])}", "bold red"))
 
 
 def _unit_text(u: dict[str, Any], covered: bool) -> Text:

@@ -10,7 +10,7 @@ import networkx as nx
 import pytest
 
 from cli_helpers import extracted, run
-from docgraph.query import gaps, timeline, unit_of
+from docgraph.query import gaps, index_provinces, timeline, unit_of
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -159,8 +159,13 @@ def test_gaps_on_samples_every_bac_giang_department_implements(work):
     extracted(work)
     res = js("gaps", "Chỉ thị 35-CT/TW", "--level", "department")
     assert res["doc"] == "35-ct-tw-2024" and res["level"] == "department"
-    assert [p["province"] for p in res["provinces"]] == ["Bắc Giang"]  # Khánh Hòa implements nothing of it
+    # every province of the index: Khánh Hòa, where nobody has acted, is shown too, its unit a gap
+    assert [p["province"] for p in res["provinces"]] == ["Bắc Giang", "Khánh Hòa"]
+    assert res["not_acted"] == ["Khánh Hòa"]
+    kh = res["provinces"][1]
+    assert (kh["acted"], [u["unit"] for u in kh["gaps"]], kh["covered"]) == (False, ["SKHCN"], [])
     bg = res["provinces"][0]
+    assert bg["acted"] and bg["merged_into"] == "Bắc Ninh"
     assert bg["gaps"] == []
     covered = {u["unit"]: u for u in bg["covered"]}
     assert set(covered) == {"SNV", "SGDĐT", "STC"}
@@ -173,7 +178,11 @@ def test_gaps_on_samples_every_bac_giang_department_implements(work):
     assert stc["relation"] == "based_on" and stc["via"] == "120-kh-ubnd-2024-bac-giang" and stc["lag_days"] == 75
     human = run("gaps", "Chỉ thị 35-CT/TW", "--level", "department")
     assert human.exit_code == 0, human.output
-    assert "Bắc Giang: 3 of 3 department unit(s) implement it" in human.stdout and "no gap" in human.stdout
+    assert "Bắc Giang (now Bắc Ninh): 3 of 3 department unit(s) implement it" in human.stdout
+    assert "no gap" in human.stdout and "Khánh Hòa: 0 of 1 department unit(s) implement it" in human.stdout
+    assert "1 of 2 province(s) where no department unit has acted: Khánh Hòa" in human.stdout
+    # the gaps of a province come before its covered units
+    assert human.stdout.index("✗ SKHCN") < human.stdout.index("1 unit(s) with no document implementing it: SKHCN")
     district = js("gaps", "35-CT/TW", "--level", "district")["provinces"][0]
     assert [u["unit"] for u in district["covered"]] == ["Lạng Giang"] and district["gaps"] == []
     assert {e["doc"] for e in district["covered"][0]["implementing"]} == {
@@ -206,11 +215,15 @@ def test_gaps_show_a_department_and_a_district_that_did_not_implement(extra):
 def test_gaps_without_implementers_and_bad_levels(work):
     extracted(work)
     res = js("gaps", "Nghị định 30/2020/NĐ-CP", "--level", "department")
-    assert res["provinces"] == []
+    # nobody implements it: every province of the index is listed, with its units as gaps
+    assert [(p["province"], p["acted"], len(p["covered"])) for p in res["provinces"]] == [
+        ("Bắc Giang", False, 0), ("Khánh Hòa", False, 0)]
+    assert res["not_acted"] == ["Bắc Giang", "Khánh Hòa"]
     human = run("gaps", "Nghị định 30/2020/NĐ-CP", "--level", "commune")
-    assert human.exit_code == 0 and "no province has a document implementing it" in human.stdout
+    assert human.exit_code == 0
+    assert "Bắc Giang (now Bắc Ninh): no commune-level issuer from this province in the index" in human.stdout
     bad = run("gaps", "35-CT/TW", "--level", "province")
-    assert bad.exit_code == 2 and "--level must be one of department, district, commune" in bad.stderr
+    assert bad.exit_code == 2 and "--level must be one of provincial, department, district, commune" in bad.stderr
     assert run("gaps", "35-CT/TW").exit_code == 2  # --level is required
     assert run("gaps", "83-KH/TU", "--level", "department").exit_code == 2  # ambiguous
     assert run("gaps", "Chỉ thị 99-CT/TW", "--level", "department").exit_code == 4
@@ -250,8 +263,10 @@ def test_gaps_library_units_by_name_and_commune():
     assert [u["unit"] for u in com["gaps"]] == ["Xã Quỳnh Phụ"]  # a citation is not an implementation
     assert com["units"] == 3  # a commune of an unknown province is left out
     assert unit_of({"level": "department", "issuer_code": "UBND", "issuer": "UBND tỉnh Thái Bình"}) is None
+    prov = gaps(g, "nq", "provincial")["provinces"][0]
+    assert [u["unit"] for u in prov["covered"]] == ["TU"] and prov["gaps"] == []
     with pytest.raises(ValueError):
-        gaps(g, "nq", "provincial")
+        gaps(g, "nq", "regional")
 
 
 # ---------------------------------------------------------------------------------------------------- timeline
@@ -388,7 +403,8 @@ def _same_on_subgraph_and_graph(conn, ids):
             assert [r["doc"] for r in implementers(few, d, **kw)] == [r["doc"] for r in implementers(full, d, **kw)]
         # as the CLI's gaps: the implementers and the documents of the level, not the whole graph
         for level in GAP_LEVELS:
-            assert gaps(gaps_graph(conn, d, level), d, level) == gaps(full, d, level), (d, level)
+            sub = gaps(gaps_graph(conn, d, level), d, level, provinces=index_provinces(conn))
+            assert sub == gaps(full, d, level), (d, level)
     # as the CLI's missing: the part of the graph it reads itself
     assert missing(conn, None, None) == missing(conn, full, None)
     # as the CLI's export --from: the graph on QUERY, its implementers and its chain, read alone, is the whole
