@@ -136,3 +136,14 @@ def test_gaps_agree_with_implementers_on_generated_corpora(tmp_path, monkeypatch
     n, placed = conn.execute("SELECT COUNT(*), SUM(jurisdiction != '') FROM documents WHERE level IN"
                              " ('provincial', 'department', 'district', 'commune')").fetchone()
     assert n and placed / n >= 0.95
+
+
+def test_readme_gaps_example_is_real_output(work):
+    extracted(work)
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    cmd = '$ docgraph gaps "Chỉ thị 35-CT/TW" --level provincial\n'
+    block = readme[readme.index(cmd) + len(cmd):]
+    block = block[:block.index("```")]
+    r = run("gaps", "Chỉ thị 35-CT/TW", "--level", "provincial")
+    assert r.exit_code == 0, r.output
+    assert [x.rstrip() for x in r.stdout.splitlines()] == block.rstrip("\n").splitlines()
