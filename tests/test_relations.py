@@ -444,3 +444,11 @@ def test_an_implementer_dated_before_its_target_is_marked_in_every_answer(index_
     rows = json.loads(run("implementers", "35-ct-tw-2024", "--db", "t.db", "--json").output)
     assert {r["doc"]: r["flags"] for r in rows} == {"7-kh-tu-2024-ninh-binh": ["source_before_target"],
                                                     "9-kh-tu-2024-lao-cai": []}
+
+
+def test_every_relation_type_has_an_export_style():
+    from docgraph.export.common import RELATION_STYLES
+    from docgraph.model import RELATIONS
+
+    assert set(RELATIONS) == set(RELATION_STYLES)
+    assert {"suspends", "corrects", "consolidates"} <= set(RELATIONS)

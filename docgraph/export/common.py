@@ -51,6 +51,9 @@ RELATION_STYLES = {  # colour, SVG dash array ("" = solid)
     "replaces": ("#8c564b", ""),
     "repeals": ("#d62728", ""),
     "responds_to": ("#e377c2", "4 3"),
+    "suspends": ("#ff7f0e", "8 3"),
+    "corrects": ("#17becf", "4 3"),
+    "consolidates": ("#bcbd22", ""),
     "cites": ("#999999", "2 3"),
 }
 DEFAULT_REL_STYLE = ("#777777", "")
