@@ -91,7 +91,8 @@ def analyse_text(text: str, path: str, engine: Engine, doc_path: str | None = No
     article = header.kind in ("article", "unknown")
     # the document's parts (header, title, preamble, articles, ...): each carries its own relation rules
     structure = finder.reader.read(text, "article" if article else "document")
-    res.relations = finder.find(text, mentions, article=article, structure=structure)
+    res.relations = finder.find(text, mentions, article=article, structure=structure, doc_type=header.type,
+                                doc_symbol=header.symbol)
     return res
 
 

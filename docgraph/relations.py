@@ -31,6 +31,8 @@ _MAX_LEAD = 60  # the words before a phrase that lets the file's own document ac
 # the part whose first reference of each item takes a relation without a phrase of its own
 _PART_DEFAULT = {BASIS: "based_on", REQUEST: "responds_to", OPENER: "implements"}
 # relations a phrase can undo (a review, refusal or proposal of an act is not the act)
+# the acts a line ending with ":" hands on to the list items after it
+_LIST_CARRY = ("based_on", "amends", "replaces", "repeals", "suspends", "corrects", "consolidates", "responds_to")
 _CANCELLABLE = ("implements", "guides", "amends", "replaces", "repeals", "suspends", "corrects")
 
 _CLAUSE_CUT = regex.compile(r";|\.(?=\s+[\p{Lu}\d])|\n(?=[ \t]*[\p{Lu}\d\-+•*\"“(])|:[ \t]*\n")
@@ -47,6 +49,7 @@ _PHRASE_TAIL = regex.compile(
     r"thi\s+hành|thực\s+hiện|việc\s+thi\s+hành|có\s+hiệu\s+quả|nghiêm\s+túc|đầy\s+đủ|kịp\s+thời|"
     r"(?:điểm|khoản|điều|chương|mục|phụ\s+lục)\s+[\w.]+(?:\s*(?:,|và)\s*(?:(?:điểm|khoản|điều)\s+)?[\w.]+)*|"
     r"của|tại|thuộc|các|và|,)\s*)*$")
+_LIST_GAP = regex.compile(r"(?is)^[\s;,\-+•*]*(?:và\s+|các\s+)?$")  # a list item that is only a reference
 _ALIAS = regex.compile(r"(?is)^\s*[(,]?\s*(?:sau\s+đây\s+)?(?:gọi\s+tắt\s+là|viết\s+tắt\s+là|gọi\s+là)\s*$")
 _BREAK_TITLE = regex.compile(r"(?s)(?:[,;]|\bvà\b|\bhoặc\b)\s+[\p{Lu}]|\bnày\b|\.\s+\p{Lu}")
 _SELF = regex.compile(r"(?i)\b(?:này|nay)\b")
@@ -54,7 +57,10 @@ _ITEM_LEAD = regex.compile(r"(?i)^[\s\-+•*–]*(?:(?:\d{1,3}(?:\.\d{1,3})*|[a-
                            r"(?:điều\s+\d+[a-z]?\s*[.:]\s*)?")
 _ISSUE = regex.compile(r"(?i)(?<![\p{L}])(?:đã\s+|đồng\s+thời\s+)?(?:ban\s+hành|xây\s+dựng\s+và\s+ban\s+hành|ban\s+hành\s+các)"
                        r"(?![\p{L}])")
-_AFTER_TITLE = regex.compile(r"(?is)^(?:\s*(?:về|v/v)\b[^;.]{0,200}?)?")
+# words between a reference and an "after" phrase that show the phrase is about something else ("... thì giấy phép
+# hết hiệu lực")
+_AFTER_STOP = regex.compile(r"(?i)(?<![\p{L}])(?:thì|mà|nếu|khi|trường\s+hợp|giấy\s+phép|chứng\s+chỉ|văn\s+bản\s+này)"
+                            r"(?![\p{L}])|;|\.\s+\p{Lu}")
 _OPEN_QUOTES, _CLOSE_QUOTES = "“«", "”»"
 
 
@@ -105,6 +111,8 @@ class RelationFinder:
         self.after_re = [(rel, regex.compile(rf"(?i){p}")) for rel, p in after]
         self.cancel_re = regex.compile("|".join(f"(?:{c})" for c in cancel), regex.I) if cancel else None
         self.reader = StructureReader(structure or {})
+        narrative = next((r.get("narrative_types") for r in relations if r["relation"] == "implements"), None) or []
+        self.narrative_types = frozenset(x.lower() for x in narrative)
 
     # ------------------------------------------------------------------ phrases
 
@@ -132,27 +140,38 @@ class RelationFinder:
     # ------------------------------------------------------------------ the document
 
     def find(self, text: str, mentions: list[Mention], article: bool = False,
-             structure: Structure | None = None) -> list[RawRelation]:
+             structure: Structure | None = None, doc_type: str | None = None,
+             doc_symbol: str | None = None) -> list[RawRelation]:
         """Relations among the mentions of one text (offsets index ``text``). ``article``: a news item or a text
-        without a header, which reports relations and makes none of its own."""
+        without a header, which reports relations and makes none of its own. ``doc_type``, ``doc_symbol``: the
+        file's own type word and symbol from its header (a report narrates; a consolidated text merges)."""
         st = structure or self.reader.read(text, "article" if article else "document")
-        return _Reader(self, text, mentions, st, article).run()
+        return _Reader(self, text, mentions, st, article, doc_type, doc_symbol).run()
 
 
 class _Reader:
     """One document's relations."""
 
-    def __init__(self, finder: RelationFinder, text: str, mentions: list[Mention], st: Structure, article: bool):
+    def __init__(self, finder: RelationFinder, text: str, mentions: list[Mention], st: Structure, article: bool,
+                 doc_type: str | None = None, doc_symbol: str | None = None):
         self.f = finder
         self.text = text
         self.ms = mentions
         self.st = st
         self.article = article
         own = next((m for m in mentions if m.own), None)
+        own_type = doc_type or (own.type if own is not None else None) or ""
+        # a report or a submission narrates: past its opening line, "Thực hiện X, ..." tells what others did
+        self.narrative = own_type.lower() in finder.narrative_types
+        self.opened = False  # past the title and the opening lines
+        self.opened_once = False
         self.own_key = _key(own) if own is not None and own.number else None
-        self.vbhn = own is not None and "VBHN" in (own.symbol or "").upper()
+        symbol = doc_symbol or (own.symbol if own is not None else None) or ""
+        self.vbhn = "VBHN" in symbol.upper()
         self.out: list[RawRelation] = []
-        self.lines_cache: dict[int, int] = {}
+        self.sentence_heads: list[int] = []  # the first references of the ";" items of the sentence so far
+        self.list_role: tuple | None = None  # the own act of the item before a ";"
+        self.item_rel: str | None = None  # the relation of the preamble item being read
 
     def run(self) -> list[RawRelation]:
         ms = self.ms
@@ -167,15 +186,35 @@ class _Reader:
                 k += 1
             if part.kind in (BASIS, ARTICLE, EFFECT, CHAPTER, PROMULGATION, REQUEST):
                 merged_before = False
+            if part.kind in (ARTICLE, EFFECT, CHAPTER, SECTION) or (part.kind in (BODY, OPENER, BASIS) and idxs
+                                                                       and self.opened_once):
+                self.opened = True
+            if part.kind in (OPENER, BODY, BASIS) and idxs:
+                self.opened_once = True
             if not idxs:
                 continue
             quotes = _quote_depths(self.text, part.start, part.end)
+            self.item_rel = _PART_DEFAULT.get(part.kind)
+            carry: tuple | None = None  # the act of a line that introduces a list ("Bãi bỏ các văn bản sau đây:")
             for us, ue in self.st.units(part):
                 uidx = [i for i in idxs if us <= ms[i].start < ue]
-                if not uidx:
-                    continue
+                item = self.st.starts_item(us)
+                if not item:
+                    carry = None
+                self.sentence_heads = []
+                self.list_role = None
+                role: dict[int, tuple] = {}
                 for cs, ce, cidx in self._clauses(part, us, ue, uidx):
-                    self._clause(part, cs, ce, cidx, quotes)
+                    if self.text[:cs].rstrip()[-1:] != ";":
+                        self.sentence_heads = []
+                    lead = self.text[us:cs]
+                    at_item = not lead[_ITEM_LEAD.match(lead).end():].strip()  # the item's first words
+                    head = self._clause(part, cs, ce, cidx, quotes, carry if at_item else None, role)
+                    if head is not None:
+                        self.sentence_heads.append(head)
+                intro = self._list_intro(part, us, ue, uidx, role, quotes)
+                if intro is not None:
+                    carry = intro
             if self.vbhn and merged_before and part.kind in (TITLE, BODY):
                 for i in idxs:
                     if not ms[i].own and _key(ms[i]) != self.own_key:
@@ -219,12 +258,49 @@ class _Reader:
 
     # ------------------------------------------------------------------ one clause
 
-    def _clause(self, part: Part, cs: int, ce: int, idxs: list[int], quotes) -> None:
+    def _list_intro(self, part: Part, us: int, ue: int, uidx: list[int], role: dict[int, tuple],
+                    quotes) -> tuple | None:
+        """The act a unit ending with ":" hands to the list items after it: "Bãi bỏ ... các văn bản sau đây:" (the
+        file repeals each item), "X được sửa đổi, bổ sung bởi:" (each item amends X), "Căn cứ:"."""
+        text = self.text
+        lines = text[us:ue].split("\n")
+        while lines and self.f.reader.line_kind(lines[-1]) in ("noise", "blank"):
+            lines.pop()
+        body = "\n".join(lines).rstrip()
+        if not body.endswith(":"):
+            return None
+        end = us + len(body)
+        last = max((self.ms[i].end for i in uidx if self.ms[i].end <= end), default=us)
+        cut = max(text.rfind(";", us, end), text.rfind(". ", us, end), last)
+        tail_start = max(cut, us)
+        ph = self.f.last_phrase(text[tail_start:end], tail_start)
+        if ph is None or ph.relation not in _LIST_CARRY:
+            return None
+        if ph.passive:
+            patient = self._patient(max((i for i in uidx if self.ms[i].end <= ph.start), default=None,
+                                        key=lambda i: self.ms[i].start), role)
+            return ("passive", patient, ph.relation) if patient is not None else None
+        if _quoted(quotes, text, us, ph.start) or part.attached or part.kind not in self.f.own_parts.get(ph.relation, ()):
+            return None
+        lead = text[us:ph.start]
+        lead = lead[_ITEM_LEAD.match(lead).end():]
+        if len(lead) > _MAX_LEAD and not _SELF.search(lead):
+            return None
+        if self.f.cancel_re is not None and ph.relation in _CANCELLABLE and self.f.cancel_re.search(text[max(us, ph.start - 120):ph.start]):
+            return None
+        return ("own", ph.relation)
+
+    def _clause(self, part: Part, cs: int, ce: int, idxs: list[int], quotes, carry: tuple | None = None,
+                role: dict[int, tuple] | None = None) -> int | None:
+        """The relations of one clause; returns its first reference (a head of the sentence's items)."""
         text, ms, f = self.text, self.ms, self.f
         prev: int | None = None
         # what each mention of the clause received: ("own", rel) | ("between", source, rel) | ("passive", patient, rel)
-        role: dict[int, tuple] = {}
+        role = {} if role is None else role
         first = True
+        head = None
+        item_rel = self._item_relation(part, cs) if part.kind in _PART_DEFAULT else None
+        list_role = self.list_role if text[:cs].rstrip()[-1:] == ";" else None
         for i in idxs:
             m = ms[i]
             if m.own or (self.own_key is not None and _key(m) == self.own_key):
@@ -257,12 +333,16 @@ class _Reader:
                                                          (m.start, m.end)], cs, ce)
                 else:
                     r = ("own", "cites")
-            elif first and part.kind in _PART_DEFAULT and not quoted and (
-                    part.kind == BASIS or ph is None or ph.relation == "cites" and part.kind != OPENER):
-                rel = _PART_DEFAULT[part.kind]
-                if part.kind == BASIS and ph is not None and ph.relation == "responds_to":
-                    rel = "responds_to"
-                r = ("own", rel)
+            elif first and carry is not None and (ph is None or ph.relation == "cites") and not quoted:
+                r = carry
+                if r[0] == "passive":
+                    self._emit(i, r[1], r[2], [(m.start, m.end)], cs, ce)
+            elif first and item_rel is not None and not quoted and not (self.vbhn and item_rel == "based_on") \
+                    and not (self.narrative and self.opened) and (
+                    item_rel == "based_on" or ph is None or ph.relation == "cites" and item_rel != "implements"):
+                r = ("own", item_rel)
+            elif first and ph is None and list_role is not None and _LIST_GAP.match(gap):
+                r = list_role  # "thay thế Quyết định số A ...; Quyết định số B ...": the list goes on after ";"
             elif ph is not None and ph.relation != "cites":
                 r = self._phrase_act(part, cs, prev, i, ph, quoted)
             elif ph is not None:  # a phrase after which a reference is only followed or mentioned
@@ -302,7 +382,26 @@ class _Reader:
             role[i] = r
             self._after(part, i, idxs, role, ce, cs, quoted)
             prev = i
+            if first:
+                head = i
+                self.list_role = r if r[0] == "own" and r[1] != "cites" else None
             first = False
+        return head
+
+    def _item_relation(self, part: Part, cs: int) -> str | None:
+        """The relation the first reference of a preamble item takes without a phrase of its own: by the item's
+        opening words ("Căn cứ", "Xét đề nghị ...", "Thực hiện"), else that of the item before it when the list
+        goes on after ";" or ":", else none (a new sentence)."""
+        text = self.text
+        opening = text[cs:min(len(text), cs + 200)].lstrip(" \t\n;-+•*").split("\n")[0]
+        kind = self.f.reader.line_kind(opening)
+        if kind in _PART_DEFAULT:
+            self.item_rel = _PART_DEFAULT[kind]
+        elif cs <= part.start or text[part.start:cs].rstrip()[-1:] in (";", ":", ","):
+            self.item_rel = self.item_rel or _PART_DEFAULT[part.kind]
+        else:
+            return None
+        return self.item_rel
 
     def _patient(self, prev: int | None, role: dict[int, tuple]) -> int | None:
         """The reference a passive phrase is about: the one before it, or, when that one is itself the actor of a
@@ -346,6 +445,8 @@ class _Reader:
                 return ("between", prev, rel)
         if quoted or part.attached or part.kind not in f.own_parts.get(rel, ()):
             return ("own", "cites")
+        if self.narrative and self.opened:
+            return ("own", "cites")  # past its opening line, a report narrates what others did
         if part.kind == TITLE:
             return ("own", rel)
         lead = text[cs:ph.start]
@@ -356,34 +457,46 @@ class _Reader:
 
     def _after(self, part: Part, i: int, idxs: list[int], role: dict[int, tuple], ce: int, cs: int,
                quoted: bool) -> None:
-        """A phrase written after the reference ("Quyết định số X hết hiệu lực ..."): the file's own act on it and
-        on the references coordinated before it."""
+        """A phrase written after the reference ("Quyết định số X ... hết hiệu lực kể từ ..."): the file's own act
+        on the document the sentence is about: the reference itself, or the one whose title it is in ("X sửa đổi
+        Y hết hiệu lực": X), or the one a rider is about ("X đã được sửa đổi theo Y hết hiệu lực": X); with the
+        references coordinated before it and the items of the same sentence before a ";"."""
         text, ms = self.text, self.ms
         pos = idxs.index(i)
         nxt = ms[idxs[pos + 1]].start if pos + 1 < len(idxs) else ce
         tail = text[ms[i].end:nxt]
-        t = _AFTER_TITLE.match(tail)
-        rest_at = t.end() if t else 0
         for rel, rx in self.f.after_re:
-            m = rx.match(tail, rest_at)
+            m = rx.search(tail)
             if m is None:
+                continue
+            before = tail[:m.start()]
+            if len(before) > _MAX_TITLE or _AFTER_STOP.search(before):
                 continue
             if quoted or part.attached or part.kind not in self.f.own_parts.get(rel, ()) or self.article:
                 return
-            if regex.search(r"(?i)\bđã\s*$", tail[:m.start() + len(m.group()) - len(m.group().lstrip(" ,()"))]):
+            if regex.search(r"(?i)\bđã\s*$", before + m.group()[:len(m.group()) - len(m.group().lstrip(" ,()"))]):
                 return
-            group = [i]
-            k = pos
+            subject = i
+            seen = set()
+            while subject in role and role[subject][0] in ("between", "passive") and subject not in seen:
+                seen.add(subject)
+                r = role[subject]
+                subject = r[1] if r[0] == "passive" else r[1]
+            if subject not in idxs:
+                return
+            k = idxs.index(subject)
+            group = [subject]
             while k > 0:
                 a, b = idxs[k - 1], idxs[k]
-                if _COORD.match(text[ms[a].end:ms[b].start]):
+                if _COORD.match(text[ms[a].end:ms[b].start]) and role.get(a, ("own",))[0] == "own":
                     group.insert(0, a)
                     k -= 1
                 else:
                     break
+            group = [g for g in self.sentence_heads if g not in group] + group
+            at = (ms[i].end + m.start(), ms[i].end + m.end())
             for g in group:
-                self._emit(OWN, g, rel, [(ms[g].start, ms[g].end), (ms[i].end + m.start(), ms[i].end + m.end())],
-                           cs, ce)
+                self._emit(OWN, g, rel, [(ms[g].start, ms[g].end), at], min(cs, ms[g].start), ce)
             return
 
     # ------------------------------------------------------------------ output

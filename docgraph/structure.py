@@ -54,6 +54,11 @@ class Structure:
     def kinds(self) -> list[str]:
         return [p.kind for p in self.parts]
 
+    def starts_item(self, pos: int) -> bool:
+        """Whether a list or numbered item starts at ``pos`` (a unit's start)."""
+        m = self._item_re.match(self.text, pos)
+        return m is not None
+
     def units(self, part: Part) -> list[tuple[int, int]]:
         """The spans of ``part`` a relation phrase never reaches across: each list or numbered item (a line that
         starts one), each table cell, each footnote."""
