@@ -49,6 +49,7 @@ _PHRASE_TAIL = regex.compile(
     r"thi\s+hành|thực\s+hiện|việc\s+thi\s+hành|có\s+hiệu\s+quả|nghiêm\s+túc|đầy\s+đủ|kịp\s+thời|"
     r"(?:điểm|khoản|điều|chương|mục|phụ\s+lục)\s+[\w.]+(?:\s*(?:,|và)\s*(?:(?:điểm|khoản|điều)\s+)?[\w.]+)*|"
     r"của|tại|thuộc|các|và|,)\s*)*$")
+_OWN_BASIS = regex.compile(r"(?is)[^;]{0,300}?\bcó\s+căn\s+cứ\s+ban\s+hành\b")
 _LIST_GAP = regex.compile(r"(?is)^[\s;,\-+•*]*(?:và\s+|các\s+)?$")  # a list item that is only a reference
 _ALIAS = regex.compile(r"(?is)^\s*[(,]?\s*(?:sau\s+đây\s+)?(?:gọi\s+tắt\s+là|viết\s+tắt\s+là|gọi\s+là)\s*$")
 _BREAK_TITLE = regex.compile(r"(?s)(?:[,;]|\bvà\b|\bhoặc\b)\s+[\p{Lu}]|\bnày\b|\.\s+\p{Lu}")
@@ -171,6 +172,9 @@ class _Reader:
         self.out: list[RawRelation] = []
         self.sentence_heads: list[int] = []  # the first references of the ";" items of the sentence so far
         self.list_role: tuple | None = None  # the own act of the item before a ";"
+        self.colon_role: tuple | None = None  # the act a clause ending with ":" hands on to the next one
+        # a consolidated text: the text whose preamble is being read (its base first, then an amending text's)
+        self.basis_owner: int | None = None
         self.item_rel: str | None = None  # the relation of the preamble item being read
 
     def run(self) -> list[RawRelation]:
@@ -203,21 +207,27 @@ class _Reader:
                     carry = None
                 self.sentence_heads = []
                 self.list_role = None
+                self.colon_role = None
                 role: dict[int, tuple] = {}
                 for cs, ce, cidx in self._clauses(part, us, ue, uidx):
                     if self.text[:cs].rstrip()[-1:] != ";":
                         self.sentence_heads = []
                     lead = self.text[us:cs]
                     at_item = not lead[_ITEM_LEAD.match(lead).end():].strip()  # the item's first words
-                    head = self._clause(part, cs, ce, cidx, quotes, carry if at_item else None, role)
+                    colon = self.colon_role if self.text[:cs].rstrip().endswith(":") else None
+                    head = self._clause(part, cs, ce, cidx, quotes, carry if at_item else None, role, colon)
                     if head is not None:
                         self.sentence_heads.append(head)
+                    # "X ..., được sửa đổi, bổ sung bởi:" then a line that names Y: Y amends X
+                    self.colon_role = self._list_intro(part, cs, ce, cidx, role, quotes)
                 intro = self._list_intro(part, us, ue, uidx, role, quotes)
                 if intro is not None:
                     carry = intro
             if self.vbhn and merged_before and part.kind in (TITLE, BODY):
                 for i in idxs:
                     if not ms[i].own and _key(ms[i]) != self.own_key:
+                        if self.basis_owner is None:
+                            self.basis_owner = i
                         self._emit(OWN, i, "consolidates", [(ms[i].start, ms[i].end)], part.start, part.end)
         # a reference that acts ("Kế hoạch A ... thực hiện Chỉ thị B", "... bởi Luật Y") is the subject of that
         # phrase, not something the file itself cites
@@ -291,7 +301,7 @@ class _Reader:
         return ("own", ph.relation)
 
     def _clause(self, part: Part, cs: int, ce: int, idxs: list[int], quotes, carry: tuple | None = None,
-                role: dict[int, tuple] | None = None) -> int | None:
+                role: dict[int, tuple] | None = None, colon: tuple | None = None) -> int | None:
         """The relations of one clause; returns its first reference (a head of the sentence's items)."""
         text, ms, f = self.text, self.ms, self.f
         prev: int | None = None
@@ -300,7 +310,7 @@ class _Reader:
         first = True
         head = None
         item_rel = self._item_relation(part, cs) if part.kind in _PART_DEFAULT else None
-        list_role = self.list_role if text[:cs].rstrip()[-1:] == ";" else None
+        list_role = self.list_role if text[:cs].rstrip()[-1:] == ";" else colon
         for i in idxs:
             m = ms[i]
             if m.own or (self.own_key is not None and _key(m) == self.own_key):
@@ -333,16 +343,33 @@ class _Reader:
                                                          (m.start, m.end)], cs, ce)
                 else:
                     r = ("own", "cites")
+            elif prev is not None and _ISSUE.search(gap) and (ph is None or not self._titled(prev, ph)) \
+                    and self._implemented(prev, role, idxs):
+                # "Thực hiện Chỉ thị A, Tỉnh ủy đã ban hành Kế hoạch B": B implements A
+                tgts = self._implemented(prev, role, idxs)
+                r = ("passive", tgts[0], "implements", tuple(tgts[1:]))
+                for t in tgts:
+                    self._emit(i, t, "implements", [(ms[t].start, ms[t].end), (m.start, m.end)], cs, ce)
+                self._emit(OWN, i, "cites", [(m.start, m.end)], cs, ce)
             elif first and carry is not None and (ph is None or ph.relation == "cites") and not quoted:
                 r = carry
                 if r[0] == "passive":
                     self._emit(i, r[1], r[2], [(m.start, m.end)], cs, ce)
+            elif first and self.vbhn and self.basis_owner is not None and not quoted and (
+                    item_rel == "based_on" and (ph is None or ph.relation in ("based_on", "cites"))
+                    or ph is not None and ph.relation == "based_on"):
+                # a consolidated text repeats the preambles of the texts it merges: its base text's (first), then,
+                # in a note "Thông tư số Y ... có căn cứ ban hành như sau:", the amending text's
+                r = ("between", self.basis_owner, "based_on")
             elif first and item_rel is not None and not quoted and not (self.vbhn and item_rel == "based_on") \
                     and not (self.narrative and self.opened) and (
                     item_rel == "based_on" or ph is None or ph.relation == "cites" and item_rel != "implements"):
                 r = ("own", item_rel)
             elif first and ph is None and list_role is not None and _LIST_GAP.match(gap):
                 r = list_role  # "thay thế Quyết định số A ...; Quyết định số B ...": the list goes on after ";"
+                if r[0] == "passive":
+                    for t in _patients(r):
+                        self._emit(i, t, r[2], [(ms[t].start, ms[t].end), (m.start, m.end)], min(cs, ms[t].start), ce)
             elif ph is not None and ph.relation != "cites":
                 r = self._phrase_act(part, cs, prev, i, ph, quoted)
             elif ph is not None:  # a phrase after which a reference is only followed or mentioned
@@ -356,18 +383,11 @@ class _Reader:
                     if r[0] != "own":
                         r = ("own", "cites")
                 if r[0] == "passive":
-                    self._emit(i, r[1], r[2], [(ms[r[1]].start, ms[r[1]].end), (m.start, m.end)], cs, ce)
-            elif prev is not None and _ISSUE.search(gap) and self._implemented(prev, role) is not None:
-                # "Thực hiện Chỉ thị A, Tỉnh ủy đã ban hành Kế hoạch B": B implements A
-                tgt = self._implemented(prev, role)
-                r = ("between", tgt, "implements", True)
+                    for t in _patients(r):
+                        self._emit(i, t, r[2], [(ms[t].start, ms[t].end), (m.start, m.end)], cs, ce)
             else:
                 r = ("own", "cites")
-            if r[0] == "between" and len(r) > 3:  # the narrative case: i acts on an earlier reference
-                self._emit(i, r[1], "implements", [(ms[r[1]].start, ms[r[1]].end), (m.start, m.end)], cs, ce)
-                r = ("passive", r[1], "implements")  # coordinated plans after it implement the same
-                self._emit(OWN, i, "cites", [(m.start, m.end)], cs, ce)
-            elif r[0] == "own":
+            if r[0] == "own":
                 rel = r[1]
                 if self.article and rel != "cites":
                     rel = "cites"  # a news item reports; it does not itself implement or rely on anything
@@ -380,11 +400,13 @@ class _Reader:
                 self._emit(src, i, r[2], [(ms[src].start, ms[src].end)] + ([(ph.start, ph.end)] if ph else [])
                            + [(m.start, m.end)], cs, ce)
             role[i] = r
+            if self.vbhn and _OWN_BASIS.match(text, m.end, ce):
+                self.basis_owner = i  # "Thông tư số Y ... có căn cứ ban hành như sau:"
             self._after(part, i, idxs, role, ce, cs, quoted)
             prev = i
             if first:
                 head = i
-                self.list_role = r if r[0] == "own" and r[1] != "cites" else None
+                self.list_role = r if (r[0] == "own" and r[1] != "cites" or r[0] == "passive") else None
             first = False
         return head
 
@@ -413,15 +435,24 @@ class _Reader:
             return r[1]
         return prev
 
-    def _implemented(self, prev: int, role: dict[int, tuple]) -> int | None:
+    def _implemented(self, prev: int, role: dict[int, tuple], idxs: list[int]) -> list[int]:
+        """The references a narrative "Thực hiện A, B, tỉnh đã ban hành Kế hoạch C" says C implements: the one
+        before C and those coordinated with it, when the clause opened by carrying them out."""
         r = role.get(prev)
-        if r is None:
-            return None
-        if r[0] == "own" and r[1] == "implements":
-            return prev
-        if r[0] == "between" and r[2] == "implements" and len(r) == 3:
-            return prev
-        return None
+        if r is None or not (r[0] == "own" and "implements" in r[1:] or r[0] == "between" and r[2] == "implements"
+                             and len(r) == 3):
+            return []
+        group = [prev]
+        k = idxs.index(prev)
+        while k > 0 and role.get(idxs[k - 1]) == r:
+            k -= 1
+            group.insert(0, idxs[k])
+        return group
+
+    def _titled(self, prev: int, ph: _Phrase) -> bool:
+        """Whether the words from reference ``prev`` to phrase ``ph`` continue ``prev``'s title."""
+        between = self.text[self.ms[prev].end:ph.start]
+        return len(between) <= _MAX_TITLE and not _BREAK_TITLE.search(between)
 
     def _phrase_act(self, part: Part, cs: int, prev: int | None, i: int, ph: _Phrase, quoted: bool) -> tuple:
         """Who acts with a relation phrase before reference ``i``: the reference before it (its title goes on), the
@@ -446,7 +477,7 @@ class _Reader:
         if quoted or part.attached or part.kind not in f.own_parts.get(rel, ()):
             return ("own", "cites")
         if self.narrative and self.opened:
-            return ("own", "cites")  # past its opening line, a report narrates what others did
+            return ("own", "cites", rel)  # past its opening line, a report narrates what others did
         if part.kind == TITLE:
             return ("own", rel)
         lead = text[cs:ph.start]
@@ -504,6 +535,11 @@ class _Reader:
     def _emit(self, source: int, target: int, relation: str, spans: list[tuple[int, int]], cs: int, ce: int) -> None:
         m = self.ms[target]
         self.out.append(RawRelation(source, target, relation, m.line, evidence(self.text, cs, ce, spans)))
+
+
+def _patients(r: tuple) -> tuple[int, ...]:
+    """The references a ("passive", patient, relation[, more patients]) role acts on."""
+    return (r[1],) + (r[3] if len(r) > 3 else ())
 
 
 def _inner_lead(f: RelationFinder, m: Mention) -> int:
