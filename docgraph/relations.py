@@ -91,6 +91,7 @@ class RelationFinder:
     def __init__(self, relations: list[dict], structure: dict[str, Any] | None = None):
         self.lookup: dict[str, str] = {}
         self.own_parts: dict[str, frozenset[str]] = {}
+        self.own_lead: dict[str, dict[str, regex.Pattern]] = {}
         self.not_sources: dict[str, frozenset[str]] = {}
         passive: list[tuple[str, str]] = []
         after: list[tuple[str, str]] = []
@@ -101,6 +102,7 @@ class RelationFinder:
                 key = " ".join(unicodedata.normalize("NFC", p).split()).lower()
                 self.lookup.setdefault(key, rel) if rel == "cites" else self.lookup.__setitem__(key, rel)
             self.own_parts[rel] = frozenset(r.get("own_parts", []) or [])
+            self.own_lead[rel] = {k: regex.compile(v, regex.I) for k, v in (r.get("own_lead") or {}).items()}
             self.not_sources[rel] = frozenset(x.lower() for x in r.get("not_sources", []) or [])
             passive += [(rel, p) for p in r.get("passive", []) or []]
             after += [(rel, p) for p in r.get("after", []) or []]
@@ -277,7 +279,9 @@ class _Reader:
         while lines and self.f.reader.line_kind(lines[-1]) in ("noise", "blank"):
             lines.pop()
         body = "\n".join(lines).rstrip()
-        if not body.endswith(":"):
+        # a unit ending with ":", or an article's heading alone ("Điều 1. Bãi bỏ toàn bộ 15 văn bản") before items
+        heading = part.kind in (ARTICLE, EFFECT) and us == part.start and "\n" not in body.strip()
+        if not body.endswith(":") and not heading:
             return None
         end = us + len(body)
         last = max((self.ms[i].end for i in uidx if self.ms[i].end <= end), default=us)
@@ -474,17 +478,22 @@ class _Reader:
                 if src_type in f.not_sources.get(rel, ()):
                     return ("own", "cites")
                 return ("between", prev, rel)
-        if quoted or part.attached or part.kind not in f.own_parts.get(rel, ()):
+        if quoted or part.attached:
             return ("own", "cites")
+        if part.kind not in f.own_parts.get(rel, ()):
+            return ("own", "cites", rel)  # not an act of the file here; a narrative may still use it
+        lead_re = f.own_lead.get(rel, {}).get(part.kind)
+        if lead_re is not None and not lead_re.search(text[cs:ph.start]):
+            return ("own", "cites", rel)
         if self.narrative and self.opened:
             return ("own", "cites", rel)  # past its opening line, a report narrates what others did
         if part.kind == TITLE:
             return ("own", rel)
         lead = text[cs:ph.start]
         lead = lead[_ITEM_LEAD.match(lead).end():]
-        if len(lead) <= _MAX_LEAD or _SELF.search(lead):
+        if len(lead) <= _MAX_LEAD or _SELF.search(lead) or lead_re is not None:
             return ("own", rel)
-        return ("own", "cites")
+        return ("own", "cites", rel)
 
     def _after(self, part: Part, i: int, idxs: list[int], role: dict[int, tuple], ce: int, cs: int,
                quoted: bool) -> None:
