@@ -41,8 +41,8 @@ app.add_typer(rules_app, name="rules")
 
 _state = {"debug": bool(os.environ.get("DOCGRAPH_DEBUG"))}
 
-DbOpt = Annotated[Optional[str], typer.Option("--db", help="Index file (default: $DOCGRAPH_DB, else ./docgraph.db).",
-                                              show_default=False)]
+DbOpt = Annotated[Optional[str], typer.Option("--db", help="Index file, or a postgresql:// URL (default: $DOCGRAPH_DB,"
+                                                        " else ./docgraph.db).", show_default=False)]
 RulesOpt = Annotated[Optional[str], typer.Option("--rules", help="A folder of extra YAML rules (same name overrides).",
                                                  show_default=False)]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON on stdout instead of a table.")]
@@ -143,9 +143,10 @@ def _no_gc() -> Iterator[None]:
 
 
 def _open(db: str | None, create: bool = False) -> sqlite3.Connection:
-    from . import index as ix
+    """The index: an SQLite file, or a PostgreSQL database when ``db`` (or $DOCGRAPH_DB) is a postgresql:// URL."""
+    from .store import open_index
 
-    return ix.connect(ix.db_path(db), create=create)
+    return open_index(db, create=create)
 
 
 def _limit(n: int) -> int | None:
@@ -207,12 +208,16 @@ def extract(
     """
     from . import index as ix
     from .scan import scan
+    from .store import db_target, is_url
 
     with _errors():
         province = _province_name(province) if province is not None else None
         missing = [p for p in paths if not os.path.lexists(p)]
         if missing:
             raise CliError(f"no such file or folder: {', '.join(missing)}")
+        if is_url(db_target(db)):
+            raise CliError("the default engine writes an SQLite index: extract into a file and copy it with"
+                           " 'docgraph load FILE --db URL', or use --engine spark")
         if rules:
             _engine(rules)  # a user's rules folder is checked before anything is written
         conn = _open(db, create=True)
@@ -536,6 +541,35 @@ def timeline_cmd(query: QueryArg, db: DbOpt = None, rules: RulesOpt = None, json
             render.json_out(tl)
         else:
             render.timeline_report(tl, limit=shown)
+
+
+@app.command("load")
+def load_cmd(
+    index_file: Annotated[str, typer.Argument(help="An SQLite index written by 'docgraph extract'.")],
+    db: Annotated[Optional[str], typer.Option("--db", help="The postgresql:// URL to load it into (default:"
+                                                          " $DOCGRAPH_DB).", show_default=False)] = None,
+) -> None:
+    """Copy a finished SQLite index into PostgreSQL, replacing the index the database held (one transaction).
+
+    Every query and export then reads it with --db postgresql://... and gives the same answers. Example:
+
+      docgraph load docgraph.db --db postgresql://docgraph@dbhost/archive
+    """
+    from . import index as ix
+    from .store import db_target, is_url, shown
+
+    with _errors():
+        target = db_target(db)
+        if not is_url(target):
+            raise CliError("--db must be a postgresql:// URL (or set $DOCGRAPH_DB to one)")
+        src = ix.connect(index_file)
+        if ix.get_meta(src, "resolved") == "no":
+            raise CliError(f"{index_file} was not resolved (an interrupted extract): run extract again first")
+        from .store.postgres import load_sqlite
+
+        counts = load_sqlite(src, _open(target, create=True))
+        render.note(f"loaded {counts['documents']} documents, {counts['edges']} edges and {counts['files']} files"
+                    f" into {shown(target)}")
 
 
 # ---------------------------------------------------------------------------------------------------- rules

@@ -102,6 +102,8 @@ def document_rows(conn: sqlite3.Connection, ids: list[str]) -> list[dict[str, An
     from .graph import select_in
 
     by_id = {r["id"]: dict(r) for r in select_in(conn, "SELECT * FROM documents WHERE id IN ({ids})", ids)}
+    for d in by_id.values():
+        d.pop("rowid", None)  # a column of a PostgreSQL index (SQLite's is hidden)
     return [by_id[i] for i in ids if i in by_id]
 
 
@@ -283,7 +285,7 @@ def show(conn: sqlite3.Connection, g: nx.MultiDiGraph, doc: str) -> dict[str, An
          "short_form": bool(r["short_form"]), "ambiguous": bool(r["ambiguous"])}
         for r in conn.execute(
             "SELECT f.path, m.line, m.location, m.text, m.own, m.short_form, m.ambiguous FROM mentions m JOIN files f"
-            " ON f.id=m.file_id WHERE m.doc=? ORDER BY f.path, m.line", (doc,))]
+            " ON f.id=m.file_id WHERE m.doc=? ORDER BY f.path, m.line, m.idx", (doc,))]
     if card.get("source_file"):
         enc = conn.execute("SELECT encoding FROM files WHERE path=?", (card["source_file"],)).fetchone()
         card["encoding"] = enc[0] if enc else None
@@ -301,7 +303,8 @@ def stats(conn: sqlite3.Connection) -> dict[str, Any]:
     def group(sql: str) -> dict[str, int]:
         return {(r[0] if r[0] not in (None, "") else "(none)"): r[1] for r in conn.execute(sql)}
 
-    files = conn.execute("SELECT COUNT(*), SUM(skipped IS NOT NULL) FROM files").fetchone()
+    # SQL both stores read alike (docgraph.store): COUNT, not SUM of a comparison; NULL groups first, then by value
+    files = conn.execute("SELECT COUNT(*), COUNT(skipped) FROM files").fetchone()
     # each distinct flag list parsed once (most edges have none), and one pass over the mentions for three counts:
     # on a 1 GB index 2 s less than a parse per edge and a scan per count
     flagged: Counter = Counter()
@@ -310,7 +313,8 @@ def stats(conn: sqlite3.Connection) -> dict[str, Any]:
         for f in json.loads(flags):
             flagged[f] += n
     mentions, ambiguous, unresolved = conn.execute(
-        "SELECT SUM(own=0), SUM(ambiguous=1), SUM(own=0 AND (doc IS NULL OR doc LIKE '%-x' OR doc LIKE '%-x-%'))"
+        "SELECT COUNT(CASE WHEN own=0 THEN 1 END), COUNT(CASE WHEN ambiguous=1 THEN 1 END),"
+        " COUNT(CASE WHEN own=0 AND (doc IS NULL OR doc LIKE '%-x' OR doc LIKE '%-x-%') THEN 1 END)"
         " FROM mentions").fetchone()
     return {
         "files": files[0] or 0,
@@ -321,18 +325,18 @@ def stats(conn: sqlite3.Connection) -> dict[str, Any]:
         "documents": conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0],
         "documents_in_folder": conn.execute("SELECT COUNT(*) FROM documents WHERE source_file IS NOT NULL").fetchone()[0],
         "edges": conn.execute("SELECT COUNT(*) FROM edges").fetchone()[0],
-        "by_type": group("SELECT type, COUNT(*) FROM documents GROUP BY type ORDER BY 2 DESC, 1"),
-        "by_level": group("SELECT level, COUNT(*) FROM documents GROUP BY level ORDER BY 2 DESC, 1"),
-        "by_branch": group("SELECT branch, COUNT(*) FROM documents GROUP BY branch ORDER BY 2 DESC, 1"),
-        "by_jurisdiction": group("SELECT jurisdiction, COUNT(*) FROM documents GROUP BY jurisdiction ORDER BY 2 DESC, 1"),
-        "by_relation": group("SELECT relation, COUNT(*) FROM edges GROUP BY relation ORDER BY 2 DESC, 1"),
+        "by_type": group("SELECT type, COUNT(*) FROM documents GROUP BY type ORDER BY 2 DESC, type IS NOT NULL, type"),
+        "by_level": group("SELECT level, COUNT(*) FROM documents GROUP BY level ORDER BY 2 DESC, level IS NOT NULL, level"),
+        "by_branch": group("SELECT branch, COUNT(*) FROM documents GROUP BY branch ORDER BY 2 DESC, branch IS NOT NULL, branch"),
+        "by_jurisdiction": group("SELECT jurisdiction, COUNT(*) FROM documents GROUP BY jurisdiction ORDER BY 2 DESC, jurisdiction IS NOT NULL, jurisdiction"),
+        "by_relation": group("SELECT relation, COUNT(*) FROM edges GROUP BY relation ORDER BY 2 DESC, relation IS NOT NULL, relation"),
         "ambiguous_mentions": ambiguous or 0,
         "unresolved_mentions": unresolved or 0,
         "flagged_edges": dict(sorted(flagged.items())),
         # the mentions that could not be tied to one document, for review (file:line and text)
         "ambiguous": [{"file": r[0], "line": r[1], "text": r[2]} for r in conn.execute(
             "SELECT f.path, m.line, m.text FROM mentions m JOIN files f ON f.id = m.file_id WHERE m.ambiguous = 1"
-            " ORDER BY f.path, m.line LIMIT 200")],
+            " ORDER BY f.path, m.line, m.idx LIMIT 200")],
     }
 
 

@@ -20,3 +20,22 @@ def work(tmp_path, monkeypatch):
     monkeypatch.delenv("DOCGRAPH_DB", raising=False)
     monkeypatch.setenv("COLUMNS", "100")
     return tmp_path
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """A throwaway PostgreSQL for the session (tests/pg_server.py); about 5 s to start on the CI machine."""
+    from pg_server import PgServer
+
+    server = PgServer()
+    try:
+        yield server.start()
+    finally:
+        server.stop()
+
+
+@pytest.fixture()
+def pg_url(pg_server, request):
+    """A new empty database on the session's PostgreSQL, as a postgresql:// URL."""
+    name = "t_" + "".join(c if c.isalnum() else "_" for c in request.node.name.lower())[:50]
+    return pg_server.create_database(name)
