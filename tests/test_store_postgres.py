@@ -196,3 +196,31 @@ def test_store_errors_are_one_line(work, pg_server, pg_url, monkeypatch):
         c.execute("CREATE TABLE edges (a int)")
     r = run("stats", "--db", pg_url)
     assert r.exit_code == 2 and "not a docgraph index" in r.output
+
+
+def test_the_readmes_read_only_role_queries_and_cannot_load(work, pg_server):
+    """The README's SQL for analysts, run as written: its role answers queries and cannot replace the index."""
+    import psycopg
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    part = readme[readme.index("Analysts get a read-only role"):]
+    sql = part[part.index("```sql\n") + 7:part.index("\n```", part.index("```sql\n"))]
+    assert "GRANT SELECT" in sql and "CREATE ROLE ana LOGIN" in sql
+    owner = pg_server.create_database("archive")
+    assert run("extract", "samples", "--db", "x.db", "-q", "--jobs", "1").exit_code == 0
+    with psycopg.connect(pg_server.url(), autocommit=True) as c:
+        c.execute("DROP ROLE IF EXISTS ana")
+        c.execute("DROP ROLE IF EXISTS analysts")
+    with psycopg.connect(owner, autocommit=True) as c:
+        for statement in sql.split(";"):
+            if statement.strip():
+                c.execute(statement)
+    assert run("load", "x.db", "--db", owner).exit_code == 0  # the owner loads after the grants: default privileges
+    ana = owner.replace(f"{pg_server.user}@", "ana:change%20me@")
+    r = run("implementers", "Chỉ thị 35-CT/TW", "--json", "--db", ana)
+    assert r.exit_code == 0, r.output
+    assert r.stdout == run("implementers", "Chỉ thị 35-CT/TW", "--json", "--db", "x.db").stdout
+    r = run("load", "x.db", "--db", ana)
+    assert r.exit_code == 2, r.output
+    assert r.output.startswith("error: cannot write postgresql://ana@/archive") and "permission denied" in r.output
+    assert "change" not in r.output

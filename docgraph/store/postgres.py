@@ -263,11 +263,14 @@ def load_sqlite(src: sqlite3.Connection, pg: PgIndex) -> dict[str, int]:
     """Replace the PostgreSQL index ``pg`` by a copy of the SQLite index ``src``, in one transaction (a reader sees
     the old index or the new one). Returns the rows copied per table."""
     counts: dict[str, int] = {}
-    with pg:
-        pg.execute(f"TRUNCATE {', '.join(TABLES)}")
+    try:
+        with pg:
+            pg.execute(f"TRUNCATE {', '.join(TABLES)}")
+            for t in TABLES:
+                cols = columns(t)
+                counts[t] = copy_rows(pg, t, cols, _sqlite_rows(src, t, cols))
         for t in TABLES:
-            cols = columns(t)
-            counts[t] = copy_rows(pg, t, cols, _sqlite_rows(src, t, cols))
-    for t in TABLES:
-        pg.execute(f"ANALYZE {t}")
+            pg.execute(f"ANALYZE {t}")
+    except psycopg.errors.InsufficientPrivilege as e:  # a read-only role
+        raise IndexStoreError(f"cannot write {redact(pg.url)}: {_first_line(e)}") from None
     return counts
