@@ -445,7 +445,8 @@ def unit_of(d: dict[str, Any]) -> tuple[str, str | None] | None:
 def index_provinces(conn: sqlite3.Connection) -> list[str]:
     """Every province some document of the index lies in, by name."""
     seen: dict[str, str] = {}
-    for (j,) in conn.execute("SELECT DISTINCT jurisdiction FROM documents WHERE jurisdiction != ''"):
+    for (j,) in conn.execute(  # ordered: the first of two spellings of a province wins on either store
+            "SELECT DISTINCT jurisdiction FROM documents WHERE jurisdiction != '' ORDER BY jurisdiction"):
         p = province_of(j)
         if p:
             seen.setdefault(fold(p), p)

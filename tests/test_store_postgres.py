@@ -70,12 +70,13 @@ def _outputs(db: str, folder: Path) -> dict[str, bytes]:
                     ["timeline", doc, "--json"], ["timeline", doc], ["export", "-f", "html", "--from", doc],
                     ["export", "-f", "graphml", "--from", doc]):
             cli(f"{i} {' '.join(cmd[:1] + cmd[2:])}", *cmd)
-        for level in ("department", "district", "commune"):
+        for level in ("provincial", "department", "district", "commune"):
             cli(f"{i} gaps {level}", "gaps", doc, "--level", level, "--json")
         cli(f"{i} gaps table", "gaps", doc, "--level", "district")
     for cmd in (["stats", "--json"], ["stats"], ["missing", "--json", "--limit", "0"], ["missing"],
                 ["find", "--search", "kế hoạch", "--json"], ["find", "35-CT/TW", "--json"], ["find", "83-KH/TU"],
-                ["implementers", "83-KH/TU"], ["implementers", "Chỉ thị 35-CT/TW", "--json"], ["show", "Chỉ thị 35-CT/TW", "--json"],
+                ["implementers", "83-KH/TU"], ["implementers", "Chỉ thị 35-CT/TW", "--json"],
+                ["show", "Chỉ thị 35-CT/TW", "--json"], ["gaps", "Chỉ thị 35-CT/TW", "--level", "provincial", "--json"],
                 ["timeline", "--search", "đội ngũ trí thức", "--json"], ["implementers", "no-such-document"]):
         cli(" ".join(cmd), *cmd)
     for fmt in FORMATS:
