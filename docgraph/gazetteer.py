@@ -261,7 +261,7 @@ class Gazetteer:
                 level = hlvl
         if province is None:
             bm = self._bare_province.search(text.rstrip(" .,;"))
-            if bm and bm.group(0)[:1].isupper():
+            if bm and bm.group(0)[:1].isupper() and (locality is None or name_key(bm.group(0)) != name_key(locality)):
                 province = self._prov_keys.get(name_key(bm.group(0)))
         if province is None and len(candidates) == 1:
             province = candidates[0]

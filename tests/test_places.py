@@ -69,6 +69,9 @@ def test_name_key_folds_case_tones_and_dashes():
     ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", None, None, None),
     ("Thủ tướng cong hoa xã Hoi Chủ Nghĩa", None, None, None),  # OCR of the motto
     ("UBND tỉnh\nCăn cứ Luật", None, None, None),  # no place across a line break but a name of the data
+    ("UBND phường Việt Trì", "commune", "Phú Thọ", "Việt Trì"),  # a ward of 1/7/2025
+    ("Đảng ủy phường Bắc Giang", "commune", "Bắc Ninh", "Bắc Giang"),  # a ward, not the old province
+    ("UBND đặc khu Phú Quốc", "commune", "An Giang", "Phú Quốc"),
 ])
 def test_place_of_an_issuer_phrase(g, phrase, level, province, locality):
     f = g.place_of(phrase)

@@ -147,3 +147,16 @@ def test_readme_gaps_example_is_real_output(work):
     r = run("gaps", "Chỉ thị 35-CT/TW", "--level", "provincial")
     assert r.exit_code == 0, r.output
     assert [x.rstrip() for x in r.stdout.splitlines()] == block.rstrip("\n").splitlines()
+
+
+def test_a_district_issuer_after_the_reform_stays_flagged(work):
+    (work / "samples" / "late.txt").write_text(_plan(
+        "HUYỆN ỦY LẠNG GIANG", "Số 71-KH/HU", "Lạng Giang, ngày 20 tháng 8 năm 2025",
+        "Thực hiện Chỉ thị số 35-CT/TW ngày 14/6/2024 của Bộ Chính trị"), encoding="utf-8")
+    extracted(work)
+    conn = connect("docgraph.db")
+    row = conn.execute("SELECT jurisdiction, level FROM documents WHERE id = '71-kh-hu-2025-bac-giang-lang-giang'")
+    assert tuple(row.fetchone()) == ("Bắc Giang / Lạng Giang", "district")
+    flags = conn.execute("SELECT flags FROM edges WHERE source = '71-kh-hu-2025-bac-giang-lang-giang'"
+                         " AND target = '35-ct-tw-2024'").fetchone()[0]
+    assert "district_after_reform" in json.loads(flags)
