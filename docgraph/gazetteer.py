@@ -340,20 +340,30 @@ class Gazetteer:
         communes_after = [c for c in self._communes.get(k, ()) if c.after]
         communes_before = [c for c in self._communes.get(k, ()) if not c.after]
         order = [communes_after, units, communes_before] if after else [units, communes_before, communes_after]
+        among: set[str] | None = None  # the provinces an ambiguous name left open
         for group in order:
-            provs = _provinces_of(group)
+            provs = set(self._in_force(_provinces_of(group), after))
             if len(provs) > 1:
-                caps = _provinces_of([u for u in group if u.capital])
+                caps = set(self._in_force(_provinces_of([u for u in group if u.capital]), after))
                 provs = caps if len(caps) == 1 else provs
-            if len(provs) == 1:
-                prov = provs[0]
-                q = self.provinces[prov]
-                if after and not q.after and q.merged_into:
-                    return q.merged_into
-                return prov
-            if provs:
-                return None  # a name several provinces share: no guess
-        return None
+            if not provs:
+                continue
+            if among is None:
+                if len(provs) == 1:
+                    return provs.pop()
+                among = provs
+            elif group is units and len(provs) == 1 and provs <= among:
+                # after the reform a ward's name several provinces share, and one old district of that name
+                # ("Tân An": the old Long An's capital, in the new Tây Ninh): the district tells
+                return provs.pop()
+        return None  # no place, or a name several provinces share: no guess
+
+    def _in_force(self, provinces: tuple[str, ...], after: bool) -> tuple[str, ...]:
+        """The provinces, each as the province of 1/7/2025 it became part of when ``after``."""
+        if not after:
+            return provinces
+        return tuple(q.merged_into if not q.after and q.merged_into else q.name
+                     for q in (self.provinces[p] for p in provinces))
 
 
 def _data_key(s: str) -> str:

@@ -88,6 +88,8 @@ def test_place_of_an_issuer_phrase(g, phrase, level, province, locality):
     ("Bắc Giang", "2025-08-12", "Bắc Ninh"),  # after the reform: the ward Bắc Giang of the new Bắc Ninh
     ("Bắc Giang", "2024-08-12", "Bắc Giang"),
     ("Châu Thành", "2024-01-01", None),  # a district name ten provinces share
+    ("Tân An", "2024-01-01", "Long An"),
+    ("Tân An", "2025-09-01", "Tây Ninh"),  # wards of several provinces; the old capital of Long An tells
     ("Căn cứ", None, None),
     ("Hà Nội", None, "Hà Nội"),
 ])
