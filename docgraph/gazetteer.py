@@ -158,7 +158,9 @@ class Gazetteer:
         # a unit word, then the words of a name (a dash may join two: "Bà Rịa - Vũng Tàu", "Phan Rang - Tháp Chàm")
         return regex.compile(
             rf"(?<![\p{{L}}\p{{M}}])(?P<w>{alt})(?![\p{{L}}\p{{M}}])\s+(?P<name>[\p{{L}}\p{{M}}]+"
-            rf"(?:(?:[ \t]+|[ \t]*[-–][ \t]*)[\p{{L}}\p{{M}}]+){{0,5}})", regex.IGNORECASE)
+            # the name stops before another unit word ("thành phố Hồ Chí Minh và các tỉnh Bình Dương")
+            rf"(?:(?:[ \t]+|[ \t]*[-–][ \t]*)(?!(?:{alt})(?![\p{{L}}\p{{M}}]))[\p{{L}}\p{{M}}]+){{0,5}})",
+            regex.IGNORECASE)
 
     @cached_property
     def _bare_province(self) -> regex.Pattern:
@@ -310,16 +312,22 @@ class Gazetteer:
         return None
 
     def provinces_in(self, text: str) -> Counter:
-        """How often each province is named after a provincial unit word ("tỉnh Bắc Giang", "Thành ủy Hà Nội")
-        in ``text``."""
+        """How often each province is named in ``text`` after a unit word: a province ("tỉnh Bắc Giang", "Thành ủy
+        Hà Nội"), or a district or commune whose name the data places in one province only ("huyện Vân Canh")."""
         c: Counter = Counter()
         for m in self._unit_re.finditer(modern_tones(unicodedata.normalize("NFC", text))):
             w = name_key(m.group("w"))
-            if self.unit_words.get(w) != "provincial":
+            lvl = self.unit_words.get(w)
+            words = _words(m.group("name"))
+            if lvl is None or not words or (w.endswith("xã") and fold(words[0]) == "hoi"):
                 continue
-            hit = self._name_after(w, "provincial", _words(m.group("name")), unplaced=False)
-            if hit and hit[0] == "provincial" and hit[1]:
+            hit = self._name_after(w, lvl, words, unplaced=False)
+            if hit is None:
+                continue
+            if hit[1]:
                 c[hit[1]] += 1
+            elif len(hit[3]) == 1:
+                c[hit[3][0]] += 1
         return c
 
     def place_line(self, place: str | None, date: str | None = None) -> str | None:

@@ -441,16 +441,16 @@ def _province_from_mentions(mentions: list[Mention], candidates: tuple[str, ...]
 
 
 def _province_from_text(text: str, engine: Engine, candidates: tuple[str, ...] = ()) -> str | None:
-    """The province most often named with its unit word in the first lines ("Đảng bộ tỉnh Bắc Giang")."""
+    """The province most often named with its unit word in the first lines ("Đảng bộ tỉnh Bắc Giang", or "huyện
+    Vân Canh", a district of one province)."""
     head = text[:6_000]
-    if not head or not any(w in head for w in ("tỉnh", "Tỉnh", "TỈNH", "thành phố", "Thành phố", "THÀNH PHỐ",
-                                                "Thành ủy", "THÀNH ỦY", "Thành uỷ", "THÀNH UỶ", "tỉnh", "thành")):
+    if not head:
         return None
-    c = engine.gazetteer.provinces_in(head)
-    for p, _ in c.most_common():
-        if not candidates or p in candidates:
-            return p
-    return None
+    ranked = [(p, n) for p, n in engine.gazetteer.provinces_in(head).most_common()
+              if not candidates or p in candidates]
+    if ranked and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]):
+        return ranked[0][0]
+    return None  # none, or a tie ("thành phố Hồ Chí Minh và các tỉnh Bình Dương, ..."): no guess
 
 
 _KEEP_UPPER = {"UBND", "HĐND", "MTTQ", "TW", "CP", "VN", "TP", "TP.", "TX", "BCH", "BTV", "BCĐ", "ĐCSVN"}

@@ -196,3 +196,17 @@ def test_a_header_province_wins_over_the_folder_default(tmp_path, monkeypatch):
                                           encoding="utf-8")
     assert run("extract", "d", "-q", "--jobs", "1", "--province", "Bình Dương").exit_code == 0
     assert _docs()["9-kh-ubnd-2024-lang-son"] == ("provincial", "Lạng Sơn")
+
+
+def test_a_row_without_header_is_placed_by_the_units_its_text_names(engine):
+    row = ("so_ky_hieu: 210/QĐ-UBND\nngay_ban_hanh: 11/05/2021\ntrich_yeu: thu hồi đất tại xã An Sơn, "
+           "huyện Vân Canh để xây dựng đường giao thông\n")
+    h = analyse_text(row, "r.txt", engine).header
+    assert (h.province, h.province_source, h.level) == ("Bình Định", "text", "provincial")
+    tie = ("so_ky_hieu: 211/UBND-NC\nngay_ban_hanh: 30/09/2021\ntrich_yeu: kiểm soát người ra vào thành phố hồ chí "
+           "minh và các tỉnh bình dương, đồng nai\n")
+    assert analyse_text(tie, "t.txt", engine).header.province is None  # two provinces named once each: no guess
+
+
+def test_a_name_stops_before_the_next_unit_word(g):
+    assert g.provinces_in("thành phố hồ chí minh và các tỉnh bình dương") == {"Hồ Chí Minh": 1, "Bình Dương": 1}
