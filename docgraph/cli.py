@@ -15,17 +15,16 @@ from typing import Annotated, Iterator, Optional
 import typer
 
 from . import render
+from .errors import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, UsageError, as_docgraph_error
 from .export.registry import DIRECTORY_FORMATS, FORMATS, names_text
 from .graph import build_graph, build_induced, build_subgraph
-from .query import (CHAIN_RELATIONS, GAP_LEVELS, Ambiguous, NotFound, chain, document_rows, find_documents, gaps,
+from .query import (CHAIN_RELATIONS, GAP_LEVELS, NotFound, chain, document_rows, find_documents, gaps,
                     gaps_graph, implementers, index_provinces, missing, neighbourhood, resolve_one, show, stats,
                     timeline)
 
 # The index and the rule engine are imported by the commands that use them, not here: they bring the extraction
 # pipeline, and `--help` needs neither. networkx is imported only by the commands that load the whole graph, and the
 # rules module (YAML) only by those that read rules.
-
-EXIT_OK, EXIT_UNREADABLE, EXIT_USAGE, EXIT_INTERNAL, EXIT_NOT_FOUND = 0, 1, 2, 3, 4
 
 app = typer.Typer(
     name="docgraph",
@@ -56,69 +55,34 @@ LimitOpt = Annotated[int, typer.Option("--limit", "-n", help="Print at most N ro
 QueryArg = Annotated[str, typer.Argument(help='What you would type: "Chỉ thị 35-CT/TW", "35-CT/TW", a node id.')]
 
 
-class CliError(Exception):
-    def __init__(self, message: str, code: int = EXIT_USAGE):
-        super().__init__(message)
-        self.code = code
-
-
 @app.callback()
 def _main(debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of internal errors.")] = False) -> None:
     if debug:
         _state["debug"] = True
 
 
-def _index_error(e: BaseException) -> bool:
-    """An IndexStoreError (the index cannot be used). The index module is not imported to check: if it is not
-    imported yet, it raised nothing."""
-    ix = sys.modules.get("docgraph.index")
-    return ix is not None and isinstance(e, ix.IndexStoreError)
-
-
-def _rules_error(e: BaseException) -> bool:
-    """A RulesError (a broken rules file), checked the same way: a query by node id never imports the rules."""
-    rules = sys.modules.get("docgraph.rules")
-    return rules is not None and isinstance(e, rules.RulesError)
-
-
 @contextmanager
 def _errors() -> Iterator[None]:
-    """Turn library exceptions into one line on stderr and an exit code."""
+    """Turn library exceptions into one line on stderr and an exit code: a ``DocgraphError`` by its class's
+    ``exit_code``, anything else as an internal error."""
     try:
         yield
     except typer.Exit:
         raise
-    except CliError as e:
-        render.error(str(e))
-        raise typer.Exit(e.code) from None
-    except NotFound as e:
-        render.error(str(e))
-        raise typer.Exit(EXIT_NOT_FOUND) from None
-    except Ambiguous as e:
-        render.error(str(e))
-        raise typer.Exit(EXIT_USAGE) from None
-    except sqlite3.OperationalError as e:
-        msg = str(e)
-        if "locked" in msg or "busy" in msg:
-            render.error("the index is busy: another docgraph is writing it; try again when it has finished")
-            raise typer.Exit(EXIT_USAGE) from None
-        _internal(e)
     except KeyboardInterrupt:
         render.error("interrupted: the index keeps every batch written so far; run the same command to complete it")
-        raise typer.Exit(130) from None
+        raise typer.Exit(EXIT_INTERRUPTED) from None
     except BrokenPipeError:
         try:
             sys.stdout = None  # type: ignore[assignment]
         finally:
             raise typer.Exit(EXIT_OK) from None
     except Exception as e:  # noqa: BLE001 - last resort: one line, traceback on --debug
-        if _rules_error(e):
-            render.error(f"rules: {e}")
-            raise typer.Exit(EXIT_USAGE) from None
-        if _index_error(e):
-            render.error(str(e))
-            raise typer.Exit(EXIT_USAGE) from None
-        _internal(e)
+        err = as_docgraph_error(e)
+        if err is None or err.exit_code == EXIT_INTERNAL:
+            _internal(e)
+        render.error(err.shown())
+        raise typer.Exit(err.exit_code) from None
 
 
 def _internal(e: BaseException) -> None:
@@ -151,7 +115,7 @@ def _open(db: str | None, create: bool = False) -> sqlite3.Connection:
 
 def _limit(n: int) -> int | None:
     if n < 0:
-        raise CliError("--limit must be 0 (all) or more")
+        raise UsageError("--limit must be 0 (all) or more")
     return n or None
 
 
@@ -214,10 +178,10 @@ def extract(
         province = _province_name(province) if province is not None else None
         missing = [p for p in paths if not os.path.lexists(p)]
         if missing:
-            raise CliError(f"no such file or folder: {', '.join(missing)}")
+            raise UsageError(f"no such file or folder: {', '.join(missing)}")
         if is_url(db_target(db)):
-            raise CliError("the default engine writes an SQLite index: extract into a file and copy it with"
-                           " 'docgraph load FILE --db URL', or use --engine spark")
+            raise UsageError("the default engine writes an SQLite index: extract into a file and copy it with"
+                             " 'docgraph load FILE --db URL', or use --engine spark")
         if rules:
             _engine(rules)  # a user's rules folder is checked before anything is written
         conn = _open(db, create=True)
@@ -239,7 +203,7 @@ def extract(
                 render.warn(f"no file matched {shown}: use --glob to read other file names")
         conn.close()
         if summary.unreadable:
-            raise typer.Exit(EXIT_UNREADABLE)
+            raise typer.Exit(EXIT_BAD_INPUT)
 
 
 def _province_name(name: str) -> str:
@@ -248,7 +212,7 @@ def _province_name(name: str) -> str:
 
     p = gazetteer().province(name)
     if p is None:
-        raise CliError(f"no province named {name!r} (give a name of the 63 provinces before 1/7/2025 or the 34 after,"
+        raise UsageError(f"no province named {name!r} (give a name of the 63 provinces before 1/7/2025 or the 34 after,"
                        " e.g. \"Bắc Giang\", \"Hồ Chí Minh\")")
     return p.name
 
@@ -427,7 +391,7 @@ def export_cmd(
 
     with _errors():
         if fmt not in FORMATS:
-            raise CliError(f"unknown format {fmt!r}: choose one of {', '.join(FORMATS)}")
+            raise UsageError(f"unknown format {fmt!r}: choose one of {', '.join(FORMATS)}")
         conn = _open(db)
         try:
             if REGISTRY[fmt].streams and not from_ and not yed:
@@ -441,7 +405,7 @@ def export_cmd(
                 g = build_graph(conn)
             warnings = export_graph(g, fmt, out, yed=yed)
         except ExportError as e:
-            raise CliError(str(e)) from None
+            raise UsageError(str(e)) from None
         for w in warnings:
             render.warn(w)
         if out:
@@ -467,7 +431,7 @@ def missing_cmd(
     """
     with _errors(), _no_gc():
         if limit < 0:
-            raise CliError("--limit must be 0 (all) or more")
+            raise UsageError("--limit must be 0 (all) or more")
         conn = _open(db)
         rows = missing(conn, None, None)  # reads the part of the graph it needs
         shown = rows[:limit] if limit else rows
@@ -504,7 +468,7 @@ def gaps_cmd(
     """
     with _errors(), _no_gc():
         if level not in GAP_LEVELS:
-            raise CliError(f"--level must be one of {', '.join(GAP_LEVELS)}, not {level!r}")
+            raise UsageError(f"--level must be one of {', '.join(GAP_LEVELS)}, not {level!r}")
         members = _province_members(province)
         conn = _open(db)
         doc = resolve_one(conn, query, _QueryEngine(rules), search=search)
@@ -561,10 +525,10 @@ def load_cmd(
     with _errors():
         target = db_target(db)
         if not is_url(target):
-            raise CliError("--db must be a postgresql:// URL (or set $DOCGRAPH_DB to one)")
+            raise UsageError("--db must be a postgresql:// URL (or set $DOCGRAPH_DB to one)")
         src = ix.connect(index_file)
         if ix.get_meta(src, "resolved") == "no":
-            raise CliError(f"{index_file} was not resolved (an interrupted extract): run extract again first")
+            raise UsageError(f"{index_file} was not resolved (an interrupted extract): run extract again first")
         from .store.postgres import load_sqlite
 
         counts = load_sqlite(src, _open(target, create=True))
@@ -600,7 +564,7 @@ def rules_test(rules: RulesOpt = None, json_: JsonOpt = False) -> None:
         else:
             render.rule_test_results(results)
         if failed:
-            raise typer.Exit(EXIT_UNREADABLE)
+            raise typer.Exit(EXIT_BAD_INPUT)
 
 
 def _terminate(signum, frame) -> None:  # noqa: ARG001
@@ -626,7 +590,7 @@ def main() -> None:
         sys.exit(e.exit_code)
     except typer.Abort:
         render.error("aborted")
-        sys.exit(EXIT_UNREADABLE)
+        sys.exit(EXIT_BAD_INPUT)
     except BrokenPipeError:  # `docgraph ... | head`
         try:
             sys.stdout = None  # type: ignore[assignment]

@@ -19,6 +19,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Iterator, Sequence
 
+from .errors import IndexDamaged, IndexStoreError
 from .model import Document, Evidence, Relation
 from .normalize import slug
 
@@ -30,10 +31,6 @@ if TYPE_CHECKING:
 
 SCHEMA_VERSION = 4  # 2: page/paragraph of office files; 3: signature block; 4: mentions indexed by (file, idx)
 DEFAULT_DB = "docgraph.db"
-
-
-class IndexStoreError(Exception):
-    """The index cannot be opened or used (wrong version, busy, not a docgraph index)."""
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
@@ -104,7 +101,7 @@ def connect(path: str | os.PathLike, *, create: bool = False, timeout: float = 3
         conn.execute("PRAGMA synchronous=NORMAL")
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     except sqlite3.DatabaseError as e:
-        raise IndexStoreError(f"{p} is not a docgraph index ({e})") from None
+        raise IndexDamaged(f"{p} is not a docgraph index ({e})") from None
     if "meta" in tables:
         row = conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
         version = int(row[0]) if row else None

@@ -10,6 +10,7 @@ import statistics
 from collections import Counter, defaultdict, deque
 from typing import TYPE_CHECKING, Any, Callable
 
+from .errors import NotFoundError, UsageError
 from .normalize import fold, slug
 
 if TYPE_CHECKING:  # the queries read a networkx MultiDiGraph or a graph.SubGraph: networkx is not imported for them
@@ -28,11 +29,11 @@ GENERIC_CODES = {"UBND", "HĐND", "ĐU", "MTTQ", "VP", "BCĐ", "CB"}
 REPORT_KINDS = {"article", "unknown"}
 
 
-class NotFound(Exception):
+class NotFound(NotFoundError):
     """The queried document is not in the index (exit code 4)."""
 
 
-class Ambiguous(Exception):
+class Ambiguous(UsageError):
     """The query matches several documents; the message lists their ids."""
 
     def __init__(self, query: str, ids: list[str], labels: list[str]):

@@ -17,9 +17,13 @@ from typing import Any
 import regex
 import yaml
 
+from .errors import ConfigError
 
-class RulesError(Exception):
+
+class RulesError(ConfigError):
     """A rules file is wrong. The message names the file, line and rule."""
+
+    label = "rules"
 
 
 class _LineDict(dict):
