@@ -18,9 +18,11 @@ from functools import lru_cache
 
 import regex
 
+from .errors import InternalError
 from .model import Mention
 from .normalize import Normalized, fold, matches_at, normalize
 from .rules import Rule, RuleSet, load_rules
+from .skips import Skip, SkipCode
 
 # entries of each per-engine cache of pure functions (dates, codes, places): what repeats across files fits in a few
 # thousand; a larger bound only makes every worker's memory grow with the number of files read
@@ -45,8 +47,12 @@ def _title_place(s: str) -> str:
     return " ".join(w[:1].upper() + w[1:].lower() for w in s.split())
 
 
-class MatchTimeout(Exception):
-    """Matching one text took longer than the per-file limit."""
+class MatchTimeout(InternalError):
+    """Matching one text took longer than the per-file limit; :attr:`skip` is the file's skip reason."""
+
+    @property
+    def skip(self) -> Skip:
+        return Skip(str(self), SkipCode.TIME_LIMIT)
 
 
 class Engine:

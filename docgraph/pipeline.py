@@ -14,6 +14,7 @@ from .identity import DocKey, file_doc_id, mention_key, own_key, settle_place
 from .model import Mention
 from .readers import read_file
 from .relations import OWN, RawRelation, RelationFinder
+from .skips import Skip, SkipCode
 
 _finders: dict[int, RelationFinder] = {}
 
@@ -25,7 +26,7 @@ class FileResult:
     mtime_ns: int = 0
     sha256: str | None = None
     encoding: str | None = None
-    skipped: str | None = None
+    skipped: Skip | None = None
     header: FileHeader | None = None
     own_id: str | None = None  # the file's own document id (known numbers) or its file- id
     own_key: DocKey | None = None
@@ -102,13 +103,13 @@ def process_file(path: str, rules_dir: str | None = None, doc_path: str | None =
     shown = display_path(path)
     if r.text is None:
         return FileResult(path=shown, size=r.size, mtime_ns=r.mtime_ns, sha256=r.sha256, encoding=r.encoding,
-                          skipped=r.skipped or "unreadable")
+                          skipped=r.skipped or Skip("unreadable", SkipCode.UNREADABLE))
     engine = get_engine(rules_dir)
     try:
         res = analyse_text(r.text, shown, engine, doc_path, timeout=timeout, province=province)
     except MatchTimeout as e:
         return FileResult(path=shown, size=r.size, mtime_ns=r.mtime_ns, sha256=r.sha256, encoding=r.encoding,
-                          skipped=str(e))
+                          skipped=e.skip)
     res.size, res.mtime_ns, res.sha256, res.encoding = r.size, r.mtime_ns, r.sha256, r.encoding
     res.locations = r.locations
     return res

@@ -20,6 +20,7 @@ from .engine import get_engine
 from .pipeline import DEFAULT_TIMEOUT, display_path, process_file
 from .readers.listing import ignore_patterns, is_ignored, list_files
 from .rules import rule_files
+from .skips import code_of
 
 WINDOW = 512  # files handed to the worker pool at a time (two windows in flight at most)
 
@@ -45,11 +46,6 @@ class ScanSummary:
             "ambiguous": self.ambiguous,
             "skipped": [{"path": p, "reason": r} for p, r in self.skipped],
         }
-
-
-# reasons that are not failures: the file is readable in principle but holds no text to index
-_BENIGN = ("binary", "not a regular file", "symlink loop", "broken symlink", "regex time limit", "empty",
-           "needs OCR", "own HTML export")
 
 
 def _worker(args: tuple[str, str | None, str, float | None, str | None]) -> ix.FileRows:
@@ -131,7 +127,7 @@ def scan(
             summary.paths.append(shown)
             if reason is not None:
                 summary.skipped.append((shown, reason))
-                if not any(b in reason for b in _BENIGN):
+                if not code_of(reason).benign:
                     summary.unreadable.append((shown, reason))
                 continue
             try:
@@ -170,7 +166,7 @@ def scan(
         summary.read += 1
         if res.skipped:
             summary.skipped.append((res.path, res.skipped))
-            if not any(b in res.skipped for b in _BENIGN):
+            if not code_of(res.skipped).benign:
                 summary.unreadable.append((res.path, res.skipped))
         pending.append(res)
         if len(pending) >= batch:

@@ -17,6 +17,8 @@ from functools import lru_cache
 
 import yaml
 
+from ..skips import Skip, SkipCode
+
 __all__ = [
     "ReadResult",
     "Extracted",
@@ -29,39 +31,60 @@ __all__ = [
 ]
 
 # Skip reasons (``ReadResult.skipped`` and the second item yielded by ``listing.iter_files``).
-SKIP_NOT_FOUND = "not found"
-SKIP_BROKEN_SYMLINK = "broken symlink"
-SKIP_SYMLINK_LOOP = "symlink loop"
-SKIP_NOT_REGULAR = "not a regular file"
-SKIP_PERMISSION = "permission denied"
-SKIP_BAD_NAME = "file name is not valid UTF-8"
-SKIP_DIR_WALKED = "folder already walked"
-SKIP_BINARY_NUL = "binary file (NUL bytes)"
-SKIP_BINARY_CONTROL = "binary file (control characters)"
-SKIP_UNDECODABLE = "encoding not recognised"
-SKIP_TOO_LARGE = "file too large"  # followed by " (N bytes > MAX)"
+# A reason is a Skip: the text shown and stored, with the code callers decide on (see docgraph.skips).
+SKIP_NOT_FOUND = Skip("not found", SkipCode.NOT_FOUND)
+SKIP_BROKEN_SYMLINK = Skip("broken symlink", SkipCode.BROKEN_SYMLINK)
+SKIP_SYMLINK_LOOP = Skip("symlink loop", SkipCode.SYMLINK_LOOP)
+SKIP_NOT_REGULAR = Skip("not a regular file", SkipCode.NOT_REGULAR)
+SKIP_PERMISSION = Skip("permission denied", SkipCode.PERMISSION)
+SKIP_BAD_NAME = Skip("file name is not valid UTF-8", SkipCode.BAD_NAME)
+SKIP_DIR_WALKED = Skip("folder already walked", SkipCode.DIR_WALKED)
+SKIP_BINARY_NUL = Skip("binary file (NUL bytes)", SkipCode.BINARY)
+SKIP_BINARY_CONTROL = Skip("binary file (control characters)", SkipCode.BINARY)
+SKIP_UNDECODABLE = Skip("encoding not recognised", SkipCode.UNDECODABLE)
+SKIP_TOO_LARGE = "file too large"  # followed by " (N bytes > MAX)": see too_large()
 SKIP_READ_ERROR = "read error"  # followed by ": strerror"
-SKIP_NEEDS_EXTRA = "needs the office extra: pip install 'docgraph[office]'"
-SKIP_NEEDS_OCR = "no text layer: needs OCR"
-SKIP_LEGACY_DOC = "legacy .doc: install LibreOffice or antiword to read it"
-SKIP_ENCRYPTED = "encrypted PDF: needs a password"
-SKIP_OWN_EXPORT = "docgraph's own HTML export, not a document"
+SKIP_NEEDS_EXTRA = Skip("needs the office extra: pip install 'docgraph[office]'", SkipCode.NEEDS_EXTRA)
+SKIP_NEEDS_OCR = Skip("no text layer: needs OCR", SkipCode.NEEDS_OCR)
+SKIP_LEGACY_DOC = Skip("legacy .doc: install LibreOffice or antiword to read it", SkipCode.LEGACY_DOC)
+SKIP_ENCRYPTED = Skip("encrypted PDF: needs a password", SkipCode.ENCRYPTED)
+SKIP_OWN_EXPORT = Skip("docgraph's own HTML export, not a document", SkipCode.OWN_EXPORT)
+
+
+def too_large(detail: str) -> Skip:
+    """"file too large (DETAIL)"."""
+    return Skip(f"{SKIP_TOO_LARGE} ({detail})", SkipCode.TOO_LARGE)
 
 
 class ReaderError(Exception):
-    """Bytes that cannot be turned into text; ``str(exc)`` is the skip reason."""
+    """Bytes that cannot be turned into text; ``str(exc)`` is the skip reason, :attr:`skip` the reason with its
+    code (the one given, or the class's ``code``)."""
+
+    code = SkipCode.UNREADABLE
+
+    @property
+    def skip(self) -> Skip:
+        given = self.args[0] if self.args else None
+        return given if isinstance(given, Skip) else Skip(str(self), self.code)
 
 
 class BinaryFileError(ReaderError):
     """NUL bytes or a high share of control characters."""
 
+    code = SkipCode.BINARY
+
 
 class UndecodableError(ReaderError):
     """No encoding could be recognised with confidence."""
 
+    code = SkipCode.UNDECODABLE
+
 
 class OfficeError(ReaderError):
-    """A Word, PDF or HTML file that yields no text; ``str(exc)`` is the skip reason."""
+    """A Word, PDF or HTML file that yields no text; ``str(exc)`` is the skip reason (a damaged file, unless the
+    reason given has its own code)."""
+
+    code = SkipCode.BAD_FORMAT
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +92,7 @@ class ReadResult:
     path: str  # as given
     text: str | None  # decoded text (NFC only for legacy encodings), None when skipped
     encoding: str | None  # "utf-8", "utf-8-sig", "utf-16-le", "tcvn3", "vni", "windows-1258", ...
-    skipped: str | None  # reason the file is not usable, None when text is set
+    skipped: Skip | None  # reason the file is not usable, None when text is set
     size: int  # bytes
     mtime_ns: int
     sha256: str | None  # hex digest of the raw bytes, None when they could not be read
@@ -116,7 +139,7 @@ def as_str(path: str | os.PathLike) -> str:
     return os.fsdecode(p) if isinstance(p, bytes) else p
 
 
-def os_error_reason(path: str, exc: OSError) -> str:
+def os_error_reason(path: str, exc: OSError) -> Skip:
     if exc.errno == errno.ELOOP:
         return SKIP_SYMLINK_LOOP
     if isinstance(exc, FileNotFoundError):
@@ -125,7 +148,7 @@ def os_error_reason(path: str, exc: OSError) -> str:
         return SKIP_PERMISSION
     if isinstance(exc, IsADirectoryError) or exc.errno == errno.ENXIO:  # ENXIO: a socket / device without reader
         return SKIP_NOT_REGULAR
-    return f"{SKIP_READ_ERROR}: {exc.strerror or exc}"
+    return Skip(f"{SKIP_READ_ERROR}: {exc.strerror or exc}", SkipCode.READ_ERROR)
 
 
 # --------------------------------------------------------------------------------------------------------------

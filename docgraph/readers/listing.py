@@ -15,6 +15,7 @@ import re
 import stat
 from collections.abc import Iterator, Sequence
 
+from ..skips import Skip
 from .common import (SKIP_BAD_NAME, SKIP_DIR_WALKED, SKIP_NOT_FOUND, SKIP_NOT_REGULAR, SKIP_SYMLINK_LOOP, as_str,
                      os_error_reason)
 from .registry import default_globs
@@ -30,14 +31,14 @@ def list_files(
     exclude: Sequence[str] = (),
     *,
     ignore: list[tuple[str, str]] | None = None,
-) -> Iterator[tuple[str, str | None]]:
+) -> Iterator[tuple[str, Skip | None]]:
     """Yield ``(path, skip_reason_or_None)`` for the files a scan of ``paths`` reads: :func:`iter_files` with
     ``globs`` (default: ``default_globs()``), less the files the ignore rules leave out and the folders already
     walked. ``ignore``: the rules, when the caller already has them (``ignore_patterns(paths, exclude)``)."""
     if ignore is None:
         ignore = ignore_patterns(paths, exclude)
     for path, reason in iter_files(paths, default_globs() if globs is None else globs):
-        if (ignore and is_ignored(path, ignore)) or reason == SKIP_DIR_WALKED:
+        if (ignore and is_ignored(path, ignore)) or (reason is not None and reason.code.not_a_file):
             continue
         yield path, reason
 
@@ -89,7 +90,7 @@ def _skip_in_walk(name: str) -> bool:
 
 def iter_files(
     paths: Sequence[str | os.PathLike], globs: Sequence[str] | None = None
-) -> Iterator[tuple[str, str | None]]:
+) -> Iterator[tuple[str, Skip | None]]:
     """Yield ``(path, skip_reason_or_None)`` for the files to read.
 
     Folders are walked recursively in sorted order, following symlinks but never twice into the same folder
@@ -107,7 +108,7 @@ def iter_files(
     def matches(name: str) -> bool:
         return name_re is not None and name_re.match(name.lower()) is not None
 
-    def file_item(path: str, reason: str | None) -> Iterator[tuple[str, str | None]]:
+    def file_item(path: str, reason: Skip | None) -> Iterator[tuple[str, Skip | None]]:
         key = os.path.normpath(os.path.abspath(path))
         if key in seen_files:
             return
@@ -116,12 +117,12 @@ def iter_files(
             reason = SKIP_BAD_NAME
         yield path, reason
 
-    def walk(top: str, top_key: tuple[int, int]) -> Iterator[tuple[str, str | None]]:
+    def walk(top: str, top_key: tuple[int, int]) -> Iterator[tuple[str, Skip | None]]:
         visited_dirs.add(top_key)
         # stack of (remaining entries, reversed; directory path; keys of the directory and its ancestors)
         stack: list[tuple[list[os.DirEntry], str, frozenset[tuple[int, int]]]] = []
 
-        def listing(d: str) -> list[os.DirEntry] | str:
+        def listing(d: str) -> list[os.DirEntry] | Skip:
             try:
                 with os.scandir(d) as it:
                     entries = sorted(it, key=lambda e: e.name)
@@ -130,7 +131,7 @@ def iter_files(
             return entries[::-1]
 
         first = listing(top)
-        if isinstance(first, str):
+        if isinstance(first, Skip):
             yield top, first
             return
         stack.append((first, top, frozenset([top_key])))
@@ -169,7 +170,7 @@ def iter_files(
                     continue
                 visited_dirs.add(key)
                 sub = listing(path)
-                if isinstance(sub, str):
+                if isinstance(sub, Skip):
                     yield path, sub
                     continue
                 stack.append((sub, path, ancestors | {key}))

@@ -24,8 +24,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from . import doc, docx, html, pdf, text
-from .common import (SKIP_NOT_FOUND, SKIP_NOT_REGULAR, SKIP_TOO_LARGE, Extracted, OfficeError, ReaderError,
-                     ReadResult, as_str, installed, os_error_reason)
+from ..skips import Skip, SkipCode
+from .common import (SKIP_NOT_FOUND, SKIP_NOT_REGULAR, Extracted, OfficeError, ReaderError, ReadResult, as_str,
+                     installed, os_error_reason, too_large)
 
 __all__ = ["Format", "FORMATS", "TEXT_GLOBS", "OFFICE_GLOBS", "EXTENSIONS", "kind_of", "available", "office_globs",
            "default_globs", "extract", "read_bytes", "read_file"]
@@ -118,15 +119,15 @@ def read_bytes(name: str | os.PathLike, data: bytes, mtime_ns: int = 0) -> ReadR
         try:
             plain, encoding = text.decode_bytes(data)
         except ReaderError as exc:
-            return ReadResult(p, None, None, str(exc), len(data), mtime_ns, sha)
+            return ReadResult(p, None, None, exc.skip, len(data), mtime_ns, sha)
         return ReadResult(p, plain, encoding, None, len(data), mtime_ns, sha)
     try:
         ex = extract(p, data)
     except ReaderError as exc:
-        return ReadResult(p, None, None, str(exc), len(data), mtime_ns, sha)
+        return ReadResult(p, None, None, exc.skip, len(data), mtime_ns, sha)
     except Exception as exc:  # noqa: BLE001 - a library failing on a hostile file
-        return ReadResult(p, None, None, f"{kind} file could not be read ({type(exc).__name__})", len(data),
-                          mtime_ns, sha)
+        return ReadResult(p, None, None, Skip(f"{kind} file could not be read ({type(exc).__name__})",
+                                              SkipCode.UNREADABLE), len(data), mtime_ns, sha)
     return ReadResult(p, ex.text, ex.encoding, None, len(data), mtime_ns, sha, ex.locations)
 
 
@@ -138,7 +139,7 @@ def read_file(path: str | os.PathLike, max_bytes: int | None = None) -> ReadResu
     """
     p = as_str(path)
 
-    def skip(reason: str, size: int = 0, mtime_ns: int = 0) -> ReadResult:
+    def skip(reason: Skip, size: int = 0, mtime_ns: int = 0) -> ReadResult:
         return ReadResult(p, None, None, reason, size, mtime_ns, None)
 
     try:
@@ -150,7 +151,7 @@ def read_file(path: str | os.PathLike, max_bytes: int | None = None) -> ReadResu
     if not stat.S_ISREG(st.st_mode):
         return skip(SKIP_NOT_REGULAR, st.st_size, st.st_mtime_ns)
     if max_bytes is not None and st.st_size > max_bytes:
-        return skip(f"{SKIP_TOO_LARGE} ({st.st_size} bytes > {max_bytes})", st.st_size, st.st_mtime_ns)
+        return skip(too_large(f"{st.st_size} bytes > {max_bytes}"), st.st_size, st.st_mtime_ns)
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
     try:
         fd = os.open(p, flags)
@@ -166,7 +167,7 @@ def read_file(path: str | os.PathLike, max_bytes: int | None = None) -> ReadResu
     except OSError as exc:
         return skip(os_error_reason(p, exc), st.st_size, st.st_mtime_ns)
     except MemoryError:
-        return skip(f"{SKIP_TOO_LARGE} (out of memory)", st.st_size, st.st_mtime_ns)
+        return skip(too_large("out of memory"), st.st_size, st.st_mtime_ns)
     if max_bytes is not None and len(data) > max_bytes:
-        return skip(f"{SKIP_TOO_LARGE} (more than {max_bytes} bytes)", len(data), st.st_mtime_ns)
+        return skip(too_large(f"more than {max_bytes} bytes"), len(data), st.st_mtime_ns)
     return read_bytes(p, data, st.st_mtime_ns)
