@@ -13,7 +13,7 @@ import datetime as _dt
 import os
 import time
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import regex
@@ -40,6 +40,39 @@ class _Core:
     symbol: str | None
     tw: str | None = None
     name: str | None = None
+
+
+@dataclass(slots=True)
+class _Draft:
+    """One reference between the stages (read context, share lists, mark own, short forms, finish): its core match,
+    the fields read around it, and its span once the prefix and suffix are added."""
+
+    core_start: int  # the rule's match, before the prefix and suffix are read
+    core_end: int
+    rule: str  # id of the rule (or "short_form")
+    layout: str
+    number: str | None
+    year: int | None
+    date: str | None = None
+    issuer: str | None = None
+    issuer_span: tuple[int, int] | None = None  # where the issuer phrase stands in the normalized text
+    term: str | None = None
+    subject: str | None = None
+    pinpoint: str | None = None
+    short_form: bool = False
+    own: bool = False
+    name: str | None = None
+    tw: str | None = None  # the type word as written
+    prefix_start: int = 0
+    start: int = 0
+    end: int = 0
+    symbol: str | None = None
+    issuer_code: str | None = None
+    branch: str | None = None
+    type: str | None = None
+    level: str = "unknown"
+    province: str | None = None
+    locality: str | None = None
 
 
 def _title_place(s: str) -> str:
@@ -148,7 +181,7 @@ class Engine:
         self.level_word_res = [(regex.compile(rf"(?<![a-z]){regex.escape(k)}(?![a-z])"), lv) for k, lv in self.level_words]
         self._place_cache: dict[str, tuple[str | None, str | None, str | None]] = {}
         self._code_cache: dict[str, str] = {}
-        self._codes_cache: dict[tuple, dict] = {}
+        self._codes_cache: dict[tuple, tuple] = {}
         self._date_cache: dict[str, tuple | None] = {}
         self._rules_sorted = sorted(rules.rules, key=lambda r: _LAYOUT_PRIORITY.get(r.layout, 9))
 
@@ -205,14 +238,12 @@ class Engine:
                                  gd.get("tw"), gd.get("name")))
         return out
 
-    def _read_context(self, t: str, c: _Core) -> dict:
-        d: dict = {"core": (c.start, c.end), "rule": c.rule.id, "layout": c.rule.layout, "number": c.number,
-                   "year": c.year, "date": None, "issuer": None, "term": None, "subject": None,
-                   "pinpoint": None, "short_form": False, "own": False, "name": None, "tw": None}
+    def _read_context(self, t: str, c: _Core) -> _Draft:
+        d = _Draft(c.start, c.end, c.rule.id, c.rule.layout, c.number, c.year)
         start, end = c.start, c.end
         if c.rule.layout == "name":
-            d["tw"] = c.tw
-            d["name"] = _clean(f"{c.tw[:1].upper()}{c.tw[1:]} {c.name}".strip(" ,-"))
+            d.tw = c.tw
+            d.name = _clean(f"{c.tw[:1].upper()}{c.tw[1:]} {c.name}".strip(" ,-"))
             symbol = None
         else:
             symbol = c.symbol
@@ -223,59 +254,59 @@ class Engine:
             pm = pre.match(t, lo, c.start, timeout=self._left())
             if pm and pm.start() < c.start:
                 if pm.group("tw"):
-                    d["tw"] = pm.group("tw")
+                    d.tw = pm.group("tw")
                     start = pm.start("tw")
                     if pm.group("name"):  # only the law-word branch of the prefix reads a name
-                        d["name"] = _clean(f"{self.type_word_map[_key(d['tw'])]} {pm.group('name')}")
+                        d.name = _clean(f"{self.type_word_map[_key(d.tw)]} {pm.group('name')}")
                     if pm.group("pissuer"):
-                        d["issuer"] = _clean(pm.group("pissuer"))
-                        d["issuer_span"] = pm.span("pissuer")
+                        d.issuer = _clean(pm.group("pissuer"))
+                        d.issuer_span = pm.span("pissuer")
                     dd = self._date_from(pm.group(0))
                     if dd:
-                        d["date"], dyear = dd
-                        if d["year"] is None:
-                            d["year"] = dyear
+                        d.date, dyear = dd
+                        if d.year is None:
+                            d.year = dyear
                 elif pm.group("so"):
                     start = pm.start("so")
-        d["prefix_start"] = start
+        d.prefix_start = start
         # the suffix: date, issuer, term, date
         sm = self.suffix_re.match(t, end, timeout=self._left()) if _may_have_suffix(t, end) else None
         if sm and sm.end() > end:
             if sm.group("issuer"):
-                d["issuer"] = _clean(sm.group("issuer"))
-                d["issuer_span"] = sm.span("issuer")
-            if sm.group("byear") and d["year"] is None:
-                d["year"] = int(sm.group("byear"))
+                d.issuer = _clean(sm.group("issuer"))
+                d.issuer_span = sm.span("issuer")
+            if sm.group("byear") and d.year is None:
+                d.year = int(sm.group("byear"))
             if sm.group("term"):
-                d["term"] = sm.group("term")
+                d.term = sm.group("term")
             for g in ("d1", "d2"):
                 if sm.group(g):
                     dd = self._date_from(sm.group(g))
-                    if dd and d["date"] is None:
-                        d["date"], dyear = dd
+                    if dd and d.date is None:
+                        d.date, dyear = dd
                         # a normative number carries its own year; every other layout takes the date's
-                        if c.rule.layout != "normative" or d["year"] is None:
-                            d["year"] = dyear
-                    elif dd is None and d["year"] is None:
+                        if c.rule.layout != "normative" or d.year is None:
+                            d.year = dyear
+                    elif dd is None and d.year is None:
                         y = _YEAR4.search(sm.group(g))
                         if y:
-                            d["year"] = int(y.group())
+                            d.year = int(y.group())
             end = sm.end()
             # strip trailing spaces/commas the suffix may have eaten
             while end > c.end and t[end - 1] in " ,\n":
                 end -= 1
         if c.rule.layout == "name" and c.year is not None:
-            d["year"] = c.year
+            d.year = c.year
         subm = self.subject_intro_re.match(t, end, timeout=self._left())
         if subm:
             stop = _SUBJECT_END.search(t, subm.end(), min(len(t), subm.end() + 300))
             subject = t[subm.end():stop.start() if stop else min(len(t), subm.end() + 300)]
             if len(subject.strip()) >= 2:
-                d["subject"] = _clean(subject)
+                d.subject = _clean(subject)
         pin = self.pinpoint_re.match(t, max(0, start - 80), start)
         if pin and pin.group(0).strip():
-            d["pinpoint"] = _clean(pin.group(0)).rstrip(",")
-        d["start"], d["end"] = start, end
+            d.pinpoint = _clean(pin.group(0)).rstrip(",")
+        d.start, d.end = start, end
         self._fill_codes(d, symbol)
         return d
 
@@ -326,75 +357,73 @@ class Engine:
                 break
         return self.canonical_case.get(up, up)
 
-    def _fill_codes(self, d: dict, symbol: str | None) -> None:
+    def _fill_codes(self, d: _Draft, symbol: str | None) -> None:
         """Symbol, issuer code, branch, type, level and place: a pure function of the type word, layout, symbol and
         issuer phrase, which repeat a lot within and across files (cached)."""
-        key = (d["tw"], d["layout"], symbol, d["issuer"])
+        key = (d.tw, d.layout, symbol, d.issuer)
         hit = self._codes_cache.get(key)
         if hit is None:
             if len(self._codes_cache) > _CACHE_SIZE:
                 self._codes_cache.clear()
-            tmp = {"tw": d["tw"], "layout": d["layout"], "issuer": d["issuer"]}
-            self._compute_codes(tmp, symbol)
-            hit = self._codes_cache[key] = {f: tmp[f] for f in _CODE_FIELDS}
-        d.update(hit)  # a dict: copied in one call
+            hit = self._codes_cache[key] = self._compute_codes(d.tw, d.layout, d.issuer, symbol)
+        d.symbol, d.issuer_code, d.branch, d.type, d.level, d.province, d.locality = hit
 
-    def _compute_codes(self, d: dict, symbol: str | None) -> None:
-        tw_canon = self.type_word_map.get(_key(d["tw"])) if d.get("tw") else None
-        layout = d["layout"]
-        d["symbol"] = None
-        d["issuer_code"] = None
-        d["branch"] = None
+    def _compute_codes(self, tw: str | None, layout: str, issuer: str | None,
+                       symbol: str | None) -> tuple[str | None, str | None, str | None, str | None, str, str | None,
+                                                    str | None]:
+        """(symbol, issuer code, branch, type, level, province, locality) of a reference."""
+        tw_canon = self.type_word_map.get(_key(tw)) if tw else None
+        sym = issuer_code = branch = None
         type_from_code = None
         if symbol:
             sym = self.canonical_symbol(symbol)
-            d["symbol"] = sym
             if layout == "party":
                 typ, _, iss = sym.partition("/")
                 type_from_code = self.party_type_codes.get(typ) or self.type_codes.get(typ)
-                d["issuer_code"] = iss
-                d["branch"] = "party"
+                issuer_code = iss
+                branch = "party"
             elif layout == "older":
-                d["issuer_code"] = sym
-                d["branch"] = "state"
+                issuer_code = sym
+                branch = "state"
             else:
                 segs = sym.split("-")
                 first = _strip_digits(segs[0])
                 if layout == "normative" and len(segs) == 1:
                     # 59/2020/QH14, 1211/2016/UBTVQH13
                     type_from_code = self.type_codes.get(first)
-                    d["issuer_code"] = first
+                    issuer_code = first
                 elif first in self.type_codes and len(segs) > 1:
                     type_from_code = self.type_codes[first]
-                    d["issuer_code"] = "-".join(segs[1:])
+                    issuer_code = "-".join(segs[1:])
                 else:
                     # công văn: NUMBER/ISSUER-UNIT
-                    d["issuer_code"] = segs[0]
+                    issuer_code = segs[0]
                     type_from_code = None
-                d["branch"] = "state"
-        d["type"] = tw_canon or type_from_code
+                branch = "state"
+        typ = tw_canon or type_from_code
         if layout == "name":
-            d["type"] = tw_canon or "Luật"
-            d["branch"] = "state"
-            d["level"] = "central"
+            typ = tw_canon or "Luật"
+            branch = "state"
+            level = "central"
         else:
-            d["level"] = self.level_of_code(d["issuer_code"])
-            info = self._issuer_info(d["issuer_code"])
-            if info and info.get("branch") and d["branch"] != "party":
-                d["branch"] = info["branch"]
-            if d["issuer_code"] in ("TW",) or (info and info.get("branch") == "party"):
-                d["branch"] = "party"
+            level = self.level_of_code(issuer_code)
+            info = self._issuer_info(issuer_code)
+            if info and info.get("branch") and branch != "party":
+                branch = info["branch"]
+            if issuer_code in ("TW",) or (info and info.get("branch") == "party"):
+                branch = "party"
         # the issuer phrase can settle the level and name the place
-        d["province"], d["locality"] = None, None
-        if d.get("issuer"):
-            lvl, prov, loc = self.place_of(d["issuer"])
-            if self.central_issuer_re is not None and self.central_issuer_re.match(d["issuer"]) and not prov and not loc:
+        province = locality = None
+        if issuer:
+            lvl, prov, loc = self.place_of(issuer)
+            if self.central_issuer_re is not None and self.central_issuer_re.match(issuer) and not prov and not loc:
                 lvl = "central"
-            if d["level"] in ("ambiguous", "unknown") and lvl:
-                d["level"] = lvl
-            d["province"], d["locality"] = prov, loc
-        if d["level"] == "ambiguous":
-            d["level"] = "unknown"
+            if level in ("ambiguous", "unknown") and lvl:
+                level = lvl
+            province, locality = prov, loc
+        if level == "ambiguous":
+            level = "unknown"
+        return sym, issuer_code, branch, typ, level, province, locality
 
     def _issuer_info(self, code: str | None) -> dict | None:
         if not code:
@@ -446,93 +475,93 @@ class Engine:
 
         return gazetteer(tuple(sorted(self.place_words.items())))
 
-    def _share_lists(self, t: str, ds: list[dict]) -> list[dict]:
+    def _share_lists(self, t: str, ds: list[_Draft]) -> list[_Draft]:
         """'các Nghị quyết số 26-NQ/TW, 27-NQ/TW ngày 19/5/2018': the type flows forward, date and issuer backward."""
         n = len(ds)
         linked = [False] * n  # linked[i]: ds[i] continues the list of ds[i-1]
         for i in range(1, n):
             a, b = ds[i - 1], ds[i]
-            if b.get("tw") or a["layout"] == "name" or b["layout"] == "name":
+            if b.tw or a.layout == "name" or b.layout == "name":
                 continue
-            gap = t[a["end"]:b["prefix_start"]]
-            if a.get("subject") is None and _LIST_GAP.fullmatch(gap):
+            gap = t[a.end:b.prefix_start]
+            if a.subject is None and _LIST_GAP.fullmatch(gap):
                 linked[i] = True
         for i in range(1, n):
             if linked[i]:
                 a, b = ds[i - 1], ds[i]
-                if a["type"] and b["tw"] is None:
-                    b["type"] = a["type"]  # "các Nghị quyết số 26-NQ/TW, 27-NQ/TW": the list shares its type word
+                if a.type and b.tw is None:
+                    b.type = a.type  # "các Nghị quyết số 26-NQ/TW, 27-NQ/TW": the list shares its type word
         for i in range(n - 1, 0, -1):
             if linked[i]:
                 a, b = ds[i - 1], ds[i]
                 for f in ("date", "issuer", "term"):
-                    if a[f] is None and b[f] is not None:
-                        a[f] = b[f]
-                        if f == "date" and a["year"] is None:
-                            a["year"] = int(b["date"][:4])
+                    if getattr(a, f) is None and getattr(b, f) is not None:
+                        setattr(a, f, getattr(b, f))
+                        if f == "date" and a.year is None:
+                            a.year = int(b.date[:4])
                         if f == "issuer":
-                            a["province"], a["locality"] = b["province"], b["locality"]
-                            if a["level"] == "unknown":
-                                a["level"] = b["level"]
-                if a["year"] is None and b["year"] is not None and b["date"] is not None and a["date"] == b["date"]:
-                    a["year"] = b["year"]
+                            a.province, a.locality = b.province, b.locality
+                            if a.level == "unknown":
+                                a.level = b.level
+                if a.year is None and b.year is not None and b.date is not None and a.date == b.date:
+                    a.year = b.year
         return ds
 
-    def _mark_own(self, t: str, ds: list[dict]) -> list[dict]:
+    def _mark_own(self, t: str, ds: list[_Draft]) -> list[_Draft]:
         """The first 'Số: 215/KH-SYT' line near the top is the file's own document, not a reference."""
         limit = _nth_newline(t, 40)
         for d in ds:
-            if d["core"][0] > limit:
+            if d.core_start > limit:
                 break
-            line_start = t.rfind("\n", 0, d["core"][0]) + 1
-            before = t[line_start:d["core"][0]]
+            line_start = t.rfind("\n", 0, d.core_start) + 1
+            before = t[line_start:d.core_start]
             if self.own_line_re.match(before):
-                d["own"] = True
-                d["start"] = d["core"][0]
+                d.own = True
+                d.start = d.core_start
                 return ds
         # a consolidated text (văn bản hợp nhất) is numbered in its authentication block ("XÁC THỰC VĂN BẢN HỢP
         # NHẤT"), after the body and before any appendix
         for d in ds:
-            if d["symbol"] and d["symbol"].startswith("VBHN"):
-                line_start = t.rfind("\n", 0, d["core"][0]) + 1
-                near = t[max(0, d["core"][0] - 300):d["core"][1] + 300].upper()
-                if "XÁC THỰC" in near and self.own_line_re.match(t[line_start:d["core"][0]]):
-                    d["own"] = True
-                    d["start"] = d["core"][0]
+            if d.symbol and d.symbol.startswith("VBHN"):
+                line_start = t.rfind("\n", 0, d.core_start) + 1
+                near = t[max(0, d.core_start - 300):d.core_end + 300].upper()
+                if "XÁC THỰC" in near and self.own_line_re.match(t[line_start:d.core_start]):
+                    d.own = True
+                    d.start = d.core_start
                     break
         return ds
 
-    def _short_forms(self, t: str, ds: list[dict]) -> list[dict]:
+    def _short_forms(self, t: str, ds: list[_Draft]) -> list[_Draft]:
         # same number and symbol later in the file without a year: take the antecedent's fields
-        full: dict[tuple[str, str], dict] = {}
+        full: dict[tuple[str, str], _Draft] = {}
         for d in ds:
-            if d["symbol"] is None:
+            if d.symbol is None:
                 continue
-            k = (d["number"].lstrip("0"), d["symbol"])
-            if d["year"] is not None:
+            k = (d.number.lstrip("0"), d.symbol)
+            if d.year is not None:
                 full.setdefault(k, d)
             elif k in full:
                 ant = full[k]
                 for f in ("year", "date", "issuer", "province", "locality"):
-                    if d[f] is None:
-                        d[f] = ant[f]
-                if d["level"] == "unknown":
-                    d["level"] = ant["level"]
+                    if getattr(d, f) is None:
+                        setattr(d, f, getattr(ant, f))
+                if d.level == "unknown":
+                    d.level = ant.level
         # defined aliases: (sau đây gọi tắt là Chỉ thị 05)
-        taken = sorted((d["start"], d["end"]) for d in ds)
-        aliases: list[tuple[str, dict, int]] = []
+        taken = sorted((d.start, d.end) for d in ds)
+        aliases: list[tuple[str, _Draft, int]] = []
         for i, d in enumerate(ds):
-            if d["symbol"] is None and d["layout"] != "name":
+            if d.symbol is None and d.layout != "name":
                 continue
-            limit = ds[i + 1]["start"] if i + 1 < len(ds) else len(t)
-            window_end = min(limit, d["end"] + 400)
-            m = self.alias_re.search(t, d["end"], window_end)
+            limit = ds[i + 1].start if i + 1 < len(ds) else len(t)
+            window_end = min(limit, d.end + 400)
+            m = self.alias_re.search(t, d.end, window_end)
             if m and not self._alias_belongs(t, d, m):
                 m = None
             if m:
                 alias = m.group("alias").strip()
                 aliases.append((alias, d, m.end()))
-        new: list[dict] = []
+        new: list[_Draft] = []
         for alias, ant, after in aliases:
             if _ALIAS_HAS_NUMBER.search(alias) and _ALIAS_HAS_SYMBOL.search(alias):
                 continue  # a full reference: the rules find it themselves
@@ -543,13 +572,13 @@ class Engine:
                 new.append(self._short_from(ant, m.start(), m.end()))
                 _add_span(taken, m.start(), m.end())
         # bare later mentions: "Chỉ thị 05", "Nghị quyết số 04" -- only numbers that have an antecedent are looked for
-        nums = sorted({(d["number"].lstrip("0") or "0") for d in ds
-                       if d["number"] is not None and not d["short_form"] and d["type"]}, key=len, reverse=True)
+        nums = sorted({(d.number.lstrip("0") or "0") for d in ds
+                       if d.number is not None and not d.short_form and d.type}, key=len, reverse=True)
         if nums:
             # every spelling of a wanted number as _BARE_NUMBER can read it (up to five digits, leading zeros kept)
             wanted = {"0" * k + n: n for n in nums for k in range(max(1, 6 - len(n)))}
             # a bare mention needs an antecedent that starts before it: numbers up to the first one are skipped
-            lo = min(d["start"] for d in ds if d["number"] is not None and not d["short_form"] and d["type"])
+            lo = min(d.start for d in ds if d.number is not None and not d.short_form and d.type)
             for nm in _BARE_NUMBER.finditer(t, lo):
                 num = wanted.get(nm[1])
                 if num is None or t[nm.start() - 1] not in " ốo":  # the bare prefix ends in " ", "số" or "so"
@@ -561,63 +590,60 @@ class Engine:
                 if _overlaps(start, end, taken):
                     continue
                 canon = self.type_word_map.get(_key(pm.group("tw")))
-                cands = {(d["number"].lstrip("0"), d["symbol"], d["year"]): d for d in ds
-                         if not d["short_form"] and d["start"] < start and d["type"] == canon
-                         and d["number"] is not None and (d["number"].lstrip("0") or "0") == num}
+                cands = {(d.number.lstrip("0"), d.symbol, d.year): d for d in ds
+                         if not d.short_form and d.start < start and d.type == canon
+                         and d.number is not None and (d.number.lstrip("0") or "0") == num}
                 if len(cands) == 1:
                     ant = next(iter(cands.values()))
                     new.append(self._short_from(ant, start, end))
                     _add_span(taken, start, end)
         if new:
-            ds = sorted(ds + new, key=lambda d: d["start"])
+            ds = sorted(ds + new, key=lambda d: d.start)
         return ds
 
-    def _alias_belongs(self, t: str, d: dict, m: regex.Match) -> bool:
+    def _alias_belongs(self, t: str, d: _Draft, m: regex.Match) -> bool:
         """'(sau đây gọi tắt là X)' defines a short form of this reference only when it comes right after it (or
         after its subject, in the same clause) and X names a document (a type word or a number)."""
-        between = t[d["end"]:m.start()]
+        between = t[d.end:m.start()]
         if any(c in between for c in ";()") or _DOT_SPACE.search(between) or "\n\n" in between:
             return False
-        if d.get("subject") is None and len(between.strip()) > 3:
+        if d.subject is None and len(between.strip()) > 3:
             return False
         alias = m.group("alias").strip()
         return bool(self.tw_word_re.match(alias))
 
     @staticmethod
-    def _short_from(ant: dict, start: int, end: int) -> dict:
-        d = dict(ant)
-        d.update(start=start, end=end, core=(start, end), prefix_start=start, short_form=True, own=False,
-                 subject=None, pinpoint=None, rule="short_form")
-        return d
+    def _short_from(ant: _Draft, start: int, end: int) -> _Draft:
+        return replace(ant, start=start, end=end, core_start=start, core_end=end, prefix_start=start, short_form=True,
+                       own=False, subject=None, pinpoint=None, rule="short_form")
 
-    def _finish(self, norm: Normalized, ds: list[dict]) -> list[Mention]:
+    def _finish(self, norm: Normalized, ds: list[_Draft]) -> list[Mention]:
         src = norm.source
         out: list[Mention] = []
         # line numbers: newlines counted incrementally (mentions come in start order; a count from 0 otherwise)
         seen, nl = 0, 0
         for d in ds:
-            s, e = norm.span(d["start"], d["end"])
+            s, e = norm.span(d.start, d.end)
             if s + 1 >= seen:
                 nl += src.count("\n", seen, s + 1)
             else:
                 nl = src.count("\n", 0, s + 1)
             seen = s + 1
-            if d.get("issuer_span") and not d["short_form"]:
-                a, b = norm.span(*d["issuer_span"])
-                d["issuer"] = _clean(unicodedata.normalize("NFC", src[a:b])) or d["issuer"]
+            if d.issuer_span and not d.short_form:
+                a, b = norm.span(*d.issuer_span)
+                d.issuer = _clean(unicodedata.normalize("NFC", src[a:b])) or d.issuer
             out.append(Mention(
-                start=s, end=e, text=src[s:e], rule=d["rule"], type=d["type"], number=d["number"],
-                symbol=d["symbol"], year=d["year"], date=d["date"], issuer=d["issuer"],
-                issuer_code=d["issuer_code"], level=d["level"], branch=d["branch"],
-                province=d["province"], locality=d["locality"], name=d["name"], term=d["term"],
-                subject=d["subject"], pinpoint=d["pinpoint"], short_form=d["short_form"], own=d["own"],
+                start=s, end=e, text=src[s:e], rule=d.rule, type=d.type, number=d.number,
+                symbol=d.symbol, year=d.year, date=d.date, issuer=d.issuer,
+                issuer_code=d.issuer_code, level=d.level, branch=d.branch,
+                province=d.province, locality=d.locality, name=d.name, term=d.term,
+                subject=d.subject, pinpoint=d.pinpoint, short_form=d.short_form, own=d.own,
                 line=nl + 1,
             ))
         return out
 
 
 _MISSING = object()
-_CODE_FIELDS = ("symbol", "issuer_code", "branch", "type", "level", "province", "locality")
 # "của"/"cua" before an issuer named in the prefix ("Chỉ thị của Bộ Chính trị số 28"): literal, case-sensitive
 _PREFIX_OF = ("của", "cua")
 # issuer names are not finished after these words: a line break right after them continues the name

@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from dataclasses import fields
 from typing import TYPE_CHECKING, Any, Iterable, Iterator, Sequence
+
+from .model import Document
 
 if TYPE_CHECKING:
     import networkx as nx
 
-NODE_FIELDS = ("label", "type", "number", "symbol", "year", "date", "issuer", "issuer_code", "level", "branch",
-               "jurisdiction", "title", "source_file", "kind", "mentions", "signer", "signer_title")
+# a node's attributes: the Document's fields but its id (the node itself) and a law's name (its label says it)
+NODE_FIELDS = tuple(f.name for f in fields(Document) if f.name not in ("id", "name"))
 _NODE_SQL = ", ".join(("id",) + NODE_FIELDS)
 _EDGE_COLS = ("source", "target", "relation", "count", "file", "line", "evidence", "flags")
 _EDGE_SQL = ", ".join(_EDGE_COLS)

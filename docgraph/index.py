@@ -14,13 +14,13 @@ import os
 import sqlite3
 from collections import Counter, defaultdict
 from itertools import groupby
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Iterator, Sequence
 
 from .errors import IndexDamaged, IndexStoreError
-from .model import Document, Evidence, Relation
+from .model import Document, Evidence, Mention, Relation
 from .normalize import slug
 
 if TYPE_CHECKING:
@@ -80,8 +80,16 @@ CREATE INDEX IF NOT EXISTS edges_by_target ON edges(target, relation, source);
 DROP INDEX IF EXISTS edges_target;
 """
 
-_MENTION_COLS = ("type", "number", "symbol", "year", "date", "issuer", "issuer_code", "level", "branch", "province",
-                 "locality", "name", "term", "subject", "pinpoint")
+# The columns of the mentions and documents tables that hold the model's fields are the model's dataclasses' fields
+_MENTION_FIELDS = tuple(f.name for f in fields(Mention))
+_DOCUMENT_FIELDS = tuple(f.name for f in fields(Document))
+# a mentions row: its index in the file, the Mention's fields, then where it stands and what it resolves to
+_MENTION_ROW = ("idx", *_MENTION_FIELDS, "location", "key_base", "key_year", "key_jurisdiction", "key_level", "doc")
+_FILE_ROW = ("path", "size", "mtime_ns", "sha256", "encoding", "skipped", "kind", "own_id", "own_base", "own_year",
+             "own_jurisdiction", "header")
+_mention_values = attrgetter(*_MENTION_FIELDS)
+_OWN_ID = _FILE_ROW.index("own_id")  # positions in FileRows.file and FileRows.mentions
+_DOC = _MENTION_ROW.index("doc")
 
 
 def db_path(explicit: str | os.PathLike | None) -> Path:
@@ -175,7 +183,8 @@ def _evidence_json(evs: list[tuple]) -> str:
 class FileRows:
     """One file's rows, ready for SQLite: built in the worker process, so the writer only inserts them.
 
-    ``file``: the files row without its id; ``mentions`` and ``relations``: rows without their file id. A mention's
+    ``file``: the files row without its id (``_FILE_ROW``); ``mentions`` (``_MENTION_ROW``) and ``relations``: rows
+    without their file id. A mention's
     ``doc`` is filled when it does not depend on other files (the file's own number, a dated reference); the
     year-less ones are resolved across the index by ``resolve``."""
 
@@ -201,19 +210,21 @@ def file_rows(res: FileResult) -> FileRows:
             doc = k.doc_id()
         else:
             doc = None  # no key, or a year-less one: resolve() decides
-        mentions.append((i, m.line, m.start, m.end, m.text, m.rule, m.type, m.number, m.symbol, m.year, m.date,
-                         m.issuer, m.issuer_code, m.level, m.branch, m.province, m.locality, m.name, m.term,
-                         m.subject, m.pinpoint, int(m.short_form), int(m.own), location(m.line),
+        mentions.append((i, *_mention_values(m), location(m.line),
                          k.base if k else None, k.year if k else None, k.jurisdiction if k else None,
                          k.level if k else None, doc))
     relations = [(r.source, r.target, r.relation, r.line, r.evidence, location(r.line)) for r in res.relations]
     return FileRows(res.path, res.skipped, file, mentions, relations)
 
 
-_INSERT_MENTION = (
-    "INSERT INTO mentions (file_id, idx, line, start, \"end\", text, rule, " + ", ".join(_MENTION_COLS)
-    + ", short_form, own, location, key_base, key_year, key_jurisdiction, key_level, doc) VALUES ("
-    + ",".join("?" * (7 + len(_MENTION_COLS) + 3 + 4 + 1)) + ")")
+def _insert(table: str, columns: Sequence[str]) -> str:
+    names = ", ".join(f'"{c}"' for c in columns)  # quoted: "end" is an SQL keyword
+    return f"INSERT INTO {table} ({names}) VALUES ({','.join('?' * len(columns))})"
+
+
+_INSERT_FILE = _insert("files", ("id", *_FILE_ROW))
+_INSERT_MENTION = _insert("mentions", ("file_id", *_MENTION_ROW))
+_INSERT_DOCUMENT = _insert("documents", _DOCUMENT_FIELDS)
 
 
 def _docs_of_paths(conn: sqlite3.Connection, paths: list[str]) -> set[str]:
@@ -247,17 +258,14 @@ def write_rows(conn: sqlite3.Connection, batch: list[FileRows], *, replace: bool
             if replace:
                 touched |= _docs_of_paths(conn, [r.path for r in batch])
             for r in batch:
-                if r.file[7]:
-                    touched.add(r.file[7])
-                touched.update(m[-1] for m in r.mentions if m[-1])
+                if r.file[_OWN_ID]:
+                    touched.add(r.file[_OWN_ID])
+                touched.update(m[_DOC] for m in r.mentions if m[_DOC])
         if replace:
             conn.executemany("DELETE FROM files WHERE path=?", [(r.path,) for r in batch])
         # ids assigned here, so each table takes one executemany for the whole batch
         next_id = conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM files").fetchone()[0]
-        conn.executemany(
-            "INSERT INTO files (id, path, size, mtime_ns, sha256, encoding, skipped, kind, own_id, own_base,"
-            " own_year, own_jurisdiction, header) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            [(next_id + i, *r.file) for i, r in enumerate(batch)])
+        conn.executemany(_INSERT_FILE, [(next_id + i, *r.file) for i, r in enumerate(batch)])
         conn.executemany(_INSERT_MENTION, [(next_id + i, *m) for i, r in enumerate(batch) for m in r.mentions])
         conn.executemany("INSERT INTO raw_relations VALUES (?,?,?,?,?,?,?)",
                          [(next_id + i, *x) for i, r in enumerate(batch) for x in r.relations])
@@ -293,7 +301,10 @@ def _most_common(values: Sequence[Any]) -> Any:
     return sorted((v for v in c if c[v] == best), key=lambda v: (-len(str(v)), str(v)))[0]
 
 
-_DOC_FIELDS = ("type", "number", "symbol", "date", "issuer", "issuer_code", "branch", "name")
+# a document takes the best-attested value of each field it shares with its mentions; year and level are chosen
+# from the mentions' keys, apart
+_DOC_FIELDS = tuple(f for f in _MENTION_FIELDS if f in _DOCUMENT_FIELDS and f not in ("year", "level"))
+_DOC_SOURCES = ("doc", "own", "rule", "key_year", "key_level", "key_jurisdiction", *_DOC_FIELDS)
 
 
 def resolve(conn: sqlite3.Connection, touched: set[str] | None = None) -> dict[str, int]:
@@ -387,16 +398,17 @@ def _resolve(conn: sqlite3.Connection, dirty: set[str] | None) -> dict[str, int]
     # 2. documents: the best-attested fields of their mentions, one document at a time
     docs: dict[str, dict[str, Any]] = {}
     rows = reader.execute(
-        "SELECT doc, own, rule, key_year, key_level, key_jurisdiction, " + ", ".join(_DOC_FIELDS)
+        "SELECT " + ", ".join(_DOC_SOURCES)
         + " FROM mentions WHERE doc IS NOT NULL" + (f" AND doc{in_dirty}" if in_dirty else "") + " ORDER BY doc")
     for d, group in groupby(rows, key=itemgetter(0)):
-        cols = list(zip(*group))  # one tuple per column: the fields of this document's mentions
-        doc = {c: _most_common(cols[6 + i]) for i, c in enumerate(_DOC_FIELDS)}
-        doc["year"] = _most_common(cols[3])
-        doc["level"] = _most_common([v for v in cols[4] if v != "unknown"])
-        doc["jurisdiction"] = _most_common(cols[5])
-        doc["_normative"] = any(v and v.startswith("normative") for v in cols[2])
-        doc["mentions"] = sum(1 for own in cols[1] if not own)
+        # one tuple per column: the fields of this document's mentions
+        col = dict(zip(_DOC_SOURCES, zip(*group)))
+        doc = {c: _most_common(col[c]) for c in _DOC_FIELDS}
+        doc["year"] = _most_common(col["key_year"])
+        doc["level"] = _most_common([v for v in col["key_level"] if v != "unknown"])
+        doc["jurisdiction"] = _most_common(col["key_jurisdiction"])
+        doc["_normative"] = any(v and v.startswith("normative") for v in col["rule"])
+        doc["mentions"] = sum(1 for own in col["own"] if not own)
         docs[d] = doc
     for path, kind, own_id, header in reader.execute(
             "SELECT path, kind, own_id, header FROM files WHERE skipped IS NULL"
@@ -424,13 +436,7 @@ def _resolve(conn: sqlite3.Connection, dirty: set[str] | None) -> dict[str, int]
     # one transaction, opened by resolve(); a touched document no longer spoken of is gone
     conn.execute("DELETE FROM documents" + (f" WHERE id{in_dirty}" if in_dirty else ""))
     conn.execute("DELETE FROM edges" + (f" WHERE source{in_dirty} OR target{in_dirty}" if in_dirty else ""))
-    conn.executemany(
-        "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-        [(d, doc["label"], doc.get("type"), doc.get("number"), doc.get("symbol"), doc.get("year"),
-          doc.get("date"), doc.get("issuer"), doc.get("issuer_code"), doc["level"], doc.get("branch"),
-          doc["jurisdiction"], doc.get("title"), doc.get("source_file"), doc["kind"], doc["mentions"],
-          doc.get("name"), doc.get("signer"), doc.get("signer_title"))
-         for d, doc in sorted(docs.items())])
+    conn.executemany(_INSERT_DOCUMENT, [(d, *map(doc.get, _DOCUMENT_FIELDS[1:])) for d, doc in sorted(docs.items())])
 
     def date_level(d: str) -> tuple[str | None, str | None]:
         """The date and level of a document (the edge flags need them); untouched ones are read from the index."""
