@@ -61,6 +61,9 @@ def _main(debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks o
         _state["debug"] = True
 
 
+_INTERRUPTED = "interrupted: the index keeps every batch written so far; run the same command to complete it"
+
+
 @contextmanager
 def _errors() -> Iterator[None]:
     """Turn library exceptions into one line on stderr and an exit code: a ``DocgraphError`` by its class's
@@ -70,7 +73,7 @@ def _errors() -> Iterator[None]:
     except typer.Exit:
         raise
     except KeyboardInterrupt:
-        render.error("interrupted: the index keeps every batch written so far; run the same command to complete it")
+        render.error(_INTERRUPTED)
         raise typer.Exit(EXIT_INTERRUPTED) from None
     except BrokenPipeError:
         try:
@@ -573,6 +576,11 @@ def _terminate(signum, frame) -> None:  # noqa: ARG001
     raise KeyboardInterrupt
 
 
+def _interrupted() -> None:
+    render.error(_INTERRUPTED)
+    sys.exit(EXIT_INTERRUPTED)
+
+
 # click's UsageError (a bad option or value, a missing argument), the base of typer.BadParameter: typer vendors click
 # from 0.2x on and imported it before
 _UsageError = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "UsageError")
@@ -590,9 +598,13 @@ def main() -> None:
             hint = f" (see '{e.ctx.command_path} --help')" if e.ctx is not None else ""
             render.error(f"{e.format_message()}{hint}")
         sys.exit(e.exit_code)
-    except typer.Abort:
+    except typer.Abort as e:
+        if isinstance(e.__cause__, KeyboardInterrupt):  # Ctrl-C or SIGTERM after the command's work was done
+            _interrupted()
         render.error("aborted")
         sys.exit(EXIT_BAD_INPUT)
+    except KeyboardInterrupt:
+        _interrupted()
     except BrokenPipeError:  # `docgraph ... | head`
         try:
             sys.stdout = None  # type: ignore[assignment]

@@ -62,6 +62,7 @@ def test_generate_size_target(tmp_path):
     assert 0.3e6 < desc["bytes"] < 0.5e6
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(shutil.which("docgraph") is None, reason="the docgraph command is not installed")
 def test_run_json_keys(tmp_path):
     out = tmp_path / "r.json"

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import networkx as nx
+import pytest
 
 from cli_helpers import extracted, run
 
@@ -163,6 +164,7 @@ def test_every_command_is_documented_in_readme():
         assert run(*cmd.split(), "--help").exit_code == 0
 
 
+@pytest.mark.slow
 def test_jsonl_pipes_cleanly_through_a_subprocess(work):
     """Progress and diagnostics go to stderr; stdout is JSON lines only."""
     p = subprocess.run([sys.executable, "-m", "docgraph", "extract", "samples", "--jsonl"], capture_output=True,
@@ -172,6 +174,7 @@ def test_jsonl_pipes_cleanly_through_a_subprocess(work):
         json.loads(line)
 
 
+@pytest.mark.slow
 def test_every_export_matches_the_index(work):
     """Each export of the samples index, read back by an independent reader, has the index's nodes and edges."""
     import csv
@@ -340,6 +343,7 @@ def test_json_output_has_one_document_per_line(work):
     assert '\n  "by_level": {"central": ' in stats and "\\u" not in stats  # UTF-8 as written
 
 
+@pytest.mark.slow
 def test_usage_errors_are_one_line_with_exit_2(work):
     """A bad value, a missing argument or option, an unknown option or command: one line on stderr, exit code 2
     (click alone would print the usage and a hint as well); `docgraph` alone still prints the help."""
@@ -440,6 +444,7 @@ def test_an_ambiguous_query_shows_which_candidate_is_only_cited(tmp_path, monkey
     assert "57-nq-tw-2024 (Nghị quyết 57-NQ/TW (2024), 2024-12-22, cited 3×, not in the folder)" in err, err
 
 
+@pytest.mark.slow
 def test_export_from_a_query_is_the_same_file_whatever_the_hash_seed(work):
     # the part of the graph --from keeps is listed in the index's order, not in a set's (which Python salts per run)
     extracted(work)

@@ -93,3 +93,24 @@ def test_a_benign_skip_is_reported_but_is_no_failure(tmp_path):
     assert s.unreadable == []
     stored = dict(conn.execute("SELECT path, skipped FROM files WHERE skipped IS NOT NULL").fetchall())
     assert {os.path.basename(p): r for p, r in stored.items()} == {"bin.txt": "binary file (NUL bytes)"}
+
+
+@pytest.mark.parametrize("raised", [KeyboardInterrupt(), "abort"])
+def test_an_interrupt_after_the_command_body_is_still_exit_130(monkeypatch, capfd, raised):
+    """Ctrl-C or SIGTERM landing after a command's work (outside its error handler) exits 130, never a traceback
+    or click's "aborted"."""
+    import typer
+
+    from docgraph import cli
+
+    def app(**kw):
+        if raised == "abort":  # what click makes of a KeyboardInterrupt inside its main()
+            raise typer.Abort() from KeyboardInterrupt()
+        raise raised
+
+    monkeypatch.setattr(cli, "app", app)
+    monkeypatch.setattr(cli.signal, "signal", lambda *a: None)
+    with pytest.raises(SystemExit) as caught:
+        cli.main()
+    assert caught.value.code == errors.EXIT_INTERRUPTED
+    assert capfd.readouterr().err.startswith("error: interrupted: the index keeps every batch written so far")

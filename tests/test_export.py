@@ -381,6 +381,7 @@ def test_neo4j_import_tables(g, tmp_path):
 # ----------------------------------------------------------------------------- dot
 
 
+@pytest.mark.slow
 def test_dot_renders_with_graphviz(g, tmp_path):
     dot = shutil.which("dot")
     assert dot, "graphviz is required for this test: apt-get install graphviz"
@@ -521,6 +522,7 @@ def _dump_dom(page: Path, tmp_path: Path) -> str:
     return r.stdout.decode("utf-8")
 
 
+@pytest.mark.slow
 def test_html_renders_in_headless_chromium(g, tmp_path):
     out = tmp_path / "g.html"
     export_graph(g, "html", out, title="Chuỗi <b>văn bản</b>")
@@ -570,6 +572,7 @@ HARNESS = """<script>
 </body>"""
 
 
+@pytest.mark.slow
 def test_html_interactions_in_headless_chromium(g, tmp_path):
     page = ex.to_html(g)
     harness = HARNESS % {"focus": P83, "xss": C35}
@@ -590,6 +593,7 @@ def test_html_interactions_in_headless_chromium(g, tmp_path):
     assert 'Căn cứ "Kế hoạch" 83-KH/TU' in res["edge_tip"] and "based_on" in res["edge_tip"]
 
 
+@pytest.mark.slow
 def test_html_screenshot_renders(g, tmp_path):
     out = tmp_path / "g.html"
     export_graph(g, "html", out)
@@ -649,6 +653,7 @@ def test_hostile_strings_everywhere(tmp_path):
     assert {n["id"] for n in d["nodes"]} == {"x", "y"}
 
 
+@pytest.mark.slow
 def test_empty_graph_all_formats(tmp_path):
     g = nx.MultiDiGraph()
     for fmt in FORMATS:

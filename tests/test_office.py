@@ -637,6 +637,7 @@ def test_pdf_header_lines_wrapped_by_a_narrow_column_are_joined(tmp_path):
     same_as_txt(tmp_path, Path(r.path), state_txt(with_footnote=False))
 
 
+@pytest.mark.slow
 @needs_pdf
 @needs_docx
 @pytest.mark.skipif(not (shutil.which("soffice") or shutil.which("libreoffice")), reason="LibreOffice not installed")
@@ -768,6 +769,7 @@ def test_doc_without_converter_is_skipped_with_a_clear_reason(tmp_path, monkeypa
     assert r.text is None and r.skipped == "legacy .doc: install LibreOffice or antiword to read it"
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(sys.platform == "win32", reason="a shell script stands in for antiword")
 def test_doc_through_antiword(tmp_path, monkeypatch):
     tool = tmp_path / "bin" / "antiword"
@@ -783,6 +785,7 @@ def test_doc_through_antiword(tmp_path, monkeypatch):
     assert r.text == "Thực hiện Chỉ thị số 35-CT/TW ngày 14/6/2024 của Bộ Chính trị\n"
 
 
+@pytest.mark.slow
 @needs_docx
 @pytest.mark.skipif(not (shutil.which("soffice") or shutil.which("libreoffice")), reason="LibreOffice not installed")
 def test_doc_through_libreoffice(tmp_path):

@@ -280,6 +280,7 @@ def test_tcvn3_uppercase_toned_letters_with_their_own_code():
     assert decode_tcvn3(data) == text
 
 
+@pytest.mark.slow
 def test_tcvn3_table_matches_iconv_when_available():
     if shutil.which("iconv") is None:
         pytest.skip("iconv not installed: cannot cross-check the TCVN3 table")
