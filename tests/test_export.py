@@ -775,6 +775,7 @@ def test_a_folder_export_is_replaced_whole_or_not_at_all(g, tmp_path, monkeypatc
     _no_temp_files(out)
 
 
+@pytest.mark.slow
 def test_importing_the_package_loads_no_format():
     """The CLI reads the registry for its help text: that must not import networkx or any format module."""
     code = ("import sys, docgraph.export as e; assert e.FORMATS[0] == 'graphml';"

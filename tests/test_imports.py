@@ -113,6 +113,7 @@ def test_readers_do_not_import_their_package():
             assert "docgraph.readers" not in g[name], name
 
 
+@pytest.mark.slow
 def test_every_module_imports_alone_in_a_fresh_interpreter():
     failed = {}
     for name in MODULES:
