@@ -19,7 +19,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Iterator, Sequence
 
-from .errors import IndexDamaged, IndexStoreError
+from .errors import IndexBusy, IndexDamaged, IndexStoreError, as_docgraph_error
 from .model import Document, Evidence, Mention, Relation
 from .normalize import slug
 
@@ -109,6 +109,8 @@ def connect(path: str | os.PathLike, *, create: bool = False, timeout: float = 3
         conn.execute("PRAGMA synchronous=NORMAL")
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     except sqlite3.DatabaseError as e:
+        if isinstance(as_docgraph_error(e), IndexBusy):  # another docgraph holds the lock: not a damaged file
+            raise IndexBusy() from None
         raise IndexDamaged(f"{p} is not a docgraph index ({e})") from None
     if "meta" in tables:
         row = conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()

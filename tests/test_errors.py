@@ -114,3 +114,17 @@ def test_an_interrupt_after_the_command_body_is_still_exit_130(monkeypatch, capf
         cli.main()
     assert caught.value.code == errors.EXIT_INTERRUPTED
     assert capfd.readouterr().err.startswith("error: interrupted: the index keeps every batch written so far")
+
+
+def test_opening_an_index_another_process_holds_locked_is_busy_not_damaged(tmp_path):
+    path = tmp_path / "x.db"
+    holder = sqlite3.connect(str(path))  # a rollback-journal file: switching it to WAL needs the lock
+    holder.execute("CREATE TABLE t (x)")
+    holder.commit()
+    holder.execute("BEGIN EXCLUSIVE")
+    with pytest.raises(errors.IndexBusy) as caught:
+        connect(path, timeout=0)
+    assert caught.value.exit_code == 2 and str(caught.value).startswith("the index is busy")
+    holder.rollback()
+    with pytest.raises(errors.IndexStoreError, match="is an SQLite file but not a docgraph index"):
+        connect(path)
