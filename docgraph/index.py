@@ -254,8 +254,8 @@ def write_rows(conn: sqlite3.Connection, batch: list[FileRows], *, replace: bool
             # the write lock first: the ids below are read from MAX(id), and a second extract on the same index must
             # not read the same one before this batch is in (sqlite3 would begin only at the first INSERT)
             conn.execute("BEGIN IMMEDIATE")
-        if not replace and conn.execute("SELECT 1 FROM files LIMIT 1").fetchone() is not None:
-            replace = True  # another extract on the same index wrote files since this run began: they may be these
+        if not replace and _any_indexed(conn, [r.path for r in batch]):
+            replace = True  # another extract on this index wrote these files since this one began
         if touched is not None:
             if replace:
                 touched |= _docs_of_paths(conn, [r.path for r in batch])
@@ -271,6 +271,13 @@ def write_rows(conn: sqlite3.Connection, batch: list[FileRows], *, replace: bool
         conn.executemany(_INSERT_MENTION, [(next_id + i, *m) for i, r in enumerate(batch) for m in r.mentions])
         conn.executemany("INSERT INTO raw_relations VALUES (?,?,?,?,?,?,?)",
                          [(next_id + i, *x) for i, r in enumerate(batch) for x in r.relations])
+
+
+def _any_indexed(conn: sqlite3.Connection, paths: list[str]) -> bool:
+    for chunk in (paths[i:i + 500] for i in range(0, len(paths), 500)):
+        if conn.execute(f"SELECT 1 FROM files WHERE path IN ({','.join('?' * len(chunk))}) LIMIT 1", chunk).fetchone():
+            return True
+    return False
 
 
 def touch_file(conn: sqlite3.Connection, path: str, size: int, mtime_ns: int) -> None:
