@@ -8,6 +8,7 @@ disappeared from a scanned folder are removed from the index. The index content 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import sqlite3
 from concurrent.futures import ProcessPoolExecutor
@@ -95,8 +96,9 @@ def scan(
     ``progress(done, total, path)`` is called after each file read (``total`` grows while the folder is walked);
     ``stage(name)`` when the run enters a stage with no per-file progress (``"resolve"``: documents and edges are
     rebuilt, seconds on a large folder). ``province``: the province of the files that name none (a folder
-    exported from one province's database); it is kept with each file, so a later run without it keeps it, and a
-    file indexed with another default is read again."""
+    exported from one province's database); it is kept with each file and each path given, so a later run without
+    it keeps it, also for a file added to such a folder since, and a file indexed with another default is read
+    again."""
     summary = ScanSummary()
     fingerprint = rules_fingerprint([str(f) for f in rule_files(rules_dir)])
     rules_changed = ix.get_meta(conn, "rules") not in (None, fingerprint)
@@ -105,6 +107,20 @@ def scan(
     # files indexed with other rules are read again, whatever their size and mtime
     known = {} if rules_changed else ix.file_state(conn)
     defaults = ix.province_defaults(conn)  # path -> the default province a file was read with
+    # the folders (and files) given with --province, so a file added to one later gets it too
+    folder_defaults: dict[str, str] = json.loads(ix.get_meta(conn, "province_defaults") or "{}")
+    if province is not None:
+        folder_defaults.update({display_path(p): province for p in paths})
+        ix.set_meta(conn, "province_defaults", json.dumps(folder_defaults, ensure_ascii=False, sort_keys=True))
+
+    def default_of(shown: str) -> str | None:
+        """The default province of a file: given now, else the one it was read with, else its folder's."""
+        if province is not None:
+            return province
+        if shown in defaults:
+            return defaults[shown]
+        roots = [r for r in folder_defaults if _under(shown, r)]
+        return folder_defaults[max(roots, key=len)] if roots else None
     seen_real: set[str] = set()
     ignore = ignore_patterns(paths, exclude)
     roots_abs = [os.path.abspath(r) for r in paths if os.path.isdir(r)]
@@ -136,7 +152,7 @@ def scan(
                 summary.skipped.append((shown, e.strerror or "cannot stat"))
                 summary.unreadable.append((shown, e.strerror or "cannot stat"))
                 continue
-            default = province if province is not None else defaults.get(shown)
+            default = default_of(shown)
             old = known.get(shown) if defaults.get(shown) == default else None
             if old is not None and old[0] == st.st_size and old[1] == st.st_mtime_ns:
                 summary.unchanged += 1

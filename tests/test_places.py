@@ -172,6 +172,11 @@ def test_extract_province_places_a_folder_that_names_none_and_a_rerun_keeps_it(t
     docs = _docs()
     assert docs["58-kh-ubnd-2021-binh-duong"] == ("provincial", "Bình Dương")
     assert "57-kh-ubnd-2021-binh-duong" not in docs
+    # a file added to the folder since takes the folder's default too
+    (tmp_path / "rows" / "r3.txt").write_text("so_ky_hieu: 60/KH-UBND\nngay_ban_hanh: 12/03/2021\n"
+                                              "trich_yeu: kế hoạch về cải cách hành chính\n", encoding="utf-8")
+    assert run("extract", "rows", "-q", "--jobs", "1").exit_code == 0
+    assert _docs()["60-kh-ubnd-2021-binh-duong"] == ("provincial", "Bình Dương")
     header = json.loads(sqlite3.connect("docgraph.db").execute(
         "SELECT header FROM files WHERE path LIKE '%r1.txt'").fetchone()[0])
     assert (header["province_default"], header["province_source"]) == ("Bình Dương", "default")
