@@ -52,6 +52,10 @@ _PHRASE_TAIL = regex.compile(
 _OWN_BASIS = regex.compile(r"(?is)[^;]{0,300}?\bcó\s+căn\s+cứ\s+ban\s+hành\b")
 _LIST_GAP = regex.compile(r"(?is)^[\s;,\-+•*]*(?:và\s+|các\s+)?$")  # a list item that is only a reference
 _ALIAS = regex.compile(r"(?is)^\s*[(,]?\s*(?:sau\s+đây\s+)?(?:gọi\s+tắt\s+là|viết\s+tắt\s+là|gọi\s+là)\s*$")
+_ABOUT = regex.compile(r"(?i)(?<![\p{L}])(?:về|v/v)(?![\p{L}])")
+# a verb of someone acting, after a comma: a new clause, not words of a title
+_SUBJECT_VERB = regex.compile(r"(?i)(?<![\p{L}])(?:ban\s+hành|xây\s+dựng|đề\s+nghị|yêu\s+cầu|giao|chỉ\s+đạo|báo\s+cáo|"
+                              r"quyết\s+định|thông\s+báo|tổ\s+chức|đã|sẽ|có\s+ý\s+kiến|trình|hướng\s+dẫn)(?![\p{L}])")
 _BREAK_TITLE = regex.compile(r"(?s)(?:[,;]|\bvà\b|\bhoặc\b)\s+[\p{Lu}]|\bnày\b|\.\s+\p{Lu}")
 _SELF = regex.compile(r"(?i)\b(?:này|nay)\b")
 _ITEM_LEAD = regex.compile(r"(?i)^[\s\-+•*–]*(?:(?:\d{1,3}(?:\.\d{1,3})*|[a-zđ]|[IVX]{1,5})\s*[.)]\s*|\(\d{1,3}\)\s*)?"
@@ -359,6 +363,10 @@ class _Reader:
                 r = carry
                 if r[0] == "passive":
                     self._emit(i, r[1], r[2], [(m.start, m.end)], cs, ce)
+            elif first and ph is None and list_role is not None and list_role[0] == "passive" and _LIST_GAP.match(gap):
+                r = list_role  # "... đã ban hành Kế hoạch A; Kế hoạch B": the narrative's list goes on
+                for t in _patients(r):
+                    self._emit(i, t, r[2], [(ms[t].start, ms[t].end), (m.start, m.end)], min(cs, ms[t].start), ce)
             elif first and self.vbhn and self.basis_owner is not None and not quoted and (
                     item_rel == "based_on" and (ph is None or ph.relation in ("based_on", "cites"))
                     or ph is not None and ph.relation == "based_on"):
@@ -367,7 +375,8 @@ class _Reader:
                 r = ("between", self.basis_owner, "based_on")
             elif first and item_rel is not None and not quoted and not (self.vbhn and item_rel == "based_on") \
                     and not (self.narrative and self.opened) and (
-                    item_rel == "based_on" or ph is None or ph.relation == "cites" and item_rel != "implements"):
+                    item_rel == "based_on" or ph is None or ph.relation == item_rel
+                    or ph.relation == "cites" and item_rel != "implements"):
                 r = ("own", item_rel)
             elif first and ph is None and list_role is not None and _LIST_GAP.match(gap):
                 r = list_role  # "thay thế Quyết định số A ...; Quyết định số B ...": the list goes on after ";"
@@ -393,7 +402,7 @@ class _Reader:
                 r = ("own", "cites")
             if r[0] == "own":
                 rel = r[1]
-                if self.article and rel != "cites":
+                if self.article and rel != "cites" and not (part.kind == REQUEST and rel == "responds_to"):
                     rel = "cites"  # a news item reports; it does not itself implement or rely on anything
                 spans = [(m.start, m.end)]
                 if ph is not None:
@@ -410,6 +419,8 @@ class _Reader:
             prev = i
             if first:
                 head = i
+            if r[0] != "between":
+                # the list a ";" continues is that of the last reference named at the clause's level
                 self.list_role = r if (r[0] == "own" and r[1] != "cites" or r[0] == "passive") else None
             first = False
         return head
@@ -456,7 +467,7 @@ class _Reader:
     def _titled(self, prev: int, ph: _Phrase) -> bool:
         """Whether the words from reference ``prev`` to phrase ``ph`` continue ``prev``'s title."""
         between = self.text[self.ms[prev].end:ph.start]
-        return len(between) <= _MAX_TITLE and not _BREAK_TITLE.search(between)
+        return _titled(between)
 
     def _phrase_act(self, part: Part, cs: int, prev: int | None, i: int, ph: _Phrase, quoted: bool) -> tuple:
         """Who acts with a relation phrase before reference ``i``: the reference before it (its title goes on), the
@@ -466,7 +477,7 @@ class _Reader:
         titled = False  # the phrase continues the title of the reference before it
         if prev is not None:
             between = text[ms[prev].end:ph.start]
-            titled = len(between) <= _MAX_TITLE and not _BREAK_TITLE.search(between)
+            titled = _titled(between)
         if rel in _CANCELLABLE and f.cancel_re is not None:
             # the words before the phrase, within the clause (within the title when it continues one)
             lead = text[max(ms[prev].end if titled else cs, ph.start - 120):ph.start]
@@ -544,6 +555,24 @@ class _Reader:
     def _emit(self, source: int, target: int, relation: str, spans: list[tuple[int, int]], cs: int, ce: int) -> None:
         m = self.ms[target]
         self.out.append(RawRelation(source, target, relation, m.line, evidence(self.text, cs, ce, spans)))
+
+
+def _titled(between: str) -> bool:
+    """Whether the words between a reference and a relation phrase continue the reference's title: not too long,
+    no new sentence or own-document word ("này"), and no new subject after a comma ("..., Tỉnh ủy ban hành ...")
+    unless the title opens after it ("... của Liên Bộ: Lao động, Tài chính, Y tế về việc sửa đổi ...")."""
+    if len(between) > _MAX_TITLE:
+        return False
+    last = None
+    for last in _BREAK_TITLE.finditer(between):
+        pass
+    if last is None:
+        return True
+    if last.group().strip() in ("này",) or last.group().startswith("."):
+        return False
+    rest = between[last.end():]
+    about = _ABOUT.search(rest)
+    return about is not None and not _SUBJECT_VERB.search(rest, 0, about.start())
 
 
 def _patients(r: tuple) -> tuple[int, ...]:

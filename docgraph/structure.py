@@ -149,7 +149,9 @@ class StructureReader:
             if heading > 0:
                 parts.append(Part(HEADER, 0, lines[heading][0]))
             j = heading + 1
-            while j < n and kinds[j] in ("plain", "noise") and not lines[j][2].strip().startswith("Kính gửi"):
+            while j < n and (kinds[j] in ("plain", "noise") or kinds[j] == "promulgation" and j <= heading + 2
+                             and not lines[j][2].rstrip().endswith(":")) \
+                    and not lines[j][2].strip().startswith("Kính gửi"):
                 j += 1
             # a heading alone on its line: the title is the lines after it (or, when a blank line follows, the
             # next lines of text)

@@ -452,3 +452,82 @@ def test_every_relation_type_has_an_export_style():
 
     assert set(RELATIONS) == set(RELATION_STYLES)
     assert {"suspends", "corrects", "consolidates"} <= set(RELATIONS)
+
+
+# ---------------------------------------------------------------- lists, narratives and shapes the gold showed
+REPORT_HEADER = """UBND TỈNH HÀ NAM
+SỞ NỘI VỤ
+Số: 230/BC-SNV
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Hà Nam, ngày 20 tháng 11 năm 2025
+
+BÁO CÁO
+Kết quả công tác cải cách hành chính năm 2025
+
+Thực hiện Công văn số 4100/BNV-CCHC ngày 2/7/2025 của Bộ Nội vụ, Sở Nội vụ báo cáo như sau:
+I. KẾT QUẢ
+"""
+
+
+@pytest.mark.parametrize("body, header, present, absent", [
+    # an article that introduces a list with its act: every item is acted on
+    ("Điều 1. Bãi bỏ toàn bộ các văn bản sau đây:\n1. Thông tư số 08/2013/TT-BNV ngày 10/6/2013 của Bộ Nội vụ.\n"
+     "2. Quyết định số 01/2006/QĐ-BNV ngày 16/2/2006 của Bộ trưởng Bộ Nội vụ.\n", HEADER,
+     {("own", "repeals", "8/TT-BNV"), ("own", "repeals", "1/QĐ-BNV")}, set()),
+    ("Điều 1. Bãi bỏ toàn bộ 2 văn bản quy phạm pháp luật\n1. Chỉ thị số 03/2005/CT-BNV ngày 7/3/2005.\n"
+     "2. Thông tư số 15/2010/TT-BNV ngày 1/4/2010.\n", HEADER,
+     {("own", "repeals", "3/CT-BNV"), ("own", "repeals", "15/TT-BNV")}, set()),
+    # an operative act over a ";" list
+    ("Điều 3. Quyết định này có hiệu lực kể từ ngày ký và thay thế Quyết định số 2007/QĐ-UBND ngày 20/9/2023 của "
+     "UBND tỉnh về kiện toàn Ban chỉ đạo; Quyết định số 505/QĐ-UBND ngày 14/3/2025 của UBND tỉnh về kiện toàn Ban chỉ đạo.\n",
+     HEADER, {("own", "replaces", "2007/QĐ-UBND"), ("own", "replaces", "505/QĐ-UBND")}, set()),
+    # the document a rider is about is what ceases to have effect, not its amender
+    ("Điều 9. Hiệu lực thi hành\n2. Luật Cư trú số 81/2006/QH11 đã được sửa đổi, bổ sung một số điều theo Luật số "
+     "36/2013/QH13 hết hiệu lực kể từ ngày Luật này có hiệu lực thi hành.\n", HEADER,
+     {("own", "repeals", "81/QH11"), ("36/QH13", "amends", "81/QH11")}, {("own", "repeals", "36/QH13")}),
+    # "hết hiệu lực" in a rule about a licence is nobody's repeal
+    ("Điều 5. Giấy phép\nTrường hợp cấp theo Nghị định số 12/2020/NĐ-CP mà giấy phép hết hiệu lực thì phải xin lại.\n",
+     HEADER, set(), {("own", "repeals", "12/NĐ-CP")}),
+    # a narrative with two documents carried out, a list of plans after ";"
+    ("Thực hiện Nghị quyết số 68-NQ/TW ngày 4/5/2025 của Bộ Chính trị, Nghị quyết số 02/NQ-CP ngày 8/1/2025 của "
+     "Chính phủ, Ủy ban nhân dân tỉnh đã ban hành Kế hoạch số 1868/KH-UBND ngày 15/8/2025; Kế hoạch số 1900/KH-UBND "
+     "ngày 20/8/2025.\n", HEADER,
+     {("1868/KH-UBND", "implements", "68/NQ/TW"), ("1868/KH-UBND", "implements", "2/NQ-CP"),
+      ("1900/KH-UBND", "implements", "68/NQ/TW")}, set()),
+    # a report carries out what its opening line names; past it, it narrates what others did
+    ("1. Sở đã tham mưu triển khai thực hiện Chỉ thị số 23/CT-TTg ngày 2/9/2021 của Thủ tướng Chính phủ.\n", REPORT_HEADER,
+     {("own", "implements", "4100/BNV-CCHC")}, {("own", "implements", "23/CT-TTg")}),
+    # a letter that gives a department a task does not itself carry out the department's plan
+    ("3. Sở Tư pháp\nTập trung thực hiện Kế hoạch số 36/KH-STP ngày 5/11/2025 của Sở Tư pháp về kiểm tra văn bản.\n",
+     HEADER, set(), {("own", "implements", "36/KH-STP")}),
+    # "Điều 1. Ban hành kèm theo ... Kế hoạch thực hiện X": the decision carries X out
+    ("Điều 1. Ban hành kèm theo Quyết định này Kế hoạch thực hiện Kết luận số 21-KL/TW ngày 25/10/2021 của Ban "
+     "Chấp hành Trung ương.\n", HEADER, {("own", "implements", "21/KL/TW")}, set()),
+    # an issuer listing several ministries still runs on into the title after it
+    ("Căn cứ Thông tư liên tịch số 25/2010/TTLT-BLĐTBXH-BTC ngày 11/9/2010 của Liên Bộ: Lao động - Thương binh và Xã "
+     "hội, Tài chính về việc sửa đổi, bổ sung Thông tư liên tịch số 17/2006/TTLT-BLĐTBXH-BTC ngày 21/11/2006;\n",
+     HEADER, {("own", "based_on", "25/TTLT-BLĐTBXH-BTC"), ("25/TTLT-BLĐTBXH-BTC", "amends", "17/TTLT-BLĐTBXH-BTC")},
+     {("own", "based_on", "17/TTLT-BLĐTBXH-BTC")}),
+    # a preamble item opened by "xét" inside a Căn cứ line answers the report it names
+    ("Căn cứ Quyết định số 1187/QĐ-BNV ngày 15/10/2025 của Bộ Nội vụ; xét Báo cáo số 228/BC-SNV ngày 28/11/2025 của "
+     "Sở Nội vụ.\n", HEADER, {("own", "based_on", "1187/QĐ-BNV"), ("own", "responds_to", "228/BC-SNV")}, set()),
+    # adjusting pensions is not amending the decisions that set them
+    ("Điều 1. Nghị định này điều chỉnh mức trợ cấp hằng tháng theo Quyết định số 142/2008/QĐ-TTg.\n", HEADER,
+     set(), {("own", "amends", "142/QĐ-TTg")}),
+])
+def test_lists_narratives_and_shapes(body, header, present, absent):
+    got = edges(body, header=header)
+    assert present <= got, f"missing {present - got}; got {got}"
+    assert not (absent & got), f"must not find {absent & got}"
+
+
+def test_a_consolidated_texts_preamble_belongs_to_the_texts_it_merges():
+    text = ("BỘ NỘI VỤ\nSố: 12/VBHN-BNV\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nHà Nội, ngày 2 tháng 3 năm 2025\n\n"
+            "THÔNG TƯ\nHướng dẫn tuyển dụng\n\nThông tư số 16/2018/TT-BNV ngày 12/10/2018 của Bộ trưởng Bộ Nội vụ, có "
+            "hiệu lực kể từ ngày 1/12/2018, được sửa đổi, bổ sung bởi:\nThông tư số 12/2024/TT-BNV ngày 14/11/2024 của "
+            "Bộ trưởng Bộ Nội vụ, có hiệu lực từ ngày 29/12/2024.\nCăn cứ Nghị định số 14/2017/NĐ-CP ngày 17/2/2017 của "
+            "Chính phủ;\nBộ trưởng Bộ Nội vụ ban hành Thông tư hướng dẫn tuyển dụng.\nĐiều 1. Phạm vi\nNội dung.\n")
+    got = edges("", header=text)
+    assert {("own", "consolidates", "16/TT-BNV"), ("own", "consolidates", "12/TT-BNV"),
+            ("12/TT-BNV", "amends", "16/TT-BNV"), ("16/TT-BNV", "based_on", "14/NĐ-CP")} <= got
+    assert ("own", "based_on", "14/NĐ-CP") not in got
