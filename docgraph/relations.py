@@ -362,7 +362,8 @@ class _Reader:
             elif first and carry is not None and (ph is None or ph.relation == "cites") and not quoted:
                 r = carry
                 if r[0] == "passive":
-                    self._emit(i, r[1], r[2], [(m.start, m.end)], cs, ce)
+                    for t in _patients(r):
+                        self._emit(i, t, r[2], [(ms[t].start, ms[t].end), (m.start, m.end)], cs, ce)
             elif first and ph is None and list_role is not None and list_role[0] == "passive" and _LIST_GAP.match(gap):
                 r = list_role  # "... đã ban hành Kế hoạch A; Kế hoạch B": the narrative's list goes on
                 for t in _patients(r):

@@ -531,3 +531,15 @@ def test_a_consolidated_texts_preamble_belongs_to_the_texts_it_merges():
     assert {("own", "consolidates", "16/TT-BNV"), ("own", "consolidates", "12/TT-BNV"),
             ("12/TT-BNV", "amends", "16/TT-BNV"), ("16/TT-BNV", "based_on", "14/NĐ-CP")} <= got
     assert ("own", "based_on", "14/NĐ-CP") not in got
+
+
+def test_every_evidence_of_the_samples_shows_its_target(tmp_path, monkeypatch):
+    samples = Path(__file__).resolve().parent.parent / "samples"
+    monkeypatch.chdir(tmp_path)
+    conn = ix.connect(tmp_path / "s.db", create=True)
+    scan([str(samples)], conn, jobs=1)
+    rows = conn.execute("SELECT r.evidence, m.text FROM raw_relations r JOIN mentions m"
+                        " ON m.file_id = r.file_id AND m.idx = r.target_idx").fetchall()
+    assert len(rows) > 40
+    missing = [(ev, t) for ev, t in rows if " ".join(t.split()) not in " ".join(ev.split())]
+    assert missing == []
