@@ -50,6 +50,7 @@ _PHRASE_TAIL = regex.compile(
     r"(?:điểm|khoản|điều|chương|mục|phụ\s+lục)\s+[\w.]+(?:\s*(?:,|và)\s*(?:(?:điểm|khoản|điều)\s+)?[\w.]+)*|"
     r"của|tại|thuộc|các|và|,)\s*)*$")
 _OWN_BASIS = regex.compile(r"(?is)[^;]{0,300}?\bcó\s+căn\s+cứ\s+ban\s+hành\b")
+_LOOSE_COORD = regex.compile(r"(?is)^[^;]{0,400}?(?:,|\bvà\b|\bhoặc\b)\s*(?:các\s+)?$")
 _LIST_GAP = regex.compile(r"(?is)^[\s;,\-+•*]*(?:và\s+|các\s+)?$")  # a list item that is only a reference
 _ALIAS = regex.compile(r"(?is)^\s*[(,]?\s*(?:sau\s+đây\s+)?(?:gọi\s+tắt\s+là|viết\s+tắt\s+là|gọi\s+là)\s*$")
 _ABOUT = regex.compile(r"(?i)(?<![\p{L}])(?:về|v/v)(?![\p{L}])")
@@ -388,7 +389,12 @@ class _Reader:
                 r = self._phrase_act(part, cs, prev, i, ph, quoted)
             elif ph is not None:  # a phrase after which a reference is only followed or mentioned
                 r = ("own", "cites")
-            elif prev is not None and (coord or _COORD.match(gap) or _ALIAS.match(gap)) and prev in role:
+            elif prev is not None and prev in role and (
+                    coord or _COORD.match(gap) or _ALIAS.match(gap)
+                    # a preamble item names documents one after another, each with its title: "Căn cứ Thông tư
+                    # số A ... quy định về ... và Thông tư số B ..."
+                    or part.kind in _PART_DEFAULT and ph is None and m.text[:1].isupper()
+                    and _LOOSE_COORD.match(gap) and role[prev][0] == "own"):
                 r = role[prev]
                 if r[0] in ("passive", "between") and not (
                         _dated_ok(m, ms[r[1]], r[2]) if r[0] == "passive" else _dated_ok(ms[r[1]], m, r[2])):
