@@ -219,19 +219,25 @@ def _add_nodes(g: SubGraph, rows: Iterable[tuple], fields: tuple[str, ...] = NOD
 
 def build_subgraph(conn: sqlite3.Connection, seeds: Iterable[str], *, down: bool = False, up: bool = False,
                    relations: Iterable[str] | None = None, hops: int | None = None,
-                   edge_attrs: bool = True, node_fields: Iterable[str] | None = None) -> SubGraph:
+                   edge_attrs: bool | str = True, node_fields: Iterable[str] | None = None) -> SubGraph:
     """The part of the graph a query needs, read from the index without loading the rest: from ``seeds``, follow
     edges backwards (``down``: who implements them) and/or forwards (``up``: what they implement), only of the
     given relations, at most ``hops`` steps; each direction starts from the seeds. Queries on a 200,000-document
     index stay fast this way. Without ``edge_attrs`` an edge carries its relation only (all that implementers, chain
-    and timeline read): its count, places, evidence and flags are not read. With ``node_fields`` the nodes other than
-    the seeds carry only those attributes (show reads the label of each neighbour); the seeds carry them all."""
+    and timeline read): its count, places, evidence and flags are not read; with ``edge_attrs="evidence"`` it carries
+    its relation and its first evidence (``file``, ``line``, ``evidence``: what the rows of implementers, timeline and
+    gaps show), without the JSON of all its evidence. With ``node_fields`` the nodes other than the seeds carry only
+    those attributes (show reads the label of each neighbour); the seeds carry them all."""
     fields = tuple(node_fields) if node_fields is not None else NODE_FIELDS
     if not set(fields) <= set(NODE_FIELDS):
         raise ValueError(f"unknown node fields: {', '.join(sorted(set(fields) - set(NODE_FIELDS)))}")
     rels = tuple(relations) if relations is not None else None
     rel_sql = f" AND relation IN ({','.join('?' * len(rels))})" if rels else ""
-    cols = f"{_EDGE_SQL}, evidence_all" if edge_attrs else "source, target, relation"
+    if edge_attrs not in (True, False, "evidence"):
+        raise ValueError(f"edge_attrs must be True, False or 'evidence', not {edge_attrs!r}")
+    evidence_only = edge_attrs == "evidence"
+    cols = ("source, target, relation, file, line, evidence" if evidence_only
+            else f"{_EDGE_SQL}, evidence_all" if edge_attrs else "source, target, relation")
     cur = conn.cursor()
     cur.row_factory = None  # plain tuples: sqlite3.Row lookups by name cost more than the query on large results
     seeds = list(dict.fromkeys(seeds))
@@ -265,5 +271,7 @@ def build_subgraph(conn: sqlite3.Connection, seeds: Iterable[str], *, down: bool
         _add_nodes(g, select_in(cur, f"SELECT {sql} FROM documents WHERE id IN ({{ids}})", sorted(ids)), cols)
     for (s, t, rel), r in edges.items():
         if s in nodes and t in nodes:
-            succ[s][t, rel] = pred[t][s, rel] = _edge_attrs(r) if edge_attrs else {"relation": rel}
+            succ[s][t, rel] = pred[t][s, rel] = (
+                {"relation": rel, "file": r[3], "line": r[4], "evidence": r[5]} if evidence_only
+                else _edge_attrs(r) if edge_attrs else {"relation": rel})
     return g

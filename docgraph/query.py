@@ -43,12 +43,17 @@ class Ambiguous(UsageError):
 
 
 def find_documents(conn: sqlite3.Connection, query: str, engine: Engine, *, search: bool = False) -> list[str]:
-    """Document ids matching what an analyst typed: a reference, a node id, a law name, or (search) title words."""
-    return _find(conn, query, engine, search)[0]
+    """Document ids matching what an analyst typed: a reference, a node id, a law name, or (search) words of titles,
+    labels and the subjects recorded where the document is cited. An empty query lists every document, by id."""
+    if not query.strip():
+        return [r[0] for r in conn.execute("SELECT id FROM documents ORDER BY id")]
+    return _find(conn, query, engine, search, subjects=True)[0]
 
 
-def _find(conn: sqlite3.Connection, query: str, engine: Engine, search: bool) -> tuple[list[str], str]:
-    """The matching ids and how they were found: "id", "reference", "prefix" or "words" (of titles and labels)."""
+def _find(conn: sqlite3.Connection, query: str, engine: Engine, search: bool,
+          subjects: bool = False) -> tuple[list[str], str]:
+    """The matching ids and how they were found: "id", "reference", "prefix" or "words" (of titles and labels, and
+    with ``subjects`` of the subjects recorded in the mentions of a document)."""
     q = query.strip()
     if not q:
         return [], "words"
@@ -90,10 +95,21 @@ def _find(conn: sqlite3.Connection, query: str, engine: Engine, search: bool) ->
     words = [w for w in fold(q).split() if w]
     if not words:
         return [], "words"
+    by_subject: set[str] = set()
+    if subjects:
+        # a cited document's subject ("Chỉ thị số 28-CT/TW ... về tăng cường ... bảo vệ trẻ em") is often all the
+        # index knows of what it is about: its own file is not in the folder, so it has no title. Each distinct
+        # subject is folded once, and only the documents of those that match are read.
+        from .graph import select_in
+
+        hits = [sub for (sub,) in conn.execute("SELECT DISTINCT subject FROM mentions WHERE subject IS NOT NULL")
+                if all(w in fold(sub) for w in words)]
+        by_subject = {r[0] for r in select_in(conn, "SELECT DISTINCT doc FROM mentions WHERE subject IN ({ids})"
+                                                    " AND doc IS NOT NULL", hits)}
     out = []
     for r in conn.execute("SELECT id, label, title FROM documents ORDER BY id"):
         hay = fold(f"{r['label'] or ''} {r['title'] or ''}")
-        if all(w in hay for w in words):
+        if r["id"] in by_subject or all(w in hay for w in words):
             out.append(r["id"])
     return out, "words"
 
@@ -113,6 +129,8 @@ def resolve_one(conn: sqlite3.Connection, query: str, engine: Engine, *, search:
     documents and news items alike keep the documents: "đội ngũ trí thức" is the plan, not the portal item that
     reports on it."""
     ids, how = _find(conn, query, engine, search)
+    if how == "words" and not ids:  # no title has the words: the subjects recorded where documents are cited
+        ids, how = _find(conn, query, engine, search, subjects=True)
     if how == "words" and len(ids) > 1:
         kinds = {r["id"]: r["kind"] for r in conn.execute(
             f"SELECT id, kind FROM documents WHERE id IN ({','.join('?' * len(ids))})", ids)}
@@ -162,11 +180,21 @@ def _lag_from(root: str | None) -> Callable[[str | None], int | None]:
     return lag
 
 
+def edge_evidence(d: dict[str, Any]) -> dict[str, Any] | None:
+    """The evidence of an edge as a row shows it: ``{"file", "line", "text"}`` (the first place it was found, the
+    sentence), or None for a graph read without it (``build_subgraph(..., edge_attrs=False)``)."""
+    if d.get("file") is None and d.get("evidence") is None:
+        return None
+    return {"file": d.get("file"), "line": d.get("line"), "text": d.get("evidence")}
+
+
 def implementers(g: nx.MultiDiGraph, doc: str, *, depth: int | None = None, follow_cites: bool = False,
                  level: str | None = None, since: str | None = None,
                  provinces: tuple[str, ...] | None = None) -> list[dict[str, Any]]:
     """Every document that implements ``doc`` directly or through a chain (implements and based_on edges);
-    ``provinces`` keeps those of these provinces (see :func:`province_members`)."""
+    ``provinces`` keeps those of these provinces (see :func:`province_members`). Each row is the document's
+    attributes plus ``doc``, ``depth``, ``via`` (the document it implements), ``relation``, ``lag_days``, ``evidence``
+    (the linking edge's file, line and sentence, see ``edge_evidence``) and ``flags``."""
     if doc not in g:
         raise NotFound(f"{doc!r} is not in the graph")
     rels = set(CHAIN_RELATIONS) | ({"cites"} if follow_cites else set())
@@ -180,21 +208,22 @@ def implementers(g: nx.MultiDiGraph, doc: str, *, depth: int | None = None, foll
         dv = seen[v]
         if depth is not None and dv >= depth:
             continue
-        preds = {(u, d["relation"]) for u, _, d in g.in_edges(v, data=True) if d["relation"] in rels and u not in seen}
+        preds = {(u, d["relation"]): d for u, _, d in g.in_edges(v, data=True)
+                 if d["relation"] in rels and u not in seen}
         # by level (central first), date and id; a document that both implements and is based on v is listed once,
         # as implementing it (the sort keys are unique: the attribute dicts after them are never compared)
         ranked = []
-        for u, rel in preds:
+        for (u, rel), d in preds.items():
             a = nodes[u]
-            ranked.append(((LEVEL_ORDER.get(a.get("level"), 9), a.get("date") or "", u, _REL_RANK[rel]), u, rel, a))
+            ranked.append(((LEVEL_ORDER.get(a.get("level"), 9), a.get("date") or "", u, _REL_RANK[rel]), u, rel, a, d))
         ranked.sort()
-        for _, u, rel, a in ranked:
+        for _, u, rel, a, d in ranked:
             if u in seen:
                 continue
             seen[u] = dv + 1
             row = dict(a)
             row["doc"] = u
-            row.update(depth=dv + 1, via=v, relation=rel, lag_days=lag(a.get("date")))
+            row.update(depth=dv + 1, via=v, relation=rel, lag_days=lag(a.get("date")), evidence=edge_evidence(d))
             # the index flags an implements edge whose source is dated before its target: every answer shows it
             vd = nodes[v].get("date")
             row["flags"] = ["source_before_target"] if rel == "implements" and a.get("date") and vd \
@@ -459,7 +488,7 @@ def gaps_graph(conn: sqlite3.Connection, doc: str, level: str) -> SubGraph:
     ``level`` (the units), not the whole graph (21 s -> 2.5 s on a 1 GB index)."""
     from .graph import add_documents, build_subgraph
 
-    g = build_subgraph(conn, [doc], down=True, relations=CHAIN_RELATIONS, edge_attrs=False)
+    g = build_subgraph(conn, [doc], down=True, relations=CHAIN_RELATIONS, edge_attrs="evidence")
     add_documents(g, conn, where="level = ?", params=(level,))
     return g
 
@@ -513,7 +542,7 @@ def gaps(g: nx.MultiDiGraph, doc: str, level: str, *, provinces: list[str] | Non
         if n in impl:
             r = impl[n]
             entry.update(relation=r["relation"], via=r["via"], via_label=r["via_label"], depth=r["depth"],
-                         lag_days=r["lag_days"], flags=r["flags"])
+                         lag_days=r["lag_days"], flags=r["flags"], evidence=r["evidence"])
         elif n == doc:
             entry.update(relation="query")
         unit["documents"].append(entry)

@@ -194,10 +194,10 @@ def test_every_export_matches_the_index(work):
     assert (gx.number_of_nodes(), gx.number_of_edges()) == (n_nodes, n_edges)
     data = json.loads((work / "g.json").read_text(encoding="utf-8"))
     assert (len(data["nodes"]), len(data["edges"])) == (n_nodes, n_edges)
-    with open(work / "csvdir" / "nodes.csv", encoding="utf-8", newline="") as f:
+    with open(work / "csvdir" / "nodes.csv", encoding="utf-8-sig", newline="") as f:
         rows = list(csv.DictReader(f))
     assert len(rows) == n_nodes and {"Id", "Label"} <= set(rows[0])
-    with open(work / "csvdir" / "edges.csv", encoding="utf-8", newline="") as f:
+    with open(work / "csvdir" / "edges.csv", encoding="utf-8-sig", newline="") as f:
         erows = list(csv.DictReader(f))
     assert len(erows) == n_edges and {"Source", "Target", "Type"} <= set(erows[0])
     by_rel = {}

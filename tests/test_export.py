@@ -302,7 +302,8 @@ def test_json_node_link_roundtrip(g, tmp_path):
 
 
 def _read_csv(path: Path) -> tuple[list[str], list[dict[str, str]]]:
-    with open(path, encoding="utf-8", newline="") as f:
+    assert path.read_bytes().startswith(b"\xef\xbb\xbf")  # the byte-order mark Excel needs to read UTF-8
+    with open(path, encoding="utf-8-sig", newline="") as f:
         r = csv.DictReader(f)
         rows = list(r)
         return list(r.fieldnames or []), rows

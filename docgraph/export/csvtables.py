@@ -1,4 +1,5 @@
-"""CSV for a spreadsheet or Gephi's spreadsheet import: a folder with nodes.csv and edges.csv.
+"""CSV for a spreadsheet or Gephi's spreadsheet import: a folder with nodes.csv and edges.csv, UTF-8 with a byte-order
+mark (so that Excel reads Vietnamese).
 
 Library code: no CLI imports. Free-text cells get the spreadsheet formula-injection guard.
 """
@@ -33,8 +34,14 @@ def _flags_text(v: Any) -> str:
     return cell(v)
 
 
+# Excel reads a CSV file without a byte-order mark in the ANSI code page: Vietnamese becomes mojibake. With it, Excel,
+# LibreOffice and Gephi read UTF-8 (Python: encoding="utf-8-sig"). Neo4j's import files are left without it.
+BOM = "\ufeff"
+
+
 def _csv_text(header: list[str], rows: Iterable[list[str]]) -> str:
     buf = io.StringIO()
+    buf.write(BOM)
     w = csv.writer(buf, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
     w.writerow(header)
     w.writerows(rows)
