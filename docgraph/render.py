@@ -72,19 +72,20 @@ _encode_key = json.encoder.encode_basestring  # a str, quoted and escaped as the
 
 def json_text(data: Any) -> str:
     """``data`` as JSON for people and scripts alike. The outer list or object, every list that holds lists or
-    objects, and every object that holds such a list or an object, are broken one element (or key) per line,
-    indented by two spaces a level; every other value, such as a document's row in a list of implementers, is written
-    on one line. The same keys, values and order as ``json.dumps(data, indent=2)``: only the whitespace differs (and a
+    objects, and every object that holds such a list or an object (an element of a list: an object that holds
+    objects or lists), are broken one element (or key) per line, indented by two spaces a level; every other value,
+    such as a document's row in a list of implementers with its evidence, is written on one line. The same keys, values and order as ``json.dumps(data, indent=2)``: only the whitespace differs (and a
     command's answer of thousands of rows is written twice as fast)."""
     parts: list[str] = []
     _json_parts(data, "\n", parts, top=True)
     return "".join(parts)
 
 
-def _json_parts(x: Any, nl: str, parts: list[str], top: bool = False) -> None:
-    """Append the JSON of ``x`` to ``parts``; ``nl`` is a newline and the indent of the line ``x`` starts on."""
+def _json_parts(x: Any, nl: str, parts: list[str], top: bool = False, row: bool = False) -> None:
+    """Append the JSON of ``x`` to ``parts``; ``nl`` is a newline and the indent of the line ``x`` starts on; ``row``:
+    ``x`` is an element of a list (a row keeps a flat object, such as its evidence, on its line)."""
     if isinstance(x, dict):
-        if x and (top or _dict_breaks(x)):
+        if x and (top or _dict_breaks(x, row)):
             inner = nl + "  "
             sep = "{" + inner
             for k, v in x.items():
@@ -109,21 +110,22 @@ def _json_parts(x: Any, nl: str, parts: list[str], top: bool = False) -> None:
         sep = "[" + inner
         for v in x:
             parts.append(sep)
-            _json_parts(v, inner, parts)
+            _json_parts(v, inner, parts, row=True)
             sep = "," + inner
         parts.append(nl + "]")
         return
     parts.append(_encode_line(x))
 
 
-def _dict_breaks(d: dict) -> bool:
-    """Is ``d`` broken one key per line: does it hold a non-empty object, or a list holding lists or objects?"""
+def _dict_breaks(d: dict, row: bool = False) -> bool:
+    """Is ``d`` broken one key per line: does it hold a non-empty object (for a ``row``, an object that holds
+    objects or lists: a row's evidence stays on the row's line), or a list holding lists or objects?"""
     for v in d.values():
         t = type(v)
         if t is str or t is int or v is None:
             continue
         if isinstance(v, dict):
-            if v:
+            if v and (not row or any(isinstance(w, (dict, list, tuple)) for w in v.values())):
                 return True
         elif isinstance(v, (list, tuple)) and _holds_containers(v):
             return True
@@ -218,9 +220,20 @@ def _doc_line(d: dict[str, Any], extra: str = "") -> Text:
     return t
 
 
-def implementers_tree(g: Any, root: str, rows: list[dict[str, Any]], limit: int | None = None) -> None:
+def _evidence_text(ev: dict[str, Any] | None) -> Text:
+    """A row's evidence for people: file:line and the sentence, dim; empty when the row has none."""
+    if not ev:
+        return Text("")
+    where = f"{ev['file']}:{ev['line']}" if ev.get("line") is not None else str(ev.get("file") or "")
+    return Text(f"{where}  {' '.join(str(ev.get('text') or '').split())}".strip(), style="dim italic",
+                overflow="fold")
+
+
+def implementers_tree(g: Any, root: str, rows: list[dict[str, Any]], limit: int | None = None,
+                      evidence: bool = False) -> None:
     """The implementers as a tree by level; with ``limit`` only the first ``limit`` rows (the nearest: rows come
-    breadth first, so every shown row's parent is shown) and a line saying how many more there are."""
+    breadth first, so every shown row's parent is shown) and a line saying how many more there are; with
+    ``evidence`` each row's linking sentence (file:line) under it."""
     rd = dict(g.nodes[root])
     rd["doc"] = root
     tree = Tree(_doc_line(rd, f"[{root}]"))
@@ -234,7 +247,10 @@ def implementers_tree(g: Any, root: str, rows: list[dict[str, Any]], limit: int 
         if "source_before_target" in (r.get("flags") or ()):
             extra += f"  {DATED_BEFORE}"
         extra += f"  [{r['doc']}]"
-        nodes[r["doc"]] = parent.add(_doc_line(r, extra))
+        line = _doc_line(r, extra)
+        if evidence and r.get("evidence"):
+            line.append("\n").append_text(_evidence_text(r["evidence"]))
+        nodes[r["doc"]] = parent.add(line)
     out.print(tree)
     if not rows:
         out.print(_t("no document in the index implements it yet", "yellow"))
@@ -442,7 +458,7 @@ def missing_table(rows: list[dict[str, Any]], total: int | None = None) -> None:
                            style="dim"))
 
 
-def gaps_report(res: dict[str, Any]) -> None:
+def gaps_report(res: dict[str, Any], evidence: bool = False) -> None:
     """Per province, the units that have not acted first, then those that have with the document that covers them;
     a closing line names the provinces where no unit has acted."""
     root = {"label": res["label"], "date": res["date"], "level": res["root_level"]}
@@ -478,8 +494,11 @@ def gaps_report(res: dict[str, Any]) -> None:
                     when.append("\n").append_text(_lag_text(e["lag_days"]))
                 if "source_before_target" in (e.get("flags") or ()):
                     when.append("\n").append_text(_t(DATED_BEFORE, "red"))
+                how_text = _t(how, "dim")
+                if evidence and e.get("evidence"):
+                    how_text.append("\n").append_text(_evidence_text(e["evidence"]))
                 t.add_row(_unit_text(u, True) if i == 0 else Text(""), _label_id(e["label"], e["doc"]), when,
-                          _t(how, "dim"))
+                          how_text)
         out.print(t)
         if p["gaps"]:
             names = ", ".join(u["unit"] for u in p["gaps"])
@@ -499,7 +518,7 @@ def _unit_text(u: dict[str, Any], covered: bool) -> Text:
     return t
 
 
-def timeline_report(tl: dict[str, Any], limit: int | None = None) -> None:
+def timeline_report(tl: dict[str, Any], limit: int | None = None, evidence: bool = False) -> None:
     """The timeline; with ``limit`` at most ``limit`` dated documents (table and bars, the earliest) and ``limit``
     undated ones, each list followed by a line saying how many more there are. The medians cover them all."""
     root = {"label": tl["label"], "date": tl["date"], "level": tl["level"]}
@@ -517,14 +536,19 @@ def timeline_report(tl: dict[str, Any], limit: int | None = None) -> None:
         t.add_column("level")
         t.add_column("document", overflow="fold")
         t.add_column("relation")
+        if evidence:
+            t.add_column("evidence", overflow="fold", ratio=2)
         shown = _head(rows, limit)
         for r in shown:
             lvl = r.get("level") or "unknown"
             rel = _t(r["relation"], "dim")
             if "source_before_target" in (r.get("flags") or ()):
                 rel = Text.assemble(rel, "\n", _t(DATED_BEFORE, "red"))
-            t.add_row(_t(r["date"]), _lag_text(r.get("lag_days")), _t(lvl, LEVEL_COLOURS.get(lvl, "")),
-                      _label_id(r.get("label"), r["doc"]), rel)
+            cells = [_t(r["date"]), _lag_text(r.get("lag_days")), _t(lvl, LEVEL_COLOURS.get(lvl, "")),
+                     _label_id(r.get("label"), r["doc"]), rel]
+            if evidence:
+                cells.append(_evidence_text(r.get("evidence")))
+            t.add_row(*cells)
         out.print(t)
         lines = Lines()
         _more(lines, len(rows), limit, "dated document(s)")
@@ -544,6 +568,8 @@ def timeline_report(tl: dict[str, Any], limit: int | None = None) -> None:
         out.print(_t(f"{len(tl['undated'])} implementing document(s) without a date", "bold"))
         for r in _head(tl["undated"], limit):
             out.print(Text("  ").append_text(_doc_line(r, f"{r['relation']}  [{r['doc']}]")))
+            if evidence and r.get("evidence"):
+                out.print(Text("    ").append_text(_evidence_text(r["evidence"])))
         lines = Lines()
         _more(lines, len(tl["undated"]), limit, "document(s) without a date")
         lines.print()

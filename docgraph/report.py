@@ -15,6 +15,7 @@ import statistics
 from pathlib import Path
 from typing import Any
 
+from .errors import BadInput
 from .graph import add_documents, build_subgraph
 from .i18n import _, language, level_name, ngettext, relation_name
 from .normalize import fold
@@ -27,8 +28,8 @@ PENDING_NAMED = 30  # units that have not acted named in the Word summary (the t
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
-class ReportError(Exception):
-    """A report that cannot be written: unknown file type, missing library, unwritable path."""
+class ReportError(BadInput):
+    """A report that cannot be written: unknown file type, missing library, unwritable path (exit code 1)."""
 
 
 def reference(d: dict[str, Any]) -> str:
@@ -114,8 +115,10 @@ def build_report(conn: sqlite3.Connection, doc: str, *, province: str | None = N
             if not kept(p["province"]):
                 continue
             for u in p["gaps"]:
-                pending.append({"province": p["province"], "level": lv, "unit": u["name"] or u["unit"],
-                                "code": u["unit"], "documents": [e["label"] or e["doc"] for e in u["other"]]})
+                name = u["name"] or u["unit"]
+                pending.append({"province": p["province"], "level": lv, "unit": name,
+                                "code": u["unit"] if u["unit"] != name else None,  # a department's code (SYT)
+                                "documents": [e["label"] or e["doc"] for e in u["other"]]})
     pending.sort(key=lambda u: (fold(u["province"]), LEVEL_ORDER.get(u["level"], 9), fold(u["unit"] or "")))
     lags = [r["lag_days"] for r in rows if r["lag_days"] is not None]
     provinces = sorted({r["province"] for r in rows if r["province"]}, key=fold)

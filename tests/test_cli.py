@@ -288,16 +288,18 @@ def test_timeline_limit_shows_the_first_rows_and_says_how_many_more(work):
 def test_find_limit_shows_the_first_rows_and_says_how_many_more(work):
     _many_plans(work)
     ids = [x["id"] for x in json.loads(run("find", "--search", "Kế hoạch", "--json", "--limit", "3").stdout)]
-    assert len(ids) == 15 and ids == sorted(ids)  # 12 plans and 3 drafts, by id; --json has them all
+    # 12 plans and 3 drafts, and the directive: the subject the plans record for it runs on to "... ban hành Kế
+    # hoạch"; by id; --json has them all
+    assert len(ids) == 16 and ids == sorted(ids) and "35-ct-tw-2024" in ids
     r = run("find", "--search", "Kế hoạch", "--limit", "3")
     assert r.exit_code == 0, r.output
-    assert r.stdout.startswith("15 document(s) matching 'Kế hoạch'")
+    assert r.stdout.startswith("16 document(s) matching 'Kế hoạch'")
     cells = [line.split("│")[1].strip() for line in _table_rows(r.stdout)]
     assert cells == ids[:3], (cells, ids[:3])  # whole: an id is what the other commands take, never cut with "…"
-    assert "… and 12 more document(s) (--limit 0 shows them all, --json lists them all)" in r.stdout
+    assert "… and 13 more document(s) (--limit 0 shows them all, --json lists them all)" in r.stdout
     full = run("find", "--search", "Kế hoạch", "--limit", "0")
-    assert len(_table_rows(full.stdout)) == 15 and "more document(s)" not in full.stdout
-    assert len(_table_rows(run("find", "--search", "Kế hoạch").stdout)) == 15  # 100 by default
+    assert len(_table_rows(full.stdout)) == 16 and "more document(s)" not in full.stdout
+    assert len(_table_rows(run("find", "--search", "Kế hoạch").stdout)) == 16  # 100 by default
     one = run("find", "35-CT/TW", "-n", "1")
     assert len(_table_rows(one.stdout)) == 1 and "more" not in one.stdout
 
@@ -349,7 +351,7 @@ def test_usage_errors_are_one_line_with_exit_2(work):
     (click alone would print the usage and a hint as well); `docgraph` alone still prints the help."""
     extracted(work)
     for args, message in ((["timeline", "35-CT/TW", "--limit", "abc"], "error: Invalid value for '--limit' / '-n': "),
-                          (["find"], "error: Missing argument 'query'. (see 'docgraph find --help')"),
+                          (["show"], "error: Missing argument 'query'. (see 'docgraph show --help')"),
                           (["gaps", "35-CT/TW"], "error: Missing option '--level'."),
                           (["find", "35-CT/TW", "--bogus"], "error: No such option: --bogus"),
                           (["nosuch"], "error: No such command 'nosuch'. (see 'docgraph --help')"),

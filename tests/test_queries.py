@@ -330,9 +330,11 @@ def test_search_finds_the_khanh_hoa_plan(work):
     tree = run("implementers", "--search", "đội ngũ trí thức")
     assert tree.exit_code == 0, tree.output
     assert "Kế hoạch 83-KH/TU (Khánh Hòa)" in tree.stdout and "+36 days" in tree.stdout
-    # the news item matches the same words; find lists both, the query commands take the plan
+    # the news item matches the same words, and so does the resolution by the subject recorded where it is cited
+    # ("Nghị quyết số 45-NQ/TW ... về tiếp tục xây dựng và phát huy vai trò của đội ngũ trí thức"); find lists all
+    # three, the query commands take the plan (titles first)
     found = {x["id"] for x in js("find", "--search", "đội ngũ trí thức")}
-    assert found == {"83-kh-tu-2024-khanh-hoa", "file-11-khanh-hoa-cong-thong-tin-tin-toa-dam-txt"}
+    assert found == {"83-kh-tu-2024-khanh-hoa", "file-11-khanh-hoa-cong-thong-tin-tin-toa-dam-txt", "45-nq-tw-2023"}
     for args in (("timeline", "--search", "đội ngũ trí thức"), ("timeline", "đội ngũ trí thức"),
                  ("gaps", "--search", "đội ngũ trí thức", "--level", "department"),
                  ("chain", "--search", "lĩnh vực khoa học"), ("show", "--search", "đội ngũ trí thức")):
@@ -381,13 +383,18 @@ def _same_on_subgraph_and_graph(conn, ids):
 
     full = build_graph(conn)
     for d in ids:
-        down = build_subgraph(conn, [d], down=True, relations=CHAIN_RELATIONS, edge_attrs=False)
+        # as the CLI's --json: each edge's relation and first evidence
+        down = build_subgraph(conn, [d], down=True, relations=CHAIN_RELATIONS, edge_attrs="evidence")
         assert implementers(down, d) == implementers(full, d), d
+        assert all(r["evidence"]["file"] and r["evidence"]["text"] for r in implementers(full, d)), d
         assert timeline(down, d) == timeline(full, d), d
-        cites = build_subgraph(conn, [d], down=True, relations=CHAIN_RELATIONS + ("cites",), edge_attrs=False)
+        cites = build_subgraph(conn, [d], down=True, relations=CHAIN_RELATIONS + ("cites",), edge_attrs="evidence")
         assert implementers(cites, d, follow_cites=True) == implementers(full, d, follow_cites=True), d
-        one = build_subgraph(conn, [d], down=True, hops=1, relations=CHAIN_RELATIONS, edge_attrs=False)
+        one = build_subgraph(conn, [d], down=True, hops=1, relations=CHAIN_RELATIONS, edge_attrs="evidence")
         assert implementers(one, d, depth=1) == implementers(full, d, depth=1), d
+        # read without the evidence (the tree without --evidence): the same rows, no evidence
+        bare = build_subgraph(conn, [d], down=True, relations=CHAIN_RELATIONS, edge_attrs=False)
+        assert implementers(bare, d) == [dict(r, evidence=None) for r in implementers(full, d)], d
         up = build_subgraph(conn, [d], up=True, relations=CHAIN_RELATIONS, edge_attrs=False)
         assert chain(up, d) == chain(full, d), d
         card = build_subgraph(conn, [d], up=True, down=True, hops=1)
@@ -496,7 +503,13 @@ def test_subgraph_on_cycles_and_shared_implementers(tmp_path):
         build_subgraph(conn, ["root"], down=True, node_fields=("label; drop",))
     assert list(rows[0]) == ["label", "type", "number", "symbol", "year", "date", "issuer", "issuer_code", "level",
                              "branch", "jurisdiction", "title", "source_file", "kind", "mentions", "signer",
-                             "signer_title", "doc", "depth", "via", "relation", "lag_days", "flags"]
+                             "signer_title", "doc", "depth", "via", "relation", "lag_days", "evidence", "flags"]
+    assert rows[0]["evidence"] is None  # read without it
+    ev = build_subgraph(conn, ["root"], down=True, relations=CHAIN_RELATIONS, edge_attrs="evidence")
+    assert [r["evidence"] for r in implementers(ev, "root")][:2] == [
+        {"file": "a.txt", "line": 3, "text": "ev"}, {"file": "c.txt", "line": 3, "text": "ev"}]
+    with pytest.raises(ValueError, match="edge_attrs must be"):
+        build_subgraph(conn, ["root"], down=True, edge_attrs="all")
     # d (2024-01-15) implements c (2024-03-01): dated before its target, marked in every answer
     assert [r["doc"] for r in rows if r["flags"]] == ["d"] and rows[3]["flags"] == ["source_before_target"]
 
