@@ -19,7 +19,8 @@ from .errors import BadInput
 from .graph import add_documents, build_subgraph
 from .i18n import _, language, level_name, ngettext, relation_name
 from .normalize import fold
-from .query import CHAIN_RELATIONS, GAP_LEVELS, LEVEL_ORDER, NotFound, gaps, implementers, province_of, unit_of
+from .query import (CHAIN_RELATIONS, GAP_LEVELS, LEVEL_ORDER, NotFound, gaps, implementers, index_provinces,
+                    province_members, province_of, unit_of)
 
 FORMATS = (".xlsx", ".docx")
 PENDING_NAMED = 30  # units that have not acted named in the Word summary (the table lists them all)
@@ -85,10 +86,12 @@ def build_report(conn: sqlite3.Connection, doc: str, *, province: str | None = N
     gap_levels = [lv for lv in GAP_LEVELS if level in (None, lv)]
     if gap_levels:  # the units: every document of those levels, implementing or not
         add_documents(g, conn, where=f"level IN ({','.join('?' * len(gap_levels))})", params=gap_levels)
-    want = fold(province) if province else None
+    # a province of 1/7/2025 covers the ones merged into it (province_members), as --province of the queries
+    members = province_members(province) if province else None
+    wanted = {fold(p) for p in members} if members else None
 
     def kept(prov: str | None) -> bool:
-        return want is None or (prov is not None and fold(prov) == want)
+        return wanted is None or (prov is not None and fold(prov) in wanted)
 
     root = dict(g.nodes[doc], doc=doc)
     rows = []
@@ -110,10 +113,14 @@ def build_report(conn: sqlite3.Connection, doc: str, *, province: str | None = N
     rows.sort(key=lambda r: (r["province"] is not None, fold(r["province"] or ""),
                              LEVEL_ORDER.get(r["level"], 9), r["date"] or "9999", r["doc"]))
     pending = []
+    not_acted: dict[str, str] = {}  # provinces where no unit of a level compared has acted
+    every = index_provinces(conn)
     for lv in gap_levels:
-        for p in gaps(g, doc, lv)["provinces"]:
+        for p in gaps(g, doc, lv, provinces=every, only=members)["provinces"]:
             if not kept(p["province"]):
                 continue
+            if not p["covered"] and p["gaps"]:
+                not_acted.setdefault(fold(p["province"]), p["province"])
             for u in p["gaps"]:
                 name = u["name"] or u["unit"]
                 pending.append({"province": p["province"], "level": lv, "unit": name,
@@ -122,6 +129,7 @@ def build_report(conn: sqlite3.Connection, doc: str, *, province: str | None = N
     pending.sort(key=lambda u: (fold(u["province"]), LEVEL_ORDER.get(u["level"], 9), fold(u["unit"] or "")))
     lags = [r["lag_days"] for r in rows if r["lag_days"] is not None]
     provinces = sorted({r["province"] for r in rows if r["province"]}, key=fold)
+    acted = {fold(p) for p in provinces}
     return {
         "doc": doc, "label": root.get("label"), "type": root.get("type"), "reference": reference(root),
         "date": root.get("date"), "level": root.get("level"), "issuer": root.get("issuer"),
@@ -134,6 +142,7 @@ def build_report(conn: sqlite3.Connection, doc: str, *, province: str | None = N
             "median_lag_days": _median(lags),  # as timeline's
             "undated": sum(1 for r in rows if not r["date"]),
             "pending_units": len(pending),
+            "provinces_not_acted": sorted((p for k, p in not_acted.items() if k not in acted), key=fold),
         },
     }
 
@@ -192,6 +201,11 @@ def summary_text(rep: dict[str, Any]) -> str:
         if s["undated"]:
             text += " " + ngettext("{n} implementing document has no date.", "{n} implementing documents have no date.",
                                    s["undated"]).format(n=s["undated"])
+    idle = s.get("provinces_not_acted") or []
+    if idle:
+        text += " " + ngettext("No unit in {n} province has acted yet: {names}.",
+                               "No unit in {n} provinces has acted yet: {names}.", len(idle)).format(
+            n=len(idle), names=", ".join(idle))
     pending = rep["pending"]
     if pending:
         named = "; ".join(f"{u['unit']} ({u['province']}, {level_name(u['level'])})" for u in pending[:PENDING_NAMED])

@@ -83,22 +83,29 @@ def test_report_workbook_has_the_implementing_documents_their_evidence_and_the_u
     assert all(isinstance(row["Lag (days)"], int) for row in rows if row["Date"])
 
     pending = wb["Units not yet acted"]
-    assert pending.freeze_panes == "A2" and pending.auto_filter.ref == "A1:E3"
+    assert pending.freeze_panes == "A2" and pending.auto_filter.ref == "A1:E5"
+    docs_col = "Its documents in the index (none implements it)"
     assert _sheet_rows(pending) == [
         {"Province": "Bắc Giang", "Level": "department", "Unit": "Sở Y tế", "Code": "SYT",
-         "Its documents in the index (none implements it)": "Kế hoạch 77/KH-SYT (Bắc Giang)"},
+         docs_col: "Kế hoạch 77/KH-SYT (Bắc Giang)"},
         {"Province": "Bắc Giang", "Level": "district", "Unit": "Yên Dũng", "Code": None,
-         "Its documents in the index (none implements it)": "Kế hoạch 12-KH/HU (Bắc Giang / Yên Dũng)"},
+         docs_col: "Kế hoạch 12-KH/HU (Bắc Giang / Yên Dũng)"},
+        # Khánh Hòa is in the index, and none of its units has acted on the directive
+        {"Province": "Khánh Hòa", "Level": "provincial", "Unit": "Tỉnh ủy Khánh Hòa", "Code": "TU",
+         docs_col: "Kế hoạch 83-KH/TU (Khánh Hòa)"},
+        {"Province": "Khánh Hòa", "Level": "department", "Unit": "Sở Khoa học và Công nghệ", "Code": "SKHCN",
+         docs_col: "Kế hoạch 95/KH-SKHCN (Khánh Hòa)"},
     ]
     summary = wb["Summary"]
     assert summary["A1"].value == "Implementation report: Chỉ thị 35-CT/TW (2024)"
     assert "7 documents implement Chỉ thị 35-CT/TW (2024), issued by 6 units in 1 province (Bắc Giang)" in \
         summary["A4"].value
-    assert "2 units have not acted yet: Sở Y tế (Bắc Giang, department); Yên Dũng (Bắc Giang, district)" in \
-        summary["A4"].value
+    assert "No unit in 1 province has acted yet: Khánh Hòa. 4 units have not acted yet: Sở Y tế (Bắc Giang," \
+           " department); Yên Dũng (Bắc Giang, district); Tỉnh ủy Khánh Hòa (Khánh Hòa, provincial); Sở Khoa học" \
+           " và Công nghệ (Khánh Hòa, department)." in summary["A4"].value
     facts = {summary.cell(i, 1).value: summary.cell(i, 2).value for i in range(6, 14)}
     assert facts["Date"] == dt.datetime(2024, 6, 14) and facts["Implementing documents"] == 7
-    assert facts["Median lag (days)"] == 57 and facts["Units that have not acted"] == 2
+    assert facts["Median lag (days)"] == 57 and facts["Units that have not acted"] == 4
 
 
 # ---------------------------------------------------------------------------------------------------- docx
@@ -113,7 +120,7 @@ def test_report_word_file_has_a_title_a_summary_and_the_tables(gaps_work):
     summary = paras[2]
     assert summary.startswith("7 documents implement Chỉ thị 35-CT/TW (2024), issued by 6 units in 1 province"
                               " (Bắc Giang). The median lag is 57 days after the document's date.")
-    assert "2 units have not acted yet: Sở Y tế (Bắc Giang, department); Yên Dũng (Bắc Giang, district)." in summary
+    assert "4 units have not acted yet: Sở Y tế (Bắc Giang, department); Yên Dũng (Bắc Giang, district);" in summary
     docs, pending = d.tables
     head = [c.text for c in docs.rows[0].cells]
     assert head == ["Province", "Level", "Unit", "Document", "Date", "Lag (days)", "Relation", "Evidence"]
@@ -124,21 +131,24 @@ def test_report_word_file_has_a_title_a_summary_and_the_tables(gaps_work):
     assert snv[6] == "implements: Kế hoạch 120/KH-UBND (Bắc Giang)"
     assert snv[7].startswith("Thực hiện Kế hoạch số 120/KH-UBND") and snv[7].endswith(f"\n({SNV}:13)")
     assert [[c.text for c in row.cells][:3] for row in pending.rows[1:]] == [
-        ["Bắc Giang", "department", "Sở Y tế"], ["Bắc Giang", "district", "Yên Dũng"]]
+        ["Bắc Giang", "department", "Sở Y tế"], ["Bắc Giang", "district", "Yên Dũng"],
+        ["Khánh Hòa", "provincial", "Tỉnh ủy Khánh Hòa"], ["Khánh Hòa", "department", "Sở Khoa học và Công nghệ"]]
 
 
 def test_report_for_one_province_and_one_level(gaps_work):
     rep = json.loads(run("report", "35-CT/TW", "--level", "department", "--json").stdout)
     assert [r["reference"] for r in rep["rows"]] == ["15/KH-SNV", "210/KH-SGDĐT", "2417/STC-HCSN"]
-    assert [(u["unit"], u["level"]) for u in rep["pending"]] == [("Sở Y tế", "department")]
+    assert [(u["unit"], u["province"]) for u in rep["pending"]] == [("Sở Y tế", "Bắc Giang"),
+                                                                    ("Sở Khoa học và Công nghệ", "Khánh Hòa")]
     assert rep["summary"] == {"documents": 3, "provinces": ["Bắc Giang"], "units": 3, "median_lag_days": 62,
-                              "undated": 0, "pending_units": 1}
+                              "undated": 0, "pending_units": 2, "provinces_not_acted": ["Khánh Hòa"]}
     row = rep["rows"][0]
     assert (row["file"], row["line"]) == (SNV, 13) and row["evidence"].startswith("Thực hiện Kế hoạch số 120/KH")
     # a province named the way the gazetteer knows it (old tone placement, any case); none of Khánh Hòa's documents
     # implements it
     rep = json.loads(run("report", "35-CT/TW", "--province", "KHÁNH HOÀ", "--json").stdout)
-    assert rep["province"] == "Khánh Hòa" and rep["rows"] == [] and rep["pending"] == []
+    assert rep["province"] == "Khánh Hòa" and rep["rows"] == []
+    assert [u["unit"] for u in rep["pending"]] == ["Tỉnh ủy Khánh Hòa", "Sở Khoa học và Công nghệ"]
     r = run("report", "35-CT/TW", "--province", "Khánh Hòa", "-o", "kh.docx")
     assert r.exit_code == 0, r.output
     text = "\n".join(p.text for p in docx.Document(str(gaps_work / "kh.docx")).paragraphs)
