@@ -314,6 +314,9 @@ POINTS = [
      {("own", "cites", "99/QĐ-UBND")}, {("own", "implements", "99/QĐ-UBND")}),
     ("Tạm dừng thực hiện Kế hoạch số 70/KH-UBND ngày 3/3/2023 cho đến khi có hướng dẫn mới.\n",
      set(), {("own", "implements", "70/KH-UBND")}),
+    # ... and in an article it is this document suspending it
+    ("Điều 1. Tạm dừng thực hiện Kế hoạch số 70/KH-UBND ngày 3/3/2023 của UBND tỉnh.\n",
+     {("own", "suspends", "70/KH-UBND")}, {("own", "implements", "70/KH-UBND")}),
     ("Mức hỗ trợ thực hiện theo quy định tại Nghị định số 76/2019/NĐ-CP ngày 8/10/2019 của Chính phủ.\n",
      {("own", "cites", "76/NĐ-CP")}, set()),
     ("Trình tự thực hiện theo hướng dẫn tại Thông tư số 05/2024/TT-BNV ngày 1/7/2024 của Bộ Nội vụ.\n",
