@@ -51,6 +51,8 @@ _PHRASE_TAIL = regex.compile(
     r"của|tại|thuộc|các|và|,)\s*)*$")
 _OWN_BASIS = regex.compile(r"(?is)[^;]{0,300}?\bcó\s+căn\s+cứ\s+ban\s+hành\b")
 _LOOSE_COORD = regex.compile(r"(?is)^[^;]{0,400}?(?:,|\bvà\b|\bhoặc\b)\s*(?:các\s+)?$")
+# a type word right before a relation phrase: the phrase names a document ("Luật sửa đổi, bổ sung một số điều ...")
+_NAMED_BEFORE = regex.compile(r"(?<![\p{L}])(?:Luật|Bộ\s+luật|Pháp\s+lệnh|Nghị\s+định|Thông\s+tư|Nghị\s+quyết)\s*$")
 _LIST_GAP = regex.compile(r"(?is)^[\s;,\-+•*]*(?:và\s+|các\s+)?$")  # a list item that is only a reference
 _ALIAS = regex.compile(r"(?is)^\s*[(,]?\s*(?:sau\s+đây\s+)?(?:gọi\s+tắt\s+là|viết\s+tắt\s+là|gọi\s+là)\s*$")
 _ABOUT = regex.compile(r"(?i)(?<![\p{L}])(?:về|v/v)(?![\p{L}])")
@@ -329,11 +331,19 @@ class _Reader:
             quoted = _quoted(quotes, text, cs, m.start)
             ph = f.last_phrase(gap, gap_start)
             coord = False
+            tail = text[ph.end:gap_start + _ENDS_COORD.search(gap).start()] if ph is not None and \
+                _ENDS_COORD.search(gap) else ""
+            fallback = False  # the phrase may be a word of the title before: coordinate if it makes no act
             if ph is not None and not ph.passive and prev is not None and prev in role and _ENDS_COORD.search(gap) \
-                    and not _PHRASE_TAIL.match(text[ph.end:gap_start + _ENDS_COORD.search(gap).start()]):
-                # "Thông tư A sửa đổi Thông tư B hướng dẫn giám sát ... và Thông tư C": the phrase is a word of B's
-                # title; C is coordinated with B
-                ph, coord = None, True
+                    and not _PHRASE_TAIL.match(tail):
+                if tail.lstrip()[:1].isupper():
+                    # "... thực hiện Nghị quyết Đại hội Đảng lần thứ X, Nghị quyết số B": a list of the phrase's
+                    # objects, the first without a number
+                    fallback = True
+                else:
+                    # "Thông tư A sửa đổi Thông tư B hướng dẫn giám sát ... và Thông tư C": the phrase is a word of
+                    # B's title; C is coordinated with B
+                    ph, coord = None, True
             r: tuple | None = None
             if ph is not None and ph.passive:
                 patient = self._patient(prev, role)
@@ -346,12 +356,14 @@ class _Reader:
                     prev = i
                     first = False
                     continue
-                if patient is not None:
+                if patient is None:
+                    # a rider on a document the text names without a reference ("Luật báo chí ngày 28 tháng 12 năm
+                    # 1989 đã được sửa đổi theo Luật số Y hết hiệu lực"): Y is history, nothing this file does to it
+                    r = ("own", "cites", "rider")
+                else:
                     r = ("passive", patient, ph.relation)
                     self._emit(i, patient, ph.relation, [(ms[patient].start, ms[patient].end), (ph.start, ph.end),
                                                          (m.start, m.end)], cs, ce)
-                else:
-                    r = ("own", "cites")
             elif prev is not None and _ISSUE.search(gap) and (ph is None or not self._titled(prev, ph)) \
                     and self._implemented(prev, role, idxs):
                 # "Thực hiện Chỉ thị A, Tỉnh ủy đã ban hành Kế hoạch B": B implements A
@@ -387,6 +399,11 @@ class _Reader:
                         self._emit(i, t, r[2], [(ms[t].start, ms[t].end), (m.start, m.end)], min(cs, ms[t].start), ce)
             elif ph is not None and ph.relation != "cites":
                 r = self._phrase_act(part, cs, prev, i, ph, quoted)
+                if fallback and r[0] != "between":
+                    r = self._inherit(prev, i, idxs, role)
+                    if r[0] == "passive":
+                        for t in _patients(r):
+                            self._emit(i, t, r[2], [(ms[t].start, ms[t].end), (m.start, m.end)], cs, ce)
             elif ph is not None:  # a phrase after which a reference is only followed or mentioned
                 r = ("own", "cites")
             elif prev is not None and prev in role and (
@@ -395,13 +412,7 @@ class _Reader:
                     # số A ... quy định về ... và Thông tư số B ..."
                     or part.kind in _PART_DEFAULT and ph is None and m.text[:1].isupper()
                     and _LOOSE_COORD.match(gap) and role[prev][0] == "own"):
-                r = role[prev]
-                if r[0] in ("passive", "between") and not (
-                        _dated_ok(m, ms[r[1]], r[2]) if r[0] == "passive" else _dated_ok(ms[r[1]], m, r[2])):
-                    # dated so that it cannot be acted on (or act) so: coordinated with the clause's first reference
-                    r = role.get(idxs[0]) or ("own", "cites")
-                    if r[0] != "own":
-                        r = ("own", "cites")
+                r = self._inherit(prev, i, idxs, role)
                 if r[0] == "passive":
                     for t in _patients(r):
                         self._emit(i, t, r[2], [(ms[t].start, ms[t].end), (m.start, m.end)], cs, ce)
@@ -447,6 +458,18 @@ class _Reader:
             return None
         return self.item_rel
 
+    def _inherit(self, prev: int, i: int, idxs: list[int], role: dict[int, tuple]) -> tuple:
+        """The role a reference coordinated with ``prev`` takes: ``prev``'s, unless the dates say it cannot be acted
+        on (or act) so; then that of the clause's first reference (a new item of the list)."""
+        ms = self.ms
+        r = role[prev]
+        if r[0] in ("passive", "between") and not (
+                _dated_ok(ms[i], ms[r[1]], r[2]) if r[0] == "passive" else _dated_ok(ms[r[1]], ms[i], r[2])):
+            r = role.get(idxs[0]) or ("own", "cites")
+            if r[0] != "own":
+                r = ("own", "cites")
+        return r
+
     def _patient(self, prev: int | None, role: dict[int, tuple]) -> int | None:
         """The reference a passive phrase is about: the one before it, or, when that one is itself the actor of a
         passive phrase ("X được sửa đổi bởi Y và được hướng dẫn bởi Z"), the one it acts on."""
@@ -481,6 +504,9 @@ class _Reader:
         file's own document (the part lets it and the phrase opens the clause), or nobody (a mention)."""
         text, ms, f = self.text, self.ms, self.f
         rel = ph.relation
+        named = _NAMED_BEFORE.search(text, max(cs, ph.start - 30), ph.start)
+        if named and not regex.search(r"(?i)ban\s+hành\s*$", text[max(cs, named.start() - 20):named.start()]):
+            return ("own", "cites")  # "Luật sửa đổi, bổ sung ...": the name of a document, not an act
         titled = False  # the phrase continues the title of the reference before it
         if prev is not None:
             between = text[ms[prev].end:ph.start]
@@ -533,6 +559,8 @@ class _Reader:
             if quoted or part.attached or part.kind not in self.f.own_parts.get(rel, ()) or self.article:
                 return
             if regex.search(r"(?i)\bđã\s*$", before + m.group()[:len(m.group()) - len(m.group().lstrip(" ,()"))]):
+                return
+            if role.get(i, ("",))[-1] == "rider":
                 return
             subject = i
             seen = set()
@@ -599,7 +627,8 @@ def _inner_lead(f: RelationFinder, m: Mention) -> int:
     last = None
     for x in f.trigger_re.finditer(m.text, 0, at):
         last = x
-    return last.end() if last is not None else 0
+    # only a plan's "thực hiện": "Luật sửa đổi, bổ sung ... số 118/2025/QH15" is a law's name, not an amendment
+    return last.end() if last is not None and f.relation_of(last.group()) == "implements" else 0
 
 
 _STRICT = ("amends", "replaces", "repeals", "suspends", "corrects")

@@ -514,6 +514,18 @@ I. KẾT QUẢ
     # a preamble item opened by "xét" inside a Căn cứ line answers the report it names
     ("Căn cứ Quyết định số 1187/QĐ-BNV ngày 15/10/2025 của Bộ Nội vụ; xét Báo cáo số 228/BC-SNV ngày 28/11/2025 của "
      "Sở Nội vụ.\n", HEADER, {("own", "based_on", "1187/QĐ-BNV"), ("own", "responds_to", "228/BC-SNV")}, set()),
+    # a rider on a law named without a reference: the amender is history, nothing the file repeals
+    ("Điều 9. Hiệu lực thi hành\n2. Luật Báo chí ngày 28 tháng 12 năm 1989 đã được sửa đổi, bổ sung một số điều theo "
+     "Luật số 12/1999/QH10 hết hiệu lực kể từ ngày Luật này có hiệu lực thi hành.\n", HEADER, set(),
+     {("own", "repeals", "12/QH10")}),
+    # "Luật sửa đổi, bổ sung ..." names a law; it is no amendment by the file
+    ("Quy định này nhằm thực hiện nội dung được giao tại khoản 7 Điều 1 Luật sửa đổi, bổ sung một số điều của 10 luật "
+     "có liên quan đến an ninh, trật tự số 118/2025/QH15.\n", HEADER, set(), {("own", "amends", "118/QH15")}),
+    # a title carrying out a list whose first item has no number: the numbered item after the comma is carried out
+    ("Điều 1. Bãi bỏ các văn bản sau:\n1. Quyết định số 02/2007/QĐ-BTS ngày 8/3/2007 của Bộ trưởng Bộ Thủy sản về việc "
+     "ban hành Chương trình hành động thực hiện Nghị quyết Đại hội Đảng lần thứ X, Nghị quyết số 25/2006/NQ-CP ngày "
+     "9/10/2006 của Chính phủ về phát triển thủy sản.\n", HEADER,
+     {("own", "repeals", "2/QĐ-BTS"), ("2/QĐ-BTS", "implements", "25/NQ-CP")}, {("own", "repeals", "25/NQ-CP")}),
     # adjusting pensions is not amending the decisions that set them
     ("Điều 1. Nghị định này điều chỉnh mức trợ cấp hằng tháng theo Quyết định số 142/2008/QĐ-TTg.\n", HEADER,
      set(), {("own", "amends", "142/QĐ-TTg")}),
