@@ -458,11 +458,13 @@ def export_cmd(
                 n_nodes, n_edges = export_index(conn, fmt, out)
                 render.note(f"wrote {fmt} ({n_nodes} nodes, {n_edges} edges) to {out}")
                 return
+            focus = None
             if from_:  # QUERY, its implementers and its chain, with every edge among them: only they are read
-                g = build_induced(conn, neighbourhood(conn, resolve_one(conn, from_, _QueryEngine(rules))))
+                focus = resolve_one(conn, from_, _QueryEngine(rules))
+                g = build_induced(conn, neighbourhood(conn, focus))
             else:
                 g = build_graph(conn)
-            warnings = export_graph(g, fmt, out, yed=yed)
+            warnings = export_graph(g, fmt, out, yed=yed, focus=focus)
         except ExportError as e:
             raise UsageError(str(e)) from None
         for w in warnings:

@@ -462,148 +462,10 @@ def test_mermaid_warns_above_300_edges(tmp_path):
     assert len(w) == 1 and "301" in w[0]
 
 
-# ----------------------------------------------------------------------------- html
+# ----------------------------------------------------------------------------- html: tests/test_htmlview.py
 
 
 DATA_RE = re.compile(r'<script type="application/json" id="docgraph-data">(.*?)</script>', re.S)
-
-
-def test_html_embedded_data_and_escaping(g, tmp_path):
-    out = tmp_path / "g.html"
-    export_graph(g, "html", out, title="Chuỗi </script><script>alert(2)</script>")
-    page = out.read_text(encoding="utf-8")
-    assert page.count("<script") == 2 and page.count("</script>") == 2
-    assert "<title>Chuỗi &lt;/script&gt;&lt;script&gt;alert(2)&lt;/script&gt;</title>" in page
-    # self-contained: no external resources
-    (block,) = DATA_RE.findall(page)
-    code = page.replace(block, "")
-    assert not re.search(r'\b(src|href)\s*=', code)
-    assert "http://" not in code.replace("http://www.w3.org/2000/svg", "")
-    assert "https://" not in code and "@import" not in code and "url(http" not in code
-    assert "<" not in block and ">" not in block and "&" not in block
-    assert "\\u003c/script\\u003e" in block
-    data = json.loads(block)
-    nodes = {n["id"]: n["data"] for n in data["nodes"]}
-    assert nodes == dict(g.nodes(data=True))
-    edges = sorted((e["source"], e["target"], e["key"], json.dumps(e["data"], sort_keys=True)) for e in data["edges"])
-    assert edges == sorted((u, v, k, json.dumps(d, sort_keys=True)) for u, v, k, d in g.edges(keys=True, data=True))
-    lay = data["layout"]["nodes"]
-    ys = [lay[n][1] for n in (C35, P83, D12, H45, X07, ART)]
-    assert ys == sorted(ys) and len(set(ys)) == len(ys)  # central on top ... unknown at the bottom
-    assert data["meta"]["title"].startswith("Chuỗi")
-
-
-def test_html_data_escapes_line_separators():
-    g = nx.MultiDiGraph()
-    g.add_node("a", label="x\u2028y\u2029z & <b>", level="central")
-    page = ex.to_html(g)
-    (block,) = DATA_RE.findall(page)
-    assert "\u2028" not in block and "\u2029" not in block
-    assert json.loads(block)["nodes"][0]["data"]["label"] == "x\u2028y\u2029z & <b>"
-
-
-def _chromium() -> str:
-    exe = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
-    assert exe, "chromium is required for this test: apt-get install chromium"
-    return exe
-
-
-def _chromium_run(page: Path, tmp_path: Path, *extra: str) -> subprocess.CompletedProcess:
-    args = [
-        _chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--disable-dev-shm-usage", f"--user-data-dir={tmp_path / 'chromium-profile'}", *extra, page.as_uri(),
-    ]  # fmt: skip
-    return subprocess.run(args, capture_output=True, timeout=120)
-
-
-def _dump_dom(page: Path, tmp_path: Path) -> str:
-    r = _chromium_run(page, tmp_path, "--dump-dom")
-    assert r.returncode == 0, r.stderr.decode(errors="replace")[-2000:]
-    return r.stdout.decode("utf-8")
-
-
-@pytest.mark.slow
-def test_html_renders_in_headless_chromium(g, tmp_path):
-    out = tmp_path / "g.html"
-    export_graph(g, "html", out, title="Chuỗi <b>văn bản</b>")
-    dom = _dump_dom(out, tmp_path)
-    html_tag = re.search(r"<html[^>]*>", dom).group(0)
-    assert 'data-docgraph="ready"' in html_tag, "the page script ran to the end"
-    assert "data-pwned" not in html_tag, "an injected script or handler ran"
-    assert "<img" not in dom
-    assert re.search(r"<title>Chuỗi &lt;b&gt;văn bản&lt;/b&gt;</title>", dom)
-    nodes = re.findall(r'<g class="node level-([a-z]+)" data-id="([^"]+)"', dom)
-    assert len(nodes) == N_NODES
-    assert {i: lv for lv, i in nodes} == {n: d["level"] for n, d in g.nodes(data=True)}
-    edges = re.findall(r'<g class="edge rel-([a-z_]+)"', dom)
-    assert sorted(edges) == sorted(rel for _, _, rel in g.edges(keys=True))
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in dom  # the title shown as text
-    assert "&lt;/script&gt;&lt;script&gt;document.documentElement" in dom
-    assert len(re.findall(r'<li><span class="sw"', dom)) == len(LEVELS)  # legend
-
-
-HARNESS = """<script>
-(function () {
-  var res = {}, svg = document.getElementById("graph"), tip = document.getElementById("tip");
-  function count(sel) { return document.querySelectorAll(sel).length; }
-  var n = document.querySelector('.node[data-id="%(focus)s"]');
-  n.dispatchEvent(new MouseEvent("click", {bubbles: true}));
-  res.focusing = svg.classList.contains("focusing");
-  res.focus = count(".node.focus"); res.up = count(".node.up"); res.down = count(".node.down");
-  res.hl = count(".edge.hl");
-  res.details = document.querySelector("#details h3").textContent;
-  svg.dispatchEvent(new MouseEvent("click", {bubbles: true}));
-  res.after_reset = svg.classList.contains("focusing") || count(".node.focus") > 0;
-  var s = document.getElementById("search");
-  s.value = "tan dinh"; s.dispatchEvent(new Event("input"));
-  res.match = count(".node.match"); res.nomatch = count(".node.nomatch");
-  res.match_id = document.querySelector(".node.match").getAttribute("data-id");
-  var x = document.querySelector('.node[data-id="%(xss)s"]');
-  x.dispatchEvent(new MouseEvent("mouseenter", {clientX: 50, clientY: 50}));
-  res.tip_visible = !tip.hidden; res.tip_text = tip.textContent;
-  res.tip_elements = tip.querySelectorAll("script,img").length;
-  x.dispatchEvent(new MouseEvent("mouseleave"));
-  var e = document.querySelector(".edge.rel-based_on");
-  e.dispatchEvent(new MouseEvent("mouseenter", {clientX: 50, clientY: 50}));
-  res.edge_tip = tip.textContent;
-  document.documentElement.setAttribute("data-harness", JSON.stringify(res));
-})();
-</script>
-</body>"""
-
-
-@pytest.mark.slow
-def test_html_interactions_in_headless_chromium(g, tmp_path):
-    page = ex.to_html(g)
-    harness = HARNESS % {"focus": P83, "xss": C35}
-    test_page = tmp_path / "harness.html"
-    test_page.write_text(page.replace("</body>", harness), encoding="utf-8")
-    dom = _dump_dom(test_page, tmp_path)
-    m = re.search(r'data-harness="([^"]*)"', dom)
-    assert m, dom[:500]
-    res = json.loads(html.unescape(m.group(1)))
-    assert res["focusing"] and res["focus"] == 1
-    assert res["up"] == 1  # 83 implements 35
-    assert res["down"] == 3  # 12, 45 and 07 (via 45)
-    assert res["hl"] == 5
-    assert res["details"] == "Kế hoạch 83-KH/TU"
-    assert res["after_reset"] is False
-    assert res["match"] == 1 and res["nomatch"] == N_NODES - 1 and res["match_id"] == X07
-    assert res["tip_visible"] and XSS_TITLE in res["tip_text"] and res["tip_elements"] == 0
-    assert 'Căn cứ "Kế hoạch" 83-KH/TU' in res["edge_tip"] and "based_on" in res["edge_tip"]
-
-
-@pytest.mark.slow
-def test_html_screenshot_renders(g, tmp_path):
-    out = tmp_path / "g.html"
-    export_graph(g, "html", out)
-    png = tmp_path / "shot.png"
-    r = _chromium_run(out, tmp_path, f"--screenshot={png}", "--window-size=1400,900", "--hide-scrollbars")
-    assert r.returncode == 0 and png.exists()
-    head = png.read_bytes()[:24]
-    assert head[:8] == b"\x89PNG\r\n\x1a\n"
-    assert int.from_bytes(head[16:20], "big") == 1400
 
 
 # ----------------------------------------------------------------------------- robustness
@@ -736,21 +598,6 @@ def test_every_registry_entry_renders_what_its_pure_function_gives(g):
         else:
             assert isinstance(data, (str, bytes)) and data
         assert isinstance(warnings, list)
-
-
-def test_html_inlines_the_shipped_script_and_style(g):
-    """The view's script and style are package files (shipped in the wheel as package data) inlined whole."""
-    from importlib import resources
-
-    files = resources.files("docgraph.export")
-    js = (files / "htmlview.js").read_bytes().decode("utf-8")
-    css = (files / "htmlview.css").read_bytes().decode("utf-8")
-    assert 'getElementById("docgraph-data")' in js and "data-docgraph" in js
-    assert "svg.focusing" in css
-    page = ex.to_html(g, title="T")
-    assert page.count(f"<script>{js}</script>") == 1
-    assert page.count(f"<style>{css}</style>") == 1
-    assert "%%JS%%" not in page and "%%CSS%%" not in page
 
 
 def test_a_folder_export_is_replaced_whole_or_not_at_all(g, tmp_path, monkeypatch):

@@ -1,4 +1,9 @@
-
+/* docgraph's HTML view: the graph embedded as JSON (#docgraph-data), drawn by Cytoscape.js with the dagre layout.
+   Opens on one document's neighbourhood (meta.focus) or the whole graph; the legend filters levels and relations,
+   a select filters provinces; clicking an arrow pins its evidence; every word shown comes from meta.strings.
+   Links and test hooks (URL fragment): #select-edge=ID, #select-node=ID, #focus=ID (open a neighbourhood), #whole;
+   window.docgraphView holds the Cytoscape instance for scripts.
+   When a view is laid out, <html> gets data-docgraph="ready", data-nodes, data-edges and data-render-ms. */
 (function () {
   "use strict";
   var doc = document, root = doc.documentElement;
@@ -9,18 +14,10 @@
     root.setAttribute("data-docgraph", "error");
     return;
   }
-  var META = DATA.meta, NODES = DATA.nodes, EDGES = DATA.edges, LAYOUT = DATA.layout;
-  var SVGNS = "http://www.w3.org/2000/svg";
-  var svgRoot = doc.getElementById("graph");
-  var tip = doc.getElementById("tip");
-  var details = doc.getElementById("details");
+  var META = DATA.meta, S = META.strings, NODES = DATA.nodes, EDGES = DATA.edges, FILES = DATA.files;
+  var LEVELS = META.levels;
 
-  function S(tag, attrs, parent) {
-    var e = doc.createElementNS(SVGNS, tag);
-    if (attrs) { for (var k in attrs) { if (Object.prototype.hasOwnProperty.call(attrs, k)) e.setAttribute(k, String(attrs[k])); } }
-    if (parent) parent.appendChild(e);
-    return e;
-  }
+  // ---------------------------------------------------------------- helpers
   function H(tag, cls, text, parent) {
     var e = doc.createElement(tag);
     if (cls) e.className = cls;
@@ -28,341 +25,553 @@
     if (parent) parent.appendChild(e);
     return e;
   }
-  function cssName(s) { s = String(s === null || s === undefined ? "" : s).replace(/[^A-Za-z0-9_-]/g, "_"); return s || "none"; }
-  function levelOf(n) { var l = n.data.level; return META.levels.indexOf(l) >= 0 ? l : "unknown"; }
-  function labelOf(n) { var l = n.data.label; return (l === null || l === undefined || String(l).trim() === "") ? n.id : String(l); }
+  function clear(el) { while (el.firstChild) el.removeChild(el.firstChild); }
+  function fmt(tpl, vals) {
+    return String(tpl).replace(/\{(\w+)\}/g, function (m, k) { return Object.prototype.hasOwnProperty.call(vals, k) ? String(vals[k]) : m; });
+  }
   function text(v) {
     if (v === null || v === undefined) return "";
     if (typeof v === "object") return JSON.stringify(v);
     return String(v);
   }
-  function relOf(e) { var r = e.data.relation; return (r === null || r === undefined || r === "") ? (e.key || "related") : String(r); }
-  function relStyle(r) { return META.relation_styles[r] || ["#777777", ""]; }
   function fold(s) {
     return String(s).replace(/đ/g, "d").replace(/Đ/g, "D").normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
   }
+  function levelName(l) { return S.level_names[l] || l; }
+  function relName(r) { return S.relation_names[r] || r; }
+  function relStyle(r) { return META.relation_styles[r] || ["#777777", ""]; }
+  function shortLabel(s) { s = String(s); return s.length > 64 ? s.slice(0, 62) + "\u2026" : s; }
 
-  var byId = new Map(), outE = new Map(), inE = new Map(), nodeEl = new Map();
+  var byId = new Map(), edgeById = new Map(), outE = new Map(), inE = new Map();
   NODES.forEach(function (n) { byId.set(n.id, n); outE.set(n.id, []); inE.set(n.id, []); });
-  EDGES.forEach(function (e, i) {
-    e.index = i;
-    if (outE.has(e.source)) outE.get(e.source).push(e);
-    if (inE.has(e.target)) inE.get(e.target).push(e);
+  EDGES.forEach(function (e) {
+    edgeById.set(e.id, e);
+    if (outE.has(e.source) && inE.has(e.target)) { outE.get(e.source).push(e); inE.get(e.target).push(e); }
   });
+  function nameOf(id) { var n = byId.get(id); return n ? n.label : id; }
 
-  // ---- legend
-  var levelCount = {};
-  NODES.forEach(function (n) { var l = levelOf(n); levelCount[l] = (levelCount[l] || 0) + 1; });
-  var ulL = doc.getElementById("levels");
-  META.levels.forEach(function (l) {
-    var li = H("li", "", null, ulL);
-    var sw = H("span", "sw", null, li);
+  // ---------------------------------------------------------------- state
+  var state = {
+    scope: null,            // Set of node ids in view (null: the whole graph)
+    focus: null,            // the document whose neighbourhood is in view
+    levels: new Set(LEVELS),
+    relations: new Set(META.relations),
+    province: "",
+    pinned: null            // {kind: "edge"|"node", id}
+  };
+
+  // ---------------------------------------------------------------- neighbourhood (as `export --from` keeps it)
+  var CHAIN = new Set(META.chain_relations);
+  function neighbourhood(id) {
+    var keep = new Set([id]);
+    function walk(adj, end) {
+      var stack = [id], seen = new Set([id]);
+      while (stack.length) {
+        var cur = stack.pop();
+        adj.get(cur).forEach(function (e) {
+          if (!CHAIN.has(e.relation)) return;
+          var nxt = e[end];
+          if (!seen.has(nxt)) { seen.add(nxt); keep.add(nxt); stack.push(nxt); }
+        });
+      }
+    }
+    walk(inE, "source");   // its implementers, down the chain
+    walk(outE, "target");  // what it implements, up to the roots
+    outE.get(id).forEach(function (e) { keep.add(e.target); });  // and every document it is linked to directly
+    inE.get(id).forEach(function (e) { keep.add(e.source); });
+    return keep;
+  }
+
+  // ---------------------------------------------------------------- header, notice, legend / filters
+  var countEl = doc.getElementById("count"), notice = doc.getElementById("notice");
+  var fitBtn = doc.getElementById("fit"), scopeBtn = doc.getElementById("scope");
+  fitBtn.textContent = S.fit;
+  var filters = doc.getElementById("filters"), details = doc.getElementById("details");
+
+  var levelCount = {}, relCount = {}, provCount = {};
+  NODES.forEach(function (n) {
+    levelCount[n.level] = (levelCount[n.level] || 0) + 1;
+    if (n.province) provCount[n.province] = (provCount[n.province] || 0) + 1;
+  });
+  EDGES.forEach(function (e) { relCount[e.relation] = (relCount[e.relation] || 0) + 1; });
+
+  function legendItem(list, kind, key, name, count, swatch) {
+    var li = H("li", "", null, list);
+    var lab = H("label", "toggle", null, li);
+    var cb = H("input", "", null, lab);
+    cb.type = "checkbox"; cb.checked = true;
+    cb.setAttribute("data-" + kind, key);
+    lab.appendChild(swatch);
+    H("span", "name", name, lab);
+    H("span", "hint", String(count), lab);
+    cb.addEventListener("change", function () {
+      var set = kind === "level" ? state.levels : state.relations;
+      if (cb.checked) set.add(key); else set.delete(key);
+      li.classList.toggle("off", !cb.checked);
+      applyFilters(true);
+    });
+    return cb;
+  }
+  H("h2", "", S.levels, filters);
+  var ulL = H("ul", "legend", null, filters);
+  ulL.id = "levels";
+  LEVELS.forEach(function (l) {
+    if (!levelCount[l]) return;
+    var sw = H("span", "sw");
     sw.style.background = META.level_colors[l];
     sw.style.borderColor = META.level_strokes[l];
-    H("span", "", META.level_names[l] + " (" + l + ")", li);
-    H("span", "hint", String(levelCount[l] || 0), li);
+    legendItem(ulL, "level", l, levelName(l), levelCount[l], sw);
   });
-  var relCount = {};
-  EDGES.forEach(function (e) { var r = relOf(e); relCount[r] = (relCount[r] || 0) + 1; });
-  var ulR = doc.getElementById("relations");
+  H("h2", "", S.relations, filters);
+  var ulR = H("ul", "legend", null, filters);
+  ulR.id = "relations";
   META.relations.forEach(function (r) {
     if (!relCount[r]) return;
-    var li = H("li", "", null, ulR);
-    var ln = H("span", "ln", null, li);
-    var st = relStyle(r);
+    var st = relStyle(r), ln = H("span", "ln");
     ln.style.borderTopColor = st[0];
-    if (st[1]) ln.style.borderTopStyle = "dashed";
-    H("span", "", r, li);
-    H("span", "hint", String(relCount[r]), li);
+    if (st[1]) ln.style.borderTopStyle = st[1].split(" ")[0] <= 2 ? "dotted" : "dashed";
+    legendItem(ulR, "relation", r, relName(r), relCount[r], ln);
   });
-
-  // ---- svg scaffolding
-  var defs = S("defs", null, svgRoot);
-  META.relations.forEach(function (r) {
-    var m = S("marker", { id: "arr-" + cssName(r), viewBox: "0 0 10 10", refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: "auto-start-reverse" }, defs);
-    S("path", { d: "M0,0L10,5L0,10z", fill: relStyle(r)[0] }, m);
-  });
-  var scene = S("g", { "class": "scene" }, svgRoot);
-  var gBands = S("g", { "class": "bands" }, scene);
-  var gEdges = S("g", { "class": "edges" }, scene);
-  var gNodes = S("g", { "class": "nodes" }, scene);
-  var W = LAYOUT.width, HH = LAYOUT.height;
-
-  LAYOUT.bands.forEach(function (b) {
-    var l = b[0], y0 = b[1], y1 = b[2];
-    var g = S("g", { "class": "band band-" + cssName(l) }, gBands);
-    S("rect", { x: 0, y: y0, width: W, height: y1 - y0, fill: META.level_colors[l], "fill-opacity": 0.16, rx: 6 }, g);
-    var t = S("text", { x: 12, y: (y0 + y1) / 2 - 4, fill: META.level_strokes[l] }, g);
-    t.textContent = META.level_names[l];
-    var t2 = S("text", { x: 12, y: (y0 + y1) / 2 + 12, "class": "en" }, g);
-    t2.textContent = l;
-  });
-
-  if (!NODES.length) {
-    var et = S("text", { x: 40, y: 60, "class": "empty" }, scene);
-    et.textContent = "No documents in this graph.";
-    W = Math.max(W, 400); HH = Math.max(HH, 120);
+  H("p", "hint", S.legend_hint, filters);
+  var provinces = Object.keys(provCount).sort(function (a, b) { return a.localeCompare(b, "vi"); });
+  var provSel = null;
+  if (provinces.length) {
+    var pl = H("label", "province", null, filters);
+    H("h2", "", S.province, pl);
+    provSel = H("select", "", null, pl);
+    provSel.id = "province";
+    var o0 = H("option", "", S.all_provinces, provSel); o0.value = "";
+    provinces.forEach(function (p) { var o = H("option", "", p + " (" + provCount[p] + ")", provSel); o.value = p; });
+    provSel.addEventListener("change", function () { state.province = provSel.value; applyFilters(true); });
   }
 
-  // ---- edges
-  var pairCount = new Map(), pairSeen = new Map();
-  EDGES.forEach(function (e) { var k = e.source + "\u0000" + e.target; pairCount.set(k, (pairCount.get(k) || 0) + 1); });
-  function edgePath(e) {
-    var a = LAYOUT.nodes[e.source], b = LAYOUT.nodes[e.target];
-    if (!a || !b) return null;
-    var k = e.source + "\u0000" + e.target, cnt = pairCount.get(k), i = pairSeen.get(k) || 0;
-    pairSeen.set(k, i + 1);
-    var off = (i - (cnt - 1) / 2) * 10;
-    var ax = a[0] + off, ay = a[1], bx = b[0] + off, by = b[1];
-    if (e.source === e.target) {
-      var rx = a[0] + a[2] / 2;
-      return "M" + rx + "," + (ay - 6) + " C" + (rx + 40 + off) + "," + (ay - 34) + " " + (rx + 40 + off) + "," + (ay + 34) + " " + rx + "," + (ay + 6);
-    }
-    if (Math.abs(ay - by) < 1) {
-      var y0 = ay - a[3] / 2, y1 = by - b[3] / 2, lift = Math.min(90, 24 + Math.abs(bx - ax) / 5) + Math.abs(off);
-      return "M" + ax + "," + y0 + " C" + ax + "," + (y0 - lift) + " " + bx + "," + (y1 - lift) + " " + bx + "," + y1;
-    }
-    var spread = Math.max(0, b[2] / 2 - 10);  // arrive on the side the edge comes from
-    bx += Math.max(-spread, Math.min(spread, (ax - bx) * 0.25));
-    var down = by > ay;
-    var sy = ay + (down ? a[3] / 2 : -a[3] / 2), ty = by + (down ? -b[3] / 2 : b[3] / 2), my = (sy + ty) / 2;
-    var lo = Math.min(ay, by), hi = Math.max(ay, by), skip = 0;
-    LAYOUT.bands.forEach(function (b) { if (b[1] > lo && b[2] < hi) skip += 1; });
-    if (skip >= 1 && Math.abs(bx - ax) < 160 * skip) {
-      // a long edge bows sideways so it does not run through the documents between its ends
-      var dx = bx - ax, side = dx > 20 ? 1 : dx < -20 ? -1 : (e.index % 2 ? -1 : 1);
-      var bow = side * (90 + 35 * Math.min(skip, 5));
-      var q1 = sy + (ty - sy) * 0.3, q3 = sy + (ty - sy) * 0.7;
-      return "M" + ax + "," + sy + " C" + (ax + bow) + "," + q1 + " " + (bx + bow) + "," + q3 + " " + bx + "," + ty;
-    }
-    return "M" + ax + "," + sy + " C" + ax + "," + my + " " + bx + "," + my + " " + bx + "," + ty;
+  // ---------------------------------------------------------------- cytoscape
+  var style = [
+    { selector: "node", style: {
+      "shape": "round-rectangle", "width": 176, "height": 50,
+      "background-color": "data(fill)", "border-color": "data(stroke)", "border-width": 1.3,
+      "label": "data(short)", "font-size": 12, "color": "#111", "text-wrap": "wrap", "text-max-width": 166,
+      "text-valign": "center", "text-halign": "center", "min-zoomed-font-size": 7
+    } },
+    { selector: "node.band", style: {
+      "shape": "rectangle", "background-opacity": 0, "border-width": 0, "width": 120, "height": 30, "events": "no",
+      "label": "data(short)", "color": "data(stroke)", "font-size": 15, "font-weight": "bold", "text-halign": "left",
+      "text-valign": "center", "text-max-width": 200, "min-zoomed-font-size": 0
+    } },
+    { selector: "node.focus", style: { "border-width": 4, "border-color": "#000" } },
+    { selector: "node.match", style: { "border-width": 4, "border-color": "#0a58ca" } },
+    { selector: "edge", style: {
+      "width": 1.6, "line-color": "data(color)", "target-arrow-color": "data(color)", "target-arrow-shape": "triangle",
+      "arrow-scale": 1.1, "curve-style": "bezier", "line-style": "data(lineStyle)"
+    } },
+    { selector: "edge[dash]", style: { "line-dash-pattern": "data(dash)" } },
+    { selector: "edge.straight", style: { "curve-style": "straight" } },
+    { selector: ".hidden", style: { "display": "none" } },
+    { selector: ".faded", style: { "opacity": 0.12 } },
+    { selector: "edge.hl", style: { "width": 3 } },
+    { selector: "edge.pinned", style: { "width": 5, "underlay-color": "#ffd54a", "underlay-padding": 4, "underlay-opacity": 0.9, "z-index": 10 } },
+    { selector: "node.pinned", style: { "underlay-color": "#ffd54a", "underlay-padding": 6, "underlay-opacity": 0.9 } }
+  ];
+  function nodeEl(n) {
+    return { group: "nodes", data: { id: n.id, short: shortLabel(n.label), fill: META.level_colors[n.level] || "#ddd",
+      stroke: META.level_strokes[n.level] || "#777", level: n.level } };
   }
-  var edgeEl = [];
-  EDGES.forEach(function (e) {
-    var d = edgePath(e);
-    if (d === null) return;
-    var r = relOf(e), st = relStyle(r);
-    var g = S("g", { "class": "edge rel-" + cssName(r), "data-source": e.source, "data-target": e.target, "data-relation": r }, gEdges);
-    var line = S("path", { "class": "line", d: d, stroke: st[0], "marker-end": "url(#arr-" + cssName(r) + ")" }, g);
-    if (st[1]) line.setAttribute("stroke-dasharray", st[1]);
-    S("path", { "class": "hit", d: d }, g);
-    g.addEventListener("mouseenter", function (ev) { showTip(edgeTip(e), ev); });
-    g.addEventListener("mousemove", moveTip);
-    g.addEventListener("mouseleave", hideTip);
-    edgeEl[e.index] = g;
+  function edgeEl(e, straight) {
+    var st = relStyle(e.relation), dash = st[1] ? st[1].split(" ").map(Number) : null;
+    var d = { id: e.id, source: e.source, target: e.target, relation: e.relation, color: st[0],
+      lineStyle: dash ? (dash[0] <= 2 ? "dotted" : "dashed") : "solid" };
+    if (dash) d.dash = dash;
+    return { group: "edges", data: d, classes: straight ? "straight" : "" };
+  }
+  var container = doc.getElementById("cy");
+  var cy = cytoscape({
+    container: container, style: style, wheelSensitivity: 0.3, minZoom: 0.02, maxZoom: 4,
+    boxSelectionEnabled: false, autoungrabify: false,
+    // a large graph pans and zooms as a picture, without its edges, and is drawn at full resolution when it stops
+    textureOnViewport: NODES.length > 600, hideEdgesOnViewport: NODES.length > 600
   });
 
-  // ---- nodes
-  NODES.forEach(function (n) {
-    var box = LAYOUT.nodes[n.id];
-    if (!box) return;
-    var l = levelOf(n), lab = labelOf(n);
-    var g = S("g", { "class": "node level-" + cssName(l), "data-id": n.id, transform: "translate(" + box[0] + "," + box[1] + ")" }, gNodes);
-    var desc = S("desc", null, g);
-    desc.textContent = lab + (n.data.title ? " \u2014 " + text(n.data.title) : "");
-    S("rect", { x: -box[2] / 2, y: -box[3] / 2, width: box[2], height: box[3], rx: 7, fill: META.level_colors[l], stroke: META.level_strokes[l] }, g);
-    var maxc = Math.max(6, Math.floor((box[2] - 14) / 6.6));
-    var t = S("text", { x: 0, y: 0 }, g);
-    t.textContent = lab.length > maxc ? lab.slice(0, maxc - 1) + "\u2026" : lab;
-    g.addEventListener("mouseenter", function (ev) { showTip(nodeTip(n), ev); });
-    g.addEventListener("mousemove", moveTip);
-    g.addEventListener("mouseleave", hideTip);
-    g.addEventListener("click", function (ev) { ev.stopPropagation(); focus(n.id); });
-    nodeEl.set(n.id, g);
-  });
-
-  // ---- tooltip
-  var FIELD_ORDER = ["type", "number", "symbol", "date", "year", "issuer", "issuer_code", "level", "branch", "jurisdiction", "title", "kind", "mentions", "source_file"];
-  function fieldRows(d, id) {
-    var rows = [["id", id]];
-    FIELD_ORDER.forEach(function (k) { if (d[k] !== null && d[k] !== undefined && d[k] !== "") rows.push([k, k === "level" ? d[k] + " \u2014 " + (META.level_names[d[k]] || "") : text(d[k])]); });
-    Object.keys(d).forEach(function (k) {
-      if (k === "label" || FIELD_ORDER.indexOf(k) >= 0) return;
-      if (d[k] !== null && d[k] !== undefined && d[k] !== "") rows.push([k, text(d[k])]);
+  function docs() { return cy.nodes().not(".band"); }  // the documents in view, not the bands' names
+  function visible() {  // the documents and arrows shown: an arrow to a hidden document is hidden with it
+    return docs().not(".hidden").union(cy.edges().not(".hidden").filter(function (e) {
+      return !e.source().hasClass("hidden") && !e.target().hasClass("hidden");
+    }));
+  }
+  function levelRank(id) { var n = byId.get(id), i = n ? LEVELS.indexOf(n.level) : -1; return i < 0 || n.level === "unknown" ? -1 : i; }
+  var NODE_W = 176, NODE_H = 50, NODE_SEP = 18, RANK_SEP = 46;
+  function layout(eles) {
+    eles = eles.not(".band");
+    var nodes = eles.nodes(), big = nodes.length > 600;
+    // dagre orders a few hundred documents in a blink but several thousand in tens of seconds: the whole graph of
+    // a corpus is ordered by cytoscape's own breadth-first layout instead (each document near those it acts on)
+    eles.layout(big ? { name: "breadthfirst", directed: true, fit: false, animate: false, avoidOverlap: false } : {
+      name: "dagre", rankDir: "BT", nodeSep: NODE_SEP, rankSep: RANK_SEP, edgeSep: 6, fit: false, animate: false,
+      minLen: function (edge) {
+        // a document a level below what it acts on is a rank lower: central on top ... commune at the bottom
+        var a = levelRank(edge.data("source")), b = levelRank(edge.data("target"));
+        return a >= 0 && b >= 0 && a > b ? a - b : 1;
+      }
+    }).run();
+    bands(nodes);
+    fit();
+  }
+  // the view fitted to the documents shown, from their positions (cy.fit would measure every label: seconds for
+  // thousands of documents)
+  function fit() {
+    var x1 = Infinity, y1 = Infinity, x2 = -Infinity, y2 = -Infinity;
+    visible().nodes().union(cy.nodes(".band")).forEach(function (n) {
+      var p = n.position(), left = n.hasClass("band") ? 150 : NODE_W / 2;  // a band's name is right-aligned
+      x1 = Math.min(x1, p.x - left); x2 = Math.max(x2, p.x + NODE_W / 2);
+      y1 = Math.min(y1, p.y - NODE_H / 2); y2 = Math.max(y2, p.y + NODE_H / 2);
     });
-    return rows;
+    if (x1 === Infinity) return;
+    var pad = 24, W = cy.width(), Hh = cy.height();
+    var z = Math.min(1.25, Math.max(cy.minZoom(), Math.min((W - 2 * pad) / (x2 - x1), (Hh - 2 * pad) / (y2 - y1))));
+    cy.viewport({ zoom: z, pan: { x: (W - z * (x1 + x2)) / 2, y: pad - z * y1 } });
   }
-  function table(rows, parent) {
-    var t = H("table", "", null, parent);
-    rows.forEach(function (r) { var tr = H("tr", "", null, t); H("td", "", r[0], tr); H("td", "", r[1], tr); });
-    return t;
-  }
-  function nodeTip(n) {
-    var f = doc.createDocumentFragment();
-    H("b", "", labelOf(n), f);
-    var rows = fieldRows(n.data, n.id);
-    rows.push(["acts on", String(outE.get(n.id).length)]);
-    rows.push(["acted on by", String(inE.get(n.id).length)]);
-    table(rows, f);
-    return f;
-  }
-  function nameOf(id) { var n = byId.get(id); return n ? labelOf(n) : id; }
-  function evidenceList(d) {
-    var ev = Array.isArray(d.evidence_all) ? d.evidence_all : [];
-    return ev.slice(0, 5).map(function (x) {
-      if (x && typeof x === "object") return (x.file ? x.file : "") + (x.line ? ":" + x.line : "") + " \u2014 " + text(x.text);
-      return text(x);
-    });
-  }
-  function edgeTip(e) {
-    var f = doc.createDocumentFragment(), d = e.data;
-    H("b", "", nameOf(e.source) + "  \u2192 " + relOf(e) + " \u2192  " + nameOf(e.target), f);
-    var rows = [["relation", relOf(e)]];
-    if (d.count !== null && d.count !== undefined) rows.push(["count", text(d.count)]);
-    if (d.file) rows.push(["file", text(d.file) + (d.line ? ":" + d.line : "")]);
-    if (Array.isArray(d.flags) && d.flags.length) rows.push(["flags", d.flags.join(", ")]);
-    table(rows, f);
-    if (d.evidence) H("div", "ev", "\u201c" + text(d.evidence) + "\u201d", f);
-    var more = evidenceList(d);
-    if (more.length > 1) {
-      H("div", "", "all evidence (" + d.evidence_all.length + "):", f);
-      more.forEach(function (s) { H("div", "ev", s, f); });
-    }
-    return f;
-  }
-  function showTip(frag, ev) {
-    while (tip.firstChild) tip.removeChild(tip.firstChild);
-    tip.appendChild(frag);
-    tip.hidden = false;
-    moveTip(ev);
-  }
-  function moveTip(ev) {
-    if (tip.hidden) return;
-    var x = ev.clientX + 14, y = ev.clientY + 14, r = tip.getBoundingClientRect();
-    if (x + r.width > window.innerWidth - 4) x = Math.max(4, ev.clientX - r.width - 14);
-    if (y + r.height > window.innerHeight - 4) y = Math.max(4, ev.clientY - r.height - 14);
-    tip.style.left = x + "px"; tip.style.top = y + "px";
-  }
-  function hideTip() { tip.hidden = true; }
-
-  // ---- focus
-  var focused = null;
-  function walk(start, adj, key) {
-    var seen = new Set([start]), stack = [start], edges = [];
-    while (stack.length) {
-      var cur = stack.pop();
-      adj.get(cur).forEach(function (e) {
-        edges.push(e.index);
-        var nxt = e[key];
-        if (!seen.has(nxt) && adj.has(nxt)) { seen.add(nxt); stack.push(nxt); }
+  // Dagre ranks documents by their links alone and puts a rank on one row: a law cited only by a department's plan
+  // would sit among the departments, and the 300 plans implementing one directive would make a strip 50,000 pixels
+  // wide. So dagre gives the order (few crossings) and the rows are built here: one band per level, central on top;
+  // in its band a document goes below the documents of the band it acts on, rows hold at most `perRow` documents
+  // (chosen so the drawing has about the window's shape), in dagre's order left to right.
+  function bands(nodes) {
+    if (!nodes.length) return;
+    var cellW = NODE_W + NODE_SEP, rowH = NODE_H + 30;
+    var aspect = Math.max(0.8, Math.min(2.5, (container.clientWidth || 1000) / (container.clientHeight || 800)));
+    var byLevel = LEVELS.map(function (l) {
+      return nodes.filter(function (n) { return n.data("level") === l; }).sort(function (a, b) {
+        var p = a.position(), q = b.position();
+        return p.y - q.y || p.x - q.x;
       });
+    }).filter(function (list) { return list.length; });
+    function place(perRow) {
+      var out = [];
+      byLevel.forEach(function (list) {
+        var rows = [], rowOf = {}, open = 0;
+        list.forEach(function (n) {
+          var id = n.id(), r = open;
+          outE.get(id).forEach(function (e) { if (rowOf[e.target] !== undefined) r = Math.max(r, rowOf[e.target] + 1); });
+          while (rows[r] && rows[r].length >= perRow) r++;
+          (rows[r] = rows[r] || []).push(n);
+          rowOf[id] = r;
+          while (rows[open] && rows[open].length >= perRow) open++;
+        });
+        out.push(rows.filter(function (row) { return row; }));
+      });
+      return out;
     }
-    seen.delete(start);
-    return { nodes: seen, edges: edges };
-  }
-  function clearFocus() {
-    focused = null;
-    svgRoot.classList.remove("focusing");
-    nodeEl.forEach(function (g) { g.classList.remove("focus", "up", "down"); });
-    edgeEl.forEach(function (g) { if (g) g.classList.remove("hl"); });
-    renderDetails(null);
-  }
-  function focus(id) {
-    clearFocus();
-    if (!byId.has(id)) return;
-    focused = id;
-    var up = walk(id, outE, "target"), down = walk(id, inE, "source");
-    svgRoot.classList.add("focusing");
-    nodeEl.get(id).classList.add("focus");
-    up.nodes.forEach(function (m) { nodeEl.get(m).classList.add("up"); });
-    down.nodes.forEach(function (m) { nodeEl.get(m).classList.add("down"); });
-    up.edges.concat(down.edges).forEach(function (i) { if (edgeEl[i]) edgeEl[i].classList.add("hl"); });
-    renderDetails(id);
-  }
-  var hintText = details.textContent;
-  function relBlock(e, otherId, parent) {
-    var box = H("div", "rel", null, parent);
-    H("span", "", relOf(e) + " ", box);
-    var b = H("button", "", nameOf(otherId), box);
-    b.type = "button";
-    b.addEventListener("click", function () { focus(otherId); });
-    if (e.data.file) H("div", "hint", text(e.data.file) + (e.data.line ? ":" + e.data.line : ""), box);
-    if (e.data.evidence) H("div", "ev", "\u201c" + text(e.data.evidence) + "\u201d", box);
-  }
-  function renderDetails(id) {
-    while (details.firstChild) details.removeChild(details.firstChild);
-    if (id === null) { H("p", "hint", hintText, details); return; }
-    var n = byId.get(id);
-    H("h3", "", labelOf(n), details);
-    table(fieldRows(n.data, n.id), details);
-    var o = outE.get(id), i = inE.get(id);
-    H("h2", "", "Acts on \u2191 (" + o.length + ")", details);
-    o.forEach(function (e) { relBlock(e, e.target, details); });
-    H("h2", "", "Acted on by \u2193 (" + i.length + ")", details);
-    i.forEach(function (e) { relBlock(e, e.source, details); });
-  }
-
-  // ---- search
-  var search = doc.getElementById("search"), countEl = doc.getElementById("count");
-  var foldedText = new Map();
-  NODES.forEach(function (n) { foldedText.set(n.id, fold([labelOf(n), n.id, text(n.data.title), text(n.data.issuer), text(n.data.jurisdiction)].join(" \u0001 "))); });
-  function applySearch() {
-    var q = fold(search.value.trim());
-    if (!q) {
-      svgRoot.classList.remove("searching");
-      nodeEl.forEach(function (g) { g.classList.remove("match", "nomatch"); });
-      countEl.textContent = NODES.length + " docs";
-      return [];
+    // no narrower drawing can have the window's shape (each row full, no row more)
+    var perRow = Math.max(1, Math.floor(Math.sqrt(aspect * nodes.length * rowH / cellW))), placed;
+    for (;;) {  // the narrowest drawing at least as wide, for its height, as the window
+      placed = place(perRow);
+      var nrows = 0, widest = 0;
+      placed.forEach(function (rows) { nrows += rows.length; rows.forEach(function (r) { widest = Math.max(widest, r.length); }); });
+      var w = widest * cellW, h = nrows * rowH + (placed.length - 1) * RANK_SEP;
+      if (w >= aspect * h || widest < perRow) break;
+      perRow = Math.max(perRow + 1, Math.floor(perRow * 1.25));
     }
-    var hits = [];
-    svgRoot.classList.add("searching");
-    nodeEl.forEach(function (g, id) {
-      var ok = foldedText.get(id).indexOf(q) >= 0;
-      g.classList.toggle("match", ok); g.classList.toggle("nomatch", !ok);
-      if (ok) hits.push(id);
+    var y = 0, pos = {}, labels = [];
+    placed.forEach(function (rows) {
+      var l = rows[0][0].data("level");
+      labels.push({ group: "nodes", classes: "band", selectable: false, grabbable: false,
+        data: { id: "band:" + l, short: levelName(l), stroke: META.level_strokes[l] || "#777" },
+        position: { x: -perRow / 2 * cellW - 60, y: y } });
+      rows.forEach(function (row) {
+        row.sort(function (a, b) { return a.position("x") - b.position("x"); });
+        row.forEach(function (n, i) { pos[n.id()] = { x: (i - (row.length - 1) / 2) * cellW, y: y }; });
+        y += rowH;
+      });
+      y += RANK_SEP;
     });
-    countEl.textContent = hits.length + " / " + NODES.length;
-    return hits;
+    cy.batch(function () {
+      nodes.forEach(function (n) { n.position(pos[n.id()]); });
+      cy.nodes(".band").remove();
+      cy.add(labels);  // the level's name left of its band
+    });
   }
-  search.addEventListener("input", applySearch);
+
+  // the elements of the current scope, in the graph, filtered
+  function setScope(ids) {
+    state.scope = ids;
+    cy.batch(function () {
+      cy.elements().remove();
+      var els = [];
+      NODES.forEach(function (n) { if (!ids || ids.has(n.id)) els.push(nodeEl(n)); });
+      var straight = (ids ? ids.size : NODES.length) > 600;  // bezier curves cost too much for thousands of arrows
+      EDGES.forEach(function (e) {
+        if (byId.has(e.source) && byId.has(e.target) && (!ids || (ids.has(e.source) && ids.has(e.target)))) els.push(edgeEl(e, straight));
+      });
+      cy.add(els);
+    });
+    scopeBtn.textContent = ids ? S.whole : S.neighbourhood;
+    scopeBtn.hidden = !ids && !state.focus;  // the whole graph in view and no neighbourhood to go back to
+    applyFilters(false);
+    layout(visible());
+    markFocus();
+    if (state.pinned) repin();
+    ready();
+  }
+  function applyFilters(relayout) {
+    var prov = state.province;
+    cy.batch(function () {
+      docs().forEach(function (el) {
+        var n = byId.get(el.id()), show = state.levels.has(n.level);
+        if (show && prov && n.province && n.province !== prov) show = false;
+        el.toggleClass("hidden", !show);
+      });
+      if (prov) {  // a document of no province (central, ...) stays when it is linked to one of the province's
+        docs().forEach(function (el) {
+          var n = byId.get(el.id());
+          if (n.province || el.hasClass("hidden")) return;
+          var linked = el.connectedEdges().connectedNodes().some(function (m) { return m.id() !== el.id() && byId.get(m.id()).province === prov && !m.hasClass("hidden"); });
+          if (!linked && el.id() !== state.focus) el.addClass("hidden");
+        });
+      }
+      cy.edges().forEach(function (el) { el.toggleClass("hidden", !state.relations.has(el.data("relation"))); });
+      if (state.relations.size < META.relations.length) {  // a document the hidden relations alone linked goes too
+        docs().not(".hidden").forEach(function (el) {
+          var all = el.connectedEdges();
+          if (all.length && !all.some(function (x) { return !x.hasClass("hidden") && !x.source().hasClass("hidden") && !x.target().hasClass("hidden"); }) && el.id() !== state.focus) el.addClass("hidden");
+        });
+      }
+    });
+    if (relayout) { layout(visible()); ready(); }
+    updateCount();
+  }
+  function updateCount() {
+    var shown = docs().not(".hidden").length;
+    countEl.textContent = fmt(S.showing, { shown: shown, total: NODES.length });
+  }
+  function markFocus() {
+    docs().removeClass("focus");
+    if (state.focus) cy.$id(state.focus).addClass("focus");
+  }
+  function ready() {
+    var vis = visible();
+    root.setAttribute("data-nodes", String(vis.nodes().length));
+    root.setAttribute("data-edges", String(vis.edges().length));
+    root.setAttribute("data-render-ms", String(Math.round(performance.now())));  // since the page was opened
+    root.setAttribute("data-docgraph", "ready");
+  }
+
+  function openNeighbourhood(id) {
+    if (!byId.has(id)) return;
+    state.focus = id;
+    notice.hidden = true;
+    setScope(neighbourhood(id));
+    showNode(id);
+  }
+  function showWhole() {
+    notice.hidden = true;
+    setScope(null);
+  }
+  scopeBtn.addEventListener("click", function () {
+    if (!state.scope) { if (state.focus) openNeighbourhood(state.focus); return; }
+    if (NODES.length <= 600) { showWhole(); return; }
+    notice.textContent = fmt(S.whole_slow, { total: NODES.length });  // said before the page is busy
+    notice.hidden = false;
+    setTimeout(showWhole, 30);
+  });
+  fitBtn.addEventListener("click", fit);
+
+  // ---------------------------------------------------------------- details: a document, a pinned edge
+  function fileLink(idx, line, parent) {
+    if (idx === null || idx === undefined || !FILES[idx]) return null;
+    var a = H("a", "file", FILES[idx][0] + (line ? ":" + line : ""), parent);
+    a.href = FILES[idx][1];
+    a.target = "_blank";
+    a.rel = "noopener";
+    a.title = S.open_file;
+    return a;
+  }
+  function docButton(id, parent) {
+    var b = H("button", "doc", nameOf(id), parent);
+    b.type = "button";
+    b.setAttribute("data-id", id);
+    b.addEventListener("click", function () { goTo(id); });
+    return b;
+  }
+  function goTo(id) {
+    var el = cy.$id(id);
+    if (el.length && !el.hasClass("hidden")) { showNode(id); cy.animate({ center: { eles: el } }, { duration: 200 }); }
+    else openNeighbourhood(id);
+  }
+  function card(kind, id) {
+    clear(details);
+    cy.elements().removeClass("pinned faded hl");
+    state.pinned = { kind: kind, id: id };
+    var c = H("div", "card " + kind + "-card", null, details);
+    c.setAttribute("data-" + kind, id);
+    var x = H("button", "close", "\u00d7", c);
+    x.type = "button"; x.title = S.close;
+    x.addEventListener("click", unpin);
+    return c;
+  }
+  function unpin() {
+    state.pinned = null;
+    cy.elements().removeClass("pinned faded hl");
+    clear(details);
+    H("p", "hint", S.hint, details);
+  }
+  function repin() {
+    var p = state.pinned;
+    if (!p) return;
+    if (p.kind === "edge" && cy.$id(p.id).length) pinEdge(p.id);
+    else if (p.kind === "node" && cy.$id(p.id).length) showNode(p.id);
+  }
+  function pinEdge(id) {
+    var e = edgeById.get(id);
+    if (!e) return;
+    var c = card("edge", id);
+    var h = H("h3", "", null, c);
+    var sw = H("span", "ln", null, h);
+    sw.style.borderTopColor = relStyle(e.relation)[0];
+    H("span", "rel", " " + relName(e.relation), h);
+    var p = H("p", "ends", null, c);
+    H("span", "hint", S.from + " ", p); docButton(e.source, p);
+    H("br", "", null, p);
+    H("span", "hint", S.to + " ", p); docButton(e.target, p);
+    var facts = [];
+    if (e.count) facts.push(fmt(S.times, { n: e.count }));
+    if (e.flags && e.flags.length) facts.push(S.flags + ": " + e.flags.join(", "));
+    if (facts.length) H("p", "hint", facts.join(" \u00b7 "), c);
+    H("h4", "", S.evidence, c);
+    var ol = H("ol", "evidence", null, c);
+    if (!e.evidence.length) H("li", "hint", S.no_evidence, ol);
+    e.evidence.forEach(function (ev) {
+      var li = H("li", "", null, ol);
+      if (!fileLink(ev[0], ev[1], li) && ev[1]) H("span", "hint", S.line + " " + ev[1], li);
+      if (ev[2]) H("blockquote", "sentence", ev[2], li);
+    });
+    if (e.more) H("p", "hint", fmt(S.more_evidence, { n: e.more }), c);
+    var el = cy.$id(id);
+    el.addClass("pinned");
+  }
+  function chainOf(id) {  // the document, what it acts on and what acts on it, through the visible graph
+    var el = cy.$id(id), vis = visible();
+    var up = el.successors().intersection(vis), down = el.predecessors().intersection(vis);
+    return el.union(up).union(down);
+  }
+  function showNode(id) {
+    var n = byId.get(id);
+    if (!n) return;
+    var c = card("node", id);
+    H("h3", "", n.label, c);
+    var t = H("table", "", null, c), rows = [[S.fields.id, n.id]];
+    var keys = ["type", "number", "symbol", "date", "year", "issuer", "issuer_code", "level", "branch", "jurisdiction", "title", "kind", "mentions", "signer_title", "signer"];
+    Object.keys(n.data).sort().forEach(function (k) { if (keys.indexOf(k) < 0) keys.push(k); });
+    keys.forEach(function (k) {
+      if (!Object.prototype.hasOwnProperty.call(n.data, k)) return;
+      rows.push([S.fields[k] || k, k === "level" ? levelName(n.data[k]) : text(n.data[k])]);
+    });
+    rows.forEach(function (r) { var tr = H("tr", "", null, t); H("td", "", r[0], tr); H("td", "", r[1], tr); });
+    if (n.file !== null && n.file !== undefined) {
+      var p = H("p", "", null, c);
+      H("span", "hint", S.source + ": ", p);
+      fileLink(n.file, null, p);
+    }
+    var b = H("button", "open", S.open_neighbourhood, c);
+    b.type = "button";
+    b.addEventListener("click", function () { openNeighbourhood(id); });
+    function rels(list, end, title) {
+      if (!list.length) return;
+      H("h4", "", title + " (" + list.length + ")", c);
+      var ul = H("ul", "rels", null, c);
+      list.slice(0, 40).forEach(function (e) {
+        var li = H("li", "", null, ul);
+        var r = H("button", "rel", relName(e.relation), li);
+        r.type = "button";
+        r.addEventListener("click", function () {
+          if (!cy.$id(e.id).length) openNeighbourhood(e[end]);
+          pinEdge(e.id);
+        });
+        docButton(e[end], li);
+      });
+      if (list.length > 40) H("li", "hint", fmt(S.more_evidence, { n: list.length - 40 }), ul);
+    }
+    rels(outE.get(id), "target", S.acts_on);
+    rels(inE.get(id), "source", S.acted_on_by);
+    var el = cy.$id(id);
+    if (el.length) {
+      el.addClass("pinned");
+      var keep = chainOf(id);
+      cy.elements().not(keep).not(".band").addClass("faded");
+      keep.edges().addClass("hl");
+    }
+  }
+
+  // ---------------------------------------------------------------- interactions
+  cy.on("tap", "edge", function (ev) { pinEdge(ev.target.id()); });
+  cy.on("tap", "node", function (ev) { showNode(ev.target.id()); });
+  cy.on("dbltap", "node", function (ev) { openNeighbourhood(ev.target.id()); });
+  cy.on("tap", function (ev) { if (ev.target === cy) cy.elements().removeClass("faded hl"); });
+  cy.on("mouseover", "node", function (ev) { container.title = byId.get(ev.target.id()).label; });
+  cy.on("mouseover", "edge", function (ev) {
+    var e = edgeById.get(ev.target.id());
+    container.title = nameOf(e.source) + " \u2192 " + relName(e.relation) + " \u2192 " + nameOf(e.target);
+  });
+  cy.on("mouseout", function () { container.title = ""; });
+
+  // search: every document of the page, not only those in view
+  var search = doc.getElementById("search"), hits = doc.getElementById("hits");
+  var folded = NODES.map(function (n) { return fold([n.label, n.id, text(n.data.title), text(n.data.issuer), text(n.data.jurisdiction)].join(" \u0001 ")); });
+  function found() {
+    var q = fold(search.value.trim()), out = [];
+    if (!q) return out;
+    for (var i = 0; i < NODES.length && out.length < 15; i++) if (folded[i].indexOf(q) >= 0) out.push(NODES[i].id);
+    return out;
+  }
+  function listHits() {
+    clear(hits);
+    var ids = found();
+    cy.nodes().removeClass("match");
+    if (!search.value.trim()) { hits.hidden = true; return ids; }
+    if (!ids.length) H("li", "hint", S.no_match, hits);
+    ids.forEach(function (id) {
+      var li = H("li", "", null, hits);
+      var b = H("button", "hit", nameOf(id), li);
+      b.type = "button";
+      b.setAttribute("data-id", id);
+      b.addEventListener("click", function () { hits.hidden = true; goTo(id); });
+      cy.$id(id).addClass("match");
+    });
+    hits.hidden = false;
+    return ids;
+  }
+  search.addEventListener("input", listHits);
   search.addEventListener("keydown", function (ev) {
-    if (ev.key === "Enter") { var h = applySearch(); if (h.length) focus(h[0]); }
-    if (ev.key === "Escape") { search.value = ""; applySearch(); clearFocus(); }
+    if (ev.key === "Enter") { var ids = listHits(); if (ids.length) { hits.hidden = true; goTo(ids[0]); } }
+    if (ev.key === "Escape") { search.value = ""; listHits(); }
   });
-  applySearch();
 
-  // ---- pan / zoom
-  var vb = { x: 0, y: 0, w: W, h: HH };
-  function applyVB() { svgRoot.setAttribute("viewBox", vb.x + " " + vb.y + " " + vb.w + " " + vb.h); }
-  function fit() { vb = { x: 0, y: 0, w: W, h: HH }; applyVB(); }
-  fit();
-  svgRoot.setAttribute("preserveAspectRatio", "xMidYMin meet");
-  function toSvg(cx, cy) {
-    var m = svgRoot.getScreenCTM();
-    if (!m) return { x: vb.x, y: vb.y };
-    var p = svgRoot.createSVGPoint(); p.x = cx; p.y = cy;
-    return p.matrixTransform(m.inverse());
+  // the URL fragment: links and test hooks
+  function followHash() {
+    var h = decodeURIComponent(location.hash.replace(/^#/, "")), m = /^([a-z-]+)(?:=(.*))?$/.exec(h);
+    if (!m) return;
+    var what = m[1], id = m[2];
+    if (what === "whole") showWhole();
+    else if (what === "focus") openNeighbourhood(id);
+    else if (what === "select-node" && byId.has(id)) goTo(id);
+    else if (what === "select-edge" && edgeById.has(id)) {
+      var e = edgeById.get(id);
+      if (!cy.$id(id).length) openNeighbourhood(e.source);
+      pinEdge(id);
+    }
   }
-  svgRoot.addEventListener("wheel", function (ev) {
-    ev.preventDefault();
-    var f = ev.deltaY > 0 ? 1.15 : 1 / 1.15, p = toSvg(ev.clientX, ev.clientY);
-    vb.x = p.x - (p.x - vb.x) * f; vb.y = p.y - (p.y - vb.y) * f; vb.w *= f; vb.h *= f;
-    applyVB();
-  }, { passive: false });
-  var drag = null, moved = false;
-  svgRoot.addEventListener("pointerdown", function (ev) {
-    if (ev.button !== 0) return;
-    drag = { x: ev.clientX, y: ev.clientY, vx: vb.x, vy: vb.y }; moved = false;
-  });
-  window.addEventListener("pointermove", function (ev) {
-    if (!drag) return;
-    var dx = ev.clientX - drag.x, dy = ev.clientY - drag.y;
-    if (!moved && Math.abs(dx) + Math.abs(dy) < 4) return;
-    moved = true; svgRoot.classList.add("panning"); hideTip();
-    var r = svgRoot.getBoundingClientRect(), s = Math.max(vb.w / r.width, vb.h / r.height);
-    vb.x = drag.vx - dx * s; vb.y = drag.vy - dy * s; applyVB();
-  });
-  window.addEventListener("pointerup", function () { drag = null; svgRoot.classList.remove("panning"); });
-  svgRoot.addEventListener("click", function (ev) {
-    if (moved) { moved = false; return; }
-    if (ev.target.closest && ev.target.closest(".node")) return;
-    clearFocus();
-  });
-  doc.getElementById("fit").addEventListener("click", fit);
-  doc.getElementById("reset").addEventListener("click", function () { search.value = ""; applySearch(); clearFocus(); fit(); });
-  doc.addEventListener("keydown", function (ev) { if (ev.key === "Escape" && ev.target !== search) clearFocus(); });
+  window.addEventListener("hashchange", followHash);
+  window.docgraphView = { cy: cy, pinEdge: pinEdge, openNeighbourhood: openNeighbourhood };  // for scripts and tests
 
-  root.setAttribute("data-nodes", String(nodeEl.size));
-  root.setAttribute("data-edges", String(edgeEl.filter(Boolean).length));
-  root.setAttribute("data-docgraph", "ready");
+  // ---------------------------------------------------------------- start
+  unpin();
+  if (!NODES.length) {
+    notice.textContent = S.empty; notice.hidden = false;
+    setScope(null);
+  } else if (META.focus && byId.has(META.focus)) {
+    state.focus = META.focus;
+    setScope(META.large ? neighbourhood(META.focus) : null);
+    if (META.large) { notice.textContent = fmt(S.large, { total: NODES.length, label: nameOf(META.focus) }); notice.hidden = false; }
+  } else {
+    setScope(null);
+  }
+  followHash();
 })();

@@ -1,7 +1,11 @@
-"""The HTML view: one self-contained, offline page (inline CSS, JS, the graph as JSON and its layered layout) in
-which the script draws the graph as SVG, with search, focus on a document's chain, and tooltips.
+"""The HTML view: one self-contained, offline page that draws the graph with Cytoscape.js and its layered (dagre)
+layout, both shipped in this package (``vendor/``, fetched from npm by ``tools/fetch_view_assets.py``, licences
+inlined with them). The page opens on one document's neighbourhood (``--from``'s, or in a large graph the most
+implemented document's), filters by level, relation and province (the legend is the filter), pins an edge's
+evidence with links to the source files, and shows the whole graph when asked.
 
-The page's script and style are the package's ``htmlview.js`` and ``htmlview.css``, inlined as they are.
+The page's own script and style are the package's ``htmlview.js`` and ``htmlview.css``; every word the page shows
+comes from :func:`view_strings`, one dict, so the view speaks the interface language.
 
 Library code: no CLI imports.
 """
@@ -10,24 +14,115 @@ from __future__ import annotations
 
 import html as _html
 import json
+import os
 import re
+from collections import Counter
 from functools import cache
 from importlib import resources
+from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import networkx as nx
 
 from docgraph.model import LEVELS, RELATIONS
 
-from .common import (DEFAULT_REL_STYLE, LEVEL_COLORS, LEVEL_NAMES_VI, LEVEL_STROKES, RELATION_STYLES, deep, edges_of,
-                     fix_surrogates, json_default, one_line, relation_of)
-from .layout import layered_layout
+from .common import (DEFAULT_REL_STYLE, LEVEL_COLORS, LEVEL_STROKES, RELATION_STYLES, deep, edges_of, fix_surrogates,
+                     json_default, label_of, level_of, one_line, relation_of)
+
+# The page opens on the whole graph up to this many documents; above it, on one document's neighbourhood.
+FULL_VIEW_LIMIT = 300
+# Evidence items kept per edge (the first is the edge's own); the panel says how many more there are.
+MAX_EVIDENCE = 12
+# What a neighbourhood follows, as ``implementers`` and ``chain`` do (docgraph.query.CHAIN_RELATIONS).
+CHAIN_RELATIONS = ("implements", "based_on")
+# Node fields shown in the details panel, in this order (the others after them, by name).
+DETAIL_FIELDS = ("type", "number", "symbol", "date", "year", "issuer", "issuer_code", "level", "branch",
+                 "jurisdiction", "title", "kind", "mentions", "signer_title", "signer")  # fmt: skip
+_NODE_SKIP = {"label", "source_file"}
+_VENDOR = ("cytoscape", "cytoscape-dagre", "dagrejs-dagre", "dagrejs-graphlib")
+
+
+def _(message: str) -> str:
+    """The interface language's version of ``message`` (English until the gettext catalogs are wired in here)."""
+    return message
+
+
+def view_strings() -> dict[str, Any]:
+    """Every word the page shows, in the interface language: built when called, so the language chosen for the run
+    applies. ``{n}``-style fields are filled in by the page."""
+    return {
+        "lang": "en",
+        "search": _("Find a document…"),
+        "search_label": _("search"),
+        "no_match": _("no document matches"),
+        "showing": _("{shown} of {total} documents"),
+        "fit": _("Fit"),
+        "whole": _("Whole graph"),
+        "neighbourhood": _("Neighbourhood"),
+        "reset": _("Show all levels and relations"),
+        "levels": _("Levels"),
+        "relations": _("Relations"),
+        "province": _("Province"),
+        "all_provinces": _("All provinces"),
+        "legend_hint": _("Click a level or a relation to hide or show it."),
+        "hint": _("Click an arrow to pin its evidence here, a document for its fields and links. "
+                  "Double-click a document to open its neighbourhood. Wheel zooms, drag pans."),
+        "large": _("{total} documents in this graph: showing the neighbourhood of {label}. "
+                   "Search for a document to open its own, or show the whole graph."),
+        "whole_slow": _("Laying out {total} documents can take a while."),
+        "empty": _("No documents in this graph."),
+        "evidence": _("Evidence"),
+        "more_evidence": _("and {n} more"),
+        "no_evidence": _("no evidence sentence recorded"),
+        "source": _("source file"),
+        "open_file": _("open the file"),
+        "line": _("line"),
+        "times": _("{n}×"),
+        "flags": _("flags"),
+        "from": _("from"),
+        "to": _("to"),
+        "acts_on": _("Acts on"),
+        "acted_on_by": _("Acted on by"),
+        "open_neighbourhood": _("Open its neighbourhood"),
+        "close": _("Close"),
+        "level_names": {
+            "central": _("central"), "provincial": _("provincial"), "department": _("department"),
+            "district": _("district"), "commune": _("commune"), "unknown": _("level unknown"),
+        },
+        "relation_names": {
+            "implements": _("implements"), "based_on": _("based on"), "guides": _("guides"),
+            "amends": _("amends"), "replaces": _("replaces"), "repeals": _("repeals"),
+            "responds_to": _("responds to"), "suspends": _("suspends"), "corrects": _("corrects"),
+            "consolidates": _("consolidates"), "cites": _("cites"),
+        },
+        "fields": {
+            "id": _("id"), "type": _("type"), "number": _("number"), "symbol": _("symbol"), "date": _("date"),
+            "year": _("year"), "issuer": _("issuer"), "issuer_code": _("issuer code"), "level": _("level"),
+            "branch": _("branch"), "jurisdiction": _("jurisdiction"), "title": _("title"), "kind": _("kind"),
+            "mentions": _("mentions"), "signer_title": _("signer's title"), "signer": _("signer"),
+        },
+    }  # fmt: skip
 
 
 @cache
 def asset(name: str) -> str:
-    """A file shipped in this package (the view's script or style), its text exactly as stored."""
+    """A file shipped in this package (the view's script or style, a vendored library), its text exactly as stored."""
     return resources.files(__package__).joinpath(name).read_bytes().decode("utf-8")
+
+
+@cache
+def library_script() -> str:
+    """Cytoscape.js and its dagre layout as shipped in ``vendor/``, each library's licence before it."""
+    versions = json.loads(asset("vendor/VERSIONS.json"))
+    parts = []
+    for p in versions["packages"]:
+        licence = next(f for f in p["files"] if f.startswith("LICENSE."))
+        text = asset(f"vendor/{licence}").replace("*/", "* /")
+        parts.append(f"/*! {p['name']} {p['version']} ({p['license']}) */\n/*!\n{text}*/")
+    for name in ("cytoscape.min.js", "cytoscape-dagre.min.js"):
+        parts.append(asset(f"vendor/{name}"))
+    return "\n".join(parts)
 
 
 def _script_json(obj: Any) -> str:
@@ -39,77 +134,184 @@ def _script_json(obj: Any) -> str:
     )  # fmt: skip
 
 
-def html_data(g: nx.Graph, *, title: str = "docgraph") -> dict[str, Any]:
-    """The object embedded in the HTML page (also handy for tests)."""
+def file_href(path: str, out_dir: str | os.PathLike | None) -> str:
+    """The link to a source file as the index names it: a path relative to the page's folder ``out_dir`` when the
+    index holds a relative path (the page and the folder can move together), else an absolute ``file:`` URL."""
+    p = Path(path)
+    if not p.is_absolute():
+        p = Path.cwd() / p
+        if out_dir is not None:
+            try:
+                rel = os.path.relpath(p, out_dir)
+            except ValueError:  # another drive
+                pass
+            else:
+                return quote(Path(rel).as_posix(), safe="/")
+    try:
+        return p.as_uri()
+    except ValueError:
+        return quote(p.as_posix(), safe="/")
+
+
+def province_of(d: dict) -> str | None:
+    """The province of a document: the first part of its jurisdiction ("Bắc Giang / Lạng Giang" -> "Bắc Giang")."""
+    j = d.get("jurisdiction")
+    if not isinstance(j, str) or not j.strip():
+        return None
+    return j.split(" / ")[0].strip() or None
+
+
+def most_implemented(g: nx.Graph) -> Any:
+    """The document with the most direct implementers (ties: the most cited, then the smallest id): where a large
+    graph's view opens."""
+    impl: Counter = Counter()
+    cited: Counter = Counter()
+    for u, v, k, d in edges_of(g):
+        if u != v:
+            cited[v] += 1
+            if relation_of(k, d) in CHAIN_RELATIONS:
+                impl[v] += 1
+    if not len(g):
+        return None
+    return min(g.nodes, key=lambda n: (-impl[n], -cited[n], str(n)))
+
+
+def html_data(g: nx.Graph, *, title: str = "docgraph", focus: Any = None, strings: dict | None = None,
+              out_dir: str | os.PathLike | None = None) -> dict[str, Any]:
+    """The object embedded in the HTML page (also handy for tests).
+
+    ``focus``: the document the view opens on (its neighbourhood); None: the whole graph if it has at most
+    ``FULL_VIEW_LIMIT`` documents, else :func:`most_implemented`'s neighbourhood (``meta.large`` is then true).
+    ``out_dir``: the folder the page is written to, for links to source files relative to it.
+    """
     rels = list(RELATIONS)
     for u, v, k, d in edges_of(g):
         r = relation_of(k, d)
         if r not in rels:
             rels.append(r)
+    files: dict[str, int] = {}
+
+    def file_index(path: Any) -> int | None:
+        if not isinstance(path, str) or not path:
+            return None
+        if path not in files:
+            files[path] = len(files)
+        return files[path]
+
+    nodes = []
+    for n, d in g.nodes(data=True):
+        fields = {k: v for k, v in d.items() if k not in _NODE_SKIP and v is not None and v != "" and v != []}
+        nodes.append({"id": str(n), "label": label_of(n, d), "level": level_of(d), "province": province_of(d),
+                      "file": file_index(d.get("source_file")), "data": fields})
+    edges = []
+    for i, (u, v, k, d) in enumerate(edges_of(g)):
+        items: list[list] = []
+        seen: set[tuple] = set()
+        if d.get("evidence") or d.get("file"):
+            items.append([file_index(d.get("file")), d.get("line"), d.get("evidence")])
+            seen.add((d.get("file"), d.get("line"), d.get("evidence")))
+        every = d.get("evidence_all") if isinstance(d.get("evidence_all"), list) else []
+        more = 0
+        for x in every:
+            x = x if isinstance(x, dict) else {"text": x}
+            key = (x.get("file"), x.get("line"), x.get("text"))
+            if key in seen:
+                continue
+            seen.add(key)
+            if len(items) < MAX_EVIDENCE:
+                items.append([file_index(x.get("file")), x.get("line"), x.get("text")])
+            else:
+                more += 1
+        e = {"id": f"e{i}", "source": str(u), "target": str(v), "relation": relation_of(k, d),
+             "count": d.get("count"), "evidence": items}
+        if more:
+            e["more"] = more
+        if d.get("flags"):
+            e["flags"] = d["flags"]
+        edges.append(e)
+    large = focus is None and g.number_of_nodes() > FULL_VIEW_LIMIT
+    start = focus if focus is not None else most_implemented(g) if large else None
     return {
         "meta": {
             "title": title,
             "generator": "docgraph",
             "levels": list(LEVELS),
-            "level_names": LEVEL_NAMES_VI,
             "level_colors": LEVEL_COLORS,
             "level_strokes": LEVEL_STROKES,
             "relations": rels,
             "relation_styles": {r: list(RELATION_STYLES.get(r, DEFAULT_REL_STYLE)) for r in rels},
+            "chain_relations": list(CHAIN_RELATIONS),
+            "focus": None if start is None else str(start),
+            "large": large,
+            "strings": strings if strings is not None else view_strings(),
         },
-        "nodes": [{"id": str(n), "data": dict(d)} for n, d in g.nodes(data=True)],
-        "edges": [
-            {"source": str(u), "target": str(v), "key": None if k is None else str(k), "data": dict(d)}
-            for u, v, k, d in edges_of(g)
-        ],
-        "layout": layered_layout(g),
+        "files": [[path, file_href(path, out_dir)] for path in files],
+        "nodes": nodes,
+        "edges": edges,
     }
 
 
-def to_html(g: nx.Graph, *, title: str = "docgraph") -> str:
-    """One self-contained, offline HTML file (inline CSS, JS and SVG; no external resources)."""
+def to_html(g: nx.Graph, *, title: str = "docgraph", focus: Any = None, strings: dict | None = None,
+            out_dir: str | os.PathLike | None = None) -> str:
+    """One self-contained, offline HTML file: inline CSS, the graph library, the view's script and the graph as
+    JSON; no external resources (the page's Content-Security-Policy forbids them)."""
+    data = html_data(g, title=title, focus=focus, strings=strings, out_dir=out_dir)
+    s = data["meta"]["strings"]
     parts = {
+        "LANG": _html.escape(str(s.get("lang", "en")), quote=True),
         "TITLE": _html.escape(one_line(title), quote=True),
+        "SEARCH": _html.escape(s["search"], quote=True),
+        "SEARCH_LABEL": _html.escape(s["search_label"], quote=True),
         "CSS": asset("htmlview.css"),
+        "LIB": library_script(),
         "JS": asset("htmlview.js"),
-        "DATA": _script_json(html_data(g, title=title)),
+        "DATA": _script_json(data),
     }
     # one pass, so text inside a substituted part is never substituted again
-    return re.sub(r"%%(TITLE|CSS|JS|DATA)%%", lambda m: parts[m.group(1)], _HTML_TEMPLATE)
+    return re.sub(r"%%([A-Z_]+)%%", lambda m: parts[m.group(1)], _HTML_TEMPLATE)
 
 
 _HTML_TEMPLATE = """<!DOCTYPE html>
-<html lang="vi">
+<html lang="%%LANG%%">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data: blob:">
 <title>%%TITLE%%</title>
 <style>%%CSS%%</style>
 </head>
 <body>
 <header>
   <h1>%%TITLE%%</h1>
-  <input id="search" type="search" placeholder="Tìm văn bản… (search)" autocomplete="off" aria-label="search">
+  <div id="find"><input id="search" type="search" placeholder="%%SEARCH%%" autocomplete="off" aria-label="%%SEARCH_LABEL%%"><ul id="hits" hidden></ul></div>
   <span id="count"></span>
-  <button id="fit" type="button">Fit</button>
-  <button id="reset" type="button">Reset</button>
+  <button id="fit" type="button"></button>
+  <button id="scope" type="button"></button>
 </header>
 <main>
-  <div id="canvas"><svg id="graph" xmlns="http://www.w3.org/2000/svg" role="img" aria-label="document graph"></svg></div>
+  <div id="canvas"><div id="cy"></div><p id="notice" hidden></p></div>
   <aside>
-    <section id="legend"><h2>Cấp (levels)</h2><ul id="levels"></ul><h2>Quan hệ (relations)</h2><ul id="relations"></ul></section>
-    <section id="details"><p class="hint">Hover a document or an arrow for details; click a document to focus it and its chain (click the background to reset). Wheel zooms, drag pans.</p></section>
+    <section id="filters"></section>
+    <section id="details"></section>
   </aside>
 </main>
-<div id="tip" role="tooltip" hidden></div>
 <script type="application/json" id="docgraph-data">%%DATA%%</script>
+<script>%%LIB%%</script>
 <script>%%JS%%</script>
 </body>
 </html>
 """
 
 
-def render(g: nx.Graph, *, yed: bool = False, title: str = "docgraph") -> tuple[str, list[str]]:
-    """The registry's entry."""
-    return to_html(g, title=title), []
+def render(g: nx.Graph, *, yed: bool = False, title: str = "docgraph", focus: Any = None,
+           strings: dict | None = None, out_dir: str | os.PathLike | None = None) -> tuple[str, list[str]]:
+    """The registry's entry; warns when a large graph's view opens on one neighbourhood."""
+    page = to_html(g, title=title, focus=focus, strings=strings, out_dir=out_dir)
+    warnings = []
+    if focus is None and g.number_of_nodes() > FULL_VIEW_LIMIT:
+        start = most_implemented(g)
+        warnings.append(
+            f"{g.number_of_nodes()} documents: the HTML view opens on the neighbourhood of "
+            f"{label_of(start, g.nodes[start])} [{start}] ('{view_strings()['whole']}' in the page shows them all); "
+            f"--from QUERY exports one document's neighbourhood only")
+    return page, warnings

@@ -23,13 +23,16 @@ class Format:
     ``folder``: it writes a folder of files (never stdout), not one file. ``streams``: a whole-index export reads
     the index row by row (``module.write_from_index(conn, out)``) instead of building a networkx graph.
     ``module`` (in this package) has ``render(g, *, yed, title) -> (data, warnings)``: ``data`` is the file's text
-    or bytes, or for a folder format ``{file name: text}``.
+    or bytes, or for a folder format ``{file name: text}``. ``options``: the keywords its ``render`` also takes, of
+    those :func:`docgraph.export.export_graph` offers (``focus``: the document to open on; ``strings``: the
+    interface's words; ``out_dir``: the folder the file is written to).
     """
 
     name: str
     folder: bool
     streams: bool
     module: str
+    options: tuple[str, ...] = ()
 
     def _function(self, attr: str) -> Callable[..., Any]:
         return getattr(importlib.import_module(f"{__package__}.{self.module}"), attr)
@@ -52,7 +55,7 @@ REGISTRY: dict[str, Format] = {f.name: f for f in (
     Format("csv", folder=True, streams=False, module="csvtables"),
     Format("dot", folder=False, streams=False, module="dot"),
     Format("mermaid", folder=False, streams=False, module="mermaid"),
-    Format("html", folder=False, streams=False, module="htmlview"),
+    Format("html", folder=False, streams=False, module="htmlview", options=("focus", "strings", "out_dir")),
     Format("neo4j", folder=True, streams=True, module="neo4j"),
 )}  # fmt: skip
 
