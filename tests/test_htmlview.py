@@ -363,3 +363,32 @@ def test_screenshot_shows_the_documents(g, tmp_path):
     for level in ("central", "provincial", "department", "district", "commune"):  # the boxes, filled by level
         fill = tuple(int(LEVEL_COLORS[level][i:i + 2], 16) for i in (1, 3, 5))
         assert by_colour.get(fill, 0) > 1000, level
+
+
+DETAIL_HARNESS = """<script>
+(function () {
+  var v = window.docgraphView, cy = v.cy, res = {};
+  function state() {
+    return { labels: cy.nodes().not(".band").filter(function (n) { return n.data("short") !== ""; }).map(function (n) { return n.id(); }).sort(),
+             arrows: cy.edges().filter(function (e) { return !e.hasClass("plain"); }).length };
+  }
+  cy.zoom(0.05); v.detail(); res.far = state();
+  cy.zoom(1.2); cy.center(cy.$id("%(node)s")); v.detail(); res.near = state();
+  document.documentElement.setAttribute("data-harness", JSON.stringify(res));
+})();
+</script>
+</body>"""
+
+
+@pytest.mark.slow
+def test_a_view_of_thousands_draws_labels_and_arrows_only_when_zoomed_in(g, tmp_path, monkeypatch):
+    """Above LARGE_VIEW documents the view is ordered by cytoscape's breadth-first layout and, to draw in seconds,
+    gives labels and arrowheads only to what is on screen at a readable zoom (here with the limit lowered)."""
+    monkeypatch.setattr(htmlview, "LARGE_VIEW", 3)
+    page = tmp_path / "harness.html"
+    page.write_text(htmlview.to_html(g).replace("</body>", DETAIL_HARNESS % {"node": X07}), encoding="utf-8")
+    dom = _dom(page, tmp_path)
+    assert _html_attrs(dom)["data-nodes"] == str(N_NODES)
+    res = json.loads(html.unescape(re.search(r'data-harness="([^"]*)"', dom).group(1)))
+    assert res["far"] == {"labels": [], "arrows": 0}
+    assert X07 in res["near"]["labels"] and len(res["near"]["labels"]) < N_NODES and res["near"]["arrows"] >= 1

@@ -166,14 +166,15 @@
     } },
     { selector: "edge[dash]", style: { "line-dash-pattern": "data(dash)" } },
     { selector: "edge.straight", style: { "curve-style": "straight" } },
+    { selector: "edge.plain", style: { "curve-style": "haystack", "line-style": "solid", "target-arrow-shape": "none" } },
     { selector: ".hidden", style: { "display": "none" } },
     { selector: ".faded", style: { "opacity": 0.12 } },
     { selector: "edge.hl", style: { "width": 3 } },
     { selector: "edge.pinned", style: { "width": 5, "underlay-color": "#ffd54a", "underlay-padding": 4, "underlay-opacity": 0.9, "z-index": 10 } },
     { selector: "node.pinned", style: { "underlay-color": "#ffd54a", "underlay-padding": 6, "underlay-opacity": 0.9 } }
   ];
-  function nodeEl(n) {
-    return { group: "nodes", data: { id: n.id, short: shortLabel(n.label), fill: META.level_colors[n.level] || "#ddd",
+  function nodeEl(n, lod) {
+    return { group: "nodes", data: { id: n.id, short: lod ? "" : shortLabel(n.label), fill: META.level_colors[n.level] || "#ddd",
       stroke: META.level_strokes[n.level] || "#777", level: n.level } };
   }
   function edgeEl(e, straight) {
@@ -181,14 +182,14 @@
     var d = { id: e.id, source: e.source, target: e.target, relation: e.relation, color: st[0],
       lineStyle: dash ? (dash[0] <= 2 ? "dotted" : "dashed") : "solid" };
     if (dash) d.dash = dash;
-    return { group: "edges", data: d, classes: straight ? "straight" : "" };
+    return { group: "edges", data: d, classes: straight ? "straight plain" : "" };
   }
   var container = doc.getElementById("cy");
   var cy = cytoscape({
     container: container, style: style, wheelSensitivity: 0.3, minZoom: 0.02, maxZoom: 4,
     boxSelectionEnabled: false, autoungrabify: false,
     // a large graph pans and zooms as a picture, without its edges, and is drawn at full resolution when it stops
-    textureOnViewport: NODES.length > 600, hideEdgesOnViewport: NODES.length > 600
+    textureOnViewport: NODES.length > META.large_view, hideEdgesOnViewport: NODES.length > META.large_view
   });
 
   function docs() { return cy.nodes().not(".band"); }  // the documents in view, not the bands' names
@@ -201,7 +202,7 @@
   var NODE_W = 176, NODE_H = 50, NODE_SEP = 18, RANK_SEP = 46;
   function layout(eles) {
     eles = eles.not(".band");
-    var nodes = eles.nodes(), big = nodes.length > 600;
+    var nodes = eles.nodes(), big = nodes.length > META.large_view;
     // dagre orders a few hundred documents in a blink but several thousand in tens of seconds: the whole graph of
     // a corpus is ordered by cytoscape's own breadth-first layout instead (each document near those it acts on)
     eles.layout(big ? { name: "breadthfirst", directed: true, fit: false, animate: false, avoidOverlap: false } : {
@@ -296,10 +297,10 @@
     cy.batch(function () {
       cy.elements().remove();
       var els = [];
-      NODES.forEach(function (n) { if (!ids || ids.has(n.id)) els.push(nodeEl(n)); });
-      var straight = (ids ? ids.size : NODES.length) > 600;  // bezier curves cost too much for thousands of arrows
+      lod = (ids ? ids.size : NODES.length) > META.large_view;
+      NODES.forEach(function (n) { if (!ids || ids.has(n.id)) els.push(nodeEl(n, lod)); });
       EDGES.forEach(function (e) {
-        if (byId.has(e.source) && byId.has(e.target) && (!ids || (ids.has(e.source) && ids.has(e.target)))) els.push(edgeEl(e, straight));
+        if (byId.has(e.source) && byId.has(e.target) && (!ids || (ids.has(e.source) && ids.has(e.target)))) els.push(edgeEl(e, lod));
       });
       cy.add(els);
     });
@@ -309,8 +310,29 @@
     layout(visible());
     markFocus();
     if (state.pinned) repin();
+    detail();
     ready();
   }
+  // Level of detail in a view of thousands of documents: drawing every label and every arrowhead takes seconds, and
+  // none can be read at the zoom that shows them all. Labels and arrows are given only to what is on screen once
+  // zoomed in enough to read, as the view moves.
+  var lod = false, detailTimer = null;
+  function detail() {
+    if (!lod) return;
+    var ext = cy.extent(), readable = cy.zoom() >= 0.4;
+    function inside(p) { return readable && p.x > ext.x1 - NODE_W && p.x < ext.x2 + NODE_W && p.y > ext.y1 - NODE_H && p.y < ext.y2 + NODE_H; }
+    cy.batch(function () {
+      docs().forEach(function (n) {
+        var want = inside(n.position()) ? shortLabel(byId.get(n.id()).label) : "";
+        if (n.data("short") !== want) n.data("short", want);
+      });
+      cy.edges().forEach(function (e) {
+        var near = inside(e.source().position()) || inside(e.target().position());
+        if (near === e.hasClass("plain")) e.toggleClass("plain", !near);
+      });
+    });
+  }
+  cy.on("viewport", function () { clearTimeout(detailTimer); detailTimer = setTimeout(detail, 120); });
   function applyFilters(relayout) {
     var prov = state.province;
     cy.batch(function () {
@@ -367,7 +389,7 @@
   }
   scopeBtn.addEventListener("click", function () {
     if (!state.scope) { if (state.focus) openNeighbourhood(state.focus); return; }
-    if (NODES.length <= 600) { showWhole(); return; }
+    if (NODES.length <= META.large_view) { showWhole(); return; }
     notice.textContent = fmt(S.whole_slow, { total: NODES.length });  // said before the page is busy
     notice.hidden = false;
     setTimeout(showWhole, 30);
@@ -559,7 +581,7 @@
     }
   }
   window.addEventListener("hashchange", followHash);
-  window.docgraphView = { cy: cy, pinEdge: pinEdge, openNeighbourhood: openNeighbourhood };  // for scripts and tests
+  window.docgraphView = { cy: cy, pinEdge: pinEdge, openNeighbourhood: openNeighbourhood, detail: detail };  // for scripts and tests
 
   // ---------------------------------------------------------------- start
   unpin();

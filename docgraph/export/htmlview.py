@@ -32,6 +32,9 @@ from .common import (DEFAULT_REL_STYLE, LEVEL_COLORS, LEVEL_STROKES, RELATION_ST
 
 # The page opens on the whole graph up to this many documents; above it, on one document's neighbourhood.
 FULL_VIEW_LIMIT = 300
+# A view of more documents than this is ordered by cytoscape's breadth-first layout instead of dagre (too slow for
+# thousands) and drawn with labels and arrowheads only for what is on screen once zoomed in.
+LARGE_VIEW = 600
 # Evidence items kept per edge (the first is the edge's own); the panel says how many more there are.
 MAX_EVIDENCE = 12
 # What a neighbourhood follows, as ``implementers`` and ``chain`` do (docgraph.query.CHAIN_RELATIONS).
@@ -243,6 +246,7 @@ def html_data(g: nx.Graph, *, title: str = "docgraph", focus: Any = None, string
             "chain_relations": list(CHAIN_RELATIONS),
             "focus": None if start is None else str(start),
             "large": large,
+            "large_view": LARGE_VIEW,
             "strings": strings if strings is not None else view_strings(),
         },
         "files": [[path, file_href(path, out_dir)] for path in files],
