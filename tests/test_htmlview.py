@@ -392,3 +392,20 @@ def test_a_view_of_thousands_draws_labels_and_arrows_only_when_zoomed_in(g, tmp_
     res = json.loads(html.unescape(re.search(r'data-harness="([^"]*)"', dom).group(1)))
     assert res["far"] == {"labels": [], "arrows": 0}
     assert X07 in res["near"]["labels"] and len(res["near"]["labels"]) < N_NODES and res["near"]["arrows"] >= 1
+
+
+@pytest.mark.slow
+def test_the_view_benchmark_measures_a_page(g, tmp_path):
+    """benchmarks/html_view.py: size, nodes drawn and times of a page (a smoke test, not a timing test)."""
+    import sys
+
+    out = tmp_path / "g.html"
+    export_graph(g, "html", out)
+    bench = Path(__file__).resolve().parent.parent / "benchmarks" / "html_view.py"
+    r = subprocess.run([sys.executable, str(bench), str(out), "--runs", "1"], capture_output=True, text=True,
+                       timeout=300)
+    assert r.returncode == 0, r.stderr
+    (row,) = [line for line in r.stdout.splitlines() if line.startswith(str(out)[-60:])]
+    size, drawn, page_ms, shot = row[60:].split()
+    assert float(size) == round(out.stat().st_size / 1e6, 2) and drawn == str(N_NODES)
+    assert int(page_ms) > 0 and float(shot) > 0
