@@ -118,6 +118,30 @@ def test_a_large_graph_opens_on_the_most_implemented_document(g, monkeypatch):
     assert _data(page)["meta"]["focus"] == C35 and _data(page)["meta"]["large"] is False and warnings == []
 
 
+def test_the_words_of_the_view_are_in_the_interface_language(g, monkeypatch):
+    """view_strings() asks docgraph.i18n for every word, when called (a stand-in catalog here: it marks each)."""
+    import gettext
+
+    from docgraph import i18n
+
+    class Marked(gettext.NullTranslations):
+        def gettext(self, message):
+            return "«" + message + "»"
+
+        def pgettext(self, context, message):
+            return f"«{context}:{message}»"
+
+    monkeypatch.setitem(i18n._state, "t", Marked())
+    monkeypatch.setitem(i18n._state, "lang", "vi")
+    s = htmlview.view_strings()
+    assert s["lang"] == "vi" and s["levels"] == "«Levels»" and s["evidence"] == "«Evidence»"
+    assert s["level_names"]["central"] == "«level:central»" and s["relation_names"]["cites"] == "«relation:cites»"
+    assert s["fields"]["issuer"] == "«issuer»"
+    page = htmlview.to_html(g)
+    assert '<html lang="vi">' in page and 'placeholder="«Find a document…»"' in page
+    assert _data(page)["meta"]["strings"]["hint"].startswith("«Click an arrow")
+
+
 def test_every_level_and_relation_has_a_name_and_a_style():
     s = htmlview.view_strings()
     assert set(s["level_names"]) == set(LEVELS)

@@ -25,7 +25,9 @@ from urllib.parse import quote
 
 import networkx as nx
 
+from docgraph.i18n import _, language, level_name, relation_name
 from docgraph.model import LEVELS, RELATIONS
+from docgraph.query import CHAIN_RELATIONS  # what a neighbourhood follows, as implementers and chain do
 
 from .common import (DEFAULT_REL_STYLE, LEVEL_COLORS, LEVEL_STROKES, RELATION_STYLES, deep, edges_of, fix_surrogates,
                      json_default, label_of, level_of, one_line, relation_of)
@@ -37,25 +39,17 @@ FULL_VIEW_LIMIT = 300
 LARGE_VIEW = 600
 # Evidence items kept per edge (the first is the edge's own); the panel says how many more there are.
 MAX_EVIDENCE = 12
-# What a neighbourhood follows, as ``implementers`` and ``chain`` do (docgraph.query.CHAIN_RELATIONS).
-CHAIN_RELATIONS = ("implements", "based_on")
 # Node fields shown in the details panel, in this order (the others after them, by name).
 DETAIL_FIELDS = ("type", "number", "symbol", "date", "year", "issuer", "issuer_code", "level", "branch",
                  "jurisdiction", "title", "kind", "mentions", "signer_title", "signer")  # fmt: skip
 _NODE_SKIP = {"label", "source_file"}
-_VENDOR = ("cytoscape", "cytoscape-dagre", "dagrejs-dagre", "dagrejs-graphlib")
-
-
-def _(message: str) -> str:
-    """The interface language's version of ``message`` (English until the gettext catalogs are wired in here)."""
-    return message
 
 
 def view_strings() -> dict[str, Any]:
-    """Every word the page shows, in the interface language: built when called, so the language chosen for the run
-    applies. ``{n}``-style fields are filled in by the page."""
+    """Every word the page shows, in the interface language (:mod:`docgraph.i18n`): built when called, so the
+    language chosen for the run applies. ``{n}``-style fields are filled in by the page."""
     return {
-        "lang": "en",
+        "lang": language(),
         "search": _("Find a document…"),
         "search_label": _("search"),
         "no_match": _("no document matches"),
@@ -89,16 +83,8 @@ def view_strings() -> dict[str, Any]:
         "acted_on_by": _("Acted on by"),
         "open_neighbourhood": _("Open its neighbourhood"),
         "close": _("Close"),
-        "level_names": {
-            "central": _("central"), "provincial": _("provincial"), "department": _("department"),
-            "district": _("district"), "commune": _("commune"), "unknown": _("level unknown"),
-        },
-        "relation_names": {
-            "implements": _("implements"), "based_on": _("based on"), "guides": _("guides"),
-            "amends": _("amends"), "replaces": _("replaces"), "repeals": _("repeals"),
-            "responds_to": _("responds to"), "suspends": _("suspends"), "corrects": _("corrects"),
-            "consolidates": _("consolidates"), "cites": _("cites"),
-        },
+        "level_names": {lv: level_name(lv) for lv in LEVELS},
+        "relation_names": {r: relation_name(r) for r in RELATIONS},
         "fields": {
             "id": _("id"), "type": _("type"), "number": _("number"), "symbol": _("symbol"), "date": _("date"),
             "year": _("year"), "issuer": _("issuer"), "issuer_code": _("issuer code"), "level": _("level"),
@@ -314,8 +300,8 @@ def render(g: nx.Graph, *, yed: bool = False, title: str = "docgraph", focus: An
     warnings = []
     if focus is None and g.number_of_nodes() > FULL_VIEW_LIMIT:
         start = most_implemented(g)
-        warnings.append(
-            f"{g.number_of_nodes()} documents: the HTML view opens on the neighbourhood of "
-            f"{label_of(start, g.nodes[start])} [{start}] ('{view_strings()['whole']}' in the page shows them all); "
-            f"--from QUERY exports one document's neighbourhood only")
+        warnings.append(_(
+            "{n} documents: the HTML view opens on the neighbourhood of {label} [{id}] ('{whole}' in the page shows"
+            " them all); --from QUERY exports one document's neighbourhood only").format(
+            n=g.number_of_nodes(), label=label_of(start, g.nodes[start]), id=start, whole=view_strings()["whole"]))
     return page, warnings
