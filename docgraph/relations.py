@@ -20,8 +20,8 @@ from typing import Any
 import regex
 
 from .model import Mention
-from .structure import (ARTICLE, ATTACHED, BASIS, BODY, CHAPTER, EFFECT, FOOTNOTE, OPENER, PROMULGATION, REQUEST,
-                        SECTION, TABLE, TITLE, Part, Structure, StructureReader)
+from .structure import (ARTICLE, BASIS, BODY, CHAPTER, EFFECT, OPENER, PROMULGATION, REQUEST, SECTION, TITLE, Part,
+                        Structure, StructureReader)
 
 OWN = -1  # source index meaning "the file's own document"
 _EVIDENCE_LIMIT = 400
@@ -141,11 +141,6 @@ class RelationFinder:
                 if best is None or m.end() + offset >= best.end or m.start() + offset >= best.start:
                     best = _Phrase(rel, offset + m.start(), offset + m.end(), passive=True)
         return best
-
-    def last_trigger(self, gap: str) -> tuple[str, int] | None:
-        """The relation and offset of the last phrase in ``gap`` (None when there is none)."""
-        p = self.last_phrase(gap, 0)
-        return None if p is None else (p.relation, p.start)
 
     # ------------------------------------------------------------------ the document
 
