@@ -53,6 +53,10 @@ _OWN_BASIS = regex.compile(r"(?is)[^;]{0,300}?\bcó\s+căn\s+cứ\s+ban\s+hành\
 _LOOSE_COORD = regex.compile(r"(?is)^[^;]{0,400}?(?:,|\bvà\b|\bhoặc\b)\s*(?:các\s+)?$")
 # a type word right before a relation phrase: the phrase names a document ("Luật sửa đổi, bổ sung một số điều ...")
 _NAMED_BEFORE = regex.compile(r"(?<![\p{L}])(?:Luật|Bộ\s+luật|Pháp\s+lệnh|Nghị\s+định|Thông\s+tư|Nghị\s+quyết)\s*$")
+# a law named after a relation phrase, without a date or number: "(một số điều của) Luật Quản lý, sử dụng ..."
+_LAW_NAME = regex.compile(r"(?s)\s*(?:(?:một\s+số\s+điều(?:\s+và\s+biện\s+pháp(?:\s+để)?(?:\s+tổ\s+chức,?)?(?:\s+hướng\s+dẫn)?"
+                          r"\s+thi\s+hành)?|(?:khoản|điểm|điều)\s+[\w.,\s]{1,40}?)\s+(?:của\s+)?)?"
+                          r"(?P<name>(?:Bộ\s+luật|Luật|Pháp\s+lệnh)\s+[^;.()\n]{3,160})")
 _LIST_GAP = regex.compile(r"(?is)^[\s;,\-+•*]*(?:và\s+|các\s+)?$")  # a list item that is only a reference
 _ALIAS = regex.compile(r"(?is)^\s*[(,]?\s*(?:sau\s+đây\s+)?(?:gọi\s+tắt\s+là|viết\s+tắt\s+là|gọi\s+là)\s*$")
 _ABOUT = regex.compile(r"(?i)(?<![\p{L}])(?:về|v/v)(?![\p{L}])")
@@ -325,6 +329,11 @@ class _Reader:
             gap = text[gap_start:m.start + _inner_lead(f, m)]
             quoted = _quoted(quotes, text, cs, m.start)
             ph = f.last_phrase(gap, gap_start)
+            named = _NAMED_BEFORE.search(text, max(gap_start, ph.start - 30), ph.start) if ph is not None \
+                and not ph.passive else None
+            if named is not None and not regex.search(r"(?i)ban\s+hành\s*$", text[gap_start:named.start()]):
+                # "... bởi Luật sửa đổi, bổ sung ... số Y": the phrase names Y; what acts is the phrase before it
+                ph = f.last_phrase(text[gap_start:named.start()], gap_start)
             coord = False
             tail = text[ph.end:gap_start + _ENDS_COORD.search(gap).start()] if ph is not None and \
                 _ENDS_COORD.search(gap) else ""
@@ -429,6 +438,7 @@ class _Reader:
             if self.vbhn and _OWN_BASIS.match(text, m.end, ce):
                 self.basis_owner = i  # "Thông tư số Y ... có căn cứ ban hành như sau:"
             self._after(part, i, idxs, role, ce, cs, quoted)
+            self._named_law(i, idxs, ce, cs)
             prev = i
             if first:
                 head = i
@@ -452,6 +462,40 @@ class _Reader:
         else:
             return None
         return self.item_rel
+
+    def _named_law(self, i: int, idxs: list[int], ce: int, cs: int) -> None:
+        """"Nghị định số X ... quy định chi tiết (một số điều của) Luật Y" where Y is named without a date or number
+        (so it is no reference of its own) but the file cites it elsewhere by that name: X guides (or amends) Y."""
+        text, ms = self.text, self.ms
+        pos = idxs.index(i)
+        nxt = ms[idxs[pos + 1]].start if pos + 1 < len(idxs) else ce
+        tail_start = ms[i].end
+        ph = None
+        for x in self.f.trigger_re.finditer(text, tail_start, nxt):
+            if self.f.relation_of(x.group()) in ("guides", "amends"):
+                ph = x
+                break
+        if ph is None or not _titled(text[tail_start:ph.start()]) \
+                or _NAMED_BEFORE.search(text, max(tail_start, ph.start() - 30), ph.start()):
+            return
+        rel = self.f.relation_of(ph.group())
+        lead = text[max(tail_start, ph.start() - 120):ph.start()]
+        if self.f.cancel_re is not None and self.f.cancel_re.search(lead) \
+                or (ms[i].type or "").lower() in self.f.not_sources.get(rel, ()):
+            return
+        law = _LAW_NAME.match(text, ph.end(), nxt)
+        if law is None:
+            return
+        said = _fold_name(law.group("name"))
+        best = None
+        for k, other in enumerate(ms):
+            name = _fold_name(other.name or "")
+            if name and len(name) >= 8 and said.startswith(name) and (best is None or len(name) > best[0]):
+                best = (len(name), k)
+        if best is not None and best[1] != i and _dated_ok(ms[i], ms[best[1]], rel):
+            k = best[1]
+            self.out.append(RawRelation(i, k, rel, ms[i].line, evidence(
+                text, cs, ce, [(ms[i].start, ms[i].end), (ph.start(), ph.end()), (law.start(), law.end())])))
 
     def _inherit(self, prev: int, i: int, idxs: list[int], role: dict[int, tuple]) -> tuple:
         """The role a reference coordinated with ``prev`` takes: ``prev``'s, unless the dates say it cannot be acted
@@ -585,6 +629,11 @@ class _Reader:
     def _emit(self, source: int, target: int, relation: str, spans: list[tuple[int, int]], cs: int, ce: int) -> None:
         m = self.ms[target]
         self.out.append(RawRelation(source, target, relation, m.line, evidence(self.text, cs, ce, spans)))
+
+
+def _fold_name(name: str) -> str:
+    """A law's name for comparison: lower case, spaces and punctuation folded."""
+    return " ".join(regex.sub(r"[^\w\s]", " ", unicodedata.normalize("NFC", name).lower()).split())
 
 
 def _titled(between: str) -> bool:

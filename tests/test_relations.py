@@ -526,6 +526,20 @@ I. KẾT QUẢ
      "ban hành Chương trình hành động thực hiện Nghị quyết Đại hội Đảng lần thứ X, Nghị quyết số 25/2006/NQ-CP ngày "
      "9/10/2006 của Chính phủ về phát triển thủy sản.\n", HEADER,
      {("own", "repeals", "2/QĐ-BTS"), ("2/QĐ-BTS", "implements", "25/NQ-CP")}, {("own", "repeals", "25/NQ-CP")}),
+    # a law the file names with its number once, then by name alone in another document's title: that one guides it
+    ("Căn cứ Luật Quản lý, sử dụng vũ khí, vật liệu nổ và công cụ hỗ trợ số 42/2024/QH15;\nCăn cứ Nghị định số "
+     "181/2024/NĐ-CP ngày 31/12/2024 của Chính phủ quy định chi tiết một số điều của Luật Quản lý, sử dụng vũ khí, vật "
+     "liệu nổ và công cụ hỗ trợ về vật liệu nổ công nghiệp;\n", HEADER,
+     {("own", "based_on", "42/QH15"), ("own", "based_on", "181/NĐ-CP"), ("181/NĐ-CP", "guides", "42/QH15")}, set()),
+    # ... but a letter about a draft law that would amend it does not
+    ("Tài liệu tham khảo: Công văn số 9466/BKHĐT-QLQH ngày 12/11/2024 về việc lấy ý kiến Hồ sơ đề nghị xây dựng Luật "
+     "sửa đổi, bổ sung một số điều của Luật Quy hoạch; Luật Quy hoạch số 21/2017/QH14.\n", HEADER, set(),
+     {("9466/BKHĐT-QLQH", "amends", "21/QH14")}),
+    # a rider whose amender is named as "Luật sửa đổi, bổ sung ..." amends the item all the same
+    ("Căn cứ Luật Quản lý, sử dụng vũ khí, vật liệu nổ và công cụ hỗ trợ số 42/2024/QH15 được sửa đổi, bổ sung bởi "
+     "Luật sửa đổi, bổ sung một số điều của 10 luật có liên quan đến an ninh, trật tự số 118/2025/QH15;\n", HEADER,
+     {("own", "based_on", "42/QH15"), ("118/QH15", "amends", "42/QH15")},
+     {("own", "amends", "118/QH15"), ("own", "based_on", "118/QH15")}),
     # adjusting pensions is not amending the decisions that set them
     ("Điều 1. Nghị định này điều chỉnh mức trợ cấp hằng tháng theo Quyết định số 142/2008/QĐ-TTg.\n", HEADER,
      set(), {("own", "amends", "142/QĐ-TTg")}),
