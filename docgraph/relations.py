@@ -494,8 +494,10 @@ class _Reader:
                 best = (len(name), k)
         if best is not None and best[1] != i and _dated_ok(ms[i], ms[best[1]], rel):
             k = best[1]
+            # the evidence shows the name here and the reference the file gave it where it is cited in full
             self.out.append(RawRelation(i, k, rel, ms[i].line, evidence(
-                text, cs, ce, [(ms[i].start, ms[i].end), (ph.start(), ph.end()), (law.start(), law.end())])))
+                text, cs, ce, [(ms[i].start, ms[i].end), (ph.start(), ph.end()), (law.start(), law.end()),
+                               (ms[k].start, ms[k].end)])))
 
     def _inherit(self, prev: int, i: int, idxs: list[int], role: dict[int, tuple]) -> tuple:
         """The role a reference coordinated with ``prev`` takes: ``prev``'s, unless the dates say it cannot be acted
@@ -736,6 +738,10 @@ def evidence(text: str, cs: int, ce: int, spans: list[tuple[int, int]], limit: i
     pieces = []
     for a, b in sorted(spans):
         pa, pb = max(cs, a - 30), min(ce, b + 30)
+        while pa > cs and not text[pa - 1].isspace() and pa > a - 45:
+            pa -= 1  # whole words
+        while pb < ce and not text[pb].isspace() and pb < b + 45:
+            pb += 1
         if pieces and pa <= pieces[-1][1]:
             pieces[-1] = (pieces[-1][0], max(pieces[-1][1], pb))
         else:
