@@ -1,13 +1,19 @@
 """Where every export format writes: stdout, one file, or the files of a folder, never half-written.
 
 A file is written to a temporary file next to it and renamed over it (``os.replace``); a folder format's files are
-all written to their temporary files first and renamed only once every one is complete, so an error leaves the
-previous export (or nothing) in place, and no temporary file. OSError becomes :class:`ExportError`.
+all written to their temporary files first and renamed only once every one is complete, so an error (a full disk)
+leaves the previous export (or nothing) in place, and no temporary file; should a rename fail midway, the files
+already renamed are put back. OSError becomes :class:`ExportError`.
+
+Only regular files are replaced: a FIFO, a device node, a socket or a symbolic link where an export file should go is
+refused (as root, ``-o /dev/null`` would otherwise replace the system's), and a link is never followed to somewhere
+else. A folder given for a folder format may itself be a link to a folder.
 """
 
 from __future__ import annotations
 
 import os
+import stat
 import sys
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping
@@ -26,9 +32,35 @@ def _umask() -> int:
     return m
 
 
+def check_target(path: str) -> None:
+    """ExportError unless ``path`` is missing or a regular file (never a link, a FIFO, a device or a socket)."""
+    try:
+        st = os.lstat(path)
+    except FileNotFoundError:
+        return
+    except OSError as e:
+        raise ExportError(f"cannot write {path!r}: {e.strerror or e}") from None
+    if stat.S_ISLNK(st.st_mode):
+        raise ExportError(f"{path!r} is a symbolic link: refusing to replace it (give the path of a regular file)")
+    if stat.S_ISDIR(st.st_mode):
+        raise ExportError(f"{path!r} is a directory: give a file path")
+    if not stat.S_ISREG(st.st_mode):
+        raise ExportError(f"{path!r} is not a regular file (a FIFO, a device or a socket): refusing to write to it")
+
+
+def _remove(path: str) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
+
+
 @contextmanager
 def _atomic_targets(paths: list[str]) -> Iterator[list[str]]:
-    """Yield one temp path next to each of ``paths``; on success each replaces its path, else all are removed."""
+    """Yield one temp path next to each of ``paths``; on success all of them replace their paths, else none does
+    and the temp files are removed."""
+    for path in paths:
+        check_target(path)
     done: list[tuple[str, str]] = []
     try:
         for path in paths:
@@ -38,16 +70,51 @@ def _atomic_targets(paths: list[str]) -> Iterator[list[str]]:
             done.append((tmp, path))
         yield [tmp for tmp, _ in done]
         mode = 0o666 & ~_umask()
-        for tmp, path in done:
+        for tmp, _ in done:
             os.chmod(tmp, mode)
-            os.replace(tmp, path)
+        for path in paths:  # again: a special file may have taken a name while the export was being written
+            check_target(path)
+        _replace_all(done)
     except BaseException:
         for tmp, _ in done:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
+            _remove(tmp)
         raise
+
+
+def _replace_all(pairs: list[tuple[str, str]]) -> None:
+    """Rename each temp file over its path, all or none: with more than one file, the old ones are kept under a
+    second name (a hard link: no copy) until every rename has succeeded, and put back if one fails."""
+    if len(pairs) == 1:
+        os.replace(*pairs[0])
+        return
+    backups: list[tuple[str, str]] = []  # (backup, path)
+    renamed: list[str] = []
+    try:
+        for _, path in pairs:
+            if os.path.lexists(path):
+                backup = f"{path}.{os.getpid()}.old"
+                _remove(backup)
+                os.link(path, backup)
+                backups.append((backup, path))
+        for tmp, path in pairs:
+            os.replace(tmp, path)
+            renamed.append(path)
+    except BaseException:
+        restored = {path for _, path in backups}
+        for backup, path in backups:
+            if path in renamed:
+                try:
+                    os.replace(backup, path)
+                except OSError:
+                    pass
+        for path in renamed:
+            if path not in restored:
+                _remove(path)  # a file that did not exist before this export
+        for backup, _ in backups:
+            _remove(backup)
+        raise
+    for backup, _ in backups:
+        _remove(backup)
 
 
 def _write(tmp: str, data: Content) -> None:
@@ -86,14 +153,14 @@ def write_file(out: str | os.PathLike | None, data: str | bytes, fmt: str) -> No
         to_stdout(data)
         return
     path = os.fspath(out)
-    if os.path.isdir(path):
+    if os.path.isdir(path) and not os.path.islink(path):
         raise ExportError(f"{fmt} export needs a file path, but {path!r} is a directory")
     try:
         os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
         with _atomic_targets([path]) as (tmp,):
             _write(tmp, data)
     except OSError as e:
-        raise ExportError(f"cannot write {path!r}: {e}") from e
+        raise ExportError(f"cannot write {path!r}: {e.strerror or e}") from e
 
 
 def folder_path(out: str | os.PathLike | None, fmt: str) -> str:
@@ -102,7 +169,7 @@ def folder_path(out: str | os.PathLike | None, fmt: str) -> str:
         raise ExportError(f"{fmt} export writes several files: give a directory, not stdout")
     d = os.fspath(out)
     if os.path.exists(d) and not os.path.isdir(d):
-        raise ExportError(f"{fmt} export needs a directory, but {d!r} is a file")
+        raise ExportError(f"{fmt} export needs a directory, but {d!r} is not one")
     return d
 
 
@@ -115,4 +182,4 @@ def write_folder(d: str, files: Mapping[str, Content], fmt: str) -> None:
             for name, tmp in zip(names, tmps):
                 _write(tmp, files[name])
     except OSError as e:
-        raise ExportError(f"cannot write {fmt} export to {d!r}: {e}") from e
+        raise ExportError(f"cannot write {fmt} export to {d!r}: {e.strerror or e}") from e
