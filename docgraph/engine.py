@@ -11,18 +11,17 @@ from __future__ import annotations
 import bisect
 import datetime as _dt
 import os
-import time
 import unicodedata
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import regex
 
-from .errors import InternalError
+from . import limits as _limits
+from .limits import TimeLimitExceeded
 from .model import Mention
 from .normalize import Normalized, fold, matches_at, normalize
 from .rules import Rule, RuleSet, load_rules
-from .skips import Skip, SkipCode
 
 # entries of each per-engine cache of pure functions (dates, codes, places): what repeats across files fits in a few
 # thousand; a larger bound only makes every worker's memory grow with the number of files read
@@ -80,18 +79,14 @@ def _title_place(s: str) -> str:
     return " ".join(w[:1].upper() + w[1:].lower() for w in s.split())
 
 
-class MatchTimeout(InternalError):
-    """Matching one text took longer than the per-file limit; :attr:`skip` is the file's skip reason."""
-
-    @property
-    def skip(self) -> Skip:
-        return Skip(str(self), SkipCode.TIME_LIMIT)
+class MatchTimeout(TimeLimitExceeded):
+    """Matching one text took longer than the per-file limit."""
 
 
 class Engine:
     """Compiled rules plus context patterns. Build once, call :meth:`extract` per text."""
 
-    _deadline: float | None = None
+    _deadline: _limits.Deadline
 
     def __init__(self, rules: RuleSet):
         self.rules = rules
@@ -184,26 +179,29 @@ class Engine:
         self._codes_cache: dict[tuple, tuple] = {}
         self._date_cache: dict[str, tuple | None] = {}
         self._rules_sorted = sorted(rules.rules, key=lambda r: _LAYOUT_PRIORITY.get(r.layout, 9))
+        self._deadline = _NO_DEADLINE
 
     # ---------------------------------------------------------------- public
     def extract(self, text: str, timeout: float | None = None) -> list[Mention]:
-        """Every mention in ``text``. With ``timeout`` (seconds), a pathological text or rule raises
-        ``MatchTimeout`` instead of running on."""
-        self._deadline = (time.monotonic() + timeout) if timeout else None
-        try:
-            return self._extract(text)
-        except TimeoutError:
-            raise MatchTimeout(f"regex time limit exceeded ({timeout:g} s)") from None
-        finally:
-            self._deadline = None
+        """Every mention in ``text``. With ``timeout`` (seconds), or within the time left to the current file (see
+        ``docgraph.limits``), a pathological text or rule raises ``MatchTimeout`` instead of running on."""
+        with _limits.deadline(timeout) as d:
+            self._deadline = d
+            try:
+                return self._extract(text)
+            except TimeoutError:  # the regex module's own timer: the same deadline
+                raise MatchTimeout(_limits.time_limit_reason(d.seconds)) from None
+            except TimeLimitExceeded as e:
+                raise MatchTimeout(str(e)) from None
+            finally:
+                self._deadline = _NO_DEADLINE
 
     def _left(self) -> float | None:
-        if self._deadline is None:
-            return None
-        left = self._deadline - time.monotonic()
-        if left <= 0:
-            raise TimeoutError
-        return left
+        """Seconds left to the text being matched (None: no limit), for a regex ``timeout=``."""
+        return self._deadline.left()
+
+    def _check(self) -> None:
+        self._deadline.check()
 
     def _extract(self, text: str) -> list[Mention]:
         norm = normalize(text)
@@ -644,6 +642,7 @@ class Engine:
 
 
 _MISSING = object()
+_NO_DEADLINE = _limits.Deadline(None)
 # "của"/"cua" before an issuer named in the prefix ("Chỉ thị của Bộ Chính trị số 28"): literal, case-sensitive
 _PREFIX_OF = ("của", "cua")
 # issuer names are not finished after these words: a line break right after them continues the name

@@ -8,7 +8,8 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field, replace
 
-from .engine import Engine, MatchTimeout, get_engine
+from . import limits as _limits
+from .engine import Engine, get_engine
 from .header import FileHeader, read_header
 from .identity import DocKey, file_doc_id, mention_key, own_key, settle_place
 from .model import Mention
@@ -65,16 +66,17 @@ def display_path(path: str) -> str:
     return rel
 
 
-DEFAULT_TIMEOUT = 60.0  # seconds of regex matching per file before it is skipped as pathological
+DEFAULT_TIMEOUT = _limits.DEFAULT_TIMEOUT  # seconds for one file (every stage) before it is skipped as pathological
 
 
 def analyse_text(text: str, path: str, engine: Engine, doc_path: str | None = None,
                  timeout: float | None = None, province: str | None = None) -> FileResult:
     """``path`` is stored in the index; ``doc_path`` (relative to the scanned folder) names a file's own id;
-    ``province`` is the folder-wide default for a file that names none. Raises ``MatchTimeout`` when matching
-    exceeds ``timeout`` seconds."""
+    ``province`` is the folder-wide default for a file that names none. Raises ``TimeLimitExceeded`` (matching:
+    ``MatchTimeout``) when it takes more than ``timeout`` seconds, or than the time left to the current file."""
     res = FileResult(path=path)
     mentions = engine.extract(text, timeout=timeout)
+    _limits.check()
     header = settle_place(read_header(text, mentions, engine), province)
     # the own header number is the document itself: give it the header's date, issuer and level
     mentions = [replace(m, year=header.year, date=header.date, issuer=m.issuer or header.issuer,
@@ -91,14 +93,25 @@ def analyse_text(text: str, path: str, engine: Engine, doc_path: str | None = No
         finder = _finders[id(engine)] = RelationFinder(engine.rules.relations, engine.rules.structure)
     article = header.kind in ("article", "unknown")
     # the document's parts (header, title, preamble, articles, ...): each carries its own relation rules
+    _limits.check()
     structure = finder.reader.read(text, "article" if article else "document")
+    _limits.check()
     res.relations = finder.find(text, mentions, article=article, structure=structure, doc_type=header.type,
                                 doc_symbol=header.symbol)
     return res
 
 
 def process_file(path: str, rules_dir: str | None = None, doc_path: str | None = None,
-                 timeout: float | None = DEFAULT_TIMEOUT, province: str | None = None) -> FileResult:
+                 timeout: float | None = DEFAULT_TIMEOUT, province: str | None = None,
+                 limits: _limits.Limits | None = None) -> FileResult:
+    """One file through every stage, within ``limits`` (default: those in force with ``timeout`` seconds): the
+    time limit covers them all, from reading to relations; a file over it is skipped with the reason."""
+    lim = limits if limits is not None else replace(_limits.active(), timeout=timeout)
+    with _limits.applied(lim):
+        return _process(path, rules_dir, doc_path, province)
+
+
+def _process(path: str, rules_dir: str | None, doc_path: str | None, province: str | None) -> FileResult:
     r = read_file(path)
     shown = display_path(path)
     if r.text is None:
@@ -106,8 +119,8 @@ def process_file(path: str, rules_dir: str | None = None, doc_path: str | None =
                           skipped=r.skipped or Skip("unreadable", SkipCode.UNREADABLE))
     engine = get_engine(rules_dir)
     try:
-        res = analyse_text(r.text, shown, engine, doc_path, timeout=timeout, province=province)
-    except MatchTimeout as e:
+        res = analyse_text(r.text, shown, engine, doc_path, province=province)
+    except _limits.TimeLimitExceeded as e:  # MatchTimeout included
         return FileResult(path=shown, size=r.size, mtime_ns=r.mtime_ns, sha256=r.sha256, encoding=r.encoding,
                           skipped=e.skip)
     res.size, res.mtime_ns, res.sha256, res.encoding = r.size, r.mtime_ns, r.sha256, r.encoding

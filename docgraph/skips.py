@@ -19,10 +19,10 @@ class SkipCode(enum.Enum):
     BAD_NAME = "bad_name"  # a file name that is not valid UTF-8
     BINARY = "binary"
     UNDECODABLE = "undecodable"
-    TOO_LARGE = "too_large"
+    TOO_LARGE = "too_large"  # also a Word file unpacking past --max-unpacked, a page nested past --max-depth
     READ_ERROR = "read_error"
     UNREADABLE = "unreadable"  # any other reason the bytes could not be read
-    TIME_LIMIT = "time_limit"  # matching took longer than the per-file limit
+    TIME_LIMIT = "time_limit"  # reading or matching took longer than the per-file limit
     NEEDS_EXTRA = "needs_extra"  # an office file without the office extra installed
     NEEDS_OCR = "needs_ocr"  # a PDF without a text layer
     LEGACY_DOC = "legacy_doc"  # a .doc without a converter installed

@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import tempfile
 
+from .. import limits
 from .common import SKIP_LEGACY_DOC, Extracted, OfficeError, finish, installed
 from .docx import extract_docx
 from .text import decode_bytes
@@ -35,6 +36,8 @@ def extract_doc(data: bytes, suffix: str = ".doc") -> Extracted:
     if tool is None or (tool[0] == "antiword" and suffix != ".doc"):
         raise OfficeError(SKIP_LEGACY_DOC)
     name, exe = tool
+    left = limits.left()  # the conversion runs within the file's time limit
+    timeout = CONVERT_TIMEOUT if left is None else min(CONVERT_TIMEOUT, left)
     with tempfile.TemporaryDirectory(prefix="docgraph-doc-") as tmp:
         src = os.path.join(tmp, "in" + suffix)
         with open(src, "wb") as fh:
@@ -48,7 +51,7 @@ def extract_doc(data: bytes, suffix: str = ".doc") -> Extracted:
                     [exe, f"-env:UserInstallation={profile}", "--headless", "--norestore", "--nologo",
                      "--convert-to", target, "--outdir", os.path.join(tmp, "out"), src],
                     stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                    timeout=CONVERT_TIMEOUT, check=False)
+                    timeout=timeout, check=False)
                 out = os.path.join(tmp, "out", "in." + ("docx" if to_docx else "txt"))
                 if not os.path.isfile(out):
                     err = (proc.stderr or b"").decode("utf-8", "replace").strip().splitlines()
@@ -61,7 +64,7 @@ def extract_doc(data: bytes, suffix: str = ".doc") -> Extracted:
                 text, _ = decode_bytes(converted)
                 return finish([(x, None) for x in text.split("\n")], "doc/soffice", with_locations=False)
             proc = subprocess.run([exe, "-m", "UTF-8.txt", "-w", "0", src], stdin=subprocess.DEVNULL,
-                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=CONVERT_TIMEOUT,
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=timeout,
                                   check=False)
             if proc.returncode != 0 or not proc.stdout.strip():
                 err = (proc.stderr or b"").decode("utf-8", "replace").strip().splitlines()
@@ -69,6 +72,8 @@ def extract_doc(data: bytes, suffix: str = ".doc") -> Extracted:
             text = proc.stdout.decode("utf-8", "replace")
             return finish([(x, None) for x in text.split("\n")], "doc/antiword", with_locations=False)
         except subprocess.TimeoutExpired:
+            if timeout < CONVERT_TIMEOUT:
+                raise limits.TimeLimitExceeded(limits.time_limit_reason(limits.current().seconds)) from None
             raise OfficeError(f"legacy .doc: conversion timed out after {CONVERT_TIMEOUT} s") from None
         except OSError as exc:
             raise OfficeError(f"legacy .doc: conversion failed ({exc.strerror or exc})") from None

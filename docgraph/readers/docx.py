@@ -16,6 +16,8 @@ import re
 import zipfile
 from collections.abc import Iterator
 
+from .. import limits
+from ..skips import Skip, SkipCode
 from .common import Extracted, OfficeError, finish, require, table_order
 
 __all__ = ["extract_docx"]
@@ -184,6 +186,8 @@ class _DocxWalker:
 
     def paragraph(self, p) -> list[tuple[str, str | None]]:
         self.n_para += 1
+        if not self.n_para & 255:
+            limits.check()
         loc = f"¶{self.n_para}"
         parts: list[str] = []
         boxes: list = []
@@ -309,8 +313,26 @@ def _part_blob(document, reltype: str, fallback: str, data: bytes) -> bytes | No
         return None
 
 
+def check_unpacked(data: bytes, max_unpacked: int | None) -> None:
+    """OfficeError when the package's parts would unpack to more than ``max_unpacked`` bytes, read from the zip's
+    directory before anything is inflated (python-docx reads every part into memory: a 1 MB "zip bomb" took 2 GiB
+    and more). The sizes are the ones the directory declares; zipfile never inflates an entry past its declared size
+    (it stops and reports a bad CRC)."""
+    if not max_unpacked:
+        return
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            total = sum(i.file_size for i in z.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return  # not a zip: python-docx says so below
+    if total > max_unpacked:
+        raise OfficeError(Skip(f"unpacks to {total / (1 << 20):,.0f} MiB, more than the limit of "
+                               f"{max_unpacked / (1 << 20):,.0f} MiB (--max-unpacked)", SkipCode.TOO_LARGE))
+
+
 def extract_docx(data: bytes) -> Extracted:
     docx = require("docx")
+    check_unpacked(data, limits.active().max_unpacked)
     try:
         document = docx.Document(io.BytesIO(data))
     except Exception as exc:  # noqa: BLE001 - python-docx raises many kinds on damaged packages

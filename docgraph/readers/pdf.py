@@ -16,6 +16,7 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from .. import limits
 from .common import SKIP_ENCRYPTED, SKIP_NEEDS_OCR, Extracted, OfficeError, finish, layout, require
 
 __all__ = ["extract_pdf"]
@@ -53,6 +54,7 @@ def extract_pdf(data: bytes) -> Extracted:
         pages: list[list[_Seg]] = []
         n_chars = 0
         for i in range(len(pdf)):
+            limits.check()
             page = pdf[i]
             try:
                 tp = page.get_textpage()

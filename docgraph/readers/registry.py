@@ -23,6 +23,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from .. import limits as _limits
 from . import doc, docx, html, pdf, text
 from ..skips import Skip, SkipCode
 from .common import (SKIP_NOT_FOUND, SKIP_NOT_REGULAR, Extracted, OfficeError, ReaderError, ReadResult, as_str,
@@ -108,9 +109,14 @@ def _sniff(data: bytes, kind: str | None) -> str | None:
     return kind
 
 
-def read_bytes(name: str | os.PathLike, data: bytes, mtime_ns: int = 0) -> ReadResult:
+def read_bytes(name: str | os.PathLike, data: bytes, mtime_ns: int = 0,
+               limits: _limits.Limits | None = None) -> ReadResult:
     """Decode the content ``data`` of a file called ``name`` (its extension picks the format). Never raises for
-    decoding problems (see ``ReadResult.skipped``)."""
+    decoding problems (see ``ReadResult.skipped``). ``limits`` (default: those in force, see ``docgraph.limits``):
+    the time, unpacked size and nesting depth a file may take; a file over one is skipped with the reason."""
+    if limits is not None:
+        with _limits.applied(limits):
+            return read_bytes(name, data, mtime_ns)
     p = as_str(name)
     data = bytes(data)
     sha = hashlib.sha256(data).hexdigest()
@@ -123,7 +129,7 @@ def read_bytes(name: str | os.PathLike, data: bytes, mtime_ns: int = 0) -> ReadR
         return ReadResult(p, plain, encoding, None, len(data), mtime_ns, sha)
     try:
         ex = extract(p, data)
-    except ReaderError as exc:
+    except (ReaderError, _limits.TimeLimitExceeded) as exc:
         return ReadResult(p, None, None, exc.skip, len(data), mtime_ns, sha)
     except Exception as exc:  # noqa: BLE001 - a library failing on a hostile file
         return ReadResult(p, None, None, Skip(f"{kind} file could not be read ({type(exc).__name__})",
@@ -131,12 +137,16 @@ def read_bytes(name: str | os.PathLike, data: bytes, mtime_ns: int = 0) -> ReadR
     return ReadResult(p, ex.text, ex.encoding, None, len(data), mtime_ns, sha, ex.locations)
 
 
-def read_file(path: str | os.PathLike, max_bytes: int | None = None) -> ReadResult:
+def read_file(path: str | os.PathLike, max_bytes: int | None = None,
+              limits: _limits.Limits | None = None) -> ReadResult:
     """Read and decode one file. Never raises for I/O or decoding problems (see ``ReadResult.skipped``).
 
     FIFOs, sockets, devices and folders are reported as "not a regular file" without being read (a FIFO is opened
-    non-blocking). ``max_bytes``: larger files are skipped unread.
+    non-blocking). ``max_bytes``: larger files are skipped unread. ``limits``: as for :func:`read_bytes`.
     """
+    if limits is not None:
+        with _limits.applied(limits):
+            return read_file(path, max_bytes)
     p = as_str(path)
 
     def skip(reason: Skip, size: int = 0, mtime_ns: int = 0) -> ReadResult:
