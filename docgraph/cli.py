@@ -18,6 +18,7 @@ from . import render
 from .errors import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, UsageError, as_docgraph_error
 from .export.registry import DIRECTORY_FORMATS, FORMATS, names_text
 from .graph import build_graph, build_induced, build_subgraph
+from .limits import Limits
 from .query import (CHAIN_RELATIONS, GAP_LEVELS, NotFound, chain, document_rows, find_documents, gaps,
                     gaps_graph, implementers, index_provinces, missing, neighbourhood, resolve_one, show, stats,
                     timeline)
@@ -190,7 +191,9 @@ def extract(
                                                          show_default=False)] = None,
     jobs: Annotated[int, typer.Option("--jobs", "-j", help="Worker processes (default: number of cores).")] = 0,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
-    timeout: Annotated[float, typer.Option("--timeout", help="Seconds of matching per file before it is skipped as pathological.")] = 60.0,
+    timeout: Annotated[float, typer.Option("--timeout", help="Seconds one file may take, reading and parsing included, before it is skipped (0: no limit).")] = 60.0,
+    max_unpacked: Annotated[float, typer.Option("--max-unpacked", help="MiB a Word file may unpack to, before it is skipped unread (0: no limit).")] = 256,
+    max_depth: Annotated[int, typer.Option("--max-depth", help="How deeply the elements of a web page may nest before it is skipped unparsed (0: no limit).")] = 2000,
     batch: Annotated[int, typer.Option("--batch", help="Files written to the index per transaction.")] = 200,
     province: Annotated[Optional[str], typer.Option("--province", help="Province of the files that name none (a folder exported from one province's database); kept for later runs.")] = None,
 ) -> None:
@@ -221,12 +224,17 @@ def extract(
                              " 'docgraph load FILE --db URL', or use --engine spark")
         if rules:
             _engine(rules)  # a user's rules folder is checked before anything is written
+        if timeout < 0 or max_unpacked < 0 or max_depth < 0:
+            raise UsageError("--timeout, --max-unpacked and --max-depth take 0 (no limit) or more")
+        lim = Limits(timeout=timeout or None, max_unpacked=int(max_unpacked * (1 << 20)) or None,
+                     max_depth=max_depth or None)
         conn = _open(db, create=True)
         n_jobs = jobs if jobs > 0 else (os.cpu_count() or 1)
         with render.progress(enabled=not quiet) as (tick, stage):
             summary = scan(paths, conn, rules_dir=rules, globs=tuple(glob) if glob else None, jobs=n_jobs,
-                           exclude=tuple(exclude or ()), timeout=timeout if timeout > 0 else None,
-                           batch=max(1, batch), progress=tick, stage=stage, province=province)
+                           exclude=tuple(exclude or ()), limits=lim, batch=max(1, batch), progress=tick,
+                           stage=stage, province=province)
+        render.skipped(summary.skipped)  # on stderr, whatever goes to stdout
         if jsonl:
             render.jsonl(_mentions_of(conn, summary.paths))
         elif json_:

@@ -196,9 +196,16 @@ def extract_summary(s: Any, db: str) -> None:
     if s.ambiguous:
         t.add_row("ambiguous mentions", str(s.ambiguous))
     out.print(t)
-    for path, reason in s.skipped:
-        out.print(_t(f"skipped {path}: {reason}", "yellow"))
     out.print(_t(f"index: {db}", "dim"))
+
+
+def skipped(rows: Iterable[tuple[str, str]]) -> None:
+    """One line per skipped file, on stderr (stdout may be JSON)."""
+    lines = Lines()
+    for path, reason in rows:
+        lines.add(f"skipped {path}: {reason}", "yellow")
+    if lines.n:
+        err.print(lines.text)
 
 
 # the node attributes _doc_line prints: a query that renders only through it needs no other (see implementers)

@@ -1,7 +1,8 @@
 """Scan paths into the index: the library function behind ``docgraph extract``.
 
-Files are read and matched in worker processes (``jobs``); results are written by this process in transactions of
-``batch`` files. Unchanged files (same size and mtime, or same content hash) are not read again; files that
+Files are read and matched in worker processes (``jobs``, see ``workers``); results are written by this process in
+transactions of ``batch`` files. Each file is read within ``limits`` (time, unpacked size, nesting depth: see
+``limits``). Unchanged files (same size and mtime, or same content hash) are not read again; files that
 disappeared from a scanned folder are removed from the index. The index content does not depend on ``jobs``.
 """
 
@@ -11,19 +12,21 @@ import hashlib
 import json
 import os
 import sqlite3
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from itertools import islice
+from dataclasses import replace as dc_replace
+from itertools import chain, islice
 from typing import Callable, Iterable, Iterator, Sequence
 
+from . import hooks, workers
 from . import index as ix
+from . import limits as _limits
 from .engine import get_engine
-from .pipeline import DEFAULT_TIMEOUT, display_path, process_file
+from .pipeline import DEFAULT_TIMEOUT, FileResult, display_path, process_file
 from .readers.listing import ignore_patterns, is_ignored, list_files
 from .rules import rule_files
 from .skips import code_of
 
-WINDOW = 512  # files handed to the worker pool at a time (two windows in flight at most)
+WINDOW = 512  # files listed before the workers start (fewer than 8: read in this process)
 
 
 @dataclass
@@ -49,10 +52,27 @@ class ScanSummary:
         }
 
 
-def _worker(args: tuple[str, str | None, str, float | None, str | None]) -> ix.FileRows:
-    path, rules_dir, doc_path, timeout, province = args
+Task = tuple[str, "str | None", str, _limits.Limits, "str | None"]  # path, rules, doc path, limits, province
+
+
+def _worker(args: Task) -> ix.FileRows:
+    path, rules_dir, doc_path, lim, province = args
+    hooks.pause("read", path)
     # rows are built here, in the worker: plain tuples cross the process boundary faster than dataclasses
-    return ix.file_rows(process_file(path, rules_dir, doc_path, timeout, province))
+    return ix.file_rows(process_file(path, rules_dir, doc_path, province=province, limits=lim))
+
+
+def _overrun(args: Task) -> ix.FileRows:
+    """The rows of a file whose worker was stopped past the time limit (stuck in a parser): skipped, with its size
+    and date, so the next run does not try it again unless it changes."""
+    path, _, _, lim, _ = args
+    try:
+        st = os.stat(path)
+        size, mtime = st.st_size, st.st_mtime_ns
+    except OSError:
+        size = mtime = 0
+    return ix.file_rows(FileResult(path=display_path(path), size=size, mtime_ns=mtime,
+                                   skipped=_limits.time_limit_reason(lim.timeout)))
 
 
 def _doc_path(path: str, roots_abs: Sequence[str]) -> str:
@@ -90,6 +110,7 @@ def scan(
     progress: Callable[[int, int, str], None] | None = None,
     stage: Callable[[str], None] | None = None,
     province: str | None = None,
+    limits: _limits.Limits | None = None,
 ) -> ScanSummary:
     """Extract every matching file under ``paths`` into the index ``conn`` and resolve documents and edges.
 
@@ -98,7 +119,12 @@ def scan(
     rebuilt, seconds on a large folder). ``province``: the province of the files that name none (a folder
     exported from one province's database); it is kept with each file and each path given, so a later run without
     it keeps it, also for a file added to such a folder since, and a file indexed with another default is read
-    again."""
+    again. ``limits``: what one file may take (default: those in force, with ``timeout`` seconds); a file over a
+    limit is skipped with the reason.
+
+    A worker process that dies (the out-of-memory killer) ends the run with :class:`workers.WorkerDied`, naming the
+    file it was reading, once the files read before it are written: the next run completes the index."""
+    lim = limits if limits is not None else dc_replace(_limits.active(), timeout=timeout)
     summary = ScanSummary()
     fingerprint = rules_fingerprint([str(f) for f in rule_files(rules_dir)])
     rules_changed = ix.get_meta(conn, "rules") not in (None, fingerprint)
@@ -132,7 +158,7 @@ def scan(
             ix.set_meta(conn, "resolved", "no")
             dirty = True
 
-    def todo() -> Iterator[tuple[str, str | None, str, float | None, str | None]]:
+    def todo() -> Iterator[Task]:
         """The files to read, yielded while the folder is still being walked: workers start at once."""
         for path, reason in list_files(paths, globs, ignore=ignore):
             shown = display_path(path)
@@ -164,7 +190,7 @@ def scan(
             if not listed[0]:
                 get_engine(rules_dir)  # built (and cached) here, before the workers are forked from this process
             listed[0] += 1
-            yield path, rules_dir, _doc_path(path, roots_abs), timeout, default
+            yield path, rules_dir, _doc_path(path, roots_abs), lim, default
 
     listed = [0]  # files to read found so far: the progress total grows while the walk goes on
     # an empty index (a first run) has no rows to replace: the per-file delete is skipped
@@ -175,23 +201,35 @@ def scan(
                                 else None)
     done = 0
     pending: list[ix.FileRows] = []
-    for res in _results(todo(), jobs):
-        done += 1
-        if progress:
-            progress(done, listed[0], res.path)
-        summary.read += 1
-        if res.skipped:
-            summary.skipped.append((res.path, res.skipped))
-            if not code_of(res.skipped).benign:
-                summary.unreadable.append((res.path, res.skipped))
-        pending.append(res)
-        if len(pending) >= batch:
-            mark_dirty()
-            ix.write_rows(conn, pending, replace=replace, touched=touched)
-            pending = []
-    if pending:
+
+    def write() -> None:
+        hooks.pause("write", "\n".join(r.path for r in pending))
         mark_dirty()
         ix.write_rows(conn, pending, replace=replace, touched=touched)
+        pending.clear()
+
+    results = _results(todo(), jobs, lim)
+    try:
+        for res in results:
+            done += 1
+            if progress:
+                progress(done, listed[0], res.path)
+            summary.read += 1
+            if res.skipped:
+                summary.skipped.append((res.path, res.skipped))
+                if not code_of(res.skipped).benign:
+                    summary.unreadable.append((res.path, res.skipped))
+            pending.append(res)
+            if len(pending) >= batch:
+                write()
+    except workers.WorkerDied:
+        if pending:  # what was read before the worker died is kept
+            write()
+        raise
+    finally:
+        results.close()  # the workers end here, whatever happened
+    if pending:
+        write()
 
     # files under a scanned folder that are gone
     roots = [display_path(p) for p in paths if os.path.isdir(p)]
@@ -235,26 +273,16 @@ def _under(path: str, root: str) -> bool:
     return root in ("", ".") and not os.path.isabs(path) or path == root or path.startswith(root + os.sep)
 
 
-def _results(todo: Iterable[tuple[str, str | None, str, float | None, str | None]], jobs: int) -> Iterator[ix.FileRows]:
-    """Results in the order of ``todo``. With ``jobs`` > 1, windows of files go to a process pool; the next window
-    is listed and submitted while the current one's results are consumed, so at most two windows are in flight and
-    memory stays flat however many files there are."""
+def _results(todo: Iterable[Task], jobs: int, lim: _limits.Limits) -> Iterator[ix.FileRows]:
+    """Results in the order of ``todo``. With ``jobs`` > 1 the files go to worker processes (``workers.run``)
+    while the folder is still being walked; a bounded number are in flight, so memory stays flat however many
+    files there are. A worker stuck on one file well past the time limit is stopped and the file skipped."""
     it = iter(todo)
-    window = WINDOW
-    first = list(islice(it, window))
+    first = list(islice(it, WINDOW))
     if jobs <= 1 or len(first) < 8:
-        for args in first:
-            yield _worker(args)
-        for args in it:
+        for args in chain(first, it):
             yield _worker(args)
         return
     chunk = max(1, min(32, len(first) // (jobs * 8)))
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        current = pool.map(_worker, first, chunksize=chunk)
-        while True:
-            nxt = list(islice(it, window))
-            following = pool.map(_worker, nxt, chunksize=chunk) if nxt else None
-            yield from current
-            if following is None:
-                return
-            current = following
+    yield from workers.run(chain(first, it), _worker, jobs, chunk=chunk, kill_after=lim.kill_after(),
+                           name_of=lambda args: display_path(args[0]), overrun=_overrun, buffer=2 * WINDOW)

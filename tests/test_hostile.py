@@ -159,3 +159,262 @@ def test_a_failed_rename_puts_back_the_files_already_renamed(tmp_path, monkeypat
     with pytest.raises(ExportError, match="Input/output error"):
         export_graph(g, "csv", out)
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+
+# ------------------------------------------------------------------------------------------------ worker processes
+
+PLAN = """ỦY BAN NHÂN DÂN
+TỈNH BẮC GIANG
+Số: {n}/KH-UBND
+Bắc Giang, ngày 12 tháng 9 năm 2024
+
+KẾ HOẠCH
+Thực hiện Chỉ thị số 35-CT/TW ngày 14/6/2024 của Bộ Chính trị
+Căn cứ Nghị định số 30/2020/NĐ-CP ngày 05/3/2020 của Chính phủ về công tác văn thư.
+"""
+
+
+def plans(folder: Path, n: int = 40) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for i in range(1, n + 1):
+        (folder / f"plan_{i:04d}.txt").write_text(PLAN.format(n=i) + "Nội dung.\n" * 20, encoding="utf-8")
+
+
+def index_rows(db: Path) -> dict:
+    import sqlite3
+
+    conn = sqlite3.connect(db)
+    out = {t: sorted(conn.execute(q)) for t, q in (
+        ("files", "SELECT path, sha256, skipped, own_id FROM files"),
+        ("mentions", "SELECT f.path, m.idx, m.start, m.\"end\", m.doc FROM mentions m JOIN files f ON f.id=m.file_id"),
+        ("documents", "SELECT * FROM documents"),
+        ("edges", "SELECT source, target, relation, count, evidence_all FROM edges"))}
+    conn.close()
+    return out
+
+
+def wait_paused(folder: Path, point: str, count: int = 1, proc: subprocess.Popen | None = None,
+                within: float = 120) -> list[int]:
+    """The pids of the processes the hook holds at ``point``, once ``count`` of them are held (polls for the files
+    the hook creates: it waits on a known state, not on a guess of time)."""
+    import time
+
+    end = time.monotonic() + within
+    while time.monotonic() < end:
+        pids = [int(p.name.rsplit("-", 1)[1]) for p in folder.glob(f"paused-{point}-*")]
+        if len(pids) >= count:
+            return pids
+        if proc is not None and proc.poll() is not None:
+            raise AssertionError(f"exited {proc.returncode} before pausing: {proc.stderr.read()}")
+        time.sleep(0.02)
+    raise AssertionError(f"nothing paused at {point}")
+
+
+def gone(pid: int) -> bool:
+    """The process has ended (a zombie nobody reaped counts as ended)."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] in ("Z", "X")
+    except FileNotFoundError:
+        return True
+
+
+def wait_gone(pids: list[int], within: float) -> float:
+    import time
+
+    t0 = time.monotonic()
+    while time.monotonic() - t0 < within:
+        if all(gone(p) for p in pids):
+            return time.monotonic() - t0
+        time.sleep(0.02)
+    raise AssertionError(f"still running after {within} s: {[p for p in pids if not gone(p)]}")
+
+
+def children_of(pid: int) -> list[int]:
+    out = []
+    for d in Path("/proc").iterdir():
+        if d.name.isdigit():
+            try:
+                ppid = int((d / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            if ppid == pid:
+                out.append(int(d.name))
+    return out
+
+
+@pytest.fixture()
+def corpus(tmp_path):
+    plans(tmp_path / "docs")
+    clean = docgraph_proc("extract", "docs", "--db", "clean.db", "-j", "1", "-q", cwd=tmp_path)
+    assert clean.wait(300) == 0, clean.stderr.read()
+    (tmp_path / "hook").mkdir()
+    return tmp_path
+
+
+def test_a_killed_worker_ends_the_run_at_once_naming_its_file_and_the_next_run_completes(corpus):
+    """As the out-of-memory killer would: SIGKILL to the worker while it reads plan_0020.txt."""
+    import time
+
+    hook = corpus / "hook"
+    p = docgraph_proc("extract", "docs", "--db", "cut.db", "-j", "2", "--batch", "5", "-q", cwd=corpus,
+                      env={"DOCGRAPH_TEST_PAUSE": f"read:plan_0020:{hook}"})
+    (pid,) = wait_paused(hook, "read", proc=p)
+    siblings = [c for c in children_of(p.pid) if c != pid]
+    t0 = time.monotonic()
+    os.kill(pid, signal.SIGKILL)
+    assert p.wait(30) == 1  # the file being read could not be read; the run stopped
+    assert time.monotonic() - t0 < 5
+    line = one_error_line(p.stderr.read())
+    assert "docs/plan_0020.txt" in line and "SIGKILL" in line and "run the same command" in line
+    wait_gone(siblings, 5)  # the other worker ended with the run
+    again = docgraph_proc("extract", "docs", "--db", "cut.db", "-j", "2", "-q", cwd=corpus)
+    assert again.wait(300) == 0, again.stderr.read()
+    assert index_rows(corpus / "cut.db") == index_rows(corpus / "clean.db")
+
+
+@pytest.mark.parametrize("point", ["read", "write"])
+def test_ctrl_c_to_the_process_group_exits_130_at_once_without_a_traceback(corpus, point):
+    """Ctrl-C reaches every process of the group: the workers (held reading) and the parent (held reading their
+    results, or writing a batch)."""
+    import time
+
+    hook = corpus / "hook"
+    p = docgraph_proc("extract", "docs", "--db", "cut.db", "-j", "2", "--batch", "5", "-q", cwd=corpus,
+                      env={"DOCGRAPH_TEST_PAUSE": f"{point}:plan_00:{hook}"}, start_new_session=True)
+    held = wait_paused(hook, point, count=2 if point == "read" else 1, proc=p)
+    pool = children_of(p.pid)
+    assert len(pool) == 2 and (point == "write" or sorted(held) == sorted(pool))
+    t0 = time.monotonic()
+    os.killpg(p.pid, signal.SIGINT)
+    assert p.wait(10) == 130
+    assert time.monotonic() - t0 < 2
+    err = p.stderr.read()
+    assert "Traceback" not in err and "KeyboardInterrupt" not in err
+    assert "interrupted" in one_error_line(err)
+    wait_gone(pool, 2)
+    again = docgraph_proc("extract", "docs", "--db", "cut.db", "-j", "2", "-q", cwd=corpus)
+    assert again.wait(300) == 0, again.stderr.read()
+    assert index_rows(corpus / "cut.db") == index_rows(corpus / "clean.db")
+
+
+def test_workers_end_when_the_main_process_is_killed(corpus):
+    hook = corpus / "hook"
+    p = docgraph_proc("extract", "docs", "--db", "cut.db", "-j", "2", "-q", cwd=corpus,
+                      env={"DOCGRAPH_TEST_PAUSE": f"read:plan_00:{hook}"})
+    held = wait_paused(hook, "read", count=2, proc=p)
+    os.kill(p.pid, signal.SIGKILL)
+    p.wait(10)
+    wait_gone(held, 5)
+
+
+def test_a_worker_stuck_past_the_time_limit_is_stopped_and_its_file_skipped(corpus):
+    """A file that holds its worker (as a C parser that never returns would) is stopped a few seconds after the
+    per-file limit; the run goes on with a new worker and indexes every other file."""
+    hook = corpus / "hook"
+    p = docgraph_proc("extract", "docs", "--db", "cut.db", "-j", "2", "-q", "--json", "--timeout", "3", cwd=corpus,
+                      env={"DOCGRAPH_TEST_PAUSE": f"read:plan_0007:{hook}"})
+    out, err = p.communicate(timeout=120)
+    assert p.returncode == 0, err
+    import json
+
+    summary = json.loads(out)
+    assert summary["skipped"] == [{"path": "docs/plan_0007.txt", "reason": "time limit exceeded (3 s per file)"}]
+    assert summary["read"] == 40
+    rows = index_rows(corpus / "cut.db")
+    clean = index_rows(corpus / "clean.db")
+    assert len(rows["files"]) == 40
+    assert [r for r in rows["mentions"] if "plan_0007" not in r[0]] == [r for r in clean["mentions"]
+                                                                       if "plan_0007" not in r[0]]
+
+
+# ------------------------------------------------------------------------------------------------ hostile files
+
+
+def _hostile():
+    """benchmarks/hostile.py: the builders of the hostile files (the benchmark measures the full-size ones)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("docgraph_bench_hostile", ROOT / "benchmarks" / "hostile.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def measured(args: list[str], cwd: Path, within: float = 120) -> tuple[int, dict, str, float, float]:
+    """Run ``docgraph ARGS`` in a fresh interpreter that reports the command's wall time and peak resident memory
+    (MiB, the largest of its processes): (exit code, --json summary, stderr, seconds, MiB)."""
+    import json
+
+    probe = ("import json, resource, subprocess, sys, time\n"
+             "t = time.monotonic()\n"
+             "r = subprocess.run(sys.argv[1:], capture_output=True, text=True)\n"
+             "print(json.dumps([r.returncode, r.stdout, r.stderr, time.monotonic() - t,"
+             " resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024]))\n")
+    r = subprocess.run([sys.executable, "-c", probe, sys.executable, "-m", "docgraph", *args], cwd=cwd,
+                       capture_output=True, text=True, timeout=within, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    code, out, err, seconds, mib = json.loads(r.stdout)
+    return code, (json.loads(out) if out.strip().startswith("{") else {}), err, seconds, mib
+
+
+def test_a_docx_that_unpacks_to_a_gibibyte_is_skipped_before_reading_with_flat_memory(tmp_path):
+    """1 MB on disk, 1 GiB unpacked: skipped from the zip's directory, in well under a second of work, under 600 MiB
+    (it took 15 s and 2.1 GiB; a variant of paragraphs took 10 GiB)."""
+    (tmp_path / "bomb.docx").write_bytes(_hostile().docx_bomb_bytes(1 << 30))
+    code, summary, err, seconds, mib = measured(
+        ["extract", "bomb.docx", "--db", "i.db", "-j", "1", "-q", "--json", "--timeout", "30"], tmp_path)
+    assert code == 1, err  # not a benign skip: the file could not be read
+    (skip,) = summary["skipped"]
+    assert skip["path"] == "bomb.docx"
+    assert skip["reason"] == "unpacks to 1,024 MiB, more than the limit of 256 MiB (--max-unpacked)"
+    assert mib < 600 and seconds < 20, (mib, seconds)
+    assert "skipped bomb.docx: unpacks to 1,024 MiB" in err
+
+
+def test_the_unpacked_size_limit_is_an_option(tmp_path):
+    (tmp_path / "big.docx").write_bytes(_hostile().docx_bomb_bytes(3 << 20))
+    r = run("extract", str(tmp_path / "big.docx"), "--db", str(tmp_path / "a.db"), "-q", "--json")
+    assert r.exit_code == 0 and '"skipped": []' in r.stdout, r.output
+    r = run("extract", str(tmp_path / "big.docx"), "--db", str(tmp_path / "b.db"), "-q", "--json",
+            "--max-unpacked", "2")
+    assert r.exit_code == 1 and "more than the limit of 2 MiB (--max-unpacked)" in r.stdout
+
+
+@pytest.mark.parametrize("build", ["nested_html", "nested_inline_html"])
+def test_a_web_page_with_150000_nested_tags_is_skipped_in_seconds(tmp_path, build):
+    """lexbor took 51 s to over a minute on these pages, out of reach of any limit: the nesting is read from the
+    tags first. The other pages of the folder are read."""
+    page = getattr(_hostile(), build)(tmp_path)
+    (tmp_path / "ok.html").write_text("<html><body><article><p>Thực hiện Chỉ thị số 35-CT/TW ngày 14/6/2024 của"
+                                      " Bộ Chính trị</p></article></body></html>", encoding="utf-8")
+    code, summary, err, seconds, mib = measured(
+        ["extract", page.name, "ok.html", "--db", "i.db", "-j", "1", "-q", "--json", "--timeout", "5"], tmp_path)
+    assert code == 1, err
+    assert summary["skipped"] == [{"path": page.name, "reason": "web page nested too deeply (more than 2000"
+                                                                 " elements, --max-depth)"}]
+    assert summary["mentions"] == 1
+    assert seconds < 15, seconds
+
+
+def test_the_nesting_limit_is_an_option(tmp_path):
+    page = _hostile().nested_html(tmp_path, depth=300)
+    r = run("extract", str(page), "--db", str(tmp_path / "a.db"), "-q", "--json")
+    assert r.exit_code == 0 and '"skipped": []' in r.stdout, r.output
+    r = run("extract", str(page), "--db", str(tmp_path / "b.db"), "-q", "--json", "--max-depth", "100")
+    assert r.exit_code == 1 and "more than 100 elements" in r.stdout
+
+
+# ------------------------------------------------------------------------------------------------ skips named
+
+
+@pytest.mark.parametrize("mode", [[], ["--json"], ["--jsonl"]])
+def test_every_skipped_file_is_named_on_stderr_whatever_the_output(tmp_path, monkeypatch, mode):
+    junk = tmp_path / "junk"
+    junk.mkdir()
+    (junk / "plan.txt").write_text(PLAN.format(n=3), encoding="utf-8")
+    (junk / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 300)
+    monkeypatch.chdir(tmp_path)
+    r = run("extract", "junk", "--db", "j.db", "-j", "1", "-q", *mode)
+    assert r.exit_code == 0, r.output
+    assert "skipped junk/image.txt: binary file (NUL bytes)" in r.stderr
+    assert "image.txt" not in r.stdout or mode == ["--json"]  # stdout: the table, the summary or the mentions
