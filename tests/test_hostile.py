@@ -107,6 +107,7 @@ def _many_plans(folder: Path, n: int) -> None:
             f" ngày 01/8/2024 của Ủy ban nhân dân tỉnh Bắc Giang.\n", encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_disk_full_during_a_csv_export_replaces_neither_file(tmp_path):
     """A real write error (the file size limit of the process: EFBIG, as ENOSPC would be) on the second file of
     the export: the previous nodes.csv and edges.csv stay as they were, together, and no temporary file is left."""
@@ -252,6 +253,7 @@ def corpus(tmp_path):
     return tmp_path
 
 
+@pytest.mark.slow
 def test_a_killed_worker_ends_the_run_at_once_naming_its_file_and_the_next_run_completes(corpus):
     """As the out-of-memory killer would: SIGKILL to the worker while it reads plan_0020.txt."""
     import time
@@ -273,6 +275,7 @@ def test_a_killed_worker_ends_the_run_at_once_naming_its_file_and_the_next_run_c
     assert index_rows(corpus / "cut.db") == index_rows(corpus / "clean.db")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("point", ["read", "write"])
 def test_ctrl_c_to_the_process_group_exits_130_at_once_without_a_traceback(corpus, point):
     """Ctrl-C reaches every process of the group: the workers (held reading) and the parent (held reading their
@@ -298,6 +301,7 @@ def test_ctrl_c_to_the_process_group_exits_130_at_once_without_a_traceback(corpu
     assert index_rows(corpus / "cut.db") == index_rows(corpus / "clean.db")
 
 
+@pytest.mark.slow
 def test_workers_end_when_the_main_process_is_killed(corpus):
     hook = corpus / "hook"
     p = docgraph_proc("extract", "docs", "--db", "cut.db", "-j", "2", "-q", cwd=corpus,
@@ -308,6 +312,7 @@ def test_workers_end_when_the_main_process_is_killed(corpus):
     wait_gone(held, 5)
 
 
+@pytest.mark.slow
 def test_a_worker_stuck_past_the_time_limit_is_stopped_and_its_file_skipped(corpus):
     """A file that holds its worker (as a C parser that never returns would) is stopped a few seconds after the
     per-file limit; the run goes on with a new worker and indexes every other file."""
@@ -357,6 +362,7 @@ def measured(args: list[str], cwd: Path, within: float = 120) -> tuple[int, dict
     return code, (json.loads(out) if out.strip().startswith("{") else {}), err, seconds, mib
 
 
+@pytest.mark.slow
 def test_a_docx_that_unpacks_to_a_gibibyte_is_skipped_before_reading_with_flat_memory(tmp_path):
     """1 MB on disk, 1 GiB unpacked: skipped from the zip's directory, in well under a second of work, under 600 MiB
     (it took 15 s and 2.1 GiB; a variant of paragraphs took 10 GiB)."""
@@ -380,6 +386,7 @@ def test_the_unpacked_size_limit_is_an_option(tmp_path):
     assert r.exit_code == 1 and "more than the limit of 2 MiB (--max-unpacked)" in r.stdout
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("build", ["nested_html", "nested_inline_html"])
 def test_a_web_page_with_150000_nested_tags_is_skipped_in_seconds(tmp_path, build):
     """lexbor took 51 s to over a minute on these pages, out of reach of any limit: the nesting is read from the
