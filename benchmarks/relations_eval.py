@@ -45,7 +45,7 @@ DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u00a
 LOOKALIKES = {ord("\u00d0"): "d", ord("\u0110"): "d", ord("\u0111"): "d", ord("\u0421"): "c", ord("\u0441"): "c"}
 INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\ufeff\u00a0"), " ")
 LAW_NAME = re.compile(r"^(bo luat|luat|phap lenh|hien phap)\b")
-NUMBERED = re.compile(r"^(\d+[a-z]?)\s*[-/]\s*(.+)$")
+NUMBERED = re.compile(r"^(\d+(?:\.\d+)?[a-z]?)\s*[-/]\s*(.+)$")
 
 
 # ---------------------------------------------------------------- normalisation (pure helpers)
