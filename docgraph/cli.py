@@ -14,10 +14,11 @@ from typing import Annotated, Any, Callable, Iterator, Optional
 
 import typer
 
-from . import render
+from . import i18n, render
 from .errors import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, UsageError, as_docgraph_error
 from .export.registry import DIRECTORY_FORMATS, FORMATS, names_text
 from .graph import build_graph, build_induced, build_subgraph
+from .i18n import N_, _
 from .limits import Limits
 from .query import (CHAIN_RELATIONS, GAP_LEVELS, NotFound, chain, document_rows, find_documents, gaps,
                     gaps_graph, implementers, index_provinces, missing, neighbourhood, resolve_one, show, stats,
@@ -27,8 +28,82 @@ from .query import (CHAIN_RELATIONS, GAP_LEVELS, NotFound, chain, document_rows,
 # pipeline, and `--help` needs neither. networkx is imported only by the commands that load the whole graph, and the
 # rules module (YAML) only by those that read rules.
 
+class _Group(typer.core.TyperGroup):
+    """The root command: before anything is parsed, the interface language is chosen (``--lang`` among the
+    arguments, then the environment) and every help text of the command tree is put in it."""
+
+    def main(self, args: Any = None, *a: Any, **kw: Any) -> Any:
+        argv = list(sys.argv[1:] if args is None else args)
+        try:
+            i18n.set_language(i18n.choose_language(_lang_argument(argv)))
+        except ValueError:  # a bad --lang: its option's callback says so, in the environment's language
+            i18n.set_language(i18n.choose_language())
+        _localize(self)
+        return super().main(argv, *a, **kw)
+
+
+def _lang_argument(argv: list[str]) -> str | None:
+    """The value of --lang among the arguments (before the command's own, where the global option goes)."""
+    for i, arg in enumerate(argv):
+        if arg == "--":
+            break
+        if arg == "--lang" and i + 1 < len(argv):
+            return argv[i + 1]
+        if arg.startswith("--lang="):
+            return arg.split("=", 1)[1]
+    return None
+
+
+def _localize(cmd: Any) -> None:
+    """The help texts of ``cmd`` and its subcommands (written in English, the catalog's message ids) in the
+    interface language; the help texts click and typer write themselves go through the same catalog."""
+    if getattr(cmd, "help", None):
+        cmd.help = _(cmd.help)
+    for param in getattr(cmd, "params", ()):
+        if getattr(param, "help", None):
+            param.help = _(param.help)
+    for sub in getattr(cmd, "commands", {}).values():
+        _localize(sub)
+
+
+# what click and typer write themselves (their help's headings, the usage line, the help option): in the catalog too
+_CLICK_TEXTS = (N_("Usage: "), N_("Options"), N_("Arguments"), N_("Commands"), N_("Show this message and exit."),
+                N_("default: {default}"), N_("required"), N_("Missing command."), N_("No such command {name!r}."),
+                N_("env var: {var}"), N_("(dynamic)"), N_("Aborted!"))
+
+
+def _localize_click() -> None:
+    """Route typer's own messages through docgraph's catalog, and the two texts its click writes without one."""
+    import typer.core as tc
+
+    tc._ = i18n.gettext  # "Options", "Commands", "default: {default}"...
+    from typer._click import core as click_core
+    from typer._click import formatting
+
+    if not getattr(formatting.HelpFormatter.write_usage, "_docgraph", False):
+        write_usage = formatting.HelpFormatter.write_usage
+
+        def usage(self: Any, prog: str, args: str = "", prefix: str | None = None) -> None:
+            write_usage(self, prog, args, _("Usage: ") if prefix is None else prefix)
+
+        usage._docgraph = True  # type: ignore[attr-defined]
+        formatting.HelpFormatter.write_usage = usage  # type: ignore[method-assign]
+    if not getattr(click_core.Command.get_help_option, "_docgraph", False):
+        get_help_option = click_core.Command.get_help_option
+
+        def help_option(self: Any, ctx: Any) -> Any:
+            opt = get_help_option(self, ctx)
+            if opt is not None:
+                opt.help = _("Show this message and exit.")
+            return opt
+
+        help_option._docgraph = True  # type: ignore[attr-defined]
+        click_core.Command.get_help_option = help_option  # type: ignore[method-assign]
+
+
 app = typer.Typer(
     name="docgraph",
+    cls=_Group,
     help="Citation graph of Vietnamese Party and state documents: extract references from folders of text files,"
          " build the implementation chain, query it and export it.",
     no_args_is_help=True,
@@ -36,6 +111,7 @@ app = typer.Typer(
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
 )
+_localize_click()
 rules_app = typer.Typer(help="Inspect and test the reference rules.", no_args_is_help=True, rich_markup_mode=None)
 app.add_typer(rules_app, name="rules")
 
@@ -96,7 +172,7 @@ def _main(
         _state["debug"] = True
 
 
-_INTERRUPTED = "interrupted: the index keeps every batch written so far; run the same command to complete it"
+_INTERRUPTED = N_("interrupted: the index keeps every batch written so far; run the same command to complete it")
 
 
 @contextmanager
@@ -108,7 +184,7 @@ def _errors() -> Iterator[None]:
     except typer.Exit:
         raise
     except KeyboardInterrupt:
-        render.error(_INTERRUPTED)
+        render.error(_(_INTERRUPTED))
         raise typer.Exit(EXIT_INTERRUPTED) from None
     except BrokenPipeError:
         try:
@@ -127,7 +203,8 @@ def _internal(e: BaseException) -> None:
     if _state["debug"]:
         traceback.print_exc()
     else:
-        render.error(f"internal error: {type(e).__name__}: {e} (run with --debug for the traceback)")
+        render.error(_("internal error: {error} (run with --debug for the traceback)").format(
+            error=f"{type(e).__name__}: {e}"))
     raise typer.Exit(EXIT_INTERNAL) from None
 
 
@@ -153,7 +230,7 @@ def _open(db: str | None, create: bool = False) -> sqlite3.Connection:
 
 def _limit(n: int) -> int | None:
     if n < 0:
-        raise UsageError("--limit must be 0 (all) or more")
+        raise UsageError(_("--limit must be 0 (all) or more"))
     return n or None
 
 
@@ -218,14 +295,14 @@ def extract(
         province = _province_name(province) if province is not None else None
         missing = [p for p in paths if not os.path.lexists(p)]
         if missing:
-            raise UsageError(f"no such file or folder: {', '.join(missing)}")
+            raise UsageError(_("no such file or folder: {paths}").format(paths=", ".join(missing)))
         if is_url(db_target(db)):
-            raise UsageError("the default engine writes an SQLite index: extract into a file and copy it with"
-                             " 'docgraph load FILE --db URL', or use --engine spark")
+            raise UsageError(_("the default engine writes an SQLite index: extract into a file and copy it with"
+                               " 'docgraph load FILE --db URL', or use --engine spark"))
         if rules:
             _engine(rules)  # a user's rules folder is checked before anything is written
         if timeout < 0 or max_unpacked < 0 or max_depth < 0:
-            raise UsageError("--timeout, --max-unpacked and --max-depth take 0 (no limit) or more")
+            raise UsageError(_("--timeout, --max-unpacked and --max-depth take 0 (no limit) or more"))
         lim = Limits(timeout=timeout or None, max_unpacked=int(max_unpacked * (1 << 20)) or None,
                      max_depth=max_depth or None)
         conn = _open(db, create=True)
@@ -245,7 +322,7 @@ def extract(
                 from .readers import default_globs
 
                 shown = ", ".join(glob) if glob else ", ".join(default_globs())
-                render.warn(f"no file matched {shown}: use --glob to read other file names")
+                render.warn(_("no file matched {patterns}: use --glob to read other file names").format(patterns=shown))
         conn.close()
         if summary.unreadable:
             raise typer.Exit(EXIT_BAD_INPUT)
@@ -257,8 +334,8 @@ def _province_name(name: str) -> str:
 
     p = gazetteer().province(name)
     if p is None:
-        raise UsageError(f"no province named {name!r} (give a name of the 63 provinces before 1/7/2025 or the 34 after,"
-                       " e.g. \"Bắc Giang\", \"Hồ Chí Minh\")")
+        raise UsageError(_("no province named {name!r} (give a name of the 63 provinces before 1/7/2025 or the 34 after,"
+                           " e.g. \"Bắc Giang\", \"Hồ Chí Minh\")").format(name=name))
     return p.name
 
 
@@ -412,9 +489,10 @@ def find_cmd(query: Annotated[str, typer.Argument(help='What you would type: "83
         ids = find_documents(conn, query, _QueryEngine(rules), search=search)
         if not ids:
             if not query.strip():
-                raise NotFound("the index has no document yet")
-            raise NotFound(f"no document matching {query!r} in the index")
-        title = f"{len(ids)} document(s) matching {query!r}" if query.strip() else f"{len(ids)} document(s) in the index"
+                raise NotFound(_("the index has no document yet"))
+            raise NotFound(_("no document matching {query!r} in the index").format(query=query))
+        title = (_("{n} document(s) matching {query!r}").format(n=len(ids), query=query) if query.strip()
+                 else _("{n} document(s) in the index").format(n=len(ids)))
         if json_:
             render.json_out(document_rows(conn, ids))
         else:  # only the rows shown are read
@@ -458,13 +536,14 @@ def export_cmd(
 
     with _errors():
         if fmt not in FORMATS:
-            raise UsageError(f"unknown format {fmt!r}: choose one of {', '.join(FORMATS)}")
+            raise UsageError(_("unknown format {name!r}: choose one of {names}").format(name=fmt, names=", ".join(FORMATS)))
         conn = _open(db)
         try:
             if REGISTRY[fmt].streams and not from_ and not yed:
                 # a format for graphs too large for networkx: the whole index streamed, the same files
                 n_nodes, n_edges = export_index(conn, fmt, out)
-                render.note(f"wrote {fmt} ({n_nodes} nodes, {n_edges} edges) to {out}")
+                render.note(_("wrote {format} ({nodes} nodes, {edges} edges) to {path}").format(
+                    format=fmt, nodes=n_nodes, edges=n_edges, path=out))
                 return
             focus = None
             if from_:  # QUERY, its implementers and its chain, with every edge among them: only they are read
@@ -478,7 +557,8 @@ def export_cmd(
         for w in warnings:
             render.warn(w)
         if out:
-            render.note(f"wrote {fmt} ({g.number_of_nodes()} nodes, {g.number_of_edges()} edges) to {out}")
+            render.note(_("wrote {format} ({nodes} nodes, {edges} edges) to {path}").format(
+                format=fmt, nodes=g.number_of_nodes(), edges=g.number_of_edges(), path=out))
 
 
 @app.command("missing")
@@ -500,7 +580,7 @@ def missing_cmd(
     """
     with _errors(), _no_gc():
         if limit < 0:
-            raise UsageError("--limit must be 0 (all) or more")
+            raise UsageError(_("--limit must be 0 (all) or more"))
         conn = _open(db)
         rows = missing(conn, None, None)  # reads the part of the graph it needs
         shown = rows[:limit] if limit else rows
@@ -538,7 +618,8 @@ def gaps_cmd(
     """
     def check() -> None:
         if level not in GAP_LEVELS:
-            raise UsageError(f"--level must be one of {', '.join(GAP_LEVELS)}, not {level!r}")
+            raise UsageError(_("--level must be one of {levels}, not {level!r}").format(levels=", ".join(GAP_LEVELS),
+                                                                                         level=level))
 
     _query_command(query, db, rules, search, json_, None, check=check, province=province,
                    subgraph=lambda conn, doc: gaps_graph(conn, doc, level),
@@ -601,12 +682,14 @@ def report_cmd(
     with _errors(), _no_gc():
         levels = [lv for lv in LEVEL_ORDER if lv != "unknown"]
         if level is not None and level not in levels:
-            raise UsageError(f"--level must be one of {', '.join(levels)}, not {level!r}")
+            raise UsageError(_("--level must be one of {levels}, not {level!r}").format(levels=", ".join(levels),
+                                                                                         level=level))
         if not json_:
             if not output:
-                raise UsageError("give the file to write with -o FILE.xlsx or -o FILE.docx (or --json)")
+                raise UsageError(_("give the file to write with -o FILE.xlsx or -o FILE.docx (or --json)"))
             if os.path.splitext(output)[1].lower() not in REPORT_FORMATS:
-                raise UsageError(f"cannot write a report as {output!r}: give a file ending in .xlsx or .docx")
+                raise UsageError(_("cannot write a report as {name!r}: give a file ending in .xlsx or .docx").format(
+                    name=output))
         prov = _province_name(province) if province is not None else None
         conn = _open(db)
         doc = resolve_one(conn, query, _QueryEngine(rules), search=search)
@@ -616,8 +699,10 @@ def report_cmd(
             return
         write_report(rep, output)  # a ReportError is one line, exit code 1
         s = rep["summary"]
-        render.note(f"wrote {output}: {s['documents']} implementing document(s), {s['units']} unit(s) in"
-                    f" {len(s['provinces'])} province(s), {s['pending_units']} unit(s) that have not acted")
+        render.note(_("wrote {path}: {documents} implementing document(s), {units} unit(s) in {provinces}"
+                      " province(s), {pending} unit(s) that have not acted").format(
+            path=output, documents=s["documents"], units=s["units"], provinces=len(s["provinces"]),
+            pending=s["pending_units"]))
 
 
 @app.command("load")
@@ -638,10 +723,11 @@ def load_cmd(
     with _errors():
         target = db_target(db)
         if not is_url(target):
-            raise UsageError("--db must be a postgresql:// URL (or set $DOCGRAPH_DB to one)")
+            raise UsageError(_("--db must be a postgresql:// URL (or set $DOCGRAPH_DB to one)"))
         src = ix.connect(index_file)
         if ix.get_meta(src, "resolved") == "no":
-            raise UsageError(f"{index_file} was not resolved (an interrupted extract): run extract again first")
+            raise UsageError(_("{path} was not resolved (an interrupted extract): run extract again first").format(
+                path=index_file))
         from .store.postgres import load_sqlite
 
         counts = load_sqlite(src, _open(target, create=True))
@@ -685,13 +771,33 @@ def _terminate(signum, frame) -> None:  # noqa: ARG001
 
 
 def _interrupted() -> None:
-    render.error(_INTERRUPTED)
+    render.error(_(_INTERRUPTED))
     sys.exit(EXIT_INTERRUPTED)
 
 
 # click's UsageError (a bad option or value, a missing argument), the base of typer.BadParameter: typer vendors click
 # from 0.2x on and imported it before
 _UsageError = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "UsageError")
+
+
+def _usage_message(e: Any) -> str:
+    """click's message for a usage error, the common ones in the interface language (click writes them without a
+    catalog): a missing argument or option, an unknown option, a bad value."""
+    import re
+
+    text = e.format_message()
+    m = re.fullmatch(r"Missing (argument|option|parameter)(?: (.+?))?\.(?: (.*))?", text, re.S)
+    if m:
+        what = {"argument": _("argument"), "option": _("option")}.get(m[1], _("parameter"))
+        out = _("Missing {what} {name}.").format(what=what, name=m[2] or "").replace(" .", ".")
+        return out + (f" {m[3]}" if m[3] else "")
+    m = re.fullmatch(r"No such option: (\S+)(.*)", text, re.S)
+    if m:
+        return _("No such option: {name}").format(name=m[1]) + m[2]
+    m = re.fullmatch(r"Invalid value for (.+?): (.*)", text, re.S)
+    if m:
+        return _("Invalid value for {name}: {message}").format(name=m[1], message=m[2])
+    return text
 
 
 def main() -> None:
@@ -703,13 +809,13 @@ def main() -> None:
         if type(e).__name__ == "NoArgsIsHelpError":  # `docgraph` alone: the help, as before
             e.show()
         else:  # one line, as every other error (click would print the usage and a hint on three more)
-            hint = f" (see '{e.ctx.command_path} --help')" if e.ctx is not None else ""
-            render.error(f"{e.format_message()}{hint}")
+            hint = " " + _("(see '{command} --help')").format(command=e.ctx.command_path) if e.ctx is not None else ""
+            render.error(f"{_usage_message(e)}{hint}")
         sys.exit(e.exit_code)
     except typer.Abort as e:
         if isinstance(e.__cause__, KeyboardInterrupt):  # Ctrl-C or SIGTERM after the command's work was done
             _interrupted()
-        render.error("aborted")
+        render.error(_("aborted"))
         sys.exit(EXIT_BAD_INPUT)
     except KeyboardInterrupt:
         _interrupted()

@@ -56,9 +56,11 @@ class IndexDamaged(IndexStoreError):
 class IndexBusy(IndexStoreError):
     """Another docgraph holds the index's write lock."""
 
-    def __init__(self, message: str = "the index is busy: another docgraph is writing it; try again when it has"
-                                      " finished"):
-        super().__init__(message)
+    def __init__(self, message: str | None = None):
+        from .i18n import _
+
+        super().__init__(message or _("the index is busy: another docgraph is writing it; try again when it has"
+                                      " finished"))
 
 
 class NotFoundError(DocgraphError):

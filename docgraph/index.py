@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Iterator, Sequence
 
 from .errors import IndexBusy, IndexDamaged, IndexStoreError, as_docgraph_error
+from .i18n import _
 from .model import Document, Evidence, Mention, Relation
 from .normalize import slug
 
@@ -100,7 +101,7 @@ def connect(path: str | os.PathLike, *, create: bool = False, timeout: float = 3
     """Open the index. ``create`` makes a new one; otherwise a missing file is an error."""
     p = Path(path)
     if not create and not p.exists():
-        raise IndexStoreError(f"no index at {p}: run 'docgraph extract FOLDER' first (or pass --db)")
+        raise IndexStoreError(_("no index at {path}: run 'docgraph extract FOLDER' first (or pass --db)").format(path=p))
     try:
         conn = sqlite3.connect(str(p), timeout=timeout)
         conn.row_factory = sqlite3.Row
@@ -111,21 +112,21 @@ def connect(path: str | os.PathLike, *, create: bool = False, timeout: float = 3
     except sqlite3.DatabaseError as e:
         if isinstance(as_docgraph_error(e), IndexBusy):  # another docgraph holds the lock: not a damaged file
             raise IndexBusy() from None
-        raise IndexDamaged(f"{p} is not a docgraph index ({e})") from None
+        raise IndexDamaged(_("{path} is not a docgraph index ({error})").format(path=p, error=e)) from None
     if "meta" in tables:
         row = conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
         version = int(row[0]) if row else None
         if version != SCHEMA_VERSION:
             conn.close()
             raise IndexStoreError(
-                f"{p} was written by another version of docgraph (schema {version}, this one reads {SCHEMA_VERSION}):"
-                " delete it and run extract again")
+                _("{path} was written by another version of docgraph (schema {version}, this one reads {current}):"
+                  " delete it and run extract again").format(path=p, version=version, current=SCHEMA_VERSION))
     elif tables:
         conn.close()
-        raise IndexStoreError(f"{p} is an SQLite file but not a docgraph index")
+        raise IndexStoreError(_("{path} is an SQLite file but not a docgraph index").format(path=p))
     elif not create:
         conn.close()
-        raise IndexStoreError(f"{p} is empty: run 'docgraph extract FOLDER' first")
+        raise IndexStoreError(_("{path} is empty: run 'docgraph extract FOLDER' first").format(path=p))
     if "meta" not in tables:
         with conn:
             conn.executescript(_SCHEMA + _LATER_INDEXES)

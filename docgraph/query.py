@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from .errors import NotFoundError, UsageError
 from .normalize import fold, slug
+from .i18n import _
 
 if TYPE_CHECKING:  # the queries read a networkx MultiDiGraph or a graph.SubGraph: networkx is not imported for them
     import networkx as nx
@@ -39,7 +40,8 @@ class Ambiguous(UsageError):
     def __init__(self, query: str, ids: list[str], labels: list[str]):
         self.ids = ids
         lines = ", ".join(f"{i} ({lab})" for i, lab in zip(ids, labels))
-        super().__init__(f"{query!r} matches {len(ids)} documents: {lines}. Query one of these ids.")
+        super().__init__(_("{query!r} matches {n} documents: {candidates}. Query one of these ids.").format(
+            query=query, n=len(ids), candidates=lines))
 
 
 def find_documents(conn: sqlite3.Connection, query: str, engine: Engine, *, search: bool = False) -> list[str]:
@@ -137,8 +139,8 @@ def resolve_one(conn: sqlite3.Connection, query: str, engine: Engine, *, search:
         docs = [i for i in ids if kinds.get(i) not in REPORT_KINDS]
         ids = docs or ids
     if not ids:
-        hint = "" if search else " (try --search for words of a title)"
-        raise NotFound(f"no document matching {query!r} in the index{hint}")
+        hint = "" if search else " " + _("(try --search for words of a title)")
+        raise NotFound(_("no document matching {query!r} in the index").format(query=query) + hint)
     if len(ids) > 1:
         # what tells the candidates apart: the label, the date, how often cited, whether the file is in the folder
         # (a source that misdates a directive makes a second one, cited once and never in the folder)
@@ -146,7 +148,8 @@ def resolve_one(conn: sqlite3.Connection, query: str, engine: Engine, *, search:
         for i in ids:
             label, date, cited, source = conn.execute(
                 "SELECT label, date, mentions, source_file FROM documents WHERE id=?", (i,)).fetchone()
-            bits = [label, date or "no date", f"cited {cited}×", "in the folder" if source else "not in the folder"]
+            bits = [label, date or _("no date"), _("cited {n}×").format(n=cited),
+                    _("in the folder") if source else _("not in the folder")]
             labels.append(", ".join(bits))
         raise Ambiguous(query, ids, labels)
     return ids[0]
@@ -247,7 +250,7 @@ def province_members(name: str) -> tuple[str, ...]:
 
     members = gazetteer().members(name)
     if not members:
-        raise NotFound(f"no province named {name!r}")
+        raise NotFound(_("no province named {name!r}").format(name=name))
     return members
 
 

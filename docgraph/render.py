@@ -14,10 +14,12 @@ from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
+from .i18n import N_, _, level_name, relation_name
+
 out = Console(highlight=False, soft_wrap=False)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
-DATED_BEFORE = "⚠ dated before its target"  # the mark of an implements edge flagged source_before_target
+DATED_BEFORE = N_("⚠ dated before its target")  # the mark of an implements edge flagged source_before_target
 MISSING_CITERS_SHOWN = 8  # citing documents listed per missing document in the table (--json has them all)
 LEVEL_COLOURS = {"central": "red", "provincial": "dark_orange", "department": "green", "district": "blue",
                  "commune": "magenta", "unknown": "grey50"}
@@ -28,11 +30,11 @@ def _t(s: Any, style: str | None = None) -> Text:
 
 
 def error(msg: str) -> None:
-    err.print(Text(f"error: {msg}", style="bold red"))
+    err.print(Text(_("error: {message}").format(message=msg), style="bold red"))
 
 
 def warn(msg: str) -> None:
-    err.print(Text(f"warning: {msg}", style="yellow"))
+    err.print(Text(_("warning: {message}").format(message=msg), style="yellow"))
 
 
 def note(msg: str) -> None:
@@ -144,7 +146,7 @@ def jsonl(rows: Iterable[dict]) -> None:
     sys.stdout.flush()
 
 
-_STAGES = {"resolve": "resolving documents and edges"}
+_STAGES = {"resolve": N_("resolving documents and edges")}
 
 
 @contextmanager
@@ -166,7 +168,7 @@ def progress(enabled: bool = True) -> Iterator[tuple[Callable[[int, int, str], N
         def tick(done: int, total: int, path: str) -> None:
             nonlocal task
             if task is None:
-                task = bar.add_task("extracting", total=total, count="")
+                task = bar.add_task(_("extracting"), total=total, count="")
             # the total grows while the folder is walked
             bar.update(task, completed=done, total=total, count=f"{done}/{total}")
 
@@ -174,7 +176,7 @@ def progress(enabled: bool = True) -> Iterator[tuple[Callable[[int, int, str], N
             nonlocal task
             if task is not None:
                 bar.remove_task(task)
-            task = bar.add_task(_STAGES.get(name, name), total=None, count="")  # no total: a pulsing bar
+            task = bar.add_task(_(_STAGES[name]) if name in _STAGES else name, total=None, count="")  # no total: a pulsing bar
             bar.refresh()  # at once, not at the next tick of the refresh thread
 
         yield tick, stage
@@ -184,19 +186,28 @@ def extract_summary(s: Any, db: str) -> None:
     t = Table(title="docgraph extract", show_header=False, title_justify="left")
     t.add_column("what")
     t.add_column("count", justify="right")
-    t.add_row("files", str(s.files))
-    t.add_row("  read this run", str(s.read))
-    t.add_row("  unchanged", str(s.unchanged))
+    t.add_row(_("files"), str(s.files))
+    t.add_row("  " + _("read this run"), str(s.read))
+    t.add_row("  " + _("unchanged"), str(s.unchanged))
     if s.removed:
-        t.add_row("  removed from index", str(s.removed))
-    t.add_row("  skipped", str(len(s.skipped)))
-    t.add_row("mentions", str(s.mentions))
-    t.add_row("documents", str(s.documents))
-    t.add_row("relations", str(s.relations))
+        t.add_row("  " + _("removed from index"), str(s.removed))
+    t.add_row("  " + _("skipped"), str(len(s.skipped)))
+    t.add_row(_("mentions"), str(s.mentions))
+    t.add_row(_("documents"), str(s.documents))
+    t.add_row(_("relations"), str(s.relations))
     if s.ambiguous:
-        t.add_row("ambiguous mentions", str(s.ambiguous))
+        t.add_row(_("ambiguous mentions"), str(s.ambiguous))
     out.print(t)
-    out.print(_t(f"index: {db}", "dim"))
+    out.print(_t(_("index: {path}").format(path=db), "dim"))
+
+
+def skipped(rows: Iterable[tuple[str, str]]) -> None:
+    """One line per skipped file, on stderr (stdout may be JSON)."""
+    lines = Lines()
+    for path, reason in rows:
+        lines.add(_("skipped {path}: {reason}").format(path=path, reason=reason), "yellow")
+    if lines.n:
+        err.print(lines.text)
 
 
 def skipped(rows: Iterable[tuple[str, str]]) -> None:
@@ -216,7 +227,7 @@ def _doc_line(d: dict[str, Any], extra: str = "") -> Text:
     lvl = d.get("level") or "unknown"
     t = Text()
     t.append(str(d.get("label") or d.get("doc")), style="bold")
-    bits = [d.get("date") or "no date", lvl]
+    bits = [d.get("date") or _("no date"), level_name(lvl)]
     if d.get("jurisdiction"):
         bits.append(d["jurisdiction"])
     if d.get("issuer"):
@@ -248,11 +259,11 @@ def implementers_tree(g: Any, root: str, rows: list[dict[str, Any]], limit: int 
     shown = _head(rows, limit)
     for r in shown:
         parent = nodes.get(r["via"], tree)
-        extra = f"{r['relation']}"
+        extra = relation_name(r["relation"])
         if r.get("lag_days") is not None:
-            extra += f", {'+' if r['lag_days'] >= 0 else ''}{r['lag_days']} days"
+            extra += ", " + _days(r["lag_days"])
         if "source_before_target" in (r.get("flags") or ()):
-            extra += f"  {DATED_BEFORE}"
+            extra += f"  {_(DATED_BEFORE)}"
         extra += f"  [{r['doc']}]"
         line = _doc_line(r, extra)
         if evidence and r.get("evidence"):
@@ -260,22 +271,22 @@ def implementers_tree(g: Any, root: str, rows: list[dict[str, Any]], limit: int 
         nodes[r["doc"]] = parent.add(line)
     out.print(tree)
     if not rows:
-        out.print(_t("no document in the index implements it yet", "yellow"))
+        out.print(_t(_("no document in the index implements it yet"), "yellow"))
     else:
         if len(shown) < len(rows):
-            out.print(_t(f"… and {len(rows) - len(shown)} more, further down the chain (--limit 0 shows them all,"
-                         " --json lists them all)", "dim"))
-        out.print(_t(f"{len(rows)} implementing document(s)", "dim"))
+            out.print(_t(_("… and {n} more, further down the chain (--limit 0 shows them all, --json lists them"
+                           " all)").format(n=len(rows) - len(shown)), "dim"))
+        out.print(_t(_("{n} implementing document(s)").format(n=len(rows)), "dim"))
 
 
 def chain_paths(g: Any, doc: str, paths: list[list[dict[str, Any]]]) -> None:
     if not paths:
-        out.print(_t(f"{doc}: implements nothing in the index (it is a root)", "yellow"))
+        out.print(_t(_("{doc}: implements nothing in the index (it is a root)").format(doc=doc), "yellow"))
         return
     for i, p in enumerate(paths, 1):
-        out.print(_t(f"chain {i}", "bold"))
+        out.print(_t(_("chain {n}").format(n=i), "bold"))
         for depth, d in enumerate(p):
-            prefix = "  " * depth + ("└─ " + (d.get("relation") or "") + " → " if depth else "")
+            prefix = "  " * depth + ("└─ " + relation_name(d.get("relation")) + " → " if depth else "")
             line = Text(prefix)
             line.append_text(_doc_line(d, f"[{d['doc']}]"))
             out.print(line)
@@ -290,28 +301,46 @@ def card(c: dict[str, Any], limit: int | None = None) -> None:
     for f in ("doc", "type", "number", "symbol", "year", "date", "issuer", "issuer_code", "level", "branch",
               "jurisdiction", "title", "signer_title", "signer", "source_file", "encoding", "kind", "mentions"):
         if c.get(f) not in (None, ""):
-            t.add_row(f, _t(c[f]))
+            t.add_row(_(_CARD_FIELDS[f]), _t(level_name(c[f]) if f == "level" else c[f]))
     out.print(t)
     if c["mentions_list"]:
-        out.print(_t("mentioned in", "bold"))
+        out.print(_t(_("mentioned in"), "bold"))
         lines = Lines()
         for m in _head(c["mentions_list"], limit):
-            flag = " (own header)" if m["own"] else (" (short form)" if m["short_form"] else "")
+            flag = " " + _("(own header)") if m["own"] else (" " + _("(short form)") if m["short_form"] else "")
             lines.add(f"  {_where(m)}  {' '.join(m['text'].split())}{flag}")  # a reference broken over lines: one line
-        _more(lines, len(c["mentions_list"]), limit, "mention(s)")
+        _more(lines, len(c["mentions_list"]), limit, _("mention(s)"))
         lines.print()
-    for direction, title in (("out", "edges out (this document → other)"), ("in", "edges in (other → this document)")):
+    for direction, title in (("out", N_("edges out (this document → other)")),
+                             ("in", N_("edges in (other → this document)"))):
         if not c[direction]:
             continue
-        out.print(_t(title, "bold"))
+        out.print(_t(_(title), "bold"))
         lines = Lines()
         for e in _head(c[direction], limit):
-            flags = "".join(f"  {DATED_BEFORE}" if f == "source_before_target" else f"  ⚠ {f}" for f in e["flags"])
-            lines.add(f"  {e['relation']}  {e['label']}  [{e['doc']}]  ×{e['count']}{flags}")
+            flags = "".join(f"  {_(DATED_BEFORE)}" if f == "source_before_target" else f"  ⚠ {f}" for f in e["flags"])
+            lines.add(f"  {relation_name(e['relation'])}  {e['label']}  [{e['doc']}]  ×{e['count']}{flags}")
             for ev in e["evidence"][:5]:
                 lines.add(f"      {_where(ev)}  {ev['text']}", "dim")
-        _more(lines, len(c[direction]), limit, "edge(s)")
+        _more(lines, len(c[direction]), limit, _("edge(s)"))
         lines.print()
+
+
+# the document card's fields and the stats' figures as people read them (the JSON keys stay as they are)
+_CARD_FIELDS = {
+    "doc": N_("doc"), "type": N_("type"), "number": N_("number"), "symbol": N_("symbol"), "year": N_("year"),
+    "date": N_("date"), "issuer": N_("issuer"), "issuer_code": N_("issuer_code"), "level": N_("level"),
+    "branch": N_("branch"), "jurisdiction": N_("jurisdiction"), "title": N_("title"), "signer_title": N_("signer_title"),
+    "signer": N_("signer"), "source_file": N_("source_file"), "encoding": N_("encoding"), "kind": N_("kind"),
+    "mentions": N_("mentions"),
+}
+_STATS = {
+    "files": N_("files"), "files_skipped": N_("files skipped"), "mentions": N_("mentions"),
+    "documents": N_("documents"), "documents_in_folder": N_("documents in folder"), "edges": N_("edges"),
+    "ambiguous_mentions": N_("ambiguous mentions"), "unresolved_mentions": N_("unresolved mentions"),
+    "by_type": N_("by type"), "by_level": N_("by level"), "by_branch": N_("by branch"),
+    "by_jurisdiction": N_("by jurisdiction"), "by_relation": N_("by relation"), "flagged_edges": N_("flagged edges"),
+}
 
 
 def _head(rows: list[Any], limit: int | None) -> list[Any]:
@@ -321,7 +350,8 @@ def _head(rows: list[Any], limit: int | None) -> list[Any]:
 def _more(lines: "Lines", n: int, limit: int | None, what: str) -> None:
     """The line after the first ``limit`` of ``n`` rows saying how many more there are (none when all are shown)."""
     if limit and n > limit:
-        lines.add(f"  … and {n - limit} more {what} (--limit 0 shows them all, --json lists them all)", "dim")
+        lines.add("  " + _("… and {n} more {what} (--limit 0 shows them all, --json lists them all)").format(
+            n=n - limit, what=what), "dim")
 
 
 class Lines:
@@ -358,20 +388,20 @@ def doc_table(rows: list[dict[str, Any]], title: str, total: int | None = None, 
     # date, level and place go under its label (the --json rows have every column apart)
     longest = max((len(str(r.get("id") or "")) for r in shown), default=2)
     if out.width - longest >= 50:
-        t.add_column("id", no_wrap=True, min_width=longest)
+        t.add_column(_("id"), no_wrap=True, min_width=longest)
     else:
-        t.add_column("id", overflow="fold")
-    t.add_column("document", ratio=3)
-    t.add_column("source file", overflow="fold", ratio=2)
+        t.add_column(_("id"), overflow="fold")
+    t.add_column(_("document"), ratio=3)
+    t.add_column(_("source file"), overflow="fold", ratio=2)
     for r in shown:
         lvl = r.get("level") or "unknown"
         doc = Text(str(r.get("label") or r.get("id")), style="bold")
-        bits = [r.get("date") or "no date", lvl] + ([r["jurisdiction"]] if r.get("jurisdiction") else [])
+        bits = [r.get("date") or _("no date"), level_name(lvl)] + ([r["jurisdiction"]] if r.get("jurisdiction") else [])
         doc.append("\n" + " · ".join(str(b) for b in bits), style=LEVEL_COLOURS.get(lvl, ""))
         t.add_row(_t(r.get("id")), doc, _t(r.get("source_file")))
     out.print(t)
     lines = Lines()
-    _more(lines, len(rows) if total is None else total, limit, "document(s)")
+    _more(lines, len(rows) if total is None else total, limit, _("document(s)"))
     lines.print()
 
 
@@ -381,25 +411,26 @@ def stats(s: dict[str, Any]) -> None:
     t.add_column("count", justify="right")
     for k in ("files", "files_skipped", "mentions", "documents", "documents_in_folder", "edges", "ambiguous_mentions",
               "unresolved_mentions"):
-        t.add_row(k.replace("_", " "), str(s[k]))
+        t.add_row(_(_STATS[k]), str(s[k]))
     out.print(t)
     for k in ("by_type", "by_level", "by_branch", "by_jurisdiction", "by_relation", "flagged_edges"):
         if not s[k]:
             continue
-        tt = Table(title=k.replace("_", " "), show_header=False, title_justify="left")
+        tt = Table(title=_(_STATS[k]), show_header=False, title_justify="left")
         tt.add_column(k)
         tt.add_column("count", justify="right")
         for name, n in s[k].items():
-            tt.add_row(_t(name), str(n))
+            shown = level_name(name) if k == "by_level" else relation_name(name) if k == "by_relation" else name
+            tt.add_row(_t(shown), str(n))
         out.print(tt)
     for sk in s["skipped"]:
-        out.print(_t(f"skipped {sk['path']}: {sk['reason']}", "yellow"))
+        out.print(_t(_("skipped {path}: {reason}").format(path=sk["path"], reason=sk["reason"]), "yellow"))
     for a in s.get("ambiguous", []):
-        out.print(_t(f"ambiguous {a['file']}:{a['line']}  {a['text']}", "yellow"))
+        out.print(_t(_("ambiguous {place}  {text}").format(place=f"{a['file']}:{a['line']}", text=a["text"]), "yellow"))
 
 
 def rules_table(rows: list[dict[str, Any]]) -> None:
-    t = Table(title=f"{len(rows)} rules", title_justify="left")
+    t = Table(title=_("{n} rules").format(n=len(rows)), title_justify="left")
     for col in ("id", "layout", "examples", "description", "file"):
         t.add_column(col)
     for r in rows:
@@ -412,14 +443,20 @@ def rule_test_results(results: list[dict[str, Any]]) -> None:
     for r in failed:
         out.print(_t(f"FAIL {r['rule']} ({r['kind']}) {r['file']}:{r['line']}: {r['text']!r}: {r['why']}", "red"))
     style = "green" if not failed else "red"
-    out.print(_t(f"{len(results) - len(failed)} passed, {len(failed)} failed", style))
+    out.print(_t(_("{passed} passed, {failed} failed").format(passed=len(results) - len(failed), failed=len(failed)),
+                 style))
 
 
 # ---------------------------------------------------------------------------------------------------- analyst queries
+def _days(lag: int | float) -> str:
+    """A lag for people: "+32 days", "-3 days"."""
+    return _("{lag} days").format(lag=f"{'+' if lag >= 0 else ''}{lag}")
+
+
 def _lag_text(lag: int | float | None) -> Text:
     if lag is None:
         return _t("", "dim")
-    return _t(f"{'+' if lag >= 0 else ''}{lag} days", "red" if lag < 0 else "")
+    return _t(_days(lag), "red" if lag < 0 else "")
 
 
 def _label_id(label: Any, doc: Any) -> Text:
@@ -431,10 +468,14 @@ def _label_id(label: Any, doc: Any) -> Text:
 
 def missing_table(rows: list[dict[str, Any]], total: int | None = None) -> None:
     if not rows:
-        out.print(_t("every cited document is in the folder", "green"))
+        out.print(_t(_("every cited document is in the folder"), "green"))
         return
-    shown = f"the {len(rows)} most cited of {total}" if total is not None and total > len(rows) else str(len(rows))
-    out.print(_t(f"what to collect next: {shown} document(s) cited but not in the folder", "bold"))
+    if total is not None and total > len(rows):
+        head = _("what to collect next: the {n} most cited of {total} document(s) cited but not in the folder").format(
+            n=len(rows), total=total)
+    else:
+        head = _("what to collect next: {n} document(s) cited but not in the folder").format(n=len(rows))
+    out.print(_t(head, "bold"))
     w = len(str(rows[-1]["rank"]))
     for r in rows:
         line = Text(f"{r['rank']:>{w}}  ")
@@ -442,9 +483,9 @@ def missing_table(rows: list[dict[str, Any]], total: int | None = None) -> None:
         out.print(line)
         pad = " " * (w + 2)
         summary = Text(pad)
-        summary.append(f"cited by {r['cited_by_count']} document(s), {r['mention_count']} mention(s)")
+        summary.append(_("cited by {n} document(s), {m} mention(s)").format(n=r["cited_by_count"], m=r["mention_count"]))
         if r["relations"]:
-            summary.append(" · " + ", ".join(r["relations"]), style="bold")
+            summary.append(" · " + ", ".join(relation_name(x) for x in r["relations"]), style="bold")
         out.print(summary)
         shown_by = r["cited_by"][:MISSING_CITERS_SHOWN]
         for c in shown_by:
@@ -452,7 +493,7 @@ def missing_table(rows: list[dict[str, Any]], total: int | None = None) -> None:
             by.append(str(c["label"] or c["doc"] or c["file"]))
             bits = []
             if c["relations"]:
-                bits.append(", ".join(c["relations"]))
+                bits.append(", ".join(relation_name(x) for x in c["relations"]))
             if c["mentions"]:
                 bits.append(f"×{c['mentions']}")
             if bits:
@@ -461,46 +502,50 @@ def missing_table(rows: list[dict[str, Any]], total: int | None = None) -> None:
                 by.append(f"  [{c['doc']}]", style="dim")
             out.print(by)
         if len(r["cited_by"]) > len(shown_by):
-            out.print(Text(pad + f"  … and {len(r['cited_by']) - len(shown_by)} more (--json lists them all)",
-                           style="dim"))
+            out.print(Text(pad + "  " + _("… and {n} more (--json lists them all)").format(
+                n=len(r["cited_by"]) - len(shown_by)), style="dim"))
 
 
 def gaps_report(res: dict[str, Any], evidence: bool = False) -> None:
     """Per province, the units that have not acted first, then those that have with the document that covers them;
     a closing line names the provinces where no unit has acted."""
     root = {"label": res["label"], "date": res["date"], "level": res["root_level"]}
-    head = Text(f"{res['level']} units and ", style="bold")
+    level = level_name(res["level"])
+    head = Text(_("{level} units and ").format(level=level), style="bold")
     head.append_text(_doc_line(root, f"[{res['doc']}]"))
     out.print(head)
     if not res["provinces"]:
-        out.print(_t("no province in the index to compare", "yellow"))
+        out.print(_t(_("no province in the index to compare"), "yellow"))
         return
     for p in res["provinces"]:
         n_cov, n = len(p["covered"]), p["units"]
-        name = p["province"] + (f" (now {p['merged_into']})" if p.get("merged_into") else "")
+        name = p["province"] + (" " + _("(now {province})").format(province=p["merged_into"])
+                                if p.get("merged_into") else "")
         if not n:
-            out.print(_t(f"{name}: no {res['level']}-level issuer from this province in the index", "yellow"))
+            out.print(_t(_("{province}: no {level}-level issuer from this province in the index").format(
+                province=name, level=level), "yellow"))
             continue
-        t = Table(title=f"{name}: {n_cov} of {n} {res['level']} unit(s) implement it", title_justify="left")
-        t.add_column("unit")
-        t.add_column("document", overflow="fold")
-        t.add_column("date, lag")
-        t.add_column("how")
+        t = Table(title=_("{province}: {covered} of {n} {level} unit(s) implement it").format(
+            province=name, covered=n_cov, n=n, level=level), title_justify="left")
+        t.add_column(_("unit"))
+        t.add_column(_("document"), overflow="fold")
+        t.add_column(_("date, lag"))
+        t.add_column(_("how"))
         for u in p["gaps"]:
             seen = u["other"] or [{"label": "", "doc": "", "date": ""}]
             for i, e in enumerate(seen):
                 t.add_row(_unit_text(u, False) if i == 0 else Text(""), _label_id(e["label"], e["doc"]),
-                          _t(e["date"] or ("no date" if e["doc"] else ""), "dim"),
-                          _t("does not implement it" if e["doc"] else "", "dim"))
+                          _t(e["date"] or (_("no date") if e["doc"] else ""), "dim"),
+                          _t(_("does not implement it") if e["doc"] else "", "dim"))
         for u in p["covered"]:
             for i, e in enumerate(u["implementing"]):
-                how = ("the query itself" if e["relation"] == "query"
-                       else f"{e['relation']} {e.get('via_label') or e['via']}")
-                when = _t(e["date"] or "no date")
+                how = (_("the query itself") if e["relation"] == "query"
+                       else f"{relation_name(e['relation'])} {e.get('via_label') or e['via']}")
+                when = _t(e["date"] or _("no date"))
                 if e.get("lag_days") is not None:
                     when.append("\n").append_text(_lag_text(e["lag_days"]))
                 if "source_before_target" in (e.get("flags") or ()):
-                    when.append("\n").append_text(_t(DATED_BEFORE, "red"))
+                    when.append("\n").append_text(_t(_(DATED_BEFORE), "red"))
                 how_text = _t(how, "dim")
                 if evidence and e.get("evidence"):
                     how_text.append("\n").append_text(_evidence_text(e["evidence"]))
@@ -509,12 +554,14 @@ def gaps_report(res: dict[str, Any], evidence: bool = False) -> None:
         out.print(t)
         if p["gaps"]:
             names = ", ".join(u["unit"] for u in p["gaps"])
-            out.print(_t(f"{len(p['gaps'])} unit(s) with no document implementing it: {names}", "bold red"))
+            out.print(_t(_("{n} unit(s) with no document implementing it: {units}").format(
+                n=len(p["gaps"]), units=names), "bold red"))
         else:
-            out.print(_t("no gap", "green"))
+            out.print(_t(_("no gap"), "green"))
     if res.get("not_acted") and len(res["provinces"]) > 1:
-        out.print(_t(f"{len(res['not_acted'])} of {len(res['provinces'])} province(s) where no {res['level']} unit "
-                     f"has acted: {', '.join(res['not_acted'])}", "bold red"))
+        out.print(_t(_("{n} of {total} province(s) where no {level} unit has acted: {provinces}").format(
+            n=len(res["not_acted"]), total=len(res["provinces"]), level=level,
+            provinces=", ".join(res["not_acted"])), "bold red"))
 
 
 def _unit_text(u: dict[str, Any], covered: bool) -> Text:
@@ -532,53 +579,54 @@ def timeline_report(tl: dict[str, Any], limit: int | None = None, evidence: bool
     out.print(_doc_line(root, f"[{tl['doc']}]"))
     rows = tl["rows"]
     if not rows and not tl["undated"]:
-        out.print(_t("no document in the index implements it yet", "yellow"))
+        out.print(_t(_("no document in the index implements it yet"), "yellow"))
         return
     if not tl["date"]:
-        out.print(_t("it has no date in the index, so there are no lags", "yellow"))
+        out.print(_t(_("it has no date in the index, so there are no lags"), "yellow"))
     if rows:
-        t = Table(title=f"{len(rows)} dated implementing document(s), by date", title_justify="left")
-        t.add_column("date")
-        t.add_column("lag", justify="right")
-        t.add_column("level")
-        t.add_column("document", overflow="fold")
-        t.add_column("relation")
+        t = Table(title=_("{n} dated implementing document(s), by date").format(n=len(rows)), title_justify="left")
+        t.add_column(_("date"))
+        t.add_column(_("lag"), justify="right")
+        t.add_column(_("level"))
+        t.add_column(_("document"), overflow="fold")
+        t.add_column(_("relation"))
         if evidence:
-            t.add_column("evidence", overflow="fold", ratio=2)
+            t.add_column(_("evidence"), overflow="fold", ratio=2)
         shown = _head(rows, limit)
         for r in shown:
             lvl = r.get("level") or "unknown"
-            rel = _t(r["relation"], "dim")
+            rel = _t(relation_name(r["relation"]), "dim")
             if "source_before_target" in (r.get("flags") or ()):
-                rel = Text.assemble(rel, "\n", _t(DATED_BEFORE, "red"))
-            cells = [_t(r["date"]), _lag_text(r.get("lag_days")), _t(lvl, LEVEL_COLOURS.get(lvl, "")),
+                rel = Text.assemble(rel, "\n", _t(_(DATED_BEFORE), "red"))
+            cells = [_t(r["date"]), _lag_text(r.get("lag_days")), _t(level_name(lvl), LEVEL_COLOURS.get(lvl, "")),
                      _label_id(r.get("label"), r["doc"]), rel]
             if evidence:
                 cells.append(_evidence_text(r.get("evidence")))
             t.add_row(*cells)
         out.print(t)
         lines = Lines()
-        _more(lines, len(rows), limit, "dated document(s)")
+        _more(lines, len(rows), limit, _("dated document(s)"))
         lines.print()
         _lag_bars(shown)
     if tl["median_lag_by_level"]:
-        m = Table(title="median lag by level", title_justify="left")
-        m.add_column("level")
-        m.add_column("documents", justify="right")
-        m.add_column("median lag", justify="right")
+        m = Table(title=_("median lag by level"), title_justify="left")
+        m.add_column(_("level"))
+        m.add_column(_("documents"), justify="right")
+        m.add_column(_("median lag"), justify="right")
         for lvl, v in tl["median_lag_by_level"].items():
-            m.add_row(_t(lvl, LEVEL_COLOURS.get(lvl, "")), str(v["documents"]), _lag_text(v["median_lag_days"]))
-        m.add_row(_t("all", "bold"), str(sum(v["documents"] for v in tl["median_lag_by_level"].values())),
+            m.add_row(_t(level_name(lvl), LEVEL_COLOURS.get(lvl, "")), str(v["documents"]),
+                      _lag_text(v["median_lag_days"]))
+        m.add_row(_t(_("all"), "bold"), str(sum(v["documents"] for v in tl["median_lag_by_level"].values())),
                   _lag_text(tl["median_lag_days"]))
         out.print(m)
     if tl["undated"]:
-        out.print(_t(f"{len(tl['undated'])} implementing document(s) without a date", "bold"))
+        out.print(_t(_("{n} implementing document(s) without a date").format(n=len(tl["undated"])), "bold"))
         for r in _head(tl["undated"], limit):
-            out.print(Text("  ").append_text(_doc_line(r, f"{r['relation']}  [{r['doc']}]")))
+            out.print(Text("  ").append_text(_doc_line(r, f"{relation_name(r['relation'])}  [{r['doc']}]")))
             if evidence and r.get("evidence"):
                 out.print(Text("    ").append_text(_evidence_text(r["evidence"])))
         lines = Lines()
-        _more(lines, len(tl["undated"]), limit, "document(s) without a date")
+        _more(lines, len(tl["undated"]), limit, _("document(s) without a date"))
         lines.print()
 
 
@@ -590,7 +638,7 @@ def _lag_bars(rows: list[dict[str, Any]]) -> None:
     name_w = min(36, max(len(str(r.get("label") or r["doc"])) for r in lagged))
     longest = max(abs(r["lag_days"]) for r in lagged) or 1
     width = max(10, min(60, out.width - name_w - 12 - 12))
-    out.print(_t("lag in days", "bold"))
+    out.print(_t(_("lag in days"), "bold"))
     for r in lagged:
         lvl = r.get("level") or "unknown"
         label = str(r.get("label") or r["doc"])

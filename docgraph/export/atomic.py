@@ -21,6 +21,7 @@ from contextlib import contextmanager
 from typing import Union
 
 from .registry import ExportError
+from ..i18n import _
 
 # a file's content: its text, its bytes, or its lines as they are produced (written as they come)
 Content = Union[str, bytes, Iterable[str]]
@@ -154,22 +155,22 @@ def write_file(out: str | os.PathLike | None, data: str | bytes, fmt: str) -> No
         return
     path = os.fspath(out)
     if os.path.isdir(path) and not os.path.islink(path):
-        raise ExportError(f"{fmt} export needs a file path, but {path!r} is a directory")
+        raise ExportError(_("{format} export needs a file path, but {path!r} is a directory").format(format=fmt, path=path))
     try:
         os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
         with _atomic_targets([path]) as (tmp,):
             _write(tmp, data)
     except OSError as e:
-        raise ExportError(f"cannot write {path!r}: {e.strerror or e}") from e
+        raise ExportError(_("cannot write {path!r}: {error}").format(path=path, error=e.strerror or e)) from e
 
 
 def folder_path(out: str | os.PathLike | None, fmt: str) -> str:
     """The folder a folder format writes into; ExportError for stdout or an existing file."""
     if is_stdout(out):
-        raise ExportError(f"{fmt} export writes several files: give a directory, not stdout")
+        raise ExportError(_("{format} export writes several files: give a directory, not stdout").format(format=fmt))
     d = os.fspath(out)
     if os.path.exists(d) and not os.path.isdir(d):
-        raise ExportError(f"{fmt} export needs a directory, but {d!r} is not one")
+        raise ExportError(_("{format} export needs a directory, but {path!r} is not one").format(format=fmt, path=d))
     return d
 
 
@@ -182,4 +183,5 @@ def write_folder(d: str, files: Mapping[str, Content], fmt: str) -> None:
             for name, tmp in zip(names, tmps):
                 _write(tmp, files[name])
     except OSError as e:
-        raise ExportError(f"cannot write {fmt} export to {d!r}: {e.strerror or e}") from e
+        raise ExportError(_("cannot write {format} export to {path!r}: {error}").format(
+            format=fmt, path=d, error=e.strerror or e)) from e
