@@ -25,7 +25,7 @@ from urllib.parse import quote
 
 import networkx as nx
 
-from docgraph.i18n import _, language, level_name, relation_name
+from docgraph.i18n import _, language, level_name, pgettext, relation_name
 from docgraph.model import LEVELS, RELATIONS
 from docgraph.query import CHAIN_RELATIONS  # what a neighbourhood follows, as implementers and chain do
 
@@ -70,7 +70,7 @@ def view_strings() -> dict[str, Any]:
         "whole_slow": _("Laying out {total} documents can take a while."),
         "empty": _("No documents in this graph."),
         "evidence": _("Evidence"),
-        "more_evidence": _("and {n} more"),
+        "more_evidence": pgettext("view", "and {n} more"),  # evidence sentences or documents
         "no_evidence": _("no evidence sentence recorded"),
         "source": _("source file"),
         "open_file": _("open the file"),
