@@ -731,8 +731,8 @@ def load_cmd(
         from .store.postgres import load_sqlite
 
         counts = load_sqlite(src, _open(target, create=True))
-        render.note(f"loaded {counts['documents']} documents, {counts['edges']} edges and {counts['files']} files"
-                    f" into {shown(target)}")
+        render.note(_("loaded {documents} documents, {edges} edges and {files} files into {target}").format(
+            documents=counts["documents"], edges=counts["edges"], files=counts["files"], target=shown(target)))
 
 
 # ---------------------------------------------------------------------------------------------------- rules

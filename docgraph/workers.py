@@ -30,6 +30,7 @@ from multiprocessing.connection import wait as mp_wait
 from typing import Any
 
 from .errors import BadInput
+from .i18n import _
 
 __all__ = ["WorkerDied", "run"]
 
@@ -50,13 +51,14 @@ class WorkerDied(BadInput):
                 name = signal.Signals(-exitcode).name
             except ValueError:
                 name = f"signal {-exitcode}"
-            how = f"was killed by {name}" + (" (the out-of-memory killer sends it)" if -exitcode == signal.SIGKILL
-                                            else "")
+            how = _("was killed by {signal}").format(signal=name)
+            if -exitcode == signal.SIGKILL:
+                how += " " + _("(the out-of-memory killer sends it)")
         else:
-            how = f"exited with code {exitcode}"
-        what = f"while reading {path}" if path else "between two files"
-        super().__init__(f"a worker process {how} {what}; the index keeps every batch written so far: run the same"
-                         " command to complete it")
+            how = _("exited with code {code}").format(code=exitcode)
+        what = _("while reading {path}").format(path=path) if path else _("between two files")
+        super().__init__(_("a worker process {how} {what}; the index keeps every batch written so far: run the same"
+                           " command to complete it").format(how=how, what=what))
 
 
 def _die_with_parent(parent: int) -> None:

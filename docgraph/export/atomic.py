@@ -40,13 +40,15 @@ def check_target(path: str) -> None:
     except FileNotFoundError:
         return
     except OSError as e:
-        raise ExportError(f"cannot write {path!r}: {e.strerror or e}") from None
+        raise ExportError(_("cannot write {path!r}: {error}").format(path=path, error=e.strerror or e)) from None
     if stat.S_ISLNK(st.st_mode):
-        raise ExportError(f"{path!r} is a symbolic link: refusing to replace it (give the path of a regular file)")
+        raise ExportError(_("{path!r} is a symbolic link: refusing to replace it (give the path of a regular file)")
+                          .format(path=path))
     if stat.S_ISDIR(st.st_mode):
-        raise ExportError(f"{path!r} is a directory: give a file path")
+        raise ExportError(_("{path!r} is a directory: give a file path").format(path=path))
     if not stat.S_ISREG(st.st_mode):
-        raise ExportError(f"{path!r} is not a regular file (a FIFO, a device or a socket): refusing to write to it")
+        raise ExportError(_("{path!r} is not a regular file (a FIFO, a device or a socket): refusing to write to it")
+                          .format(path=path))
 
 
 def _remove(path: str) -> None:
