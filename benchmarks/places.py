@@ -22,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from docgraph.gazetteer import gazetteer  # noqa: E402
+from docgraph.lexicon import load_lexicon  # noqa: E402
 
 LEVELS = ("provincial", "department", "district", "commune")
 
@@ -34,7 +34,7 @@ def extract(args: list[str]) -> None:
 
 
 def measure(db: str) -> dict:
-    g = gazetteer()
+    g = load_lexicon().gazetteer
     conn = sqlite3.connect(db)
     rows = conn.execute("SELECT id, level, jurisdiction, source_file FROM documents WHERE level IN (?,?,?,?)",
                         LEVELS).fetchall()

@@ -248,6 +248,15 @@ class _QueryEngine:
         self._rules = rules
         self._engine = _engine(rules) if rules else None
 
+    @property
+    def lexicon(self):
+        """The rules' lexicon: the engine's when built, else read alone (the tables load faster than the rules)."""
+        if self._engine is not None:
+            return self._engine.lexicon
+        from .lexicon import load_lexicon
+
+        return load_lexicon(self._rules)
+
     def __getattr__(self, name: str):
         if self._engine is None:
             self._engine = _engine(self._rules)
@@ -330,9 +339,9 @@ def extract(
 
 def _province_name(name: str) -> str:
     """The gazetteer's name of a province given on the command line ("khanh hoa" is not enough: "Khánh Hoà" is)."""
-    from .gazetteer import gazetteer
+    from .lexicon import load_lexicon
 
-    p = gazetteer().province(name)
+    p = load_lexicon().gazetteer.province(name)
     if p is None:
         raise UsageError(_("no province named {name!r} (give a name of the 63 provinces before 1/7/2025 or the 34 after,"
                            " e.g. \"Bắc Giang\", \"Hồ Chí Minh\")").format(name=name))
@@ -343,9 +352,9 @@ def _province_members(name: str | None) -> tuple[str, ...] | None:
     """The provinces a query's --province covers (None without one); an unknown name is a usage error."""
     if name is None:
         return None
-    from .gazetteer import gazetteer
+    from .lexicon import load_lexicon
 
-    members = gazetteer().members(name)
+    members = load_lexicon().gazetteer.members(name)
     if not members:
         _province_name(name)  # raises the error that names the choice
     return members
@@ -624,7 +633,7 @@ def gaps_cmd(
     _query_command(query, db, rules, search, json_, None, check=check, province=province,
                    subgraph=lambda conn, doc: gaps_graph(conn, doc, level),
                    answer=lambda conn, g, doc, members: gaps(g, doc, level, provinces=index_provinces(conn),
-                                                             only=members),
+                                                             only=members, lexicon=_lexicon(rules)),
                    human=lambda g, doc, res, shown: render.gaps_report(res, evidence=evidence))
 
 

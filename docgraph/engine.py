@@ -18,9 +18,10 @@ from functools import lru_cache
 import regex
 
 from . import limits as _limits
+from .lexicon import key as _key, words_alternation
 from .limits import TimeLimitExceeded
 from .model import Mention
-from .normalize import Normalized, fold, matches_at, normalize
+from .normalize import Normalized, matches_at, normalize
 from .rules import Rule, RuleSet, load_rules
 
 # entries of each per-engine cache of pure functions (dates, codes, places): what repeats across files fits in a few
@@ -74,11 +75,6 @@ class _Draft:
     locality: str | None = None
 
 
-def _title_place(s: str) -> str:
-    """'BẮC GIANG' or 'bắc giang' -> 'Bắc Giang'."""
-    return " ".join(w[:1].upper() + w[1:].lower() for w in s.split())
-
-
 class MatchTimeout(TimeLimitExceeded):
     """Matching one text took longer than the per-file limit."""
 
@@ -90,41 +86,40 @@ class Engine:
 
     def __init__(self, rules: RuleSet):
         self.rules = rules
-        t = rules.tables
+        lx = self.lexicon = rules.lexicon
         ctx = rules.context
-        # type words: spelling (casefolded) -> canonical
-        self.type_word_map: dict[str, str] = {}
-        for canon, spellings in t["type_words"].items():
-            for sp in [canon, *spellings]:
-                self.type_word_map[_key(sp)] = canon
+        # the lexicon's tables and answers, as the stages below read them
+        self.type_word_map = lx.type_word_map  # type words: spelling (casefolded) -> canonical
+        self.type_codes, self.party_type_codes, self.issuers = lx.type_codes, lx.party_type_codes, lx.issuers
+        self.place_words = lx.place_words
+        self.canonical_symbol, self.canonical_code = lx.canonical_symbol, lx.canonical_code
+        self.level_of_code, self.place_of = lx.level_of_code, lx.place_of
         words = sorted(self.type_word_map, key=len, reverse=True)
         tw_alt = "|".join(regex.escape(w).replace("\\ ", r"\s+") for w in words)
         self.tw_pattern = f"(?i:{tw_alt})"
         self.tw_word_re = regex.compile(rf"(?:{self.tw_pattern})(?![\p{{L}}])")
-        self.type_codes: dict[str, str] = dict(t["type_codes"])
-        self.party_type_codes: dict[str, str] = dict(t.get("party_type_codes", {}))
-        self.canonical_case: dict[str, str] = dict(t.get("canonical_case", {}))
-        self.ocr_codes: dict[str, str] = dict(t.get("ocr_codes", {}))
-        self.ocr_patterns = [(regex.compile(p), r) for p, r in t.get("ocr_patterns", [])]
-        self.issuers: dict[str, dict] = dict(t["issuers"])
-        self.dept_prefix: str = t.get("department_prefix", "S")
-        cw = "|".join(regex.escape(w).replace("\\ ", r"\s+") for w in
-                      sorted(t.get("central_issuer_words", []), key=len, reverse=True))
+        cw = words_alternation(lx.central_issuer_words)
         self.central_issuer_re = regex.compile(rf"(?i)^(?:{cw})(?![\p{{L}}])") if cw else None
-        self.place_words: dict[str, str] = dict(t.get("place_words", {}))
+        # issuer names are not finished after these words: a line break right after them continues the name
+        unfinished = "|".join(regex.escape(w, literal_spaces=True) for w in lx.unfinished_issuer_words)
+        unfinished = rf"(?:(?<![\p{{L}}])(?:{unfinished}))"
+        # "Luật X, có hiệu lực kể từ ngày ...": that date is not the law's
+        not_a_name = "|".join(regex.escape(w, literal_spaces=True) for w in lx.not_a_name_words)
+        self.not_a_name_re = regex.compile(rf"(?i)(?<![\p{{L}}])(?:{not_a_name})(?![\p{{L}}])")
+        self.issuer_of_words = lx.issuer_of_words
 
         date = f"(?:{ctx['date_num']}|{ctx['date_words']})"
         self.date_re = regex.compile(date)
         stops = "|".join(regex.escape(w).replace("\\ ", r"\s+") for w in
                          sorted(ctx["issuer_stop"], key=len, reverse=True))
         comma_names = "|".join(regex.escape(n) for n in
-                               sorted(t.get("issuer_names_with_comma", []), key=len, reverse=True))
+                               sorted(lx.issuer_names_with_comma, key=len, reverse=True))
         # the stop is tried after every character of an issuer phrase: every branch starts with a space, a line
         # break or a punctuation mark (or the end), so a first lookahead turns the letters of a name away cheaply; the
         # costly "unfinished name" lookbehind runs only where a line break follows (same position, same result)
         stop = (rf"(?=[\s,;.():\[\]]|$)"
                 rf"(?:\s+(?i:{stops})(?![\p{{L}}])|\s+(?i:năm)\s+\d|\s+và\s+(?:các\s+)?{self.tw_pattern}(?![\p{{L}}])"
-                rf"|[ ]*[,;.():\[\]]|(?=[ ]*\n)(?<!{_UNFINISHED}[ ]*)[ ]*\n(?!\p{{Ll}})|[ ]*\n(?=[\p{{L}}_ ]{{1,30}}:)|[ ]*$)")
+                rf"|[ ]*[,;.():\[\]]|(?=[ ]*\n)(?<!{unfinished}[ ]*)[ ]*\n(?!\p{{Ll}})|[ ]*\n(?=[\p{{L}}_ ]{{1,30}}:)|[ ]*$)")
         heads = "|".join(regex.escape(h).replace("\\ ", r"\s+") for h in ctx.get("issuer_heads_lower", []))
         lead = rf"(?:\p{{Lu}}|(?=(?:{heads})(?![\p{{L}}])))" if heads else r"\p{Lu}"
         issuer_body = (rf"(?:(?:{comma_names})(?={stop})|{lead}(?:[^\n,;.():\[\]]|\n(?=\p{{L}})){{0,150}}?(?={stop}))"
@@ -142,9 +137,9 @@ class Engine:
         # the subject: after "về (việc)" up to the end of the clause (two cheap steps instead of one lazy regex)
         self.subject_intro_re = regex.compile(rf"\s*,?\s*{ctx['subject_intro']}\s+")
         # before a core match, read right to left: [type word [name] [của ISSUER] [ngày DATE]] [số[:]]
-        law_words = [w for w in words if self.type_word_map[w] in ("Luật", "Bộ luật", "Pháp lệnh")]
+        law_words = [w for w in words if self.type_word_map[w] in lx.named_types]
         law_alt = "|".join(regex.escape(w).replace("\\ ", r"\s+") for w in law_words)
-        of = "|".join(_PREFIX_OF)
+        of = "|".join(lx.issuer_of_words)
         prefix = [
             rf"(?:(?<![\p{{L}}])(?:(?P<tw>(?i:{law_alt}))(?:[ ]+(?P<name>\p{{Lu}}[\p{{L}} ,\-]{{0,100}}?))?|(?P<tw>{self.tw_pattern}))",
             rf"(?:\s+(?:{of})\s+(?P<pissuer>(?!{self.tw_pattern}(?![\p{{L}}]))\p{{Lu}}[^\n,;.()]{{0,100}}?))?",
@@ -166,16 +161,6 @@ class Engine:
         self.not_after_re = regex.compile(rf"(?<![\p{{L}}])(?i:{not_after})\s*:?\s*", regex.REVERSE) if not_after else None
         self.own_line_re = regex.compile(
             r"^[\s|*#>_]*(?:(?:Số|SỐ|So|số)\s*[:.]?|(?:Số\s*/\s*[Kk]ý\s+hiệu|Số\s+ký\s+hiệu|so_ky_hieu|Luật\s+số|LUẬT\s+SỐ)\s*:)\s*$")
-        place_alt = "|".join(regex.escape(w).replace("\\ ", r"\s+")
-                             for w in sorted(self.place_words, key=len, reverse=True))
-        self.place_re = regex.compile(
-            rf"(?<![\p{{L}}])(?P<w>(?i:{place_alt}))(?!\s+(?i:hội)(?![\p{{L}}]))\s+(?P<name>(?:\p{{Lu}}[\p{{L}}\p{{M}}]*)(?:[ ]+\p{{Lu}}[\p{{L}}\p{{M}}]*){{0,4}})"
-        )
-        self.level_words = [(fold(w), lvl) for w, lvl in sorted(self.place_words.items(), key=lambda x: -len(x[0]))]
-        self.level_word_map = dict(self.level_words)
-        self.level_word_res = [(regex.compile(rf"(?<![a-z]){regex.escape(k)}(?![a-z])"), lv) for k, lv in self.level_words]
-        self._place_cache: dict[str, tuple[str | None, str | None, str | None]] = {}
-        self._code_cache: dict[str, str] = {}
         self._codes_cache: dict[tuple, tuple] = {}
         self._date_cache: dict[str, tuple | None] = {}
         self._rules_sorted = sorted(rules.rules, key=lambda r: _LAYOUT_PRIORITY.get(r.layout, 9))
@@ -230,7 +215,7 @@ class Engine:
                     continue
                 if self.not_after_re is not None and self.not_after_re.match(t, max(0, m.start() - 20), m.start()):
                     continue
-                if rule.layout == "name" and _NOT_A_NAME.search(gd.get("name") or ""):
+                if rule.layout == "name" and self.not_a_name_re.search(gd.get("name") or ""):
                     continue  # "Luật X, có hiệu lực kể từ ngày ...": that date is not the law's
                 out.append(_Core(m.start(), m.end(), rule, gd.get("number"), year, gd.get("symbol"),
                                  gd.get("tw"), gd.get("name")))
@@ -246,9 +231,11 @@ class Engine:
         else:
             symbol = c.symbol
             lo = max(0, c.start - 400)
-            # _PREFIX_OF spelled out: two plain finds cost less than a generator over it
-            pre = (self.prefix_re if t.find("của", lo, c.start) >= 0 or t.find("cua", lo, c.start) >= 0
-                   else self.prefix_no_of_re)
+            pre = self.prefix_no_of_re
+            for w in self.issuer_of_words:  # a plain loop of finds costs less than a generator over them
+                if t.find(w, lo, c.start) >= 0:
+                    pre = self.prefix_re
+                    break
             pm = pre.match(t, lo, c.start, timeout=self._left())
             if pm and pm.start() < c.start:
                 if pm.group("tw"):
@@ -327,34 +314,6 @@ class Engine:
         except ValueError:
             return None, year
 
-    def canonical_symbol(self, raw: str) -> str:
-        parts = _SYM_SPLIT.split("".join(raw.split()))
-        out = []
-        for p in parts:
-            if p in ("/", "-"):
-                out.append(p)
-                continue
-            out.append(self.canonical_code(p))
-        return "".join(out)
-
-    def canonical_code(self, seg: str) -> str:
-        hit = self._code_cache.get(seg)
-        if hit is None:
-            if len(self._code_cache) > _CACHE_SIZE:
-                self._code_cache.clear()
-            hit = self._code_cache[seg] = self._canonical_code(seg)
-        return hit
-
-    def _canonical_code(self, seg: str) -> str:
-        up = seg.upper()
-        if up in self.ocr_codes:
-            up = self.ocr_codes[up].upper()
-        for pat, rep in self.ocr_patterns:
-            if pat.match(up):
-                up = pat.sub(rep, up)
-                break
-        return self.canonical_case.get(up, up)
-
     def _fill_codes(self, d: _Draft, symbol: str | None) -> None:
         """Symbol, issuer code, branch, type, level and place: a pure function of the type word, layout, symbol and
         issuer phrase, which repeat a lot within and across files (cached)."""
@@ -405,10 +364,10 @@ class Engine:
             level = "central"
         else:
             level = self.level_of_code(issuer_code)
-            info = self._issuer_info(issuer_code)
-            if info and info.get("branch") and branch != "party":
-                branch = info["branch"]
-            if issuer_code in ("TW",) or (info and info.get("branch") == "party"):
+            info = self.lexicon.issuer_of(issuer_code)
+            if info and info.branch and branch != "party":
+                branch = info.branch
+            if issuer_code in ("TW",) or (info and info.branch == "party"):
                 branch = "party"
         # the issuer phrase can settle the level and name the place
         province = locality = None
@@ -422,56 +381,6 @@ class Engine:
         if level == "ambiguous":
             level = "unknown"
         return sym, issuer_code, branch, typ, level, province, locality
-
-    def _issuer_info(self, code: str | None) -> dict | None:
-        if not code:
-            return None
-        first = _strip_digits(code.split("-")[0])
-        return self.issuers.get(first)
-
-    def level_of_code(self, code: str | None) -> str:
-        if not code:
-            return "unknown"
-        first = _strip_digits(code.split("-")[0])
-        info = self.issuers.get(first)
-        if info:
-            return info["level"]
-        if len(first) >= 3 and first.startswith(self.dept_prefix) and first[1:2].isupper():
-            return "department"
-        if len(first) >= 3 and first.startswith("B") and first[1:2].isupper():
-            return "central"
-        return "unknown"
-
-    def place_of(self, phrase: str) -> tuple[str | None, str | None, str | None]:
-        """Level, province and locality named in an issuer phrase or a header line (cached: issuers repeat)."""
-        hit = self._place_cache.get(phrase)
-        if hit is None:
-            if len(self._place_cache) > _CACHE_SIZE:
-                self._place_cache.clear()
-            hit = self._place_cache[phrase] = self._place_of(phrase)
-        return hit
-
-    def _place_of(self, phrase: str) -> tuple[str | None, str | None, str | None]:
-        """A unit word followed by a name of the gazetteer (any case, any tone placement) gives the level and the
-        place; a unit word alone ("UBND tỉnh") only the level."""
-        found = self.gazetteer.place_of(phrase)
-        level, province, locality = found.level, found.province, found.locality
-        if level is None:
-            f = fold(phrase).replace("xa hoi", " ")  # "Lao động - Thương binh và Xã hội" names no commune
-            for pat, lv in self.level_word_res:
-                if pat.search(f):
-                    level = lv
-                    break
-        if level == "provincial" and _SO_WORD.search(phrase):
-            level = "department"
-        return level, province, locality
-
-    @property
-    def gazetteer(self):
-        """The gazetteer, with this engine's place words."""
-        from .gazetteer import gazetteer
-
-        return gazetteer(tuple(sorted(self.place_words.items())))
 
     def _share_lists(self, t: str, ds: list[_Draft]) -> list[_Draft]:
         """'các Nghị quyết số 26-NQ/TW, 27-NQ/TW ngày 19/5/2018': the type flows forward, date and issuer backward."""
@@ -643,18 +552,10 @@ class Engine:
 
 _MISSING = object()
 _NO_DEADLINE = _limits.Deadline(None)
-# "của"/"cua" before an issuer named in the prefix ("Chỉ thị của Bộ Chính trị số 28"): literal, case-sensitive
-_PREFIX_OF = ("của", "cua")
-# issuer names are not finished after these words: a line break right after them continues the name
-_UNFINISHED = r"(?:(?<![\p{L}])(?:Bộ|Ban|Ủy|Uỷ|Chính|Thủ|Hội|Tòa|Viện|Văn|Sở|Ủy ban|Ban Chấp|Ban Bí|Bộ Chính|Thủ tướng|Ủy ban nhân|Hội đồng|Tòa án|Viện kiểm|Văn phòng|Kiểm|Ngân|Thanh|Tổng|Cục|Chủ|Chủ tịch|Trung|Quốc|Mặt|Mặt trận|và|Khoa học và|Giáo dục và|Thương binh và))"
-_NOT_A_NAME = regex.compile(r"(?i)(?<![\p{L}])(?:có hiệu lực|hiệu lực|kể từ|từ|đến|trước|sau)(?![\p{L}])")
 _SUBJECT_END = regex.compile(r"\s*;|\.\s|\.$|\s*\n(?!\p{Ll})|\s*\(")
 _BARE_NUMBER = regex.compile(r"(?<![\d.,/\-])(?P<number>\d{1,5})(?![\d/\-]|[.,]\d|\p{L})")
 _URL = regex.compile(r"(?i)(?:https?://|www\.)[^\s<>()\[\]\"']+")
 _WWW = regex.compile(r"(?i)www\.")
-_SYM_SPLIT = regex.compile(r"([/\-])")
-_SO_WORD = regex.compile(r"(?i)(?<![\p{L}])sở(?![\p{L}])")
-_LEVEL_ORDER = {"central": 0, "provincial": 1, "department": 2, "district": 3, "commune": 4}
 _LIST_GAP = regex.compile(r"\s*(?:,|và|hoặc|cùng|&)?\s*(?:,\s*)?")
 _YEAR4 = regex.compile(r"(?:19|20)\d\d")
 _DOT_SPACE = regex.compile(r"\.\s")
@@ -701,10 +602,6 @@ def _add_span(spans: list[tuple[int, int]], s: int, e: int) -> None:
 
 def _strip_digits(code: str) -> str:
     return code.rstrip("0123456789") or code
-
-
-def _key(s: str | None) -> str:
-    return " ".join(unicodedata.normalize("NFC", s or "").split()).lower()
 
 
 def _clean(s: str) -> str:

@@ -6,7 +6,8 @@ they stood until 30/6/2025, the 34 provinces and 3,321 communes from 1/7/2025, a
 was formed from (Resolution 202/2025/QH15). Names are matched whatever their case and tone placement ("Khánh Hoà" =
 "KHÁNH HÒA" = "khánh hòa"); only names of the data are places, so "Căn cứ" or "Bảng" never become one.
 
-    >>> g = gazetteer()
+    >>> from docgraph.lexicon import load_lexicon
+    >>> g = load_lexicon().gazetteer
     >>> g.province("khánh hoà").name
     'Khánh Hòa'
     >>> g.place_of("của ubnd tỉnh lạng sơn")
@@ -31,20 +32,9 @@ from typing import Mapping
 
 import regex
 
+from .model import LEVEL_RANK
 from .normalize import fold, modern_tones
 
-REFORM_DATE = "2025-07-01"  # two tiers (province, commune) and 34 provinces from this day
-LEVELS = ("provincial", "district", "commune")
-_ORDER = {"provincial": 1, "district": 3, "commune": 4}
-# the default words that introduce a place, with the level of the unit they name (rules/codes.yaml place_words)
-DEFAULT_UNIT_WORDS: Mapping[str, str] = {
-    "tỉnh ủy": "provincial", "thành ủy": "provincial", "huyện ủy": "district", "quận ủy": "district",
-    "thị ủy": "district", "thị xã ủy": "district", "đảng ủy xã": "commune", "đảng ủy phường": "commune",
-    "đảng ủy thị trấn": "commune", "đảng bộ tỉnh": "provincial", "đảng bộ thành phố": "provincial",
-    "đảng bộ huyện": "district", "tỉnh": "provincial", "thành phố": "provincial", "huyện": "district",
-    "quận": "district", "thị xã": "district", "xã": "commune", "phường": "commune", "thị trấn": "commune",
-    "đặc khu": "commune",
-}
 _CITY_WORDS = ("thành phố", "thành ủy", "đảng bộ thành phố")  # a centrally-run city, or a city of a province
 _HYPHEN = regex.compile(r"\s*[-–]\s*")
 _NAME_WORD = regex.compile(r"[\p{L}\p{M}]+(?:\.[\p{L}\p{M}]+)*")
@@ -102,7 +92,11 @@ class Found:
 class Gazetteer:
     """Lookups over the administrative units. Build with :func:`gazetteer` (cached) or from a data dict."""
 
-    def __init__(self, data: dict, unit_words: Mapping[str, str] | None = None):
+    def __init__(self, data: dict, unit_words: Mapping[str, str], reform_date: str):
+        """``unit_words``: the words that introduce a place, with the level of the unit they name; ``reform_date``
+        (ISO): from this day two tiers and 34 provinces. The lexicon gives both (``Lexicon.gazetteer``: its
+        place_words and reform_dates.new_units_from)."""
+        self.reform_date = reform_date
         self.about: str = data.get("about", "")
         self.provinces: dict[str, Province] = {}
         new_names = {p["name"] for p in data["after"]}
@@ -125,7 +119,7 @@ class Gazetteer:
             for a in alts:
                 self._prov_keys.setdefault(name_key(a), canon)
         self._data = data
-        words = dict(unit_words or DEFAULT_UNIT_WORDS)
+        words = dict(unit_words)
         self.unit_words = {name_key(w): lvl for w, lvl in words.items()}
         self._cache: dict[str, Found] = {}
 
@@ -259,7 +253,7 @@ class Gazetteer:
             else:
                 if locality is None:
                     locality, candidates = loc, cands
-            if level is None or _ORDER[hlvl] > _ORDER[level]:
+            if level is None or LEVEL_RANK[hlvl] > LEVEL_RANK[level]:
                 level = hlvl
         if province is None:
             bm = self._bare_province.search(text.rstrip(" .,;"))
@@ -339,7 +333,7 @@ class Gazetteer:
         name = _LEADING_UNIT.sub("", place.strip(" .,")).strip()
         if not name or not name[:1].isupper():
             return None
-        after = bool(date) and date >= REFORM_DATE
+        after = bool(date) and date >= self.reform_date
         p = self.province(name)
         if p is not None:
             return p.merged_into if after and not p.after and p.merged_into else p.name
@@ -394,13 +388,14 @@ def _provinces_of(places: list[Place] | tuple[Place, ...]) -> tuple[str, ...]:
 
 
 def data_path() -> Path:
-    from .rules import builtin_rules_dir
+    from .ruleyaml import builtin_rules_dir
 
     return builtin_rules_dir() / "gazetteer.json"
 
 
 @lru_cache(maxsize=4)
-def gazetteer(unit_words: tuple[tuple[str, str], ...] | None = None) -> Gazetteer:
-    """The gazetteer of the built-in data (cached), with the default unit words or ``unit_words`` (pairs)."""
+def gazetteer(unit_words: tuple[tuple[str, str], ...], reform_date: str) -> Gazetteer:
+    """The gazetteer of the built-in data (cached), with ``unit_words`` (pairs) and ``reform_date``; ask the lexicon
+    for it (``load_lexicon().gazetteer``), which passes its own."""
     data = json.loads(data_path().read_text(encoding="utf-8"))
-    return Gazetteer(data, dict(unit_words) if unit_words else None)
+    return Gazetteer(data, dict(unit_words), reform_date)

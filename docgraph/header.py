@@ -15,11 +15,9 @@ from functools import lru_cache
 
 import regex
 
-from .engine import Engine
-from .model import Mention
+from .lexicon import Lexicon, load_lexicon
+from .model import LEVEL_RANK, Mention
 from .normalize import fold
-
-_MOTTO_HINTS = ("CỘNG", "Cộng", "cộng", "ĐỘC", "Độc", "độc", "ĐẢNG CỘNG", "Đảng Cộng")
 
 
 def _ymd(m: regex.Match) -> tuple[str | None, int]:
@@ -31,16 +29,64 @@ def _ymd(m: regex.Match) -> tuple[str | None, int]:
         return None, year
 
 
-# the hints as one stdlib re search (C speed) instead of a generator over eight "in" tests; "ĐẢNG CỘNG" and
-# "Đảng Cộng" hold "CỘNG" and "Cộng", so the six literals find the same lines. Each holds "ộ" or "Ộ": a one-letter
-# "in" test (a fast C loop) rules out most lines before the re scan, which tries each "c" of the line
-_MOTTO_HINT = re.compile("|".join(h for h in _MOTTO_HINTS if not any(o != h and o in h for o in _MOTTO_HINTS)))
-assert all("ộ" in h or "Ộ" in h for h in _MOTTO_HINTS)
+class _Words:
+    """The patterns a header is read with, compiled from the lexicon's header tables (once per lexicon)."""
+
+    def __init__(self, lx: Lexicon):
+        self.lexicon = lx
+        # the national motto; " - " in a motto line stands for a dash with or without spaces around it
+        self.motto = regex.compile("(?i)" + "|".join(
+            r"\s*-\s*".join(regex.escape(part).replace("\\ ", r"\s+") for part in line.split(" - "))
+            for line in lx.motto_lines))
+        # the hints as one stdlib re search (C speed) instead of a generator over "in" tests; a hint holding another
+        # ("ĐẢNG CỘNG" holds "CỘNG") adds nothing. Each holds "ộ" or "Ộ" (the lexicon checks): a one-letter "in" test
+        # (a fast C loop) rules out most lines before the re scan, which tries each "c" of the line
+        hints = lx.motto_hints
+        self.motto_hint = re.compile("|".join(re.escape(h) for h in hints
+                                              if not any(o != h and o in h for o in hints)))
+        self.dept_start = regex.compile("(?i)^(?:" + "|".join(map(regex.escape, lx.header_department_start)) + ")")
+        self.central_start = regex.compile("^(?:" + "|".join(map(regex.escape, lx.header_central_start)) + ")")
+        self.central_words = lx.header_central_words
+        # the words a signature block opens with ("TM.", "KT.", "CHỦ TỊCH" ...): a title holding another ("PHÓ CHỦ
+        # TỊCH") adds nothing as a hint
+        titles = lx.signature_titles
+        self.sign_words = lx.signature_on_behalf + tuple(t for t in titles if not any(o != t and o in t for o in titles))
+        self.sign_weak = frozenset(lx.signature_weak)
+        # the words holding a "T", each matched from its first "T" (a lookbehind checks what stands before): re scans
+        # for one literal letter far faster than for a set of first letters (T, K, Q, C, B, G); the rest go to
+        # str.find
+        self.sign_t = re.compile("T(?:" + "|".join(
+            (f"(?<={re.escape(w[:w.index('T') + 1])})" if w.index("T") else "") + re.escape(w[w.index("T") + 1:])
+            for w in self.sign_words if "T" in w) + ")")
+        self.sign_no_t = tuple(w for w in self.sign_words if "T" not in w)
+        # the signature block: "TM. ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH / PHÓ CHỦ TỊCH / (đã ký) / Nguyễn Văn An"
+        self.sign_start = regex.compile(
+            "^(?:" + "|".join(map(regex.escape, lx.signature_on_behalf)) + r")\s*\p{Lu}"
+            "|^(?:" + "|".join(map(regex.escape, titles)) + r")\s*$")
+        self.title_stop = regex.compile("(?i)^(?:" + "|".join(lx.header_title_stops) + ")")
+        self.title_opener = regex.compile("(?i)^(?:" + "|".join(map(regex.escape, lx.header_title_openers)) + ")")
+        # "(đã ký)" or a rule inside the signature block
+        self.sign_skip = regex.compile(r"(?i)^\(?\s*(?:" + "|".join(lx.signature_skip) + r")[^)]*\)?\s*$|^[*_\-.]+$")
+        self.keep_upper = lx.header_keep_upper
+        self.place_units = frozenset(lx.header_place_units)
+        self.phrases = tuple((k, regex.compile(rf"(?<![\p{{L}}]){regex.escape(k)}(?![\p{{L}}])"), v)
+                             for k, v in lx.header_phrases.items())
+        # a place word may stand anywhere ("UBND tỉnh Bắc Giang"); an agency word only opens the line ("Sở Nội vụ",
+        # not the "ban" inside "Ủy ban nhân dân")
+        self.unit_res = [(unit, regex.compile(
+            (r"(?<![\p{L}])" if unit in self.place_units else r"^")
+            + rf"({regex.escape(unit)}) ((?:[\p{{L}}]+)(?: [\p{{L}}]+)*)$", regex.IGNORECASE))
+            for unit in sorted(lx.header_unit_words, key=len, reverse=True)]
+
+
+@lru_cache(maxsize=8)
+def _words(lx: Lexicon) -> _Words:
+    return _Words(lx)
 
 
 @lru_cache(maxsize=4096)  # pure; the motto and issuer lines repeat from file to file
-def _motto(x: str) -> regex.Match | None:
-    return _MOTTO.search(x) if ("ộ" in x or "Ộ" in x) and _MOTTO_HINT.search(x) else None
+def _motto(x: str, w: _Words) -> regex.Match | None:
+    return w.motto.search(x) if ("ộ" in x or "Ộ" in x) and w.motto_hint.search(x) else None
 
 
 @lru_cache(maxsize=4096)  # pure, and asked again for the same lines
@@ -48,7 +94,6 @@ def _place_date(x: str) -> regex.Match | None:
     return _PLACE_DATE.search(x) if ("ngày" in x or "Ngày" in x) and _PLACE_DATE_HINT.search(x) else None
 
 
-_MOTTO = regex.compile(r"(?i)cộng\s+hòa\s+xã\s+hội|cộng\s+hoà\s+xã\s+hội|độc\s+lập\s*-\s*tự\s+do|đảng\s+cộng\s+sản\s+việt\s+nam")
 _PLACE_DATE = regex.compile(
     r"(?P<place>\p{Lu}[\p{L} .'-]{1,40}?)\s*,\s*(?:ngày|Ngày)\s+(?P<d>\d{1,2}|[.…_ ]*)\s+tháng\s+(?P<m>\d{1,2}|[.…_ ]*)\s+năm\s+(?P<y>(?:19|20)\d\d)"
 )
@@ -58,20 +103,15 @@ _PLACE_DATE_HINT = re.compile(r",\W*(?:ngày|Ngày)[\W\d_]+tháng[\W\d_]+năm\W+
 _BLANK_NUMBER = regex.compile(r"^[\s|*#>_]*(?:Số|SỐ|So)\s*[:.]?\s*[.…_ ]*/\s*(?P<symbol>[A-ZĐ][A-Za-zĐđ&]*(?:-[A-ZĐ][A-Za-zĐđ&]*)*)")
 _DATELINE = regex.compile(r"(?:ngày\s+|Ngày\s+|\b)(?P<d>\d{1,2})\s*/\s*(?P<m>\d{1,2})\s*/\s*(?P<y>(?:19|20)\d\d)")
 _DATELINE_PLACE = regex.compile(r"^\(?(?P<place>\p{Lu}[\p{L} ]{1,30}?)\)?\s*(?:,|-|–)\s*(?:ngày\s+)?\d{1,2}\s*/\s*\d{1,2}\s*/\s*(?:19|20)\d\d")
-_TITLE_STOP = regex.compile(r"(?i)^(?:căn cứ|thực hiện|triển khai|để|kính gửi|điều\s+\d|i\.|1\.|phần|chương|-{3,}|_{3,}|\*)")
 # "Số" then only spaces, ":", ".", "…", "_" up to "/": every line _BLANK_NUMBER can match holds this (\s is never \w)
 _BLANK_HINT = re.compile(r"(?:Số|SỐ|So)(?:[^\w/]|_)*/")
 _DATE_FIELD = regex.compile(r"(?i)^(?:ngay_ban_hanh|ngày ban hành)\s*:\s*(?P<d>\d{1,2})[/.-](?P<m>\d{1,2})[/.-](?P<y>(?:19|20)\d\d)")
 _TITLE_FIELD = regex.compile(r"(?i)^(?:trich_yeu|trích yếu)\s*:\s*(?P<t>.+)")
-_TITLE_OPENER = regex.compile(r"(?i)^(?:thực hiện|triển khai|để)")
 # compiled once (module-level regex.match(...) calls pay a pattern-cache lookup each time)
 _RULE_CELL = re.compile(r"[-:_ ]+")  # ASCII only: stdlib re is faster
 _RULE_IN_CELL = re.compile(r"[-_]{3,}")
 _VV_LINE = regex.compile(r"(?i)^\s*(?:V/v|Về việc)\s*:?\s*(.+)")
 _VV_START = regex.compile(r"(?i)^\s*(?:V/v|Về việc)")
-_DEPT_START = regex.compile(r"(?i)^(?:sở|ban quản lý|chi cục|thanh tra tỉnh|văn phòng ubnd)")
-_CENTRAL_START = regex.compile(r"^(?:BỘ|BAN CHẤP HÀNH TRUNG ƯƠNG|VĂN PHÒNG CHÍNH PHỦ|CHÍNH PHỦ|QUỐC HỘI|THỦ TƯỚNG)")
-_CENTRAL_WORDS = ("trung uong", "chinh phu", "thu tuong", "quoc hoi", "bo chinh tri", "ban bi thu", "chu tich nuoc")
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,7 +179,9 @@ def _cells(text: str, max_lines: int = 45) -> list[str]:
     return out
 
 
-def read_header(text: str, mentions: list[Mention], engine: Engine) -> FileHeader:
+def read_header(text: str, mentions: list[Mention], lexicon: Lexicon) -> FileHeader:
+    """The file's own document, read from its first lines (and its signature block) with the lexicon's words."""
+    words = _words(lexicon)
     lines = _cells(text)
     own = next((m for m in mentions if m.own), None)
     # one C-speed scan of the first 30 lines joined tells whether a per-line regex loop can find anything at all
@@ -170,8 +212,8 @@ def read_header(text: str, mentions: list[Mention], engine: Engine) -> FileHeade
                 if bm:
                     blank = bm
                     break
-        if blank is None and not any(_motto(x) for x in lines[:30]):
-            return _article(lines, mentions, engine, text)
+        if blank is None and not any(_motto(x, words) for x in lines[:30]):
+            return _article(lines, mentions, lexicon, text)
 
     # issuer block: upper-case lines before the number line or the motto (in a two-column layout, the part of
     # the line before the motto); the type heading comes after them
@@ -183,7 +225,7 @@ def read_header(text: str, mentions: list[Mention], engine: Engine) -> FileHeade
     for i, x in enumerate(lines[:35]):
         if not x or x in ("*", "-", "***"):
             continue
-        mm = _motto(x)
+        mm = _motto(x, words)
         if mm or x.startswith(("Số", "SỐ")) or _place_date(x):
             if mm and block_open:
                 left = x[:mm.start()].strip(" *_-|")
@@ -192,7 +234,7 @@ def read_header(text: str, mentions: list[Mention], engine: Engine) -> FileHeade
             if not mm:  # the number line and the place-date line end the issuer block; the motto may sit beside it
                 block_open = False
             continue
-        tw = _heading_type(x, engine)
+        tw = _heading_type(x, lexicon)
         if tw and (block or i > 2):
             type_word = tw
             heading_idx = i
@@ -209,7 +251,7 @@ def read_header(text: str, mentions: list[Mention], engine: Engine) -> FileHeade
                     break
                 continue
             first = not title_lines
-            if (_TITLE_STOP.match(x) and not (first and _TITLE_OPENER.match(x))) or _motto(x) \
+            if (words.title_stop.match(x) and not (first and words.title_opener.match(x))) or _motto(x, words) \
                     or x.startswith(("Số", "SỐ")):
                 break
             title_lines.append(x)
@@ -227,19 +269,19 @@ def read_header(text: str, mentions: list[Mention], engine: Engine) -> FileHeade
                 break
     title = " ".join(" ".join(title_lines).split()).strip(" -_") or None
 
-    level, province, locality, candidates = _block_place(block, engine)
+    level, province, locality, candidates = _block_place(block, words)
     province_source = "header" if province else None
     issuer_code = own.issuer_code if own else None
     if own is None and blank is not None:
-        sym = engine.canonical_symbol(blank.group("symbol"))
+        sym = lexicon.canonical_symbol(blank.group("symbol"))
         segs = sym.split("-")
-        issuer_code = "-".join(segs[1:]) if len(segs) > 1 and segs[0] in engine.type_codes else segs[0]
-    code_level = engine.level_of_code(issuer_code) if issuer_code else "unknown"
+        issuer_code = "-".join(segs[1:]) if len(segs) > 1 and segs[0] in lexicon.type_codes else segs[0]
+    code_level = lexicon.level_of_code(issuer_code) if issuer_code else "unknown"
     if level == "unknown" and code_level not in ("ambiguous", "unknown"):
         level = code_level
     if code_level == "department" and level in ("provincial", "unknown"):
         level = "department"
-    gz = engine.gazetteer
+    gz = lexicon.gazetteer
     in_place = gz.place_line(place, date) if place else None
     if in_place is None:
         place = None  # only a name of the gazetteer is a place ("Căn cứ ..., ngày ..." is none)
@@ -249,7 +291,7 @@ def read_header(text: str, mentions: list[Mention], engine: Engine) -> FileHeade
         # only an answer among them
         for source, prov in (("place_date", lambda: in_place),
                              ("parent", lambda: _province_from_mentions(mentions, candidates)),
-                             ("text", lambda: _province_from_text(text, engine, candidates))):
+                             ("text", lambda: _province_from_text(text, lexicon, candidates))):
             p = prov()
             if p and (not candidates or p in candidates):
                 province, province_source = p, source
@@ -278,13 +320,13 @@ def read_header(text: str, mentions: list[Mention], engine: Engine) -> FileHeade
             year = own.year
     else:
         number = None
-        symbol = engine.canonical_symbol(blank.group("symbol")) if blank is not None else None
+        symbol = lexicon.canonical_symbol(blank.group("symbol")) if blank is not None else None
     if typ is None and symbol:
         first = symbol.split("/")[0].split("-")[0]
-        typ = engine.type_codes.get(first)
-    issuer = _issuer_name(block)
+        typ = lexicon.type_codes.get(first)
+    issuer = _issuer_name(block, words)
     kind = "document" if own is not None or blank is None else "draft"  # a blank "Số:   /KH-UBND" is a draft
-    signer_title, signer = read_signature(text)
+    signer_title, signer = read_signature(text, lexicon)
     return FileHeader(kind=kind, type=typ, number=number, symbol=symbol, year=year, date=date, issuer=issuer,
                       issuer_code=issuer_code, level=level, branch=branch, province=province, locality=locality,
                       title=title, place=place, signer=signer, signer_title=signer_title,
@@ -309,35 +351,23 @@ def _lines_after(text: str, own: Mention, n: int = 4) -> list[str]:
 
 
 _CELL_SPLIT = re.compile(r"\s{3,}|\|")
-# the words a signature block opens with ("TM.", "KT.", "CHỦ TỊCH" ...); a file without one of them but "Q." in its
-# last 3,000 characters has no signature
-_SIGN_WORDS = ("TM.", "T/M", "T.M.", "KT.", "K/T", "TL.", "T/L", "TUQ.", "Q.", "Thừa lệnh", "Thay mặt", "CHỦ TỊCH",
-               "BÍ THƯ", "GIÁM ĐỐC", "BỘ TRƯỞNG", "THỨ TRƯỞNG", "THỦ TƯỚNG", "CHÁNH VĂN PHÒNG", "TRƯỞNG BAN")
-# the words holding a "T", each matched from its first "T" (a lookbehind checks what stands before): re scans for
-# one literal letter far faster than for a set of first letters (T, K, Q, C, B, G); the rest go to str.find
-_SIGN_T = re.compile("T(?:" + "|".join(
-    (f"(?<={re.escape(w[:w.index('T') + 1])})" if w.index("T") else "") + re.escape(w[w.index("T") + 1:])
-    for w in _SIGN_WORDS if "T" in w) + ")")
-_SIGN_NO_T = tuple(w for w in _SIGN_WORDS if "T" not in w)
-# the signature block: "TM. ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH / PHÓ CHỦ TỊCH / (đã ký) / Nguyễn Văn An"
-_SIGN_START = regex.compile(r"^(?:TM\.|T/M|T\.M\.|KT\.|K/T|TL\.|T/L|TUQ\.|Q\.|Thừa lệnh|Thay mặt)\s*\p{Lu}"
-                            r"|^(?:CHỦ TỊCH|PHÓ CHỦ TỊCH|BÍ THƯ|PHÓ BÍ THƯ|GIÁM ĐỐC|PHÓ GIÁM ĐỐC|BỘ TRƯỞNG|THỨ TRƯỞNG|"
-                            r"THỦ TƯỚNG|PHÓ THỦ TƯỚNG|CHÁNH VĂN PHÒNG|TRƯỞNG BAN|PHÓ TRƯỞNG BAN)\s*$")
-_SIGN_SKIP = regex.compile(r"(?i)^\(?\s*(?:đã ký|ký|ký tên|ký,? ghi rõ họ tên|ký và đóng dấu|đóng dấu)[^)]*\)?\s*$|^[*_\-.]+$")
 _PERSON = regex.compile(r"^(?:\p{Lu}\p{Ll}+)(?:\s+\p{Lu}\p{Ll}*){1,4}$")
 
 
-def read_signature(text: str) -> tuple[str | None, str | None]:
-    """(title lines joined with " / ", signer's name) from the last lines of a document, or (None, None)."""
-    # No signature unless the last 3,000 characters hold a hint word (_SIGN_WORDS but "Q."); then the first of the
-    # last 60 lines that holds one of _SIGN_WORDS and starts a signature block. The words never span lines, and a
+def read_signature(text: str, lexicon: Lexicon | None = None) -> tuple[str | None, str | None]:
+    """(title lines joined with " / ", signer's name) from the last lines of a document, or (None, None).
+    ``lexicon``: the signature words (default: the built-in rules')."""
+    words = _words(lexicon or load_lexicon())
+    # No signature unless the last 3,000 characters hold a hint word (a sign word but a weak one: "Q."); then the first
+    # of the last 60 lines that holds a sign word and starts a signature block. The words never span lines, and a
     # line holds one exactly when its stripped text does (they neither start nor end with a space or "|").
     window = text[-3000:]
-    starts = {window.rfind("\n", 0, m.start()) + 1 for m in _SIGN_T.finditer(window)}  # line starts
+    starts = {window.rfind("\n", 0, m.start()) + 1 for m in words.sign_t.finditer(window)}  # line starts
     hinted = bool(starts)
-    for w in _SIGN_NO_T:
+    weak = words.sign_weak
+    for w in words.sign_no_t:
         i = window.find(w)
-        hinted = hinted or (i >= 0 and w != "Q.")
+        hinted = hinted or (i >= 0 and w not in weak)
         while i >= 0:
             starts.add(window.rfind("\n", 0, i) + 1)
             i = window.find(w, i + 1)
@@ -348,13 +378,13 @@ def read_signature(text: str) -> tuple[str | None, str | None]:
             continue  # not among the last 60 lines
         # this line and the 11 after it (the block's lines)
         lines = [x.strip().strip("|").strip() for x in window[start:].split("\n", 12)[:12]]
-        found = _signature_at(lines)
+        found = _signature_at(lines, words)
         if found is not None:
             return found
     return None, None
 
 
-def _signature_at(lines: list[str]) -> tuple[str, str | None] | None:
+def _signature_at(lines: list[str], words: _Words) -> tuple[str, str | None] | None:
     """The signature block starting on lines[0], or None when none starts there."""
     x = lines[0]
     # the signature column often sits beside "Nơi nhận:" in a two-column layout: take the right part
@@ -362,7 +392,7 @@ def _signature_at(lines: list[str]) -> tuple[str, str | None] | None:
     if not cells:
         return None
     cand = cells[-1]
-    if not _SIGN_START.match(cand):
+    if not words.sign_start.match(cand):
         return None
     titles = [cand]
     name = None
@@ -371,7 +401,7 @@ def _signature_at(lines: list[str]) -> tuple[str, str | None] | None:
         if not ycells:
             continue
         yc = ycells[-1]
-        if _SIGN_SKIP.match(yc) or yc.startswith(("-", "+", "•", "Lưu")):
+        if words.sign_skip.match(yc) or yc.startswith(("-", "+", "•", "Lưu")):
             continue  # "(đã ký)", or a line of the "Nơi nhận" column beside the signature
         if len(yc) < 60 and _is_upper_line(yc) and not _PERSON.match(yc):
             titles.append(yc)
@@ -382,50 +412,50 @@ def _signature_at(lines: list[str]) -> tuple[str, str | None] | None:
     return " / ".join(titles), name  # the name may be missing: a draft, or "(đã ký)" only
 
 
-@lru_cache(maxsize=4096)  # pure for a given engine; issuer and heading lines repeat from file to file
-def _heading_type(line: str, engine: Engine) -> tuple[str, str] | None:
+@lru_cache(maxsize=4096)  # pure for a given lexicon; issuer and heading lines repeat from file to file
+def _heading_type(line: str, lexicon: Lexicon) -> tuple[str, str] | None:
     """'KẾ HOẠCH' / 'CHƯƠNG TRÌNH HÀNH ĐỘNG thực hiện ...' -> (canonical type, the matched words)."""
     if not line or not line[0].isupper():
         return None
     words = line.split()
-    if words[0].lower() not in _type_first_words(engine):  # every type word spelling starts with one of these
+    if words[0].lower() not in _type_first_words(lexicon):  # every type word spelling starts with one of these
         return None
     for n in (4, 3, 2, 1):
         if len(words) < n:
             continue
         head = " ".join(words[:n])
-        canon = engine.type_word_map.get(head.lower())  # the dict test first: most lines name no type
+        canon = lexicon.type_word_map.get(head.lower())  # the dict test first: most lines name no type
         if canon and _is_upper_line(head):
             return canon, head
     return None
 
 
 @lru_cache(maxsize=8)
-def _type_first_words(engine: Engine) -> frozenset[str]:
-    return frozenset(k.split(" ")[0] for k in engine.type_word_map)
+def _type_first_words(lexicon: Lexicon) -> frozenset[str]:
+    return frozenset(k.split(" ")[0] for k in lexicon.type_word_map)
 
 
-def _block_place(block: list[str], engine: Engine) -> tuple[str, str | None, str | None, tuple[str, ...]]:
-    """Level, province, district or commune, and the provinces a district or commune named in several may lie in,
-    from the issuer lines of a header."""
+def _block_place(block: list[str], words: _Words) -> tuple[str, str | None, str | None, tuple[str, ...]]:
+    """Level (the deepest the lines name: levels rank top down, "unknown" below any), province, district or commune,
+    and the provinces a district or commune named in several may lie in, from the issuer lines of a header."""
     level = "unknown"
     province = locality = None
     candidates: tuple[str, ...] = ()
-    order = {"unknown": -1, "central": 0, "provincial": 1, "department": 2, "district": 3, "commune": 4}
+    lexicon = words.lexicon
     for x in block:
         f = fold(x)
-        lvl, prov, loc = engine.place_of(x)
-        if any(w in f for w in _CENTRAL_WORDS) and not prov and not loc:
+        lvl, prov, loc = lexicon.place_of(x)
+        if any(w in f for w in words.central_words) and not prov and not loc:
             lvl = "central" if lvl is None else lvl
-        if _DEPT_START.match(x) or f.startswith("so "):
+        if words.dept_start.match(x) or f.startswith("so "):
             lvl = "department"
-        if _CENTRAL_START.match(x):
+        if words.central_start.match(x):
             lvl = lvl or "central"
         if loc and locality is None:
-            candidates = engine.gazetteer.place_of(x).candidates
+            candidates = lexicon.gazetteer.place_of(x).candidates
         province = province or prov
         locality = locality or loc
-        if lvl and order[lvl] > order[level]:
+        if lvl and lvl != "unknown" and (level == "unknown" or LEVEL_RANK[lvl] > LEVEL_RANK[level]):
             level = lvl
     if province is not None and candidates and province not in candidates:
         candidates = ()  # the header names the province: it wins over the district's namesakes
@@ -440,63 +470,38 @@ def _province_from_mentions(mentions: list[Mention], candidates: tuple[str, ...]
     return c.most_common(1)[0][0] if c else None
 
 
-def _province_from_text(text: str, engine: Engine, candidates: tuple[str, ...] = ()) -> str | None:
+def _province_from_text(text: str, lexicon: Lexicon, candidates: tuple[str, ...] = ()) -> str | None:
     """The province most often named with its unit word in the first lines ("Đảng bộ tỉnh Bắc Giang", or "huyện
     Vân Canh", a district of one province)."""
     head = text[:6_000]
     if not head:
         return None
-    ranked = [(p, n) for p, n in engine.gazetteer.provinces_in(head).most_common()
+    ranked = [(p, n) for p, n in lexicon.gazetteer.provinces_in(head).most_common()
               if not candidates or p in candidates]
     if ranked and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]):
         return ranked[0][0]
     return None  # none, or a tie ("thành phố Hồ Chí Minh và các tỉnh Bình Dương, ..."): no guess
 
 
-_KEEP_UPPER = {"UBND", "HĐND", "MTTQ", "TW", "CP", "VN", "TP", "TP.", "TX", "BCH", "BTV", "BCĐ", "ĐCSVN"}
-_CAP_AFTER = ("sở", "bộ", "ban", "văn phòng", "tỉnh ủy", "huyện ủy", "thành ủy", "quận ủy", "tỉnh", "huyện",
-              "thành phố", "quận", "thị xã", "xã", "phường", "thị trấn", "chi cục", "cục", "tổng cục")
-_PHRASES = {"ban chấp hành trung ương": "Ban Chấp hành Trung ương", "bộ chính trị": "Bộ Chính trị",
-            "ban bí thư": "Ban Bí thư", "thủ tướng chính phủ": "Thủ tướng Chính phủ", "chính phủ": "Chính phủ",
-            "quốc hội": "Quốc hội", "đảng bộ": "Đảng bộ", "trung ương": "Trung ương",
-            "ủy ban nhân dân": "Ủy ban nhân dân", "hội đồng nhân dân": "Hội đồng nhân dân",
-            "lao động - thương binh và xã hội": "Lao động - Thương binh và Xã hội",
-            "giáo dục và đào tạo": "Giáo dục và Đào tạo", "khoa học và công nghệ": "Khoa học và Công nghệ",
-            "tài nguyên và môi trường": "Tài nguyên và Môi trường", "kế hoạch và đầu tư": "Kế hoạch và Đầu tư",
-            "văn hóa, thể thao và du lịch": "Văn hóa, Thể thao và Du lịch", "thông tin và truyền thông":
-            "Thông tin và Truyền thông", "nông nghiệp và phát triển nông thôn": "Nông nghiệp và Phát triển nông thôn",
-            "nông nghiệp và môi trường": "Nông nghiệp và Môi trường", "giao thông vận tải": "Giao thông vận tải"}
-
-
-_PHRASE_RES = [(regex.compile(rf"(?<![\p{{L}}]){regex.escape(k)}(?![\p{{L}}])"), v) for k, v in _PHRASES.items()]
-_PLACE_UNITS = ("tỉnh", "huyện", "thành phố", "quận", "thị xã", "xã", "phường", "thị trấn", "tỉnh ủy", "huyện ủy",
-                "thành ủy", "quận ủy")
-# a place word may stand anywhere ("UBND tỉnh Bắc Giang"); an agency word only opens the line ("Sở Nội vụ", not the
-# "ban" inside "Ủy ban nhân dân")
-_UNIT_RES = [(unit, regex.compile(
-    (r"(?<![\p{L}])" if unit in ("tỉnh", "huyện", "thành phố", "quận", "thị xã", "xã", "phường", "thị trấn", "tỉnh ủy",
-                                  "huyện ủy", "thành ủy", "quận ủy") else r"^")
-    + rf"({regex.escape(unit)}) ((?:[\p{{L}}]+)(?: [\p{{L}}]+)*)$", regex.IGNORECASE))
-    for unit in sorted(_CAP_AFTER, key=len, reverse=True)]
-
-
 @lru_cache(maxsize=4096)  # pure; issuer lines repeat from file to file
-def _sentence_case(line: str) -> str:
+def _sentence_case(line: str, words: _Words) -> str:
     """'SỞ NỘI VỤ' -> 'Sở Nội vụ', 'UBND TỈNH BẮC GIANG' -> 'UBND tỉnh Bắc Giang', 'TỈNH ỦY BẮC GIANG' -> 'Tỉnh ủy Bắc Giang'."""
-    low = " ".join(w if w in _KEEP_UPPER else w.lower() for w in line.split())
-    for (k, _), (pat, v) in zip(_PHRASES.items(), _PHRASE_RES):
+    keep = words.keep_upper
+    low = " ".join(w if w in keep else w.lower() for w in line.split())
+    for k, pat, v in words.phrases:
         if k in low:
             low = pat.sub(v, low)
     text = low
     # capitalise the word after a unit word (Sở Nội vụ, Bộ Tài chính) and every word of a place name
     lower = text.lower()  # text changes only right before the loop ends
-    for unit, pat in _UNIT_RES:
+    place_units = words.place_units
+    for unit, pat in words.unit_res:
         if unit not in lower:
             continue
 
         def cap(m: regex.Match, unit: str = unit) -> str:
             rest = m.group(2)
-            if unit in _PLACE_UNITS:
+            if unit in place_units:
                 rest = " ".join(w[:1].upper() + w[1:] for w in rest.split())
             else:
                 rest = rest[:1].upper() + rest[1:]
@@ -508,12 +513,12 @@ def _sentence_case(line: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _issuer_name(block: list[str]) -> str | None:
-    parts = [_sentence_case(x.strip()) if _is_upper_line(x) else x.strip() for x in block if x.strip()]
+def _issuer_name(block: list[str], words: _Words) -> str | None:
+    parts = [_sentence_case(x.strip(), words) if _is_upper_line(x) else x.strip() for x in block if x.strip()]
     return " - ".join(parts) or None
 
 
-def _article(lines: list[str], mentions: list[Mention], engine: Engine, text: str) -> FileHeader:
+def _article(lines: list[str], mentions: list[Mention], lexicon: Lexicon, text: str) -> FileHeader:
     title = next((x.lstrip("# ").strip() for x in lines if x.strip()), None)
     date = None
     year = None
@@ -529,14 +534,14 @@ def _article(lines: list[str], mentions: list[Mention], engine: Engine, text: st
             break
     if not any(x.strip() for x in lines):
         return FileHeader(kind="unknown")
-    in_place = engine.gazetteer.place_line(place, date) if place else None
+    in_place = lexicon.gazetteer.place_line(place, date) if place else None
     place = place if in_place else None
     province, source = in_place, "place_date" if in_place else None
     if province is None:
         province = _province_from_mentions(mentions)
         source = "parent" if province else None
     if province is None:
-        province = _province_from_text(text, engine)
+        province = _province_from_text(text, lexicon)
         source = "text" if province else None
     return FileHeader(kind="article" if (date or title) else "unknown", date=date, year=year, title=title,
                       province=province, place=place, province_source=source)

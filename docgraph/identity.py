@@ -10,11 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .header import FileHeader
-from .model import Mention
+from .lexicon import Lexicon, load_lexicon
+from .model import LOCAL_LEVELS, Mention
 from .normalize import slug
-
-LOCAL_LEVELS = ("provincial", "department", "district", "commune")
-_AMBIGUOUS_CODES = {"UBND", "HĐND", "ĐU", "MTTQ", "VP", "BCĐ"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,21 +51,23 @@ def first_code(issuer_code: str | None) -> str:
     return issuer_code.split("-")[0].rstrip("0123456789")
 
 
-def mention_key(m: Mention, ctx: FileHeader) -> DocKey | None:
-    """The key of the document a cited mention points to, with the citing file's header as context."""
+def mention_key(m: Mention, ctx: FileHeader, lexicon: Lexicon) -> DocKey | None:
+    """The key of the document a cited mention points to, with the citing file's header as context; an ambiguous
+    issuer code (``lexicon.ambiguous_codes``: UBND, HĐND ...) takes its level from that context."""
     base = base_of(m.number, m.symbol, m.name)
     if base is None:
         return None
     level = m.level
     code = first_code(m.issuer_code)
-    if level == "unknown" and (code in _AMBIGUOUS_CODES or code == ""):
+    ambiguous = lexicon.ambiguous_codes
+    if level == "unknown" and (code in ambiguous or code == ""):
         if m.branch is None and m.symbol is None:
             level = "unknown"
-        elif ctx.level in ("district", "commune") and code in _AMBIGUOUS_CODES:
+        elif ctx.level in ("district", "commune") and code in ambiguous:
             level = ctx.level
-        elif code in _AMBIGUOUS_CODES and ctx.level in LOCAL_LEVELS:
+        elif code in ambiguous and ctx.level in LOCAL_LEVELS:
             level = "provincial"
-        elif code in _AMBIGUOUS_CODES and ctx.province:
+        elif code in ambiguous and ctx.province:
             level = "provincial"
     jurisdiction = ""
     if level in LOCAL_LEVELS:
@@ -83,10 +83,12 @@ def mention_key(m: Mention, ctx: FileHeader) -> DocKey | None:
     return DocKey(base, m.year, jurisdiction, level)
 
 
-def settle_place(h: FileHeader, default_province: str | None = None) -> FileHeader:
+def settle_place(h: FileHeader, default_province: str | None = None,
+                 lexicon: Lexicon | None = None) -> FileHeader:
     """The header with the folder-wide default province (``extract --province``) where it names none, and a
-    document of a code several levels share (UBND, HĐND, ĐU) read as provincial when a province is known and no
-    district or commune is named (as a cited one is)."""
+    document of a code several levels share (``lexicon.ambiguous_codes``: UBND, HĐND, ĐU; default lexicon: the
+    built-in one) read as provincial when a province is known and no district or commune is named (as a cited one
+    is)."""
     from dataclasses import replace
 
     changes: dict = {}
@@ -96,7 +98,7 @@ def settle_place(h: FileHeader, default_province: str | None = None) -> FileHead
             changes.update(province=default_province, province_source="default")
     province = changes.get("province", h.province)
     if (h.level == "unknown" and province and h.locality is None and h.kind in ("document", "draft")
-            and first_code(h.issuer_code) in _AMBIGUOUS_CODES):
+            and first_code(h.issuer_code) in (lexicon or load_lexicon()).ambiguous_codes):
         changes["level"] = "provincial"
     return replace(h, **changes) if changes else h
 

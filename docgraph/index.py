@@ -25,6 +25,7 @@ from .model import Document, Evidence, Mention, Relation
 from .normalize import slug
 
 if TYPE_CHECKING:
+    from .lexicon import Lexicon
     from .pipeline import FileResult
 
 # The extraction modules (pipeline, header, engine) are imported by the functions that write and resolve, not here:
@@ -317,21 +318,26 @@ _DOC_FIELDS = tuple(f for f in _MENTION_FIELDS if f in _DOCUMENT_FIELDS and f no
 _DOC_SOURCES = ("doc", "own", "rule", "key_year", "key_level", "key_jurisdiction", *_DOC_FIELDS)
 
 
-def resolve(conn: sqlite3.Connection, touched: set[str] | None = None) -> dict[str, int]:
+def resolve(conn: sqlite3.Connection, touched: set[str] | None = None,
+            lexicon: Lexicon | None = None) -> dict[str, int]:
     """Rebuild documents and edges from the extracted rows. Returns counts.
 
     ``touched``: the documents whose rows changed since the index was last resolved (collected by ``write_rows`` and
     ``delete_files``); only they and the edges touching them are rebuilt. ``None`` rebuilds everything. Either way the
     result is the same. Mentions and relations are streamed from SQLite, so memory grows with the number of documents
     and edges (the graph itself), not with the number of mentions or files. It runs in one write transaction taken
-    up front, so a concurrent extract waits instead of failing midway."""
+    up front, so a concurrent extract waits instead of failing midway. ``lexicon`` (default: the built-in one) gives
+    the reform dates the edge flags read."""
     conn.commit()
     conn.execute("BEGIN IMMEDIATE")
     try:
         for statement in _LATER_INDEXES.split(";"):  # an older index gets them on its next extract
             if statement.strip():
                 conn.execute(statement)
-        counts = _resolve(conn, None if touched is None else set(touched))
+        if lexicon is None:
+            from .lexicon import load_lexicon
+            lexicon = load_lexicon()
+        counts = _resolve(conn, None if touched is None else set(touched), lexicon)
     except BaseException:
         conn.rollback()
         raise
@@ -339,10 +345,12 @@ def resolve(conn: sqlite3.Connection, touched: set[str] | None = None) -> dict[s
     return counts
 
 
-def _resolve(conn: sqlite3.Connection, dirty: set[str] | None) -> dict[str, int]:
+def _resolve(conn: sqlite3.Connection, dirty: set[str] | None, lexicon: Lexicon) -> dict[str, int]:
     from .header import FileHeader
-    from .identity import LOCAL_LEVELS
+    from .model import LOCAL_LEVELS
     from .relations import OWN
+
+    district_end = lexicon.district_level_end
 
     # dated documents known per scope (base|jurisdiction): from own headers and from dated mentions
     reader = conn.cursor()
@@ -492,7 +500,7 @@ def _resolve(conn: sqlite3.Connection, dirty: set[str] | None) -> dict[str, int]
             flags = []
             if rel == "implements" and s_date and t_date and s_date < t_date:
                 flags.append("source_before_target")
-            if s_level == "district" and s_date and s_date > "2025-07-01":
+            if s_level == "district" and s_date and s_date > district_end:
                 flags.append("district_after_reform")
             first = evs[0]
             out.append((src, dst, rel, count, first[0], first[1], first[2], _evidence_json(evs),

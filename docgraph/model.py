@@ -8,7 +8,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field, asdict
 from typing import Any
 
+# The levels of government, top down, then "unknown": the one ordered type of levels (queries rank by it, exports
+# draw one row per level). The lexicon's tables name levels from this list.
 LEVELS = ("central", "provincial", "department", "district", "commune", "unknown")
+LEVEL_RANK = {lv: i for i, lv in enumerate(LEVELS)}  # central 0 ... commune 4, unknown 5
+# the levels below central: a document of one of them is identified together with its jurisdiction
+LOCAL_LEVELS = LEVELS[1:5]
+
+
+def level_rank(level: str | None, missing: int = 9) -> int:
+    """A level's place in LEVELS (to sort top down); ``missing`` for a value that is no level (None, "")."""
+    return LEVEL_RANK.get(level, missing)  # type: ignore[arg-type]
+
+
 RELATIONS = (
     "implements",
     "based_on",
@@ -22,6 +34,9 @@ RELATIONS = (
     "consolidates",
     "cites",
 )
+# a relations.yaml entry that is no relation: "blocker" phrases describe history ("đã được sửa đổi bởi ...") and stop
+# the phrase before them from acting on the next reference
+PSEUDO_RELATIONS = ("blocker",)
 
 
 @dataclass(frozen=True, slots=True)

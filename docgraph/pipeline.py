@@ -77,14 +77,14 @@ def analyse_text(text: str, path: str, engine: Engine, doc_path: str | None = No
     res = FileResult(path=path)
     mentions = engine.extract(text, timeout=timeout)
     _limits.check()
-    header = settle_place(read_header(text, mentions, engine), province)
+    header = settle_place(read_header(text, mentions, engine.lexicon), province, engine.lexicon)
     # the own header number is the document itself: give it the header's date, issuer and level
     mentions = [replace(m, year=header.year, date=header.date, issuer=m.issuer or header.issuer,
                         level=header.level if header.level != "unknown" else m.level,
                         type=header.type or m.type) if m.own else m for m in mentions]
     res.header = header
     res.mentions = mentions
-    res.keys = [None if m.own else mention_key(m, header) for m in mentions]
+    res.keys = [None if m.own else mention_key(m, header, engine.lexicon) for m in mentions]
     ok = own_key(header)
     res.own_key = ok
     res.own_id = ok.doc_id() if ok else file_doc_id(doc_path or path)

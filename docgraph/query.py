@@ -11,6 +11,7 @@ from collections import Counter, defaultdict, deque
 from typing import TYPE_CHECKING, Any, Callable
 
 from .errors import NotFoundError, UsageError
+from .model import level_rank
 from .normalize import fold, slug
 from .i18n import _
 
@@ -19,13 +20,11 @@ if TYPE_CHECKING:  # the queries read a networkx MultiDiGraph or a graph.SubGrap
 
     from .engine import Engine
     from .graph import SubGraph
+    from .lexicon import Lexicon
 
-LEVEL_ORDER = {"central": 0, "provincial": 1, "department": 2, "district": 3, "commune": 4, "unknown": 5}
 CHAIN_RELATIONS = ("implements", "based_on")
 _REL_RANK = {"implements": 0, "based_on": 1, "cites": 2}
 GAP_LEVELS = ("provincial", "department", "district", "commune")
-# issuer codes shared by many units of one level: the issuer's name tells the units apart
-GENERIC_CODES = {"UBND", "HĐND", "ĐU", "MTTQ", "VP", "BCĐ", "CB"}
 # kinds that report on documents rather than being acted on: a title search uses them only when nothing else matches
 REPORT_KINDS = {"article", "unknown"}
 
@@ -218,7 +217,7 @@ def implementers(g: nx.MultiDiGraph, doc: str, *, depth: int | None = None, foll
         ranked = []
         for (u, rel), d in preds.items():
             a = nodes[u]
-            ranked.append(((LEVEL_ORDER.get(a.get("level"), 9), a.get("date") or "", u, _REL_RANK[rel]), u, rel, a, d))
+            ranked.append(((level_rank(a.get("level")), a.get("date") or "", u, _REL_RANK[rel]), u, rel, a, d))
         ranked.sort()
         for _, u, rel, a, d in ranked:
             if u in seen:
@@ -246,9 +245,7 @@ def province_members(name: str) -> tuple[str, ...]:
     """The provinces a query for ``name`` covers: a province of 1/7/2025 with the old ones merged into it
     ("Ninh Bình" -> Hà Nam, Nam Định, Ninh Bình), an old one itself. Raises ``NotFound`` for a name that is no
     province."""
-    from .gazetteer import gazetteer
-
-    members = gazetteer().members(name)
+    members = _default_lexicon().gazetteer.members(name)
     if not members:
         raise NotFound(_("no province named {name!r}").format(name=name))
     return members
@@ -281,7 +278,7 @@ def chain(g: nx.MultiDiGraph, doc: str, *, max_paths: int = 200) -> list[list[di
 
     def ups(n: str) -> list[tuple[str, str]]:
         return sorted({(v, d["relation"]) for _, v, d in g.out_edges(n, data=True) if d["relation"] in CHAIN_RELATIONS},
-                      key=lambda x: (LEVEL_ORDER.get(g.nodes[x[0]].get("level"), 9), x[0]))
+                      key=lambda x: (level_rank(g.nodes[x[0]].get("level")), x[0]))
 
     stack: list[tuple[str, list[str]]] = [(doc, [doc])]
     while stack and len(paths) < max_paths:
@@ -421,13 +418,13 @@ def missing(conn: sqlite3.Connection, g: nx.MultiDiGraph | None = None, limit: i
                        "level": g.nodes[u].get("level") if u in g else None,
                        "date": g.nodes[u].get("date") if u in g else None,
                        "mentions": c["mentions"], "lines": c["lines"], "relations": rels})
-        by.sort(key=lambda c: (-c["mentions"], LEVEL_ORDER.get(c["level"], 9), c["doc"] or c["file"] or ""))
+        by.sort(key=lambda c: (-c["mentions"], level_rank(c["level"]), c["doc"] or c["file"] or ""))
         row["cited_by_count"] = len(by)
         row["mention_count"] = sum(c["mentions"] for c in by)
         row["relations"] = sorted({d["relation"] for _, _, d in g.in_edges(doc, data=True)})
         row["cited_by"] = by
         rows.append(row)
-    rows.sort(key=lambda r: (-r["cited_by_count"], -r["mention_count"], LEVEL_ORDER.get(r.get("level"), 9),
+    rows.sort(key=lambda r: (-r["cited_by_count"], -r["mention_count"], level_rank(r.get("level")),
                              r["doc"]))
     for i, r in enumerate(rows, 1):
         r["rank"] = i
@@ -441,13 +438,13 @@ def province_of(jurisdiction: str | None) -> str | None:
     return p if p and p != "?" else None
 
 
-def unit_of(d: dict[str, Any]) -> tuple[str, str | None] | None:
+def unit_of(d: dict[str, Any], lexicon: Lexicon | None = None) -> tuple[str, str | None] | None:
     """(key, name) of the unit that issued a document at its level, or None when it cannot be told.
 
     Provincial units (the Party committee, the People's Committee and Council, the committee's boards) and
-    department units are told apart by issuer code (TU, UBND, BTGTU; SNV, SGDĐT, SKHCN; a generic code such as ĐU by
-    the issuer's name); district and commune units by the last part of the jurisdiction ("Bắc Giang / Lạng
-    Giang")."""
+    department units are told apart by issuer code (TU, UBND, BTGTU; SNV, SGDĐT, SKHCN; a code many department units
+    share, such as ĐU, ``lexicon.generic_codes``, by the issuer's name); district and commune units by the last part
+    of the jurisdiction ("Bắc Giang / Lạng Giang"). ``lexicon``: default the built-in one."""
     level = d.get("level")
     issuer = (d.get("issuer") or "").strip()
     last = issuer.split(" - ")[-1].strip() if issuer else ""
@@ -460,9 +457,10 @@ def unit_of(d: dict[str, Any]) -> tuple[str, str | None] | None:
             return code, last or None
         return (fold(last), last) if last else None
     if level == "department":
+        lx = lexicon or _default_lexicon()
         code = (d.get("issuer_code") or "").split("-")[0]
-        named = last if (" - " in issuer or fold(last).startswith(("so ", "dang uy", "chi cuc", "ban "))) else None
-        if code and code not in GENERIC_CODES:
+        named = last if (" - " in issuer or fold(last).startswith(lx.department_name_starts)) else None
+        if code and code not in lx.generic_codes:
             return code, named
         if named:
             return fold(named), named
@@ -496,8 +494,14 @@ def gaps_graph(conn: sqlite3.Connection, doc: str, level: str) -> SubGraph:
     return g
 
 
+def _default_lexicon() -> Lexicon:
+    from .lexicon import load_lexicon
+
+    return load_lexicon()
+
+
 def gaps(g: nx.MultiDiGraph, doc: str, level: str, *, provinces: list[str] | None = None,
-         only: tuple[str, ...] | None = None) -> dict[str, Any]:
+         only: tuple[str, ...] | None = None, lexicon: Lexicon | None = None) -> dict[str, Any]:
     """Units of ``level``, province by province, that have not acted on ``doc``, then those that have.
 
     The provinces: ``doc``'s own, or for a document without one (a central directive) every province of the index
@@ -505,7 +509,9 @@ def gaps(g: nx.MultiDiGraph, doc: str, level: str, *, provinces: list[str] | Non
     nobody has acted; ``only`` (see :func:`province_members`) keeps some of them. The units of a province: every
     issuer at ``level`` of a document in the index (a file or only cited) in that province. A unit is covered when
     one of its documents is among ``implementers(g, doc)`` (implements and based_on edges, directly or through a
-    chain); otherwise it is a gap."""
+    chain); otherwise it is a gap. ``lexicon`` (default: the built-in one) tells which issuer codes many units
+    share."""
+    lexicon = lexicon or _default_lexicon()
     if level not in GAP_LEVELS:
         raise ValueError(f"level must be one of {', '.join(GAP_LEVELS)}, not {level!r}")
     if doc not in g:
@@ -533,7 +539,7 @@ def gaps(g: nx.MultiDiGraph, doc: str, level: str, *, provinces: list[str] | Non
         p = province_of(d.get("jurisdiction"))
         if d.get("level") != level or not p or fold(p) not in units:
             continue
-        u = unit_of(d)
+        u = unit_of(d, lexicon)
         if u is None:
             continue
         key, name = u
@@ -549,9 +555,7 @@ def gaps(g: nx.MultiDiGraph, doc: str, level: str, *, provinces: list[str] | Non
         elif n == doc:
             entry.update(relation="query")
         unit["documents"].append(entry)
-    from .gazetteer import gazetteer
-
-    gz = gazetteer()
+    gz = lexicon.gazetteer
     out = []
     for k, prov in by_key.items():
         covered, missing_ = [], []
@@ -579,7 +583,7 @@ def timeline(g: nx.MultiDiGraph, doc: str, *, provinces: tuple[str, ...] | None 
     rows = _with_via_labels(g, implementers(g, doc, provinces=provinces))
     dated = sorted((r for r in rows if r.get("date")), key=lambda r: (r["date"], r["doc"]))
     undated = sorted((r for r in rows if not r.get("date")),
-                     key=lambda r: (LEVEL_ORDER.get(r.get("level"), 9), r["doc"]))
+                     key=lambda r: (level_rank(r.get("level")), r["doc"]))
     by_level: dict[str, list[int]] = defaultdict(list)
     for r in dated:
         if r.get("lag_days") is not None:
@@ -591,7 +595,7 @@ def timeline(g: nx.MultiDiGraph, doc: str, *, provinces: tuple[str, ...] | None 
         "rows": dated, "undated": undated,
         "median_lag_days": _median(lags),
         "median_lag_by_level": {lvl: {"median_lag_days": _median(v), "documents": len(v)}
-                                for lvl, v in sorted(by_level.items(), key=lambda x: LEVEL_ORDER.get(x[0], 9))},
+                                for lvl, v in sorted(by_level.items(), key=lambda x: level_rank(x[0]))},
     }
 
 

@@ -15,59 +15,17 @@ from pathlib import Path
 from typing import Any
 
 import regex
-import yaml
 
-from .errors import ConfigError
+from .lexicon import Lexicon, build_lexicon
+from .model import PSEUDO_RELATIONS, RELATIONS
+from .ruleyaml import RulesError, _line, _read_yaml, _require, builtin_rules_dir, rule_files  # noqa: F401 (API)
 
-
-class RulesError(ConfigError):
-    """A rules file is wrong. The message names the file, line and rule."""
-
-    label = "rules"
-
-
-class _LineDict(dict):
-    line: int = 0
-    key_lines: dict
-
-
-class _Loader(yaml.SafeLoader):
-    pass
-
-
-def _construct_mapping(loader: _Loader, node: yaml.MappingNode, deep: bool = False) -> _LineDict:
-    loader.flatten_mapping(node)
-    out = _LineDict()
-    out.line = node.start_mark.line + 1
-    out.key_lines = {}
-    for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        try:
-            hash(key)
-        except TypeError:
-            raise RulesError(f"line {key_node.start_mark.line + 1}: a mapping key must be a plain value") from None
-        if key in out:
-            raise RulesError(f"line {key_node.start_mark.line + 1}: duplicate key {key!r}")
-        out[key] = loader.construct_object(value_node, deep=True)
-        out.key_lines[key] = key_node.start_mark.line + 1
-    return out
-
-
-_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 _TOP_KEYS = {"fragments", "rules", "context", "tables", "relations", "structure", "version"}
 _RULE_KEYS = {"id", "description", "layout", "triggers", "prefilter", "pattern", "flags", "examples", "enabled"}
 _LAYOUTS = {"party", "state", "normative", "older", "name"}
 _FLAG_VALUES = {"ignorecase": regex.IGNORECASE}
 _PLACEHOLDER = regex.compile(r"\{([a-z_][a-z0-9_]*)\}")
-
-
-def builtin_rules_dir() -> Path:
-    here = Path(__file__).resolve().parent
-    installed = here / "rules"
-    if installed.is_dir() and any(installed.glob("*.yaml")):
-        return installed
-    return here.parent / "rules"
 
 
 @dataclass(frozen=True)
@@ -125,6 +83,7 @@ class RuleSet:
     relations: list[dict[str, Any]]
     sources: list[str] = field(default_factory=list)
     structure: dict[str, Any] = field(default_factory=dict)  # the parts of a document (rules/structure.yaml)
+    lexicon: Lexicon | None = None  # the tables, validated and typed (every RuleSet load_rules returns has one)
 
 
 def _expand(pattern: str, fragments: dict[str, str], where: str, depth: int = 0) -> str:
@@ -141,51 +100,13 @@ def _expand(pattern: str, fragments: dict[str, str], where: str, depth: int = 0)
     return _PLACEHOLDER.sub(repl, pattern)
 
 
-def _read_yaml(path: Path) -> Any:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as e:
-        raise RulesError(f"{path}: cannot read: {e}") from None
-    try:
-        return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
-    except RulesError as e:
-        raise RulesError(f"{path}:{str(e)[5:]}") from None
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        where = f"{path}:{mark.line + 1}" if mark else str(path)
-        problem = getattr(e, "problem", None) or str(e).splitlines()[0]
-        raise RulesError(f"{where}: YAML error: {problem}") from None
-
-
-def _line(d: Any, key: str | None = None) -> int:
-    if isinstance(d, _LineDict):
-        if key is not None and key in d.key_lines:
-            return d.key_lines[key]
-        return d.line
-    return 0
-
-
-def _require(cond: bool, path: Path, line: int, msg: str) -> None:
-    if not cond:
-        raise RulesError(f"{path}:{line}: {msg}")
-
-
-def rule_files(extra: str | os.PathLike | None = None) -> list[Path]:
-    files = sorted(builtin_rules_dir().glob("*.yaml"))
-    if extra is not None:
-        p = Path(extra)
-        if not p.exists():
-            raise RulesError(f"{p}: rules folder not found")
-        files += sorted(p.glob("*.yaml")) if p.is_dir() else [p]
-    return files
-
-
 def load_rules(extra: str | os.PathLike | None = None) -> RuleSet:
     """Read the built-in rules and, when given, a user's rules folder (or one file), validate and compile them."""
     raw_rules: dict[str, tuple[Path, Any]] = {}
     fragments: dict[str, str] = {}
     context: dict[str, Any] = {}
     tables: dict[str, Any] = {}
+    table_lines: dict[str, tuple[Path, int]] = {}  # where each table was (last) defined
     relations: dict[str, dict[str, Any]] = {}
     structure: dict[str, Any] = {}
     files = rule_files(extra)
@@ -205,6 +126,7 @@ def load_rules(extra: str | os.PathLike | None = None) -> RuleSet:
             context[name] = (val, path, _line(data["context"], name))
         for name, val in (data.get("tables") or {}).items():
             tables[name] = val
+            table_lines[name] = (path, _line(data["tables"], name))
         st = data.get("structure") or {}
         _require(isinstance(st, dict), path, _line(data, "structure"), "structure must be a mapping")
         structure.update(st)  # a user's file replaces a built-in entry of the same name
@@ -213,6 +135,9 @@ def load_rules(extra: str | os.PathLike | None = None) -> RuleSet:
         for r in rels:
             _require(isinstance(r, dict) and isinstance(r.get("relation"), str), path, _line(r),
                      "each relation entry needs a 'relation' name")
+            _require(r["relation"] in RELATIONS or r["relation"] in PSEUDO_RELATIONS, path, _line(r, "relation"),
+                     f"unknown relation {r['relation']!r} (expected one of "
+                     f"{', '.join(sorted(RELATIONS + PSEUDO_RELATIONS))})")
             _require(isinstance(r.get("phrases", []), list), path, _line(r, "phrases"),
                      f"relation {r.get('relation')!r}: phrases must be a list")
             relations[r["relation"]] = r
@@ -276,10 +201,9 @@ def load_rules(extra: str | os.PathLike | None = None) -> RuleSet:
     for needed in ("date_num", "date_words", "issuer_stop", "subject_intro", "pinpoint", "alias"):
         if needed not in ctx:
             raise RulesError(f"{files[0].parent}: context entry {needed!r} is missing")
-    for needed in ("type_words", "type_codes", "issuers"):
-        if needed not in tables:
-            raise RulesError(f"{files[0].parent}: table {needed!r} is missing")
-    return RuleSet(compiled, fragments, ctx, tables, list(relations.values()), [str(f) for f in files], structure)
+    lexicon = build_lexicon(tables, table_lines, files[0].parent)
+    return RuleSet(compiled, fragments, ctx, tables, list(relations.values()), [str(f) for f in files], structure,
+                   lexicon)
 
 
 def _parse_examples(path: Path, rid: str, r: dict) -> list[Example]:

@@ -244,7 +244,7 @@ def scan(
             touched = None  # most of the graph changed: rebuilding it all is cheaper
         if stage:
             stage("resolve")
-        counts = ix.resolve(conn, touched)
+        counts = ix.resolve(conn, touched, lexicon=get_engine(rules_dir).lexicon)
         ix.set_meta(conn, "resolved", "yes")
     else:  # nothing changed: documents and edges are already resolved
         counts = ix.counts(conn)

@@ -161,8 +161,8 @@ def test_incremental_resolve_equals_a_full_rebuild(tmp_path, monkeypatch):
                                             encoding="utf-8")
     calls: list[int | None] = []
     real = ix.resolve
-    monkeypatch.setattr(ix, "resolve", lambda conn, touched=None: calls.append(
-        None if touched is None else len(touched)) or real(conn, touched))
+    monkeypatch.setattr(ix, "resolve", lambda conn, touched=None, lexicon=None: calls.append(
+        None if touched is None else len(touched)) or real(conn, touched, lexicon))
 
     def extract(name: str) -> None:
         conn = ix.connect(tmp_path / name, create=True)

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from docgraph.engine import get_engine
-from docgraph.gazetteer import gazetteer, name_key
+from docgraph.lexicon import load_lexicon
+from docgraph.gazetteer import name_key
 from docgraph.pipeline import analyse_text
 
 from cli_helpers import run
@@ -18,7 +19,7 @@ from cli_helpers import run
 
 @pytest.fixture(scope="module")
 def g():
-    return gazetteer()
+    return load_lexicon().gazetteer
 
 
 @pytest.fixture(scope="module")
