@@ -240,6 +240,13 @@ def _engine(rules: str | None):
     return get_engine(rules)
 
 
+def _lexicon(rules: str | None):
+    """The lexicon of the built-in rules and a --rules folder (its tables only: faster than building the engine)."""
+    from .lexicon import load_lexicon
+
+    return load_lexicon(rules)
+
+
 class _QueryEngine:
     """The rule engine for reading a query, built on first use: a node id ("16-ct-tw-2018") needs no rules, and
     building them takes longer than the query itself. A --rules folder is read at once, so a bad one is an error."""
@@ -684,12 +691,12 @@ def report_cmd(
 
       docgraph --lang vi report 35-CT/TW --province "Bắc Giang" -o bao-cao.docx
     """
-    from .query import LEVEL_ORDER
+    from .model import LEVELS
     from .report import FORMATS as REPORT_FORMATS
     from .report import build_report, write_report
 
     with _errors(), _no_gc():
-        levels = [lv for lv in LEVEL_ORDER if lv != "unknown"]
+        levels = [lv for lv in LEVELS if lv != "unknown"]
         if level is not None and level not in levels:
             raise UsageError(_("--level must be one of {levels}, not {level!r}").format(levels=", ".join(levels),
                                                                                          level=level))

@@ -18,8 +18,9 @@ from typing import Any
 from .errors import BadInput
 from .graph import add_documents, build_subgraph
 from .i18n import _, language, level_name, ngettext, relation_name
+from .model import LEVELS, level_rank
 from .normalize import fold
-from .query import (CHAIN_RELATIONS, GAP_LEVELS, LEVEL_ORDER, NotFound, gaps, implementers, index_provinces,
+from .query import (CHAIN_RELATIONS, GAP_LEVELS, NotFound, gaps, implementers, index_provinces,
                     province_members, province_of, unit_of)
 
 FORMATS = (".xlsx", ".docx")
@@ -78,8 +79,8 @@ def build_report(conn: sqlite3.Connection, doc: str, *, province: str | None = N
     unit, issuer, type, reference, date, lag in days, relation, the document it carries out (``via``) and the
     linking edge's evidence (file, line, sentence), sorted by province, level and date. ``pending``: the units of
     the levels ``gaps`` compares that have no implementing document, per province. ``summary``: the counts."""
-    if level is not None and level not in LEVEL_ORDER:
-        raise ValueError(f"level must be one of {', '.join(LEVEL_ORDER)}, not {level!r}")
+    if level is not None and level not in LEVELS:
+        raise ValueError(f"level must be one of {', '.join(LEVELS)}, not {level!r}")
     g = build_subgraph(conn, [doc], down=True, relations=CHAIN_RELATIONS, edge_attrs="evidence")
     if doc not in g:
         raise NotFound(f"{doc!r} is not in the index")
@@ -111,7 +112,7 @@ def build_report(conn: sqlite3.Connection, doc: str, *, province: str | None = N
             "source_file": r.get("source_file"),
         })
     rows.sort(key=lambda r: (r["province"] is not None, fold(r["province"] or ""),
-                             LEVEL_ORDER.get(r["level"], 9), r["date"] or "9999", r["doc"]))
+                             level_rank(r["level"]), r["date"] or "9999", r["doc"]))
     pending = []
     not_acted: dict[str, str] = {}  # provinces where no unit of a level compared has acted
     every = index_provinces(conn)
@@ -126,7 +127,7 @@ def build_report(conn: sqlite3.Connection, doc: str, *, province: str | None = N
                 pending.append({"province": p["province"], "level": lv, "unit": name,
                                 "code": u["unit"] if u["unit"] != name else None,  # a department's code (SYT)
                                 "documents": [e["label"] or e["doc"] for e in u["other"]]})
-    pending.sort(key=lambda u: (fold(u["province"]), LEVEL_ORDER.get(u["level"], 9), fold(u["unit"] or "")))
+    pending.sort(key=lambda u: (fold(u["province"]), level_rank(u["level"]), fold(u["unit"] or "")))
     lags = [r["lag_days"] for r in rows if r["lag_days"] is not None]
     provinces = sorted({r["province"] for r in rows if r["province"]}, key=fold)
     acted = {fold(p) for p in provinces}
