@@ -147,6 +147,9 @@ class Engine:
             rf"\s*,?\s*)?(?:(?P<so>(?<![\p{{L}}])(?:[Ss]ố|[Ss]o|SỐ))\s*:?\s*)?",
         ]
         self.prefix_re = regex.compile("".join(prefix), regex.REVERSE)
+        # a law's name read back from a number that runs over another type word ("Luật Hóa chất và Nghị định số 26/..."):
+        # the number is the decree's; the law is named without one
+        self.name_split_re = regex.compile(rf"(?:,|\s(?:và|hoặc))\s+(?P<tw>{self.tw_pattern})(?![\p{{L}}])")
         # the "của ISSUER" branch is half the cost of the prefix match; where no "của"/"cua" stands in the look-back
         # window it cannot match, and the same pattern with a never-matching group in its place gives the same match
         self.prefix_no_of_re = regex.compile(prefix[0] + r"(?P<pissuer>(?!))?" + prefix[2], regex.REVERSE)
@@ -241,7 +244,14 @@ class Engine:
                 if pm.group("tw"):
                     d.tw = pm.group("tw")
                     start = pm.start("tw")
-                    if pm.group("name"):  # only the law-word branch of the prefix reads a name
+                    split = None
+                    if pm.group("name"):
+                        for split in self.name_split_re.finditer(pm.group("name")):
+                            pass
+                    if split is not None:
+                        d.tw = split.group("tw")
+                        start = pm.start("name") + split.start("tw")
+                    elif pm.group("name"):  # only the law-word branch of the prefix reads a name
                         d.name = _clean(f"{self.type_word_map[_key(d.tw)]} {pm.group('name')}")
                     if pm.group("pissuer"):
                         d.issuer = _clean(pm.group("pissuer"))

@@ -70,9 +70,15 @@ _ITEM_LEAD = regex.compile(r"(?i)^[\s\-+•*–]*(?:(?:\d{1,3}(?:\.\d{1,3})*|[a-
 _ISSUE = regex.compile(r"(?i)(?<![\p{L}])(?:đã\s+|đồng\s+thời\s+)?(?:ban\s+hành|xây\s+dựng\s+và\s+ban\s+hành|ban\s+hành\s+các)"
                        r"(?![\p{L}])")
 # words between a reference and an "after" phrase that show the phrase is about something else ("... thì giấy phép
-# hết hiệu lực")
-_AFTER_STOP = regex.compile(r"(?i)(?<![\p{L}])(?:thì|mà|nếu|khi|trường\s+hợp|giấy\s+phép|chứng\s+chỉ|văn\s+bản\s+này)"
-                            r"(?![\p{L}])|;|\.\s+\p{Lu}")
+# hết hiệu lực"); the soft ones only before the reference's title starts ("Nghị định số X ... quy định chính sách hỗ
+# trợ ... khi sinh con hết hiệu lực": "khi" is a word of X's title)
+_AFTER_STOP = regex.compile(r"(?i)(?<![\p{L}])(?:thì|văn\s+bản\s+này|(?:Luật|Nghị\s+định|Thông\s+tư|Quyết\s+định|Nghị\s+quyết)"
+                            r"\s+này)(?![\p{L}])|;|\.\s+\p{Lu}")
+_AFTER_SUBJECT = regex.compile(r"(?i)(?<![\p{L}])(?:giấy\s+phép|chứng\s+chỉ|giấy\s+chứng\s+nhận)(?:\s+(?:đã\s+)?(?:cấp|này|đó))?\s*$")
+_AFTER_SOFT_STOP = regex.compile(r"(?i)(?<![\p{L}])(?:mà|nếu|khi|trường\s+hợp|giấy\s+phép|chứng\s+chỉ)(?![\p{L}])")
+_TITLE_START = regex.compile(r"(?i)(?<![\p{L}])(?:về|v/v|quy\s+định|hướng\s+dẫn|ban\s+hành|phê\s+duyệt|sửa\s+đổi|bổ\s+sung|"
+                             r"thành\s+lập|thực\s+hiện|triển\s+khai)(?![\p{L}])")
+_MAX_EFFECT_TITLE = 600  # an effect article names what it ends with the whole title: titles of circulars run long
 _OPEN_QUOTES, _CLOSE_QUOTES = "“«", "”»"
 
 
@@ -107,6 +113,10 @@ class RelationFinder:
         passive: list[tuple[str, str]] = []
         after: list[tuple[str, str]] = []
         cancel: list[str] = []
+        # phrases that act only on a document named right after them, and the types they never act on
+        self.tight: dict[str, frozenset[str]] = {}
+        self.tight_list: regex.Pattern | None = None  # what a list intro with such a phrase names after it
+        self.ranks: list[tuple[int, frozenset[str], list[regex.Pattern]]] = []  # the legal order guides respect
         for r in relations:
             rel = "cites" if r["relation"] == "blocker" else r["relation"]
             for p in r.get("phrases", []) or []:
@@ -118,6 +128,15 @@ class RelationFinder:
             passive += [(rel, p) for p in r.get("passive", []) or []]
             after += [(rel, p) for p in r.get("after", []) or []]
             cancel += list(r.get("cancel", []) or [])
+            tight = r.get("tight") or {}
+            not_targets = frozenset(x.lower() for x in tight.get("not_targets", []) or [])
+            if tight.get("list"):
+                self.tight_list = regex.compile(tight["list"])
+            for p in tight.get("phrases", []) or []:
+                self.tight[" ".join(unicodedata.normalize("NFC", p).split()).lower()] = not_targets
+            for e in r.get("ranks", []) or []:
+                self.ranks.append((int(e["rank"]), frozenset(x.lower() for x in e.get("types", []) or []),
+                                   [regex.compile(x) for x in e.get("symbols", []) or []]))
         # a phrase listed both as cites and as an act (none by default) is read as the act
         alt = _phrase_re(list(self.lookup))
         self.trigger_re = regex.compile(rf"(?i)(?<![\p{{L}}])(?:{alt})(?![\p{{L}}])") if alt else regex.compile("(?!)")
@@ -129,6 +148,35 @@ class RelationFinder:
         self.narrative_types = frozenset(x.lower() for x in narrative)
 
     # ------------------------------------------------------------------ phrases
+
+    def rank(self, m: Mention) -> int | None:
+        """A document's rank in the legal order (lower is higher), from its symbol or type word; None: not ranked."""
+        sym = regex.sub(r"\s+", "", m.symbol or "").replace("Ð", "Đ")
+        typ = (m.type or "").lower()
+        for rank, types, symbols in self.ranks:
+            if sym and any(x.search(sym) for x in symbols) or typ in types:
+                return rank
+        return None
+
+    def can_act(self, source: Mention, target: Mention, relation: str) -> bool:
+        """Whether ``source`` can act on ``target`` so: by their dates (an amendment comes after what it amends), and
+        for a guide by the legal order (a decree guides a law, never a Prime Minister's decision)."""
+        if not _dated_ok(source, target, relation):
+            return False
+        if relation == "guides" and self.ranks:
+            a, b = self.rank(source), self.rank(target)
+            if a is not None and b is not None and a <= b:
+                return False
+        return True
+
+    def tight_miss(self, phrase: str, between: str, target: Mention) -> bool:
+        """Whether a phrase that acts only on what it names at once ("thu hồi") misses ``target``: other words stand
+        between them ("thu hồi đất theo ..."), or the target is of a type it never acts on (a licence)."""
+        key = " ".join(unicodedata.normalize("NFC", phrase).split()).lower()
+        not_targets = self.tight.get(key)
+        if not_targets is None:
+            return False
+        return not _PHRASE_TAIL.match(between.strip()) or (target.type or "").lower() in not_targets
 
     def relation_of(self, phrase: str) -> str:
         key = " ".join(unicodedata.normalize("NFC", phrase).split()).lower()
@@ -296,6 +344,9 @@ class _Reader:
         ph = self.f.last_phrase(text[tail_start:end], tail_start)
         if ph is None or ph.relation not in _LIST_CARRY:
             return None
+        if not ph.passive and " ".join(text[ph.start:ph.end].split()).lower() in self.f.tight and (
+                self.f.tight_list is None or not self.f.tight_list.match(text, ph.end, end)):
+            return None  # "Hỗ trợ khi thu hồi đất công ích:" hands nothing on
         if ph.passive:
             patient = self._patient(max((i for i in uidx if self.ms[i].end <= ph.start), default=None,
                                         key=lambda i: self.ms[i].start), role)
@@ -334,13 +385,17 @@ class _Reader:
             if named is not None and not regex.search(r"(?i)ban\s+hành\s*$", text[gap_start:named.start()]):
                 # "... bởi Luật sửa đổi, bổ sung ... số Y": the phrase names Y; what acts is the phrase before it
                 ph = f.last_phrase(text[gap_start:named.start()], gap_start)
+            if ph is not None and not quoted and _quoted(quotes, text, cs, ph.start):
+                ph = None  # a phrase of a quoted title ("... về việc “hủy bỏ ...”") acts on nothing outside it
+            if ph is not None and not ph.passive and f.tight_miss(text[ph.start:ph.end], text[ph.end:m.start], m):
+                ph = _Phrase("cites", ph.start, ph.end)  # "thu hồi đất theo Nghị định số X": X is only followed
             coord = False
             tail = text[ph.end:gap_start + _ENDS_COORD.search(gap).start()] if ph is not None and \
                 _ENDS_COORD.search(gap) else ""
             fallback = False  # the phrase may be a word of the title before: coordinate if it makes no act
             if ph is not None and not ph.passive and prev is not None and prev in role and _ENDS_COORD.search(gap) \
                     and not _PHRASE_TAIL.match(tail):
-                if tail.lstrip()[:1].isupper():
+                if tail.lstrip()[:1].isupper() or _LAW_NAME.fullmatch(tail.strip()):
                     # "... thực hiện Nghị quyết Đại hội Đảng lần thứ X, Nghị quyết số B": a list of the phrase's
                     # objects, the first without a number
                     fallback = True
@@ -351,7 +406,7 @@ class _Reader:
             r: tuple | None = None
             if ph is not None and ph.passive:
                 patient = self._patient(prev, role)
-                if patient is not None and not _dated_ok(m, ms[patient], ph.relation):
+                if patient is not None and not f.can_act(m, ms[patient], ph.relation):
                     # dated no later than what it would amend: a second item after the rider, not an amender
                     r = role.get(patient) or ("own", "cites")
                     if r[0] == "own" and not self.article:
@@ -492,7 +547,7 @@ class _Reader:
             name = _fold_name(other.name or "")
             if name and len(name) >= 8 and said.startswith(name) and (best is None or len(name) > best[0]):
                 best = (len(name), k)
-        if best is not None and best[1] != i and _dated_ok(ms[i], ms[best[1]], rel):
+        if best is not None and best[1] != i and self.f.can_act(ms[i], ms[best[1]], rel):
             k = best[1]
             # the evidence shows the name here and the reference the file gave it where it is cited in full
             self.out.append(RawRelation(i, k, rel, ms[i].line, evidence(
@@ -505,7 +560,7 @@ class _Reader:
         ms = self.ms
         r = role[prev]
         if r[0] in ("passive", "between") and not (
-                _dated_ok(ms[i], ms[r[1]], r[2]) if r[0] == "passive" else _dated_ok(ms[r[1]], ms[i], r[2])):
+                self.f.can_act(ms[i], ms[r[1]], r[2]) if r[0] == "passive" else self.f.can_act(ms[r[1]], ms[i], r[2])):
             r = role.get(idxs[0]) or ("own", "cites")
             if r[0] != "own":
                 r = ("own", "cites")
@@ -558,7 +613,7 @@ class _Reader:
             if f.cancel_re.search(lead):
                 return ("own", "cites")
         if prev is not None:
-            if titled and _dated_ok(ms[prev], ms[i], rel):
+            if titled and f.can_act(ms[prev], ms[i], rel):
                 src_type = (ms[prev].type or "").lower()
                 if src_type in f.not_sources.get(rel, ()):
                     return ("own", "cites")
@@ -595,7 +650,13 @@ class _Reader:
             if m is None:
                 continue
             before = tail[:m.start()]
-            if len(before) > _MAX_TITLE or _AFTER_STOP.search(before):
+            if len(before) > (_MAX_EFFECT_TITLE if part.kind == EFFECT else _MAX_TITLE) or _AFTER_STOP.search(before):
+                continue
+            if _AFTER_SUBJECT.search(before):
+                continue  # "... giấy phép hết hiệu lực": the licence ends, not the text
+            soft = _AFTER_SOFT_STOP.search(before)
+            title = _TITLE_START.search(before)
+            if soft is not None and (title is None or soft.start() < title.start()):
                 continue
             if quoted or part.attached or part.kind not in self.f.own_parts.get(rel, ()) or self.article:
                 return
@@ -615,11 +676,20 @@ class _Reader:
             group = [subject]
             while k > 0:
                 a, b = idxs[k - 1], idxs[k]
-                if _COORD.match(text[ms[a].end:ms[b].start]) and role.get(a, ("own",))[0] == "own":
-                    group.insert(0, a)
-                    k -= 1
-                else:
+                gap = text[ms[a].end:ms[b].start]
+                # "A ... quy định về X và chế độ Y và B ... hết hiệu lực": A's title, then B coordinated with A
+                if not (_COORD.match(gap) or _ENDS_COORD.search(gap) and _TITLE_START.match(gap.lstrip())
+                        and len(gap) <= _MAX_EFFECT_TITLE and not _AFTER_STOP.search(gap)):
                     break
+                # "A quy định chi tiết Luật Y và B ... hết hiệu lực": Y is a word of A's title; A is what is coordinated
+                seen = set()
+                while role.get(a, ("own",))[0] == "between" and role[a][1] in idxs and a not in seen:
+                    seen.add(a)
+                    a = role[a][1]
+                if role.get(a, ("own",))[0] != "own" or idxs.index(a) >= k:
+                    break
+                group.insert(0, a)
+                k = idxs.index(a)
             group = [g for g in self.sentence_heads if g not in group] + group
             at = (ms[i].end + m.start(), ms[i].end + m.end())
             for g in group:

@@ -122,6 +122,9 @@ class StructureReader:
                 first = regex.search(r"\p{L}", x)
                 if first is None or not first.group().isupper():
                     kinds[j] = "plain"
+            elif kinds[j] == ATTACHED and last and not _ends_item(last) and regex.match(r"\s*\p{Ll}", x):
+                # "... tại Phụ lục I \nban hành kèm theo Thông tư này ...": a wrapped sentence, not an appendix's heading
+                kinds[j] = "plain"
             if kinds[j] not in ("blank", "noise"):
                 last = x
         wrapped = _hard_wrapped(lines)
