@@ -14,13 +14,14 @@ numbered item, a table cell or a footnote (the units of a part), nor across ";" 
 from __future__ import annotations
 
 import unicodedata
+from bisect import bisect_left
 from dataclasses import dataclass
 from typing import Any
 
 import regex
 
 from .model import Mention
-from .structure import (ARTICLE, BASIS, BODY, CHAPTER, EFFECT, OPENER, PROMULGATION, REQUEST, SECTION, TITLE, Part,
+from .structure import (ARTICLE, BASIS, BODY, CHAPTER, EFFECT, HEADER, OPENER, PROMULGATION, REQUEST, SECTION, TITLE, Part,
                         Structure, StructureReader)
 
 OWN = -1  # source index meaning "the file's own document"
@@ -79,6 +80,11 @@ _AFTER_SOFT_STOP = regex.compile(r"(?i)(?<![\p{L}])(?:mà|nếu|khi|trường\s+
 _TITLE_START = regex.compile(r"(?i)(?<![\p{L}])(?:về|v/v|quy\s+định|hướng\s+dẫn|ban\s+hành|phê\s+duyệt|sửa\s+đổi|bổ\s+sung|"
                              r"thành\s+lập|thực\s+hiện|triển\s+khai)(?![\p{L}])")
 _MAX_EFFECT_TITLE = 600  # an effect article names what it ends with the whole title: titles of circulars run long
+# "Thực hiện A, Sở ... đã ...": after the comma a unit tells what it did; the file narrates, it does not carry A out
+# (unless the unit is the file's own issuer, named in its header: "Thực hiện A, Sở Công Thương đã ..." in the
+# department's own submission is its work on A)
+_NARRATED = regex.compile(r",\s*(?P<unit>\p{Lu}[^,;:.()\n]{0,80}?)\s(?:đã|đang)\s+\p{Ll}")
+_SENTENCE_END = regex.compile(r"\.\s+\p{Lu}")
 _OPEN_QUOTES, _CLOSE_QUOTES = "“«", "”»"
 
 
@@ -228,6 +234,10 @@ class _Reader:
         self.out: list[RawRelation] = []
         self.sentence_heads: list[int] = []  # the first references of the ";" items of the sentence so far
         self.list_role: tuple | None = None  # the own act of the item before a ";"
+        self.list_depth = 0  # how deep in parentheses that item's reference stood
+        self.starts = sorted(m.start for m in mentions)
+        head = next((p for p in st.parts if p.kind == HEADER), None)
+        self.header_words = " ".join(text[head.start:head.end].lower().split()) if head is not None else ""
         self.colon_role: tuple | None = None  # the act a clause ending with ":" hands on to the next one
         # a consolidated text: the text whose preamble is being read (its base first, then an amending text's)
         self.basis_owner: int | None = None
@@ -372,6 +382,9 @@ class _Reader:
         head = None
         item_rel = self._item_relation(part, cs) if part.kind in _PART_DEFAULT else None
         list_role = self.list_role if text[:cs].rstrip()[-1:] == ";" else colon
+        narrated = _NARRATED.search(text, cs, ce)
+        if narrated is not None and " ".join(narrated.group("unit").lower().split()) in self.header_words:
+            narrated = None
         for i in idxs:
             m = ms[i]
             if m.own or (self.own_key is not None and _key(m) == self.own_key):
@@ -436,8 +449,11 @@ class _Reader:
                 if r[0] == "passive":
                     for t in _patients(r):
                         self._emit(i, t, r[2], [(ms[t].start, ms[t].end), (m.start, m.end)], cs, ce)
-            elif first and ph is None and list_role is not None and list_role[0] == "passive" and _LIST_GAP.match(gap):
-                r = list_role  # "... đã ban hành Kế hoạch A; Kế hoạch B": the narrative's list goes on
+            elif first and ph is None and list_role is not None and list_role[0] == "passive" and _LIST_GAP.match(gap) \
+                    and not self._list_closed(cs) and (m.type or "").lower() not in f.not_sources.get(list_role[2], ()):
+                # "... đã ban hành Kế hoạch A; Kế hoạch B": the narrative's list goes on; a rider's list ends with its
+                # parenthesis ("(được sửa đổi, bổ sung bởi A; B); C": C is the next item), and a letter amends nothing
+                r = list_role
                 for t in _patients(r):
                     self._emit(i, t, r[2], [(ms[t].start, ms[t].end), (m.start, m.end)], min(cs, ms[t].start), ce)
             elif first and self.vbhn and self.basis_owner is not None and not quoted and (
@@ -477,6 +493,8 @@ class _Reader:
                         self._emit(i, t, r[2], [(ms[t].start, ms[t].end), (m.start, m.end)], cs, ce)
             else:
                 r = ("own", "cites")
+            if r == ("own", "implements") and narrated is not None and m.end <= narrated.start():
+                r = ("own", "cites", "implements")  # "Thực hiện A, Sở ... đã ...": a narrative, not the file's act
             if r[0] == "own":
                 rel = r[1]
                 if self.article and rel != "cites" and not (part.kind == REQUEST and rel == "responds_to"):
@@ -500,8 +518,16 @@ class _Reader:
             if r[0] != "between":
                 # the list a ";" continues is that of the last reference named at the clause's level
                 self.list_role = r if (r[0] == "own" and r[1] != "cites" or r[0] == "passive") else None
+                self.list_depth = _paren_depth(text, max(part.start, m.start - 2000), m.start)
             first = False
         return head
+
+    def _list_closed(self, cs: int) -> bool:
+        """Whether the parenthesis the list before a ";" stood in is closed by ``cs``: "(được sửa đổi bởi A; B)" goes
+        on to B, "(được sửa đổi bởi A); B" does not."""
+        if self.list_depth <= 0:
+            return False
+        return _paren_depth(self.text, max(0, cs - 2000), cs) < self.list_depth
 
     def _item_relation(self, part: Part, cs: int) -> str | None:
         """The relation the first reference of a preamble item takes without a phrase of its own: by the item's
@@ -512,7 +538,12 @@ class _Reader:
         kind = self.f.reader.line_kind(opening)
         if kind in _PART_DEFAULT:
             self.item_rel = _PART_DEFAULT[kind]
-        elif cs <= part.start or text[part.start:cs].rstrip()[-1:] in (";", ":", ","):
+        elif part.kind == OPENER and _SENTENCE_END.search(text, part.start, cs):
+            return None  # "Thực hiện A, ... . Sở đã ...; trình ... tại Tờ trình số T": past its first sentence
+        elif cs <= part.start or text[part.start:cs].rstrip()[-1:] in (";", ":", ",") or (
+                part.kind == BASIS and "\n" not in text[part.start:cs].strip()
+                and bisect_left(self.starts, cs) == bisect_left(self.starts, part.start)):
+            # the list after a heading line of bases that names no document ("I. CĂN CỨ", "1. Căn cứ pháp lý")
             self.item_rel = self.item_rel or _PART_DEFAULT[part.kind]
         else:
             return None
@@ -701,6 +732,14 @@ class _Reader:
     def _emit(self, source: int, target: int, relation: str, spans: list[tuple[int, int]], cs: int, ce: int) -> None:
         m = self.ms[target]
         self.out.append(RawRelation(source, target, relation, m.line, evidence(self.text, cs, ce, spans)))
+
+
+def _paren_depth(text: str, start: int, pos: int) -> int:
+    """How many parentheses opened in ``text[start:pos]`` are still open at ``pos``."""
+    depth = 0
+    for ch in regex.findall(r"[()]", text[start:pos]):
+        depth = depth + 1 if ch == "(" else max(0, depth - 1)
+    return depth
 
 
 def _fold_name(name: str) -> str:

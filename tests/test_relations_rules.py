@@ -106,3 +106,83 @@ def test_domain_rules(body, header, present, absent):
     got = edges(body, header=header)
     assert present <= got, f"missing {present - got}; got {got}"
     assert not (absent & got), f"must not find {absent & got}"
+
+
+SHEET = """UBND TỈNH NINH BÌNH
+VĂN PHÒNG
+Số: 88/PT-VP
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+
+PHIẾU TRÌNH GIẢI QUYẾT CÔNG VIỆC
+
+Kính gửi: Lãnh đạo UBND tỉnh.
+
+"""
+
+LETTER = """SỞ XÂY DỰNG
+Số: 412/SXD-QLN
+V/v trả lời Tờ trình số 56/TTr-UBND ngày 2/3/2026 của UBND xã An Hòa
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+
+Kính gửi: Ủy ban nhân dân xã An Hòa.
+
+"""
+
+WORKING_FILES = [
+    # a field naming the submission the sheet processes
+    ("I. NỘI DUNG TRÌNH\n1. Văn bản/cơ quan, đơn vị: Tờ trình số 77/TTr-SNV ngày 04/11/2025 của Sở Nội vụ.\n"
+     "2. Trích yếu: về việc hợp nhất hai quỹ.\n", SHEET, {("own", "responds_to", "77/TTr-SNV")}, set()),
+    # a letter's subject line answering a submission
+    ("Sở Xây dựng có ý kiến như sau:\n1. Nội dung.\n", LETTER, {("own", "responds_to", "56/TTr-UBND")}, set()),
+    # a narrative of what a department did under an instruction is not the sheet carrying it out
+    ("II. QUÁ TRÌNH XÂY DỰNG\nThực hiện chỉ đạo của Ủy ban nhân dân tỉnh tại Văn bản số 1392/UBND-NLN ngày 27/02/2026 "
+     "về việc tham mưu, xây dựng quyết định, Sở Nông nghiệp và Môi trường đã xây dựng dự thảo. Quá trình xây dựng được "
+     "thực hiện qua các bước: Văn bản số 3960/SNNMT-KHTC ngày 21/11/2025 của Sở; Văn bản số 1654/STP-XDVBQPPL ngày "
+     "05/12/2025 của Sở Tư pháp; trình Ủy ban nhân dân tỉnh tại Tờ trình số 471/TTr-SNNMT ngày 09/6/2026.\n", SHEET,
+     set(), {("own", "implements", "1392/UBND-NLN"), ("own", "implements", "3960/SNNMT-KHTC"),
+             ("own", "implements", "1654/STP-XDVBQPPL"), ("own", "implements", "471/TTr-SNNMT")}),
+    # ... but in the department's own submission the same words tell its own work
+    ("Thực hiện chỉ đạo của Ủy ban nhân dân tỉnh tại Quyết định số 482/QĐ-UBND ngày 13/02/2026, Sở Xây dựng đã chủ trì "
+     "xây dựng dự thảo Quyết định.\n", LETTER, {("own", "implements", "482/QĐ-UBND")}, set()),
+    # "according to the report" answers no request; "căn cứ" as a common noun names no basis
+    ("3. Ý kiến\nTheo Báo cáo thẩm định số 215/BC-STP ngày 21/5/2026 của Sở Tư pháp, dự thảo đủ điều kiện trình.\n"
+     "Các ý kiến tập trung vào: cập nhật căn cứ pháp lý theo Nghị định số 74/2026/NĐ-CP ngày 1/3/2026 của Chính phủ.\n"
+     "Sở đã tiếp thu, chỉnh sửa (về căn cứ ban hành, Điều 1) và gửi lại tại Văn bản số 4947/SNNMT-QLXDCT ngày "
+     "04/6/2026.\n", SHEET, set(),
+     {("own", "responds_to", "215/BC-STP"), ("own", "based_on", "74/NĐ-CP"), ("own", "based_on", "4947/SNNMT-QLXDCT")}),
+    # a numbered heading over a list of bases: every item, the first one too, is a basis
+    ("III. Ý KIẾN CỦA VĂN PHÒNG\n1. Căn cứ pháp lý để thẩm định\n- Luật Tổ chức chính quyền địa phương số "
+     "72/2025/QH15 ngày 16/6/2025;\n- Nghị định số 115/2026/NĐ-CP ngày 2/4/2026 của Chính phủ quy định giá dịch vụ thủy "
+     "lợi;\n2. Về thẩm quyền\nNội dung.\n", SHEET,
+     {("own", "based_on", "72/QH15"), ("own", "based_on", "115/NĐ-CP")}, set()),
+    ("I. CĂN CỨ XÂY DỰNG KẾ HOẠCH\n- Luật Tổ chức chính quyền địa phương số 72/2025/QH15 ngày 16/6/2025;\n"
+     "- Nghị định số 115/2026/NĐ-CP ngày 2/4/2026 của Chính phủ;\nII. MỤC ĐÍCH\nNội dung.\n", HEADER,
+     {("own", "based_on", "72/QH15"), ("own", "based_on", "115/NĐ-CP")}, set()),
+]
+
+RIDERS = [
+    # the rider ends with its parenthesis: the item after the ";" is the next basis, not an amender
+    ("* Căn cứ pháp lý: Nghị định số 93/2019/NĐ-CP ngày 25/11/2019 của Chính phủ (được sửa đổi, bổ sung tại Nghị định "
+     "số 136/2024/NĐ-CP ngày 23/10/2024 của Chính phủ); Nghị định số 126/2024/NĐ-CP ngày 8/10/2024 của Chính phủ về "
+     "hội; Công văn số 1911/BNV-TCPCP ngày 29/4/2025 của Bộ Nội vụ.\n", SHEET,
+     {("own", "based_on", "93/NĐ-CP"), ("136/NĐ-CP", "amends", "93/NĐ-CP"), ("own", "based_on", "126/NĐ-CP"),
+      ("own", "based_on", "1911/BNV-TCPCP")},
+     {("126/NĐ-CP", "amends", "93/NĐ-CP"), ("1911/BNV-TCPCP", "amends", "93/NĐ-CP"), ("own", "based_on", "136/NĐ-CP")}),
+    # inside the parenthesis the list of amenders goes on after ";"
+    ("Căn cứ Luật Tổ chức Chính phủ số 76/2015/QH13 (được sửa đổi, bổ sung bởi Luật số 47/2019/QH14; Luật số "
+     "63/2025/QH15);\n", HEADER,
+     {("own", "based_on", "76/QH13"), ("47/QH14", "amends", "76/QH13"), ("63/QH15", "amends", "76/QH13")},
+     {("own", "based_on", "63/QH15")}),
+    # a letter after a rider without parenthesis amends nothing
+    ("Căn cứ Nghị định số 93/2019/NĐ-CP ngày 25/11/2019 của Chính phủ được sửa đổi, bổ sung bởi Nghị định số "
+     "136/2024/NĐ-CP ngày 23/10/2024; Công văn số 1911/BNV-TCPCP ngày 29/4/2025 của Bộ Nội vụ;\n", HEADER,
+     {("136/NĐ-CP", "amends", "93/NĐ-CP"), ("own", "based_on", "1911/BNV-TCPCP")},
+     {("1911/BNV-TCPCP", "amends", "93/NĐ-CP")}),
+]
+
+
+@pytest.mark.parametrize("body, header, present, absent", WORKING_FILES + RIDERS)
+def test_working_files_and_riders(body, header, present, absent):
+    got = edges(body, header=header)
+    assert present <= got, f"missing {present - got}; got {got}"
+    assert not (absent & got), f"must not find {absent & got}"
