@@ -139,12 +139,18 @@ class FileHeader:
 
     @property
     def jurisdiction(self) -> str:
-        if self.level == "central":
-            return ""
-        if self.locality and self.level in ("district", "commune"):
-            # a district header without its province still keeps two districts' numbers apart
-            return f"{self.province or '?'} / {self.locality}"
-        return self.province or ""
+        return jurisdiction_of(self.level, self.province, self.locality)
+
+
+def jurisdiction_of(level: str, province: str | None, locality: str | None) -> str:
+    """A header's jurisdiction from its level, province and locality (``FileHeader.jurisdiction``; the index
+    computes it from a stored header without building the dataclass)."""
+    if level == "central":
+        return ""
+    if locality and level in ("district", "commune"):
+        # a district header without its province still keeps two districts' numbers apart
+        return f"{province or '?'} / {locality}"
+    return province or ""
 
 
 @lru_cache(maxsize=8192)  # pure; issuer, heading and signature lines repeat from file to file

@@ -315,6 +315,7 @@ def _most_common(values: Sequence[Any]) -> Any:
 # a document takes the best-attested value of each field it shares with its mentions; year and level are chosen
 # from the mentions' keys, apart
 _DOC_FIELDS = tuple(f for f in _MENTION_FIELDS if f in _DOCUMENT_FIELDS and f not in ("year", "level"))
+# a mention's values for its document, in the order _documents unpacks them
 _DOC_SOURCES = ("doc", "own", "rule", "key_year", "key_level", "key_jurisdiction", *_DOC_FIELDS)
 
 
@@ -346,11 +347,7 @@ def resolve(conn: sqlite3.Connection, touched: set[str] | None = None,
 
 
 def _resolve(conn: sqlite3.Connection, dirty: set[str] | None, lexicon: Lexicon) -> dict[str, int]:
-    from .header import FileHeader
-    from .model import LOCAL_LEVELS
     from .relations import OWN
-
-    district_end = lexicon.district_level_end
 
     # dated documents known per scope (base|jurisdiction): from own headers and from dated mentions
     reader = conn.cursor()
@@ -360,16 +357,6 @@ def _resolve(conn: sqlite3.Connection, dirty: set[str] | None, lexicon: Lexicon)
             "SELECT own_base, own_year, own_jurisdiction FROM files WHERE skipped IS NULL AND own_base IS NOT NULL"):
         if year is not None:
             dated[f"{base}|{juris or ''}"].add(year)
-    dates: dict[int, str | None] = {}
-
-    def file_date(fid: int) -> str | None:
-        """The date of a citing file, read when a year-less reference needs it (parsing every header costs seconds
-        on a large index)."""
-        if fid not in dates:
-            row = conn.execute("SELECT header FROM files WHERE id = ?", (fid,)).fetchone()
-            dates[fid] = json.loads(row[0] or "{}").get("date") if row else None
-        return dates[fid]
-
     for base, juris, year in reader.execute(
             "SELECT DISTINCT key_base, key_jurisdiction, key_year FROM mentions"
             " WHERE key_base IS NOT NULL AND key_year IS NOT NULL"):
@@ -378,24 +365,12 @@ def _resolve(conn: sqlite3.Connection, dirty: set[str] | None, lexicon: Lexicon)
     # 1. year-less mentions: the one dated document of their scope, else ambiguous (never a guess). The document
     # of every other mention was set when it was written: it does not depend on other files. A year-less mention
     # whose document changes (a dated one appeared or went) touches both documents.
+    year_less = _YearLess(conn, dated)
     updates: list[tuple[str, int, int]] = []
     for mid, fid, base, juris, old_doc, old_amb in reader.execute(
             "SELECT id, file_id, key_base, key_jurisdiction, doc, ambiguous FROM mentions"
             " WHERE own = 0 AND key_base IS NOT NULL AND key_year IS NULL"):
-        year = None
-        amb = 0
-        years = dated.get(f"{base}|{juris or ''}", ())
-        if len(years) == 1:
-            year = next(iter(years))
-        elif len(years) > 1:
-            # only one dated before the citing file? then that one; else ambiguous
-            fd = file_date(fid)
-            before = {y for y in years if fd and y <= int(fd[:4])}
-            if len(before) == 1:
-                year = next(iter(before))
-            else:
-                amb = 1
-        doc = f"{base}-{year if year is not None else 'x'}" + (f"-{slug(juris)}" if juris else "")
+        doc, amb = year_less(fid, base, juris)
         if doc != old_doc or amb != old_amb:
             updates.append((doc, amb, mid))
             if dirty is not None:
@@ -414,55 +389,15 @@ def _resolve(conn: sqlite3.Connection, dirty: set[str] | None, lexicon: Lexicon)
         in_dirty = " IN (SELECT id FROM temp.dirty_docs)"
 
     # 2. documents: the best-attested fields of their mentions, one document at a time
-    docs: dict[str, dict[str, Any]] = {}
     rows = reader.execute(
         "SELECT " + ", ".join(_DOC_SOURCES)
         + " FROM mentions WHERE doc IS NOT NULL" + (f" AND doc{in_dirty}" if in_dirty else "") + " ORDER BY doc")
-    for d, group in groupby(rows, key=itemgetter(0)):
-        # one tuple per column: the fields of this document's mentions
-        col = dict(zip(_DOC_SOURCES, zip(*group)))
-        doc = {c: _most_common(col[c]) for c in _DOC_FIELDS}
-        doc["year"] = _most_common(col["key_year"])
-        doc["level"] = _most_common([v for v in col["key_level"] if v != "unknown"])
-        doc["jurisdiction"] = _most_common(col["key_jurisdiction"])
-        doc["_normative"] = any(v and v.startswith("normative") for v in col["rule"])
-        doc["mentions"] = sum(1 for own in col["own"] if not own)
-        docs[d] = doc
-    for path, kind, own_id, header in reader.execute(
-            "SELECT path, kind, own_id, header FROM files WHERE skipped IS NULL"
-            + (f" AND own_id{in_dirty}" if in_dirty else "") + " ORDER BY path"):
-        h = json.loads(header or "{}")
-        doc = docs.setdefault(own_id, {"mentions": 0})
-        hdr = FileHeader(**h) if h else None
-        for c in ("type", "number", "symbol", "year", "date", "issuer_code", "branch", "title", "signer",
-                  "signer_title", "issuer"):
-            if h.get(c) not in (None, ""):
-                doc[c] = h[c]
-        if hdr is not None and hdr.level != "unknown":
-            doc["level"] = hdr.level
-        if hdr is not None:
-            doc["jurisdiction"] = hdr.jurisdiction if hdr.level in LOCAL_LEVELS else (doc.get("jurisdiction") or "")
-        doc["source_file"] = path
-        doc["kind"] = kind or "document"
-    for d, doc in docs.items():
-        doc.setdefault("kind", "cited")
-        doc["label"] = _label(doc, d)
-        if doc.get("level") in (None, ""):
-            doc["level"] = "unknown"
-        doc["jurisdiction"] = doc.get("jurisdiction") or ""
+    docs = _documents(conn, ((d, Counter(group)) for d, group in groupby(rows, key=itemgetter(0))), in_dirty)
 
     # one transaction, opened by resolve(); a touched document no longer spoken of is gone
     conn.execute("DELETE FROM documents" + (f" WHERE id{in_dirty}" if in_dirty else ""))
     conn.execute("DELETE FROM edges" + (f" WHERE source{in_dirty} OR target{in_dirty}" if in_dirty else ""))
     conn.executemany(_INSERT_DOCUMENT, [(d, *map(doc.get, _DOCUMENT_FIELDS[1:])) for d, doc in sorted(docs.items())])
-
-    def date_level(d: str) -> tuple[str | None, str | None]:
-        """The date and level of a document (the edge flags need them); untouched ones are read from the index."""
-        doc = docs.get(d)
-        if doc is None:
-            r = conn.execute("SELECT date, level FROM documents WHERE id = ?", (d,)).fetchone()
-            doc = docs[d] = {"date": r[0], "level": r[1]} if r else {}
-        return doc.get("date"), doc.get("level")
 
     # 3. edges: raw relations grouped by (source, target), streamed in that order; with touched documents, only the
     # relations of files that speak of one of them, and only the pairs that touch one
@@ -477,25 +412,165 @@ def _resolve(conn: sqlite3.Connection, dirty: set[str] | None, lexicon: Lexicon)
         # within a line, in reading order (a file's relations are written in that order, together): the first
         # evidence of an edge is the first sentence on the line, whatever order the query plan feeds the sorter
         + " ORDER BY src, dst, r.relation, f.path, r.line, r.rowid", (OWN,))
+    _write_edges(conn, rows, docs, dirty, lexicon.district_level_end)
+    if in_dirty:
+        conn.execute("DELETE FROM dirty_docs")
+    return counts(conn)
+
+
+class _YearLess:
+    """The document of a year-less mention: the one dated document of its scope (``dated``: base|jurisdiction ->
+    years), or the one dated before the citing file, else ambiguous (``-x``). Called as ``(file_id, base, juris)``
+    -> ``(doc, ambiguous)``."""
+
+    def __init__(self, conn: sqlite3.Connection, dated: dict[str, set[int]]):
+        self.conn, self.dated, self.dates = conn, dated, {}
+
+    def file_date(self, fid: int) -> str | None:
+        """The date of a citing file, read when a year-less reference needs it (parsing every header costs seconds
+        on a large index)."""
+        if fid not in self.dates:
+            row = self.conn.execute("SELECT header FROM files WHERE id = ?", (fid,)).fetchone()
+            self.dates[fid] = json.loads(row[0] or "{}").get("date") if row else None
+        return self.dates[fid]
+
+    def __call__(self, fid: int, base: str, juris: str | None) -> tuple[str, int]:
+        year = None
+        amb = 0
+        years = self.dated.get(f"{base}|{juris or ''}", ())
+        if len(years) == 1:
+            year = next(iter(years))
+        elif len(years) > 1:
+            # only one dated before the citing file? then that one; else ambiguous
+            fd = self.file_date(fid)
+            before = {y for y in years if fd and y <= int(fd[:4])}
+            if len(before) == 1:
+                year = next(iter(before))
+            else:
+                amb = 1
+        return f"{base}-{year if year is not None else 'x'}" + (f"-{slug(juris)}" if juris else ""), amb
+
+
+def _documents(conn: sqlite3.Connection, groups: Iterable[tuple[str, dict[tuple, int]]],
+               in_dirty: str = "") -> dict[str, dict[str, Any]]:
+    """The documents to write: ``groups`` gives each document id with its mentions' distinct ``_DOC_SOURCES``
+    values, each with the number of mentions that have them (the choice of a field counts them, in no order); the
+    files' headers are read from the index (those owning a document of ``in_dirty`` only, when given)."""
+    from .header import jurisdiction_of
+    from .model import LOCAL_LEVELS
+
+    docs: dict[str, dict[str, Any]] = {}
+    for d, agg in groups:
+        if len(agg) == 1:  # the usual case: every mention of the document says the same
+            (values, n), = agg.items()
+            doc = {c: None if v is None or v == "" else v for c, v in zip(_DOC_FIELDS, values[6:])}
+            _, own, rule, year, level, juris = values[:6]
+            doc["year"] = None if year is None or year == "" else year
+            doc["level"] = None if level is None or level == "" or level == "unknown" else level
+            doc["jurisdiction"] = None if juris is None or juris == "" else juris
+            doc["_normative"] = bool(rule and rule.startswith("normative"))
+            doc["mentions"] = 0 if own else n
+        else:
+            ns = tuple(agg.values())
+            _, own, rule, year, level, juris, *cols = zip(*agg)  # one tuple per column
+            doc = {c: _pick(col, ns) for c, col in zip(_DOC_FIELDS, cols)}
+            doc["year"] = _pick(year, ns)
+            doc["level"] = _pick(tuple(None if v == "unknown" else v for v in level), ns)
+            doc["jurisdiction"] = _pick(juris, ns)
+            doc["_normative"] = any(v and v.startswith("normative") for v in rule)
+            doc["mentions"] = sum(n for o, n in zip(own, ns) if not o)
+        docs[d] = doc
+    reader = conn.cursor()
+    reader.row_factory = None
+    for path, kind, own_id, header in reader.execute(
+            "SELECT path, kind, own_id, header FROM files WHERE skipped IS NULL"
+            + (f" AND own_id{in_dirty}" if in_dirty else "") + " ORDER BY path"):
+        h = json.loads(header or "{}")
+        doc = docs.setdefault(own_id, {"mentions": 0})
+        for c in _HEADER_FIELDS:
+            v = h.get(c)
+            if v is not None and v != "":
+                doc[c] = v
+        if h:
+            level = h.get("level", "unknown")
+            if level != "unknown":
+                doc["level"] = level
+            doc["jurisdiction"] = (jurisdiction_of(level, h.get("province"), h.get("locality"))
+                                   if level in LOCAL_LEVELS else (doc.get("jurisdiction") or ""))
+        doc["source_file"] = path
+        doc["kind"] = kind or "document"
+    for d, doc in docs.items():
+        doc.setdefault("kind", "cited")
+        doc["label"] = _label(doc, d)
+        if doc.get("level") in (None, ""):
+            doc["level"] = "unknown"
+        doc["jurisdiction"] = doc.get("jurisdiction") or ""
+    return docs
+
+
+# the header fields a file's own document takes from it
+_HEADER_FIELDS = ("type", "number", "symbol", "year", "date", "issuer_code", "branch", "title", "signer",
+                  "signer_title", "issuer")
+
+
+def _pick(col: tuple, counts: tuple[int, ...]) -> Any:
+    """``_most_common`` of a column of distinct mention values, each occurring ``counts`` times."""
+    first = col[0]
+    if col.count(first) == len(col):
+        return None if first is None or first == "" else first
+    return _most_counted(zip(col, counts))
+
+
+def _most_counted(pairs: Iterable[tuple[Any, int]]) -> Any:
+    """``_most_common`` of values given with how many times each occurs."""
+    c: dict[Any, int] = {}
+    for v, n in pairs:
+        if v is not None and v != "":
+            c[v] = c.get(v, 0) + n
+    if len(c) <= 1:
+        return next(iter(c), None)
+    best = max(c.values())
+    return sorted((v for v in c if c[v] == best), key=lambda v: (-len(str(v)), str(v)))[0]
+
+
+def _write_edges(conn: sqlite3.Connection, rows: Iterable[tuple], docs: dict[str, dict[str, Any]],
+                 dirty: set[str] | None, district_end: str) -> None:
+    """Insert the edges of ``rows``: (source, target, relation, file, line, evidence, location) sorted by source,
+    target, relation, file, line and reading order; with ``dirty``, only the pairs touching one of its documents.
+    ``district_end``: the date district-level documents ended (the lexicon's), for the flag of one issued after."""
+
+    def date_level(d: str) -> dict[str, Any]:
+        """The date and level of a document not rebuilt (the edge flags need them), read from the index."""
+        r = conn.execute("SELECT date, level FROM documents WHERE id = ?", (d,)).fetchone()
+        doc = docs[d] = {"date": r[0], "level": r[1]} if r else {"date": None}
+        return doc
+
     out: list[tuple] = []
     for (src, dst), group in groupby(rows, key=itemgetter(0, 1)):
         if not src or not dst or src == dst:
             continue
         if dirty is not None and src not in dirty and dst not in dirty:
             continue  # an untouched pair: its edges are in the index as they were
-        by_rel: dict[str, tuple[int, list[tuple]]] = {}
-        for rel, rel_rows in groupby(group, key=itemgetter(2)):  # sorted by relation within the pair
-            count = 0
-            evs: list[tuple] = []  # (file, line, text, location), distinct, in file and line order
-            for r in rel_rows:
-                count += 1
-                ev = (r[3], r[4], r[5], r[6] or None)
-                if ev not in evs:
-                    evs.append(ev)
-            by_rel[rel] = (count, evs)
+        pair = list(group)
+        by_rel: dict[str, tuple[int, list[tuple]]]
+        if len(pair) == 1:  # the usual case: one sentence links the two
+            r = pair[0]
+            by_rel = {r[2]: (1, [(r[3], r[4], r[5], r[6] or None)])}
+        else:
+            by_rel = {}
+            for rel, rel_rows in groupby(pair, key=itemgetter(2)):  # sorted by relation within the pair
+                count = 0
+                evs: list[tuple] = []  # (file, line, text, location), distinct, in file and line order
+                for r in rel_rows:
+                    count += 1
+                    ev = (r[3], r[4], r[5], r[6] or None)
+                    if ev not in evs:
+                        evs.append(ev)
+                by_rel[rel] = (count, evs)
         if len(by_rel) > 1:
             by_rel.pop("cites", None)  # "cites" says less than any other relation between the same two
-        (s_date, s_level), (t_date, _) = date_level(src), date_level(dst)
+        s_doc, t_doc = docs.get(src) or date_level(src), docs.get(dst) or date_level(dst)
+        s_date, s_level, t_date = s_doc.get("date"), s_doc.get("level"), t_doc.get("date")
         for rel, (count, evs) in by_rel.items():
             flags = []
             if rel == "implements" and s_date and t_date and s_date < t_date:
@@ -509,9 +584,6 @@ def _resolve(conn: sqlite3.Connection, dirty: set[str] | None, lexicon: Lexicon)
             conn.executemany("INSERT INTO edges VALUES (?,?,?,?,?,?,?,?,?)", out)
             out = []
     conn.executemany("INSERT INTO edges VALUES (?,?,?,?,?,?,?,?,?)", out)
-    if in_dirty:
-        conn.execute("DELETE FROM dirty_docs")
-    return counts(conn)
 
 
 def iter_documents(conn: sqlite3.Connection) -> Iterator[Document]:

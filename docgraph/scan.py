@@ -20,6 +20,7 @@ from typing import Callable, Iterable, Iterator, Sequence
 from . import hooks, workers
 from . import index as ix
 from . import limits as _limits
+from .bulkload import BulkLoad
 from .engine import get_engine
 from .pipeline import DEFAULT_TIMEOUT, FileResult, display_path, process_file
 from .readers.listing import ignore_patterns, is_ignored, list_files
@@ -201,35 +202,54 @@ def scan(
                                 else None)
     done = 0
     pending: list[ix.FileRows] = []
+    # a new index is loaded in one transaction and resolved from what the writer gathered (bulkload.py)
+    bulk: BulkLoad | None = None
+    bulk_counts: dict[str, int] | None = None
 
     def write() -> None:
+        nonlocal bulk, replace
         hooks.pause("write", "\n".join(r.path for r in pending))
         mark_dirty()
-        ix.write_rows(conn, pending, replace=replace, touched=touched)
+        if not replace and bulk is None:
+            bulk = BulkLoad.begin(conn)
+            replace = bulk is None  # another extract on this index wrote files since this one began
+        if bulk is not None:
+            bulk.add(pending)
+        else:
+            ix.write_rows(conn, pending, replace=replace, touched=touched)
         pending.clear()
 
     results = _results(todo(), jobs, lim)
     try:
-        for res in results:
-            done += 1
-            if progress:
-                progress(done, listed[0], res.path)
-            summary.read += 1
-            if res.skipped:
-                summary.skipped.append((res.path, res.skipped))
-                if not code_of(res.skipped).benign:
-                    summary.unreadable.append((res.path, res.skipped))
-            pending.append(res)
-            if len(pending) >= batch:
+        try:
+            for res in results:
+                done += 1
+                if progress:
+                    progress(done, listed[0], res.path)
+                summary.read += 1
+                if res.skipped:
+                    summary.skipped.append((res.path, res.skipped))
+                    if not code_of(res.skipped).benign:
+                        summary.unreadable.append((res.path, res.skipped))
+                pending.append(res)
+                if len(pending) >= batch:
+                    write()
+        except workers.WorkerDied:
+            if pending:  # what was read before the worker died is kept
                 write()
-    except workers.WorkerDied:
-        if pending:  # what was read before the worker died is kept
+            raise
+        finally:
+            results.close()  # the workers end here, whatever happened
+        if pending:
             write()
+        if bulk is not None:
+            if stage:
+                stage("resolve")
+            bulk_counts = bulk.finish(get_engine(rules_dir).lexicon)
+    except BaseException:
+        if bulk is not None and bulk_counts is None:
+            bulk.abort()  # the files loaded so far are kept, as the batches of an interrupted run are
         raise
-    finally:
-        results.close()  # the workers end here, whatever happened
-    if pending:
-        write()
 
     # files under a scanned folder that are gone
     roots = [display_path(p) for p in paths if os.path.isdir(p)]
@@ -242,9 +262,12 @@ def scan(
     if summary.read or summary.removed or ix.get_meta(conn, "resolved") != "yes":
         if touched is not None and len(touched) > conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0] // 4:
             touched = None  # most of the graph changed: rebuilding it all is cheaper
-        if stage:
-            stage("resolve")
-        counts = ix.resolve(conn, touched, lexicon=get_engine(rules_dir).lexicon)
+        if bulk_counts is not None:  # resolved by the bulk load
+            counts = bulk_counts
+        else:
+            if stage:
+                stage("resolve")
+            counts = ix.resolve(conn, touched, lexicon=get_engine(rules_dir).lexicon)
         ix.set_meta(conn, "resolved", "yes")
     else:  # nothing changed: documents and edges are already resolved
         counts = ix.counts(conn)
@@ -285,4 +308,5 @@ def _results(todo: Iterable[Task], jobs: int, lim: _limits.Limits) -> Iterator[i
         return
     chunk = max(1, min(32, len(first) // (jobs * 8)))
     yield from workers.run(chain(first, it), _worker, jobs, chunk=chunk, kill_after=lim.kill_after(),
-                           name_of=lambda args: display_path(args[0]), overrun=_overrun, buffer=2 * WINDOW)
+                           name_of=lambda args: display_path(args[0]), size_of=lambda args: len(args[0]),
+                           overrun=_overrun, buffer=2 * WINDOW)
