@@ -83,6 +83,9 @@ def test_run_json_keys(tmp_path):
     e = res["extract"]
     for key in ("seconds", "mb_s", "files_s", "mentions", "mentions_s", "peak_rss_mib"):
         assert key in e
+    # the write path (docgraph's own process) and the extraction (its workers) apart
+    assert 0 < e["main_cpu_seconds"] <= e["cpu_seconds"] and e["workers_cpu_seconds"] >= 0
+    assert "write path (main process CPU)" in p.stdout
     assert e["mentions"] > 0 and e["peak_rss_mib"] > 0
     assert res["rerun"]["files_read"] == 0 and "ratio_to_first" in res["rerun"]
     q = res["queries"]
@@ -108,4 +111,7 @@ def test_floor_hands_back_the_rows_and_times_the_rest(tmp_path):
     for jobs in (1, 2):
         r = floor.floor(str(tmp_path / "c"), jobs)
         assert r["files"] == 24 and r["seconds"] > 0 and r["resolve_seconds"] > 0 and r["mb_s_ceiling"] > 0
+        # the write path's CPU, split at the resolve stage
+        assert r["write_cpu_seconds"] > 0 and r["resolve_cpu_seconds"] > 0
+        assert abs(r["write_cpu_seconds"] + r["resolve_cpu_seconds"] - r["main_cpu_seconds"]) < 1e-6
     assert scan_mod._worker is real
