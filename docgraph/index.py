@@ -1,7 +1,8 @@
 """The SQLite index: files, mentions and raw relations as extracted, then documents and edges resolved from them.
 
 Extraction writes per-file rows in transactions of a batch of files, so an interrupted run leaves a valid index and
-the next run completes it. ``resolve`` then rebuilds the documents and edges tables from the mentions: year-less
+the next run completes it (a new index is loaded in one transaction instead, and resolved from what its writer kept:
+``bulkload``). ``resolve`` then rebuilds the documents and edges tables from the mentions: year-less
 mentions are matched to the one dated document with the same number, symbol and jurisdiction; fields of a document
 are the best attested ones; edges are merged with a count and all their evidence. After a re-run that changed a few
 files, only the documents those files touch and the edges touching them are rebuilt, with the same result.
