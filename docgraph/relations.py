@@ -60,6 +60,7 @@ _LAW_NAME = regex.compile(r"(?s)\s*(?:(?:một\s+số\s+điều(?:\s+và\s+biệ
                           r"(?P<name>(?:Bộ\s+luật|Luật|Pháp\s+lệnh)\s+[^;.()\n]{3,160})")
 _LIST_GAP = regex.compile(r"(?is)^[\s;,\-+•*]*(?:và\s+|các\s+)?$")  # a list item that is only a reference
 _ALIAS = regex.compile(r"(?is)^\s*[(,]?\s*(?:sau\s+đây\s+)?(?:gọi\s+tắt\s+là|viết\s+tắt\s+là|gọi\s+là)\s*$")
+_ALIAS_END = regex.compile(r"(?i)(?:gọi\s+tắt\s+là|viết\s+tắt\s+là|gọi\s+là)\s*$")
 _ABOUT = regex.compile(r"(?i)(?<![\p{L}])(?:về|v/v)(?![\p{L}])")
 # a verb of someone acting, after a comma: a new clause, not words of a title
 _SUBJECT_VERB = regex.compile(r"(?i)(?<![\p{L}])(?:ban\s+hành|xây\s+dựng|đề\s+nghị|yêu\s+cầu|giao|chỉ\s+đạo|báo\s+cáo|"
@@ -400,6 +401,8 @@ class _Reader:
                 ph = f.last_phrase(text[gap_start:named.start()], gap_start)
             if ph is not None and not quoted and _quoted(quotes, text, cs, ph.start):
                 ph = None  # a phrase of a quoted title ("... về việc “hủy bỏ ...”") acts on nothing outside it
+            if ph is not None and not ph.passive and _ALIAS_END.search(text, gap_start, m.start):
+                ph = _Phrase("cites", ph.start, ph.end)  # "... (sau đây gọi là Thông tư số X)": a name, not an object
             if ph is not None and not ph.passive and f.tight_miss(text[ph.start:ph.end], text[ph.end:m.start], m):
                 ph = _Phrase("cites", ph.start, ph.end)  # "thu hồi đất theo Nghị định số X": X is only followed
             coord = False
@@ -649,6 +652,8 @@ class _Reader:
                 if src_type in f.not_sources.get(rel, ()):
                     return ("own", "cites")
                 return ("between", prev, rel)
+            if titled and _key(ms[prev]) is not None and _key(ms[prev]) == _key(ms[i]):
+                return ("own", "cites")  # "Nghị định X quy định chi tiết ... (sau đây viết tắt là Nghị định X)"
         if quoted or part.attached:
             return ("own", "cites")
         if part.kind not in f.own_parts.get(rel, ()):
@@ -707,7 +712,7 @@ class _Reader:
             group = [subject]
             while k > 0:
                 a, b = idxs[k - 1], idxs[k]
-                gap = text[ms[a].end:ms[b].start]
+                gap = text[ms[a].end:ms[b].start].lstrip(" )\n")  # "(sau đây gọi là A) và B"
                 # "A ... quy định về X và chế độ Y và B ... hết hiệu lực": A's title, then B coordinated with A
                 if not (_COORD.match(gap) or _ENDS_COORD.search(gap) and _TITLE_START.match(gap.lstrip())
                         and len(gap) <= _MAX_EFFECT_TITLE and not _AFTER_STOP.search(gap)):
