@@ -91,6 +91,7 @@ class Engine:
         # the lexicon's tables and answers, as the stages below read them
         self.type_word_map = lx.type_word_map  # type words: spelling (casefolded) -> canonical
         self.type_codes, self.party_type_codes, self.issuers = lx.type_codes, lx.party_type_codes, lx.issuers
+        self.generic_types = lx.generic_types  # "văn bản": a type word that names no type
         self.place_words = lx.place_words
         self.canonical_symbol, self.canonical_code = lx.canonical_symbol, lx.canonical_code
         self.level_of_code, self.place_of = lx.level_of_code, lx.place_of
@@ -367,7 +368,8 @@ class Engine:
                     issuer_code = segs[0]
                     type_from_code = None
                 branch = "state"
-        typ = tw_canon or type_from_code
+        # a type word that names no type ("văn bản số 12/2022/NĐ-CP") gives way to the type code's type
+        typ = type_from_code if type_from_code and tw_canon in self.generic_types else tw_canon or type_from_code
         if layout == "name":
             typ = tw_canon or "Luật"
             branch = "state"
@@ -403,11 +405,20 @@ class Engine:
             gap = t[a.end:b.prefix_start]
             if a.subject is None and _LIST_GAP.fullmatch(gap):
                 linked[i] = True
+
+        def list_type(d: _Draft) -> str | None:  # the type a list opened by d gives the numbers after it
+            word = self.type_word_map.get(_key(d.tw)) if d.tw else None
+            return word if word in self.generic_types else d.type
+
+        shared = list_type(ds[0]) if n else None
         for i in range(1, n):
-            if linked[i]:
-                a, b = ds[i - 1], ds[i]
-                if a.type and b.tw is None:
-                    b.type = a.type  # "các Nghị quyết số 26-NQ/TW, 27-NQ/TW": the list shares its type word
+            b = ds[i]
+            if not linked[i]:
+                shared = list_type(b)
+            elif shared and b.tw is None:
+                # "các Nghị quyết số 26-NQ/TW, 27-NQ/TW": the list shares its type word; a word that names no type
+                # ("các văn bản số 364/TTr-BNG, số 1518/BNG") leaves each number its own code's type
+                b.type = (b.type or shared) if shared in self.generic_types else shared
         for i in range(n - 1, 0, -1):
             if linked[i]:
                 a, b = ds[i - 1], ds[i]
@@ -562,7 +573,9 @@ class Engine:
 
 _MISSING = object()
 _NO_DEADLINE = _limits.Deadline(None)
-_SUBJECT_END = regex.compile(r"\s*;|\.\s|\.$|\s*\n(?!\p{Ll})|\s*\(")
+# a subject ends at a ";", a full stop, a "(", or a line break unless the next line goes on in lower case; a database
+# export's next field ("\nhieu_luc: ...", a snake_case name and a colon) is no continuation
+_SUBJECT_END = regex.compile(r"\s*;|\.\s|\.$|\s*\n(?!\p{Ll})|\s*\n(?=\p{Ll}+(?:_\p{Ll}+)+\s*:)|\s*\(")
 _BARE_NUMBER = regex.compile(r"(?<![\d.,/\-])(?P<number>\d{1,5})(?![\d/\-]|[.,]\d|\p{L})")
 _URL = regex.compile(r"(?i)(?:https?://|www\.)[^\s<>()\[\]\"']+")
 _WWW = regex.compile(r"(?i)www\.")

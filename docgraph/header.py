@@ -45,6 +45,10 @@ class _Words:
         self.motto_hint = re.compile("|".join(re.escape(h) for h in hints
                                               if not any(o != h and o in h for o in hints)))
         self.dept_start = regex.compile("(?i)^(?:" + "|".join(map(regex.escape, lx.header_department_start)) + ")")
+        # a whole casefolded line of a news page's furniture: its words (longest first), dates, times, separators
+        alt = "|".join(map(regex.escape, sorted(lx.page_furniture, key=len, reverse=True)))
+        self.furniture = regex.compile(
+            rf"{_FURNITURE_SEP}*(?>(?:{alt}|{_FURNITURE_DATE})(?![\p{{L}}\p{{N}}]){_FURNITURE_SEP}*)+") if alt else None
         self.central_start = regex.compile("^(?:" + "|".join(map(regex.escape, lx.header_central_start)) + ")")
         self.central_words = lx.header_central_words
         # the words a signature block opens with ("TM.", "KT.", "CHỦ TỊCH" ...): a title holding another ("PHÓ CHỦ
@@ -112,6 +116,12 @@ _RULE_CELL = re.compile(r"[-:_ ]+")  # ASCII only: stdlib re is faster
 _RULE_IN_CELL = re.compile(r"[-_]{3,}")
 _VV_LINE = regex.compile(r"(?i)^\s*(?:V/v|Về việc)\s*:?\s*(.+)")
 _VV_START = regex.compile(r"(?i)^\s*(?:V/v|Về việc)")
+# what stands between the words of a page's menu line, and the dates and times it may show
+_FURNITURE_SEP = r"[\s|>»/•·,:;*#\-–—()\[\]]"
+_FURNITURE_DATE = r"\d{1,2}[/.\-]\d{1,2}(?:[/.\-]\d{2,4})?|\d{1,2}[:h]\d{2}(?::\d{2})?|\d{4}"
+# a Party committee (TỈNH ỦY, ĐẢNG ỦY), not a state one (ỦY BAN NHÂN DÂN, ỦY BAN THƯỜNG VỤ QUỐC HỘI)
+_PARTY_UY = regex.compile(r"(?:ỦY|UỶ)(?!\s+BAN)")
+_CONTINUES = regex.compile(r"^VÀ\s")  # an issuer line opening with "VÀ" goes on with the line above
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,9 +181,9 @@ def _cells(text: str, max_lines: int = 45) -> list[str]:
         end *= 16
     raws = raws[:max_lines]
     if text.find("|", 0, sum(map(len, raws)) + len(raws)) < 0:  # no table row: the lines as they are
-        return [raw.strip() for raw in raws]
+        return [_unmark(raw.strip()) for raw in raws]
     for raw in raws:
-        line = raw.strip()
+        line = _unmark(raw.strip())
         if line.startswith("|"):
             for cell in line.strip("|").split("|"):
                 cell = cell.strip()
@@ -183,6 +193,16 @@ def _cells(text: str, max_lines: int = 45) -> list[str]:
         else:
             out.append(line)
     return out
+
+
+def _unmark(line: str) -> str:
+    """A line without its markdown: '## KẾ HOẠCH ...' -> 'KẾ HOẠCH ...', '**Số: /KH-UBND**' -> 'Số: /KH-UBND' (a
+    draft written in markdown has its heading and number line marked up)."""
+    if line.startswith("#"):
+        line = line.lstrip("#").strip()
+    if line.startswith(("**", "__")) and line.endswith(line[:2]) and len(line) > 4:
+        line = line[2:-2].strip()
+    return line
 
 
 def read_header(text: str, mentions: list[Mention], lexicon: Lexicon) -> FileHeader:
@@ -228,6 +248,11 @@ def read_header(text: str, mentions: list[Mention], lexicon: Lexicon) -> FileHea
     title_lines: list[str] = []
     heading_idx = None
     block_open = True
+    # a consolidated text's banner names its consolidator ("VĂN BẢN HỢP NHẤT - BỘ TÀI CHÍNH"): the issuer when the
+    # header names no other (the consolidated document's own header may follow, with its own issuer)
+    banner: list[str] = []
+    target = block  # the list the last issuer line went to
+    cut = False  # that line ended with a dash: the next one goes on with the name
     for i, x in enumerate(lines[:35]):
         if not x or x in ("*", "-", "***"):
             continue
@@ -237,10 +262,19 @@ def read_header(text: str, mentions: list[Mention], lexicon: Lexicon) -> FileHea
                 left = x[:mm.start()].strip(" *_-|")
                 if left and _is_upper_line(left):
                     block.append(" ".join(left.split()))
+                    target, cut = block, False
             if not mm:  # the number line and the place-date line end the issuer block; the motto may sit beside it
                 block_open = False
             continue
         tw = _heading_type(x, lexicon)
+        if tw and block_open and tw[0] in lexicon.generic_types:
+            # a gazette's banner ("VĂN BẢN QUY PHẠM PHÁP LUẬT") above the issuer: the type heading comes later
+            after = x[len(tw[1]):].partition("-")[2].strip(" *_-")
+            target, cut = banner, x.rstrip(" *_").endswith(("-", "–"))
+            if after and _is_upper_line(after):
+                banner.append(" ".join(after.split()))
+                cut = False
+            continue
         if tw and (block or i > 2):
             type_word = tw
             heading_idx = i
@@ -249,7 +283,19 @@ def read_header(text: str, mentions: list[Mention], lexicon: Lexicon) -> FileHea
                 title_lines.append(rest)
             break
         if block_open and len(x) < 90 and _is_upper_line(x):
-            block.append(" ".join(x.strip("* _-").split()))
+            part = " ".join(x.strip("* _-").split())
+            if cut or (target and _CONTINUES.match(part)):
+                # one name broken over two lines: "BỘ LAO ĐỘNG -" / "THƯƠNG BINH VÀ XÃ HỘI", "... THƯƠNG BINH" / "VÀ
+                # XÃ HỘI"
+                if target:
+                    target[-1] += (" - " if cut else " ") + part
+                else:
+                    target.append(part)
+            else:
+                block.append(part)
+                target = block
+            cut = x.rstrip(" *_").endswith(("-", "–"))
+    block = block or banner
     if heading_idx is not None:
         for x in lines[heading_idx + 1: heading_idx + 8]:
             if not x:
@@ -304,8 +350,8 @@ def read_header(text: str, mentions: list[Mention], lexicon: Lexicon) -> FileHea
                 break
     branch = own.branch if own else None
     if branch is None:
-        branch = "party" if any("ĐẢNG" in x.upper() or "ỦY" in x.upper() and "BAN NHÂN DÂN" not in x.upper()
-                                for x in block) and not any("NHÂN DÂN" in x.upper() for x in block) else "state"
+        branch = "party" if any("ĐẢNG" in x.upper() or _PARTY_UY.search(x.upper()) for x in block) \
+            and not any("NHÂN DÂN" in x.upper() for x in block) else "state"
     typ = type_word[0] if type_word else (own.type if own else None)
     if own is not None and own.symbol and own.symbol.startswith("VBHN"):
         typ = "Văn bản"  # a consolidated text: its heading names the consolidated document's type, not its own
@@ -327,9 +373,11 @@ def read_header(text: str, mentions: list[Mention], lexicon: Lexicon) -> FileHea
     else:
         number = None
         symbol = lexicon.canonical_symbol(blank.group("symbol")) if blank is not None else None
-    if typ is None and symbol:
+    if symbol and (typ is None or typ in lexicon.generic_types):
+        # no type heading, or a generic one (a gazette's "VĂN BẢN QUY PHẠM PHÁP LUẬT" banner): the number's type code
+        # names the type (12/2022/NĐ-CP is a Nghị định; a consolidated text's VBHN names none)
         first = symbol.split("/")[0].split("-")[0]
-        typ = lexicon.type_codes.get(first)
+        typ = lexicon.type_codes.get(first) or typ
     issuer = _issuer_name(block, words)
     kind = "document" if own is not None or blank is None else "draft"  # a blank "Số:   /KH-UBND" is a draft
     signer_title, signer = read_signature(text, lexicon)
@@ -431,6 +479,8 @@ def _heading_type(line: str, lexicon: Lexicon) -> tuple[str, str] | None:
             continue
         head = " ".join(words[:n])
         canon = lexicon.type_word_map.get(head.lower())  # the dict test first: most lines name no type
+        if canon is None and head[-1].isdigit():  # a footnote's mark: "THÔNG TƯ1"
+            canon = lexicon.type_word_map.get(head.lower().rstrip("0123456789"))
         if canon and _is_upper_line(head):
             return canon, head
     return None
@@ -520,12 +570,38 @@ def _sentence_case(line: str, words: _Words) -> str:
 
 
 def _issuer_name(block: list[str], words: _Words) -> str | None:
-    parts = [_sentence_case(x.strip(), words) if _is_upper_line(x) else x.strip() for x in block if x.strip()]
+    lines = [x.strip() for x in block if x.strip()]
+    # compared by letters and digits only: "BỘ LAO ĐỘNG -" / "THƯƠNG BINH VÀ XÃ HỘI" says "Bộ Lao động - Thương binh và
+    # Xã hội" again
+    keys = ["".join(ch for ch in x.casefold() if ch.isalnum()) for x in lines]
+    kept: list[int] = []
+    i = 0
+    while i < len(lines):
+        # the issuer printed twice (a gazette's running head above the header, a two-column layout): a line, or a
+        # run of up to three lines, that says again what is already kept, in one line or in as many
+        said = {keys[k] for k in kept} | {"".join(keys[k] for k in kept[a:]) for a in range(len(kept))}
+        run = next((j for j in range(i + 1, min(len(lines), i + 3) + 1) if "".join(keys[i:j]) in said), None)
+        if run is not None:
+            i = run
+            continue
+        kept.append(i)
+        i += 1
+    parts = [_sentence_case(lines[k], words) if _is_upper_line(lines[k]) else lines[k] for k in kept]
     return " - ".join(parts) or None
 
 
+def _furniture(line: str, words: _Words) -> bool:
+    """Whether a line of a news page is no headline: only menu words, section names, buttons, dates and separators
+    (the page_furniture table). A long line is text."""
+    return words.furniture is not None and len(line) <= 160 and words.furniture.fullmatch(line.casefold()) is not None
+
+
 def _article(lines: list[str], mentions: list[Mention], lexicon: Lexicon, text: str) -> FileHeader:
-    title = next((x.lstrip("# ").strip() for x in lines if x.strip()), None)
+    # the headline: the first line of two words or more that is not the page's furniture (a menu, section names, a
+    # date alone); else the first line that is not furniture
+    words = _words(lexicon)
+    heads = [x.lstrip("# ").strip() for x in lines if x.strip() and not _furniture(x, words)]
+    title = next((x for x in heads if len(x.split()) > 1), heads[0] if heads else None)
     date = None
     year = None
     place = None

@@ -68,6 +68,7 @@ class Lexicon:
     type_words: Mapping[str, tuple[str, ...]]  # canonical type word -> the spellings seen in running text
     named_types: tuple[str, ...]  # type words a law is cited by name with ("Luật Đất đai")
     type_codes: Mapping[str, str]  # type code -> type word
+    generic_types: frozenset[str]  # type words that name no type ("Văn bản"): a number's type code names it
     party_type_codes: Mapping[str, str]  # codes meaning something else in a Party symbol
     canonical_case: Mapping[str, str]  # upper-case spelling -> mixed-case code (TTG -> TTg)
     ocr_codes: Mapping[str, str]  # code written without diacritics -> the code
@@ -101,6 +102,7 @@ class Lexicon:
     header_place_units: tuple[str, ...]
     header_title_stops: tuple[str, ...]  # patterns: a line opening with one ends the title
     header_title_openers: tuple[str, ...]  # ... unless it is the title's first line and opens with one of these
+    page_furniture: tuple[str, ...]  # lower case: a news page's menu words, passed over when its headline is read
     signature_on_behalf: tuple[str, ...]
     signature_titles: tuple[str, ...]
     signature_weak: tuple[str, ...]
@@ -361,6 +363,7 @@ _TABLES: dict[str, tuple[Callable[[_Where], Any], Any]] = {
     "type_words": (_type_words, _REQUIRED),
     "type_codes": (_codes, _REQUIRED),
     "named_types": (_words, _REQUIRED),
+    "generic_types": (_code_set, frozenset()),
     "party_type_codes": (_codes, {}),
     "canonical_case": (_codes, {}),
     "ocr_codes": (_codes, {}),
@@ -394,6 +397,7 @@ _TABLES: dict[str, tuple[Callable[[_Where], Any], Any]] = {
     "signature_skip": (_patterns, _REQUIRED),
     "header_title_stops": (_patterns, _REQUIRED),
     "header_title_openers": (_words, _REQUIRED),
+    "page_furniture": (lambda w: tuple(x.casefold() for x in _words(w)), ()),
 }
 # the reform dates the code reads
 _REFORM_DATES = ("district_level_end", "new_units_from")
@@ -420,6 +424,9 @@ def build_lexicon(tables: dict[str, Any], lines: dict[str, tuple[Path, int]], fo
     for i, t in enumerate(got["named_types"]):
         if t not in got["type_words"]:
             raise wheres["named_types"].fail(f"{t!r} is not a type word of the type_words table", i)
+    for t in sorted(got["generic_types"]):
+        if t not in got["type_words"]:
+            raise wheres["generic_types"].fail(f"{t!r} is not a type word of the type_words table")
     for code in sorted(got["ambiguous_codes"] | got["shared_codes"]):
         if code not in got["issuers"]:
             w = wheres.get("ambiguous_codes") if code in got["ambiguous_codes"] else wheres.get("shared_codes")
