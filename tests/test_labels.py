@@ -66,7 +66,9 @@ def test_a_news_item_is_titled_by_its_headline_not_the_pages_furniture(engine, t
     ("Chia sẻ kinh nghiệm triển khai", False),
 ])
 def test_page_furniture_is_whole_lines_of_menu_words(engine, line, furniture):
-    assert (engine.furniture_re.fullmatch(line.casefold()) is not None) is furniture
+    from docgraph.header import _furniture, _words
+
+    assert _furniture(line, _words(engine.lexicon)) is furniture
 
 
 # ------------------------------------------------------------------------------------ a number's type code names it
