@@ -31,7 +31,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from docgraph.engine import get_engine  # noqa: E402
+from docgraph.header import _furniture, _words  # noqa: E402
+from docgraph.lexicon import load_lexicon  # noqa: E402
 from docgraph.normalize import fold  # noqa: E402
 
 FIELD = re.compile(r"(?<![\w])[a-z]+(?:_[a-z]+)+\s*:")
@@ -70,9 +71,9 @@ def repeats(issuer: str | None) -> bool:
 
 
 def measure(db: str) -> dict[str, list[str]]:
-    codes = get_engine().type_codes
+    lexicon = load_lexicon()
+    codes, words = lexicon.type_codes, _words(lexicon)
     conn = sqlite3.connect(db)
-    furniture = get_engine().furniture_re
     out: dict[str, list[str]] = {k: [] for k in ("generic_type", "issuer_repeated", "subject_field", "title_markup",
                                                   "untitled", "furniture_title", "number_split")}
     for id_, typ, symbol, issuer, title, kind, src in conn.execute(
@@ -88,7 +89,7 @@ def measure(db: str) -> dict[str, list[str]]:
             out["title_markup"].append(f"{id_}: {title}")
         if src and kind in ("document", "draft") and not title:
             out["untitled"].append(f"{id_}: {src}")
-        if kind == "article" and title and furniture is not None and furniture.fullmatch(title.casefold()):
+        if kind == "article" and title and _furniture(title, words):
             out["furniture_title"].append(f"{id_}: {title}")
     for doc, subject in conn.execute("SELECT DISTINCT doc, subject FROM mentions WHERE subject IS NOT NULL"):
         if FIELD.search(subject):
