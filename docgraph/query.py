@@ -51,10 +51,23 @@ def find_documents(conn: sqlite3.Connection, query: str, engine: Engine, *, sear
     return _find(conn, query, engine, search, subjects=True)[0]
 
 
+# the longest query taken: a reference or a few words of a title fit many times over; SQLite refuses LIKE patterns
+# over 50,000 bytes (a Vietnamese letter takes up to 3 of them), and matching a pasted file would take minutes
+MAX_QUERY = 1000
+
+
+def check_query(query: str) -> None:
+    """A query longer than ``MAX_QUERY`` characters is a usage error."""
+    if len(query) > MAX_QUERY:
+        raise UsageError(f"the query is {len(query):,} characters long: give a reference or a few words (at most"
+                         f" {MAX_QUERY:,} characters)")
+
+
 def _find(conn: sqlite3.Connection, query: str, engine: Engine, search: bool,
           subjects: bool = False) -> tuple[list[str], str]:
     """The matching ids and how they were found: "id", "reference", "prefix" or "words" (of titles and labels, and
     with ``subjects`` of the subjects recorded in the mentions of a document)."""
+    check_query(query)
     q = query.strip()
     if not q:
         return [], "words"

@@ -4,6 +4,7 @@ markup disabled ("[" is common in it). Progress goes to stderr and never redirec
 from __future__ import annotations
 
 import json
+import re
 import sys
 from contextlib import contextmanager
 from pathlib import Path
@@ -25,20 +26,40 @@ LEVEL_COLOURS = {"central": "red", "provincial": "dark_orange", "department": "g
                  "commune": "magenta", "unknown": "grey50"}
 
 
+# what a terminal would obey rather than print: C0 and C1 control characters (ESC starts the sequences that clear the
+# screen, set the window title or colour a forged "error:" line; a newline in a file name forges a line) and the
+# bidirectional overrides that reorder what is shown
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_NAMED = {"\n": "\\n", "\t": "\\t", "\r": "\\r"}
+
+
+def _escape_one(m: re.Match) -> str:
+    c = m.group()
+    return _NAMED.get(c) or (f"\\x{ord(c):02x}" if ord(c) < 0x100 else f"\\u{ord(c):04x}")
+
+
+def safe(s: Any) -> str:
+    """``s`` as text a terminal prints as it is: every control character written as its escape (ESC as ``\\x1b``,
+    a newline as ``\\n``). Every piece of a file or of the index (names, titles, evidence, skip reasons) goes
+    through it on its way to a person; JSON output escapes them itself."""
+    s = "" if s is None else str(s)
+    return _CONTROL.sub(_escape_one, s) if _CONTROL.search(s) else s
+
+
 def _t(s: Any, style: str | None = None) -> Text:
-    return Text("" if s is None else str(s), style=style or "")
+    return Text(safe(s), style=style or "")
 
 
 def error(msg: str) -> None:
-    err.print(Text(_("error: {message}").format(message=msg), style="bold red"))
+    err.print(Text(_("error: {message}").format(message=safe(msg)), style="bold red"))
 
 
 def warn(msg: str) -> None:
-    err.print(Text(_("warning: {message}").format(message=msg), style="yellow"))
+    err.print(Text(_("warning: {message}").format(message=safe(msg)), style="yellow"))
 
 
 def note(msg: str) -> None:
-    err.print(Text(msg, style="dim"))
+    err.print(Text(safe(msg), style="dim"))
 
 
 def json_out(data: Any) -> None:
@@ -226,15 +247,15 @@ DOC_LINE_FIELDS = ("label", "date", "level", "jurisdiction", "issuer")
 def _doc_line(d: dict[str, Any], extra: str = "") -> Text:
     lvl = d.get("level") or "unknown"
     t = Text()
-    t.append(str(d.get("label") or d.get("doc")), style="bold")
+    t.append(safe(d.get("label") or d.get("doc")), style="bold")
     bits = [d.get("date") or _("no date"), level_name(lvl)]
     if d.get("jurisdiction"):
         bits.append(d["jurisdiction"])
     if d.get("issuer"):
         bits.append(d["issuer"])
-    t.append("  " + " · ".join(str(b) for b in bits), style=LEVEL_COLOURS.get(lvl, ""))
+    t.append("  " + " · ".join(safe(b) for b in bits), style=LEVEL_COLOURS.get(lvl, ""))
     if extra:
-        t.append("  " + extra, style="dim")
+        t.append("  " + safe(extra), style="dim")
     return t
 
 
@@ -243,7 +264,7 @@ def _evidence_text(ev: dict[str, Any] | None) -> Text:
     if not ev:
         return Text("")
     where = f"{ev['file']}:{ev['line']}" if ev.get("line") is not None else str(ev.get("file") or "")
-    return Text(f"{where}  {' '.join(str(ev.get('text') or '').split())}".strip(), style="dim italic",
+    return Text(safe(f"{where}  {' '.join(str(ev.get('text') or '').split())}".strip()), style="dim italic",
                 overflow="fold")
 
 
@@ -286,7 +307,7 @@ def chain_paths(g: Any, doc: str, paths: list[list[dict[str, Any]]]) -> None:
     for i, p in enumerate(paths, 1):
         out.print(_t(_("chain {n}").format(n=i), "bold"))
         for depth, d in enumerate(p):
-            prefix = "  " * depth + ("└─ " + relation_name(d.get("relation")) + " → " if depth else "")
+            prefix = "  " * depth + ("└─ " + safe(relation_name(d.get("relation"))) + " → " if depth else "")
             line = Text(prefix)
             line.append_text(_doc_line(d, f"[{d['doc']}]"))
             out.print(line)
@@ -295,7 +316,7 @@ def chain_paths(g: Any, doc: str, paths: list[list[dict[str, Any]]]) -> None:
 def card(c: dict[str, Any], limit: int | None = None) -> None:
     """The document card; with ``limit`` at most ``limit`` mentions and ``limit`` edges each way, and a line saying
     how many more there are. Each list is printed at once (one print per line is slow for thousands of lines)."""
-    t = Table(show_header=False, title=c.get("label"), title_justify="left")
+    t = Table(show_header=False, title=safe(c.get("label")), title_justify="left")
     t.add_column("field", style="bold")
     t.add_column("value")
     for f in ("doc", "type", "number", "symbol", "year", "date", "issuer", "issuer_code", "level", "branch",
@@ -364,7 +385,7 @@ class Lines:
     def add(self, s: Any, style: str | None = None) -> None:
         if self.n:
             self.text.append("\n")
-        self.text.append("" if s is None else str(s), style=style or None)
+        self.text.append(safe(s), style=style or None)  # one line: a newline in it is escaped
         self.n += 1
 
     def print(self) -> None:
@@ -395,9 +416,9 @@ def doc_table(rows: list[dict[str, Any]], title: str, total: int | None = None, 
     t.add_column(_("source file"), overflow="fold", ratio=2)
     for r in shown:
         lvl = r.get("level") or "unknown"
-        doc = Text(str(r.get("label") or r.get("id")), style="bold")
+        doc = Text(safe(r.get("label") or r.get("id")), style="bold")
         bits = [r.get("date") or _("no date"), level_name(lvl)] + ([r["jurisdiction"]] if r.get("jurisdiction") else [])
-        doc.append("\n" + " · ".join(str(b) for b in bits), style=LEVEL_COLOURS.get(lvl, ""))
+        doc.append("\n" + " · ".join(safe(b) for b in bits), style=LEVEL_COLOURS.get(lvl, ""))
         t.add_row(_t(r.get("id")), doc, _t(r.get("source_file")))
     out.print(t)
     lines = Lines()
@@ -411,7 +432,7 @@ def stats(s: dict[str, Any]) -> None:
     t.add_column("count", justify="right")
     for k in ("files", "files_skipped", "mentions", "documents", "documents_in_folder", "edges", "ambiguous_mentions",
               "unresolved_mentions"):
-        t.add_row(_(_STATS[k]), str(s[k]))
+        t.add_row(_(_STATS[k]), safe(s[k]))
     out.print(t)
     for k in ("by_type", "by_level", "by_branch", "by_jurisdiction", "by_relation", "flagged_edges"):
         if not s[k]:
@@ -421,7 +442,7 @@ def stats(s: dict[str, Any]) -> None:
         tt.add_column("count", justify="right")
         for name, n in s[k].items():
             shown = level_name(name) if k == "by_level" else relation_name(name) if k == "by_relation" else name
-            tt.add_row(_t(shown), str(n))
+            tt.add_row(_t(shown), safe(n))
         out.print(tt)
     for sk in s["skipped"]:
         out.print(_t(_("skipped {path}: {reason}").format(path=sk["path"], reason=sk["reason"]), "yellow"))
@@ -460,9 +481,9 @@ def _lag_text(lag: int | float | None) -> Text:
 
 
 def _label_id(label: Any, doc: Any) -> Text:
-    t = Text(str(label or doc or ""))
+    t = Text(safe(label or doc or ""))
     if doc and doc != label:
-        t.append(f"\n[{doc}]", style="dim")
+        t.append(f"\n[{safe(doc)}]", style="dim")
     return t
 
 
@@ -485,21 +506,21 @@ def missing_table(rows: list[dict[str, Any]], total: int | None = None) -> None:
         summary = Text(pad)
         summary.append(_("cited by {n} document(s), {m} mention(s)").format(n=r["cited_by_count"], m=r["mention_count"]))
         if r["relations"]:
-            summary.append(" · " + ", ".join(relation_name(x) for x in r["relations"]), style="bold")
+            summary.append(" · " + safe(", ".join(relation_name(x) for x in r["relations"])), style="bold")
         out.print(summary)
         shown_by = r["cited_by"][:MISSING_CITERS_SHOWN]
         for c in shown_by:
             by = Text(pad + "  ← ")
-            by.append(str(c["label"] or c["doc"] or c["file"]))
+            by.append(safe(c["label"] or c["doc"] or c["file"]))
             bits = []
             if c["relations"]:
                 bits.append(", ".join(relation_name(x) for x in c["relations"]))
             if c["mentions"]:
                 bits.append(f"×{c['mentions']}")
             if bits:
-                by.append("  " + " ".join(bits), style="bold" if c["relations"] else "")
+                by.append("  " + safe(" ".join(bits)), style="bold" if c["relations"] else "")
             if c["doc"]:
-                by.append(f"  [{c['doc']}]", style="dim")
+                by.append(f"  [{safe(c['doc'])}]", style="dim")
             out.print(by)
         if len(r["cited_by"]) > len(shown_by):
             out.print(Text(pad + "  " + _("… and {n} more (--json lists them all)").format(
@@ -566,9 +587,9 @@ def gaps_report(res: dict[str, Any], evidence: bool = False) -> None:
 
 def _unit_text(u: dict[str, Any], covered: bool) -> Text:
     t = Text("✓ " if covered else "✗ ", style="green" if covered else "bold red")
-    t.append(str(u["unit"] or ""), style="bold")
+    t.append(safe(u["unit"] or ""), style="bold")
     if u.get("name") and u["name"] != u["unit"]:
-        t.append(f"\n{u['name']}")
+        t.append(f"\n{safe(u['name'])}")
     return t
 
 
@@ -641,12 +662,12 @@ def _lag_bars(rows: list[dict[str, Any]]) -> None:
     out.print(_t(_("lag in days"), "bold"))
     for r in lagged:
         lvl = r.get("level") or "unknown"
-        label = str(r.get("label") or r["doc"])
+        label = safe(r.get("label") or r["doc"])
         if len(label) > name_w:
             label = label[:name_w - 1] + "…"
         lag = r["lag_days"]
         n = round(abs(lag) / longest * width)
-        line = Text(f"{r['date']}  ")
+        line = Text(f"{safe(r['date'])}  ")
         line.append(label.ljust(name_w), style=LEVEL_COLOURS.get(lvl, ""))
         line.append(" ")
         line.append("█" * n if n else "▏", style="red" if lag < 0 else LEVEL_COLOURS.get(lvl, ""))
