@@ -225,7 +225,14 @@ def _open(db: str | None, create: bool = False) -> sqlite3.Connection:
     """The index: an SQLite file, or a PostgreSQL database when ``db`` (or $DOCGRAPH_DB) is a postgresql:// URL."""
     from .store import open_index
 
-    return open_index(db, create=create)
+    conn = open_index(db, create=create)
+    if not create:
+        from .index import incomplete
+
+        if incomplete(conn):
+            render.warn(_("the index is incomplete (an extract did not finish): answers may miss documents; run"
+                          " the same extract again to complete it"))
+    return conn
 
 
 def _limit(n: int) -> int | None:

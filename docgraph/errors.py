@@ -77,6 +77,8 @@ class InternalError(DocgraphError):
 
 # SQLite's primary result codes for "another connection holds the lock" (the extended codes keep them in the low byte)
 _SQLITE_BUSY, _SQLITE_LOCKED = 5, 6
+# and for "the file is damaged" (a malformed page) or "not a database"
+_SQLITE_CORRUPT, _SQLITE_NOTADB = 11, 26
 
 
 def as_docgraph_error(exc: BaseException) -> DocgraphError | None:
@@ -84,8 +86,13 @@ def as_docgraph_error(exc: BaseException) -> DocgraphError | None:
     (read from their result code); None for anything else (an internal error)."""
     if isinstance(exc, DocgraphError):
         return exc
-    if isinstance(exc, sqlite3.OperationalError):
+    if isinstance(exc, sqlite3.DatabaseError):
         code = getattr(exc, "sqlite_errorcode", None)
         if code is not None and code & 0xFF in (_SQLITE_BUSY, _SQLITE_LOCKED):
             return IndexBusy()
+        if code is not None and code & 0xFF in (_SQLITE_CORRUPT, _SQLITE_NOTADB):  # found while a query reads
+            from .i18n import _
+
+            return IndexDamaged(_("index is damaged: rebuild with extract ({error}; delete the file, then run"
+                                  " extract)").format(error=exc))
     return None
