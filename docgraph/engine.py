@@ -163,8 +163,10 @@ class Engine:
         not_after = "|".join(regex.escape(w).replace("\\ ", r"[ \t]+")
                              for w in sorted(ctx.get("not_after", []), key=len, reverse=True))
         self.not_after_re = regex.compile(rf"(?<![\p{{L}}])(?i:{not_after})\s*:?\s*", regex.REVERSE) if not_after else None
+        # what stands before the file's own number on its line, matched in place (fullmatch between the line's start
+        # and the number: a copy of the line per mention made a 3 MB line quadratic)
         self.own_line_re = regex.compile(
-            r"^[\s|*#>_]*(?:(?:Số|SỐ|So|số)\s*[:.]?|(?:Số\s*/\s*[Kk]ý\s+hiệu|Số\s+ký\s+hiệu|so_ky_hieu|Luật\s+số|LUẬT\s+SỐ)\s*:)\s*$")
+            r"[\s|*#>_]*(?:(?:Số|SỐ|So|số)\s*[:.]?|(?:Số\s*/\s*[Kk]ý\s+hiệu|Số\s+ký\s+hiệu|so_ky_hieu|Luật\s+số|LUẬT\s+SỐ)\s*:)\s*")
         self._codes_cache: dict[tuple, tuple] = {}
         self._date_cache: dict[str, tuple | None] = {}
         self._rules_sorted = sorted(rules.rules, key=lambda r: _LAYOUT_PRIORITY.get(r.layout, 9))
@@ -197,7 +199,11 @@ class Engine:
         t = norm.text
         cores = self._match_cores(t)
         cores = resolve_overlaps(cores)
-        drafts = [self._read_context(t, c) for c in cores]
+        drafts = []
+        for i, c in enumerate(cores):
+            if i % 256 == 0:
+                self._check()  # tens of thousands of references on one line: the limit holds between them
+            drafts.append(self._read_context(t, c))
         drafts = self._share_lists(t, drafts)
         drafts = self._mark_own(t, drafts)
         drafts = self._short_forms(t, drafts)
@@ -399,6 +405,8 @@ class Engine:
         n = len(ds)
         linked = [False] * n  # linked[i]: ds[i] continues the list of ds[i-1]
         for i in range(1, n):
+            if i % 1024 == 0:
+                self._check()
             a, b = ds[i - 1], ds[i]
             if b.tw or a.layout == "name" or b.layout == "name":
                 continue
@@ -438,12 +446,12 @@ class Engine:
     def _mark_own(self, t: str, ds: list[_Draft]) -> list[_Draft]:
         """The first 'Số: 215/KH-SYT' line near the top is the file's own document, not a reference."""
         limit = _nth_newline(t, 40)
+        line_start = _LineStarts(t)
         for d in ds:
             if d.core_start > limit:
                 break
-            line_start = t.rfind("\n", 0, d.core_start) + 1
-            before = t[line_start:d.core_start]
-            if self.own_line_re.match(before):
+            self._check()
+            if self.own_line_re.fullmatch(t, line_start(d.core_start), d.core_start):
                 d.own = True
                 d.start = d.core_start
                 return ds
@@ -451,9 +459,9 @@ class Engine:
         # NHẤT"), after the body and before any appendix
         for d in ds:
             if d.symbol and d.symbol.startswith("VBHN"):
-                line_start = t.rfind("\n", 0, d.core_start) + 1
+                self._check()
                 near = t[max(0, d.core_start - 300):d.core_end + 300].upper()
-                if "XÁC THỰC" in near and self.own_line_re.match(t[line_start:d.core_start]):
+                if "XÁC THỰC" in near and self.own_line_re.fullmatch(t, line_start(d.core_start), d.core_start):
                     d.own = True
                     d.start = d.core_start
                     break
@@ -481,6 +489,8 @@ class Engine:
         for i, d in enumerate(ds):
             if d.symbol is None and d.layout != "name":
                 continue
+            if i % 64 == 0:
+                self._check()
             limit = ds[i + 1].start if i + 1 < len(ds) else len(t)
             window_end = min(limit, d.end + 400)
             m = self.alias_re.search(t, d.end, window_end)
@@ -490,15 +500,30 @@ class Engine:
                 alias = m.group("alias").strip()
                 aliases.append((alias, d, m.end()))
         new: list[_Draft] = []
+        # the places of each alias in the whole text, found once (a file that defines the same short form on each of
+        # its 14,000 lines searched the rest of the file 14,000 times); a later definition of the same alias looks
+        # only before the places an earlier one has looked at (the later ones are taken, or overlap what is)
+        found: dict[str, tuple[list[int], list[tuple[int, int]]]] = {}
+        looked_from: dict[str, int] = {}
         for alias, ant, after in aliases:
             if _ALIAS_HAS_NUMBER.search(alias) and _ALIAS_HAS_SYMBOL.search(alias):
                 continue  # a full reference: the rules find it themselves
-            pat = regex.compile(rf"(?<![\p{{L}}\d]){regex.escape(alias).replace(chr(92) + ' ', chr(92) + 's+')}(?![\p{{L}}\d]|[-/]\d)")
-            for m in pat.finditer(t, after):
-                if _overlaps(m.start(), m.end(), taken):
+            self._check()
+            if alias not in found:
+                pat = regex.compile(rf"(?<![\p{{L}}\d]){regex.escape(alias).replace(chr(92) + ' ', chr(92) + 's+')}(?![\p{{L}}\d]|[-/]\d)")
+                spans = [m.span() for m in pat.finditer(t, timeout=self._left())]
+                found[alias] = ([a for a, _ in spans], spans)
+            starts, spans = found[alias]
+            stop = looked_from.get(alias, len(t) + 1)
+            if after >= stop:
+                continue
+            looked_from[alias] = after
+            for k in range(bisect.bisect_left(starts, after), bisect.bisect_left(starts, stop)):
+                a, b = spans[k]
+                if _overlaps(a, b, taken):
                     continue
-                new.append(self._short_from(ant, m.start(), m.end()))
-                _add_span(taken, m.start(), m.end())
+                new.append(self._short_from(ant, a, b))
+                _add_span(taken, a, b)
         # bare later mentions: "Chỉ thị 05", "Nghị quyết số 04" -- only numbers that have an antecedent are looked for
         nums = sorted({(d.number.lstrip("0") or "0") for d in ds
                        if d.number is not None and not d.short_form and d.type}, key=len, reverse=True)
@@ -507,7 +532,10 @@ class Engine:
             wanted = {"0" * k + n: n for n in nums for k in range(max(1, 6 - len(n)))}
             # a bare mention needs an antecedent that starts before it: numbers up to the first one are skipped
             lo = min(d.start for d in ds if d.number is not None and not d.short_form and d.type)
-            for nm in _BARE_NUMBER.finditer(t, lo):
+            antecedents = _Antecedents(ds)
+            for j, nm in enumerate(_BARE_NUMBER.finditer(t, lo)):
+                if j % 256 == 0:
+                    self._check()
                 num = wanted.get(nm[1])
                 if num is None or t[nm.start() - 1] not in " ốo":  # the bare prefix ends in " ", "số" or "so"
                     continue
@@ -518,11 +546,8 @@ class Engine:
                 if _overlaps(start, end, taken):
                     continue
                 canon = self.type_word_map.get(_key(pm.group("tw")))
-                cands = {(d.number.lstrip("0"), d.symbol, d.year): d for d in ds
-                         if not d.short_form and d.start < start and d.type == canon
-                         and d.number is not None and (d.number.lstrip("0") or "0") == num}
-                if len(cands) == 1:
-                    ant = next(iter(cands.values()))
+                ant = antecedents.only(canon, num, start)
+                if ant is not None:
                     new.append(self._short_from(ant, start, end))
                     _add_span(taken, start, end)
         if new:
@@ -573,6 +598,66 @@ class Engine:
 
 _MISSING = object()
 _NO_DEADLINE = _limits.Deadline(None)
+
+
+class _LineStarts:
+    """The start of the line holding a position of ``t``: bisected in the newlines found once (a search back from
+    each mention made one long line quadratic)."""
+
+    __slots__ = ("nl",)
+
+    def __init__(self, t: str):
+        self.nl = [m.start() for m in _NEWLINE.finditer(t)]
+
+    def __call__(self, pos: int) -> int:
+        i = bisect.bisect_left(self.nl, pos)
+        return self.nl[i - 1] + 1 if i else 0
+
+
+_NEWLINE = regex.compile("\n")
+
+
+class _Antecedents:
+    """The documents a bare later mention ("Chỉ thị 05") may stand for: the drafts of a type and number before it.
+    ``only`` answers, in a bisection, what the scan of every draft for every bare number answered (quadratic on a
+    file of thousands): the one document (number, symbol, year) among those before ``start``, or None when there
+    are none or several; the draft given is the last of that document's in ``ds``'s order."""
+
+    def __init__(self, ds: list[_Draft]):
+        groups: dict[tuple, list[tuple[int, int, _Draft]]] = {}
+        for i, d in enumerate(ds):
+            if d.short_form or d.number is None:
+                continue
+            groups.setdefault((d.type, d.number.lstrip("0") or "0"), []).append((d.start, i, d))
+        self.index: dict[tuple, tuple[list[int], list[_Draft | None]]] = {}
+        for k, rows in groups.items():
+            rows.sort(key=lambda r: (r[0], r[1]))
+            starts: list[int] = []
+            answer: list[_Draft | None] = []
+            first_key = None
+            several = False
+            last_i, last = -1, None
+            for start, i, d in rows:
+                key = (d.number.lstrip("0"), d.symbol, d.year)
+                if first_key is None:
+                    first_key = key
+                elif key != first_key:
+                    several = True
+                if i > last_i:
+                    last_i, last = i, d
+                starts.append(start)
+                answer.append(None if several else last)
+            self.index[k] = (starts, answer)
+
+    def only(self, type_: str | None, num: str, start: int) -> _Draft | None:
+        got = self.index.get((type_, num))
+        if got is None:
+            return None
+        starts, answer = got
+        n = bisect.bisect_left(starts, start)  # the drafts that start before ``start``
+        return answer[n - 1] if n else None
+
+
 # a subject ends at a ";", a full stop, a "(", or a line break unless the next line goes on in lower case; a database
 # export's next field ("\nhieu_luc: ...", a snake_case name and a colon) is no continuation
 _SUBJECT_END = regex.compile(r"\s*;|\.\s|\.$|\s*\n(?!\p{Ll})|\s*\n(?=\p{Ll}+(?:_\p{Ll}+)+\s*:)|\s*\(")

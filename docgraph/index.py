@@ -646,13 +646,13 @@ def _write_edges(conn: sqlite3.Connection, rows: Iterable[tuple], docs: dict[str
             by_rel = {}
             for rel, rel_rows in groupby(pair, key=itemgetter(2)):  # sorted by relation within the pair
                 count = 0
-                evs: list[tuple] = []  # (file, line, text, location), distinct, in file and line order
+                # (file, line, text, location), distinct, in file and line order (a dict: a list's "not in" was
+                # quadratic in the evidence of one edge, 7 s for a file citing one directive 34,000 times)
+                distinct: dict[tuple, None] = {}
                 for r in rel_rows:
                     count += 1
-                    ev = (r[3], r[4], r[5], r[6] or None)
-                    if ev not in evs:
-                        evs.append(ev)
-                by_rel[rel] = (count, evs)
+                    distinct[(r[3], r[4], r[5], r[6] or None)] = None
+                by_rel[rel] = (count, list(distinct))
         if len(by_rel) > 1:
             by_rel.pop("cites", None)  # "cites" says less than any other relation between the same two
         s_doc, t_doc = docs.get(src) or date_level(src), docs.get(dst) or date_level(dst)

@@ -20,9 +20,11 @@ from typing import Any
 
 import regex
 
+from . import limits as _limits
 from .model import Mention
 from .structure import (ARTICLE, BASIS, BODY, CHAPTER, EFFECT, HEADER, OPENER, PROMULGATION, REQUEST, SECTION, TITLE, Part,
                         Structure, StructureReader)
+from .textpos import blank as _blank, last_char as _last_char
 
 OWN = -1  # source index meaning "the file's own document"
 _EVIDENCE_LIMIT = 400
@@ -67,8 +69,10 @@ _SUBJECT_VERB = regex.compile(r"(?i)(?<![\p{L}])(?:ban\s+hành|xây\s+dựng|đ�
                               r"quyết\s+định|thông\s+báo|tổ\s+chức|đã|sẽ|có\s+ý\s+kiến|trình|hướng\s+dẫn)(?![\p{L}])")
 _BREAK_TITLE = regex.compile(r"(?s)(?:[,;]|\bvà\b|\bhoặc\b)\s+[\p{Lu}]|\bnày\b|\.\s+\p{Lu}")
 _SELF = regex.compile(r"(?i)\b(?:này|nay)\b")
-_ITEM_LEAD = regex.compile(r"(?i)^[\s\-+•*–]*(?:(?:\d{1,3}(?:\.\d{1,3})*|[a-zđ]|[IVX]{1,5})\s*[.)]\s*|\(\d{1,3}\)\s*)?"
-                           r"(?:điều\s+\d+[a-z]?\s*[.:]\s*)?")
+_ITEM_LEAD_RE = (r"[\s\-+•*–]*(?:(?:\d{1,3}(?:\.\d{1,3})*|[a-zđ]|[IVX]{1,5})\s*[.)]\s*|\(\d{1,3}\)\s*)?"
+                 r"(?:điều\s+\d+[a-z]?\s*[.:]\s*)?")
+_ITEM_LEAD = regex.compile(r"(?i)^" + _ITEM_LEAD_RE)
+_ITEM_LEAD_AT = regex.compile(r"(?i)" + _ITEM_LEAD_RE)  # matched in place, from a position of the text
 _ISSUE = regex.compile(r"(?i)(?<![\p{L}])(?:đã\s+|đồng\s+thời\s+)?(?:ban\s+hành|xây\s+dựng\s+và\s+ban\s+hành|ban\s+hành\s+các)"
                        r"(?![\p{L}])")
 # words between a reference and an "after" phrase that show the phrase is about something else ("... thì giấy phép
@@ -267,8 +271,10 @@ class _Reader:
             quotes = _quote_depths(self.text, part.start, part.end)
             self.item_rel = _PART_DEFAULT.get(part.kind)
             carry: tuple | None = None  # the act of a line that introduces a list ("Bãi bỏ các văn bản sau đây:")
+            starts = [ms[i].start for i in idxs]  # in order: idxs follows ``order``
             for us, ue in self.st.units(part):
-                uidx = [i for i in idxs if us <= ms[i].start < ue]
+                _limits.check()  # a file's time limit covers its relations (a 3 MB line has thousands of clauses)
+                uidx = idxs[bisect_left(starts, us):bisect_left(starts, ue)]
                 item = self.st.starts_item(us)
                 if not item:
                     carry = None
@@ -277,11 +283,12 @@ class _Reader:
                 self.colon_role = None
                 role: dict[int, tuple] = {}
                 for cs, ce, cidx in self._clauses(part, us, ue, uidx):
-                    if self.text[:cs].rstrip()[-1:] != ";":
+                    _limits.check()
+                    before = _last_char(self.text, cs)
+                    if before != ";":
                         self.sentence_heads = []
-                    lead = self.text[us:cs]
-                    at_item = not lead[_ITEM_LEAD.match(lead).end():].strip()  # the item's first words
-                    colon = self.colon_role if self.text[:cs].rstrip().endswith(":") else None
+                    at_item = _blank(self.text, _ITEM_LEAD_AT.match(self.text, us, cs).end(), cs)  # the item's first words
+                    colon = self.colon_role if before == ":" else None
                     head = self._clause(part, cs, ce, cidx, quotes, carry if at_item else None, role, colon)
                     if head is not None:
                         self.sentence_heads.append(head)
@@ -382,17 +389,28 @@ class _Reader:
         first = True
         head = None
         item_rel = self._item_relation(part, cs) if part.kind in _PART_DEFAULT else None
-        list_role = self.list_role if text[:cs].rstrip()[-1:] == ";" else colon
+        list_role = self.list_role if _last_char(text, cs) == ";" else colon
         narrated = _NARRATED.search(text, cs, ce)
         if narrated is not None and " ".join(narrated.group("unit").lower().split()) in self.header_words:
             narrated = None
-        for i in idxs:
+        # where each mention stands in the clause, and the straight quotes counted so far: looked up, not searched
+        # and counted again from the clause's start for each mention (quadratic in a clause of thousands)
+        self.clause_idxs, self.clause_pos = idxs, {i: k for k, i in enumerate(idxs)}
+        straight_at, straight = cs, 0
+        for n, i in enumerate(idxs):
+            if n % 64 == 63:
+                _limits.check()
             m = ms[i]
             if m.own or (self.own_key is not None and _key(m) == self.own_key):
                 continue  # the document itself (its number in its attached regulation is no self-edge)
             gap_start = ms[prev].end if prev is not None else cs
             gap = text[gap_start:m.start + _inner_lead(f, m)]
-            quoted = _quoted(quotes, text, cs, m.start)
+            if m.start >= straight_at:
+                straight += text.count('"', straight_at, m.start)
+                straight_at = m.start
+            else:
+                straight_at, straight = m.start, text.count('"', cs, m.start)
+            quoted = _curly_open(quotes, m.start) or straight % 2 == 1
             ph = f.last_phrase(gap, gap_start)
             named = _NAMED_BEFORE.search(text, max(gap_start, ph.start - 30), ph.start) if ph is not None \
                 and not ph.passive else None
@@ -532,6 +550,15 @@ class _Reader:
             return False
         return _paren_depth(self.text, max(0, cs - 2000), cs) < self.list_depth
 
+    clause_idxs: list[int] | None = None
+    clause_pos: dict[int, int] = {}
+
+    def _pos(self, idxs: list[int], i: int) -> int | None:
+        """``idxs.index(i)`` (None when absent), from the clause's table when ``idxs`` are the clause's mentions."""
+        if idxs is self.clause_idxs:
+            return self.clause_pos.get(i)
+        return idxs.index(i) if i in idxs else None
+
     def _item_relation(self, part: Part, cs: int) -> str | None:
         """The relation the first reference of a preamble item takes without a phrase of its own: by the item's
         opening words ("Căn cứ", "Xét đề nghị ...", "Thực hiện"), else that of the item before it when the list
@@ -543,7 +570,7 @@ class _Reader:
             self.item_rel = _PART_DEFAULT[kind]
         elif part.kind == OPENER and _SENTENCE_END.search(text, part.start, cs):
             return None  # "Thực hiện A, ... . Sở đã ...; trình ... tại Tờ trình số T": past its first sentence
-        elif cs <= part.start or text[part.start:cs].rstrip()[-1:] in (";", ":", ",") or (
+        elif cs <= part.start or _last_char(text, cs, part.start) in (";", ":", ",") or (
                 part.kind == BASIS and "\n" not in text[part.start:cs].strip()
                 and bisect_left(self.starts, cs) == bisect_left(self.starts, part.start)):
             # the list after a heading line of bases that names no document ("I. CĂN CỨ", "1. Căn cứ pháp lý")
@@ -556,7 +583,7 @@ class _Reader:
         """"Nghị định số X ... quy định chi tiết (một số điều của) Luật Y" where Y is named without a date or number
         (so it is no reference of its own) but the file cites it elsewhere by that name: X guides (or amends) Y."""
         text, ms = self.text, self.ms
-        pos = idxs.index(i)
+        pos = self._pos(idxs, i)
         nxt = ms[idxs[pos + 1]].start if pos + 1 < len(idxs) else ce
         tail_start = ms[i].end
         ph = None
@@ -618,7 +645,7 @@ class _Reader:
                              and len(r) == 3):
             return []
         group = [prev]
-        k = idxs.index(prev)
+        k = self._pos(idxs, prev)
         while k > 0 and role.get(idxs[k - 1]) == r:
             k -= 1
             group.insert(0, idxs[k])
@@ -678,7 +705,7 @@ class _Reader:
         Y hết hiệu lực": X), or the one a rider is about ("X đã được sửa đổi theo Y hết hiệu lực": X); with the
         references coordinated before it and the items of the same sentence before a ";"."""
         text, ms = self.text, self.ms
-        pos = idxs.index(i)
+        pos = self._pos(idxs, i)
         nxt = ms[idxs[pos + 1]].start if pos + 1 < len(idxs) else ce
         tail = text[ms[i].end:nxt]
         for rel, rx in self.f.after_re:
@@ -706,9 +733,9 @@ class _Reader:
                 seen.add(subject)
                 r = role[subject]
                 subject = r[1] if r[0] == "passive" else r[1]
-            if subject not in idxs:
+            k = self._pos(idxs, subject)
+            if k is None:
                 return
-            k = idxs.index(subject)
             group = [subject]
             while k > 0:
                 a, b = idxs[k - 1], idxs[k]
@@ -826,14 +853,13 @@ def _quote_depths(text: str, start: int, end: int) -> list[tuple[int, int]]:
 def _quoted(quotes: list[tuple[int, int]], text: str, cs: int, pos: int) -> bool:
     """Inside a quotation at ``pos``: curly quotes opened in the part, or an odd number of straight ones in the
     clause before it."""
-    depth = 0
-    for off, d in quotes:
-        if off >= pos:
-            break
-        depth = d
-    if depth > 0:
-        return True
-    return text.count('"', cs, pos) % 2 == 1
+    return _curly_open(quotes, pos) or text.count('"', cs, pos) % 2 == 1
+
+
+def _curly_open(quotes: list[tuple[int, int]], pos: int) -> bool:
+    """Whether curly quotes opened in the part are still open at ``pos``."""
+    i = bisect_left(quotes, (pos, -1))  # the quotes before ``pos``: the last one's depth holds
+    return bool(i) and quotes[i - 1][1] > 0
 
 
 def evidence(text: str, cs: int, ce: int, spans: list[tuple[int, int]], limit: int = _EVIDENCE_LIMIT) -> str:

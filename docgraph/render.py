@@ -447,7 +447,8 @@ def stats(s: dict[str, Any]) -> None:
     for sk in s["skipped"]:
         out.print(_t(_("skipped {path}: {reason}").format(path=sk["path"], reason=sk["reason"]), "yellow"))
     for a in s.get("ambiguous", []):
-        out.print(_t(_("ambiguous {place}  {text}").format(place=f"{a['file']}:{a['line']}", text=a["text"]), "yellow"))
+        out.print(_t(_("ambiguous {place}  {text}").format(place=f"{a['file']}:{a['line']}", text=" ".join(a["text"].split())),
+                     "yellow"))  # one line
 
 
 def rules_table(rows: list[dict[str, Any]]) -> None:

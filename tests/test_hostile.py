@@ -425,3 +425,46 @@ def test_every_skipped_file_is_named_on_stderr_whatever_the_output(tmp_path, mon
     assert r.exit_code == 0, r.output
     assert "skipped junk/image.txt: binary file (NUL bytes)" in r.stderr
     assert "image.txt" not in r.stdout or mode == ["--json"]  # stdout: the table, the summary or the mentions
+
+
+# ------------------------------------------------------------------------------------------------ hostile texts
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name, timeout", [("short_forms", 5), ("distinct_short_forms", 5), ("long_line", 2)])
+def test_a_hostile_text_ends_within_its_time_limit(tmp_path, name, timeout):
+    """1.2 MB of short forms took 97 s with --timeout 5 (matching them was quadratic and outside the limit), a
+    3 MB line 20.7 s with --timeout 2: now the file is read, or skipped at its limit; the run ends a start-up later."""
+    path = _hostile().build(name, tmp_path)
+    code, summary, err, seconds, mib = measured(
+        ["extract", path.name, "--db", "i.db", "-j", "1", "-q", "--json", "--timeout", str(timeout)], tmp_path)
+    assert code == 0, err
+    assert summary["skipped"] in ([], [{"path": path.name, "reason": f"time limit exceeded ({timeout} s per file)"}])
+    assert seconds < timeout + 8, seconds  # the interpreter, the rules, the index
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["short_forms", "distinct_short_forms", "long_line"])
+def test_the_work_on_a_hostile_text_grows_with_its_size_not_its_square(tmp_path, name):
+    """Eight times the text, at most about eight times the time (it was 60 times for the short forms: 0.5 s for
+    60 kB, 33 s for 360 kB)."""
+    import time
+
+    from docgraph.pipeline import process_file
+
+    mod = _hostile()
+    small, big = tmp_path / "small", tmp_path / "big"
+    small.mkdir()
+    big.mkdir()
+    a, b = mod.build(name, small, 0.05), mod.build(name, big, 0.4)
+    process_file(str(a), timeout=None)  # the rules compiled once
+
+    def took(p: Path) -> float:
+        t = time.perf_counter()
+        res = process_file(str(p), timeout=None)
+        assert res.skipped is None and res.mentions
+        return time.perf_counter() - t
+
+    t_small = min(took(a) for _ in range(3))
+    t_big = took(b)
+    assert t_big < 20 * t_small, (t_small, t_big)
