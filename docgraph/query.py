@@ -59,8 +59,8 @@ MAX_QUERY = 1000
 def check_query(query: str) -> None:
     """A query longer than ``MAX_QUERY`` characters is a usage error."""
     if len(query) > MAX_QUERY:
-        raise UsageError(f"the query is {len(query):,} characters long: give a reference or a few words (at most"
-                         f" {MAX_QUERY:,} characters)")
+        raise UsageError(_("the query is {n:,} characters long: give a reference or a few words (at most {limit:,}"
+                           " characters)").format(n=len(query), limit=MAX_QUERY))
 
 
 def _find(conn: sqlite3.Connection, query: str, engine: Engine, search: bool,
