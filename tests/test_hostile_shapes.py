@@ -21,7 +21,7 @@ hostile = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(hostile)
 
 LIMIT = 1.5  # seconds per file in these tests
-SLACK = 3.0  # what a loaded machine adds between two checks of the limit and around the call
+SLACK = 5.0  # what a loaded machine (2 cores, a dozen processes) adds between two checks of the limit and around the call
 SETTINGS = settings(max_examples=15, deadline=None, derandomize=True,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture,
                                            HealthCheck.data_too_large])
@@ -51,11 +51,11 @@ def hostile_texts(draw) -> str:
     return "Số: 12/KH-UBND\n" + text
 
 
-def _within_limit(fn):
+def _within_limit(fn, limit: float = LIMIT):
     t = time.monotonic()
     out = fn()
     took = time.monotonic() - t
-    assert took < LIMIT + SLACK, took
+    assert took < limit + SLACK, took
     return out
 
 
@@ -100,10 +100,11 @@ MiB = 1 << 20
 @given(unpacked=st.integers(1 * MiB, 48 * MiB))
 def test_a_word_file_of_any_unpacked_size_is_read_or_skipped_before_inflating(unpacked):
     data = hostile.docx_bomb_bytes(unpacked)
-    lim = limits.Limits(timeout=LIMIT + SLACK, max_unpacked=8 * MiB)
-    res = _within_limit(lambda: read_bytes("file.docx", data, limits=lim))
+    lim = limits.Limits(timeout=30, max_unpacked=8 * MiB)  # time to parse a real 7 MiB document on a loaded machine
     size = unpacked  # docx_bomb_bytes rounds to whole mebibyte chunks around the request
-    if size > 9 * MiB:
+    if size > 9 * MiB:  # skipped from the zip's directory: nothing inflated, so in no time whatever the size
+        res = _within_limit(lambda: read_bytes("file.docx", data, limits=lim), 0)
         assert res.text is None and "(--max-unpacked)" in str(res.skipped)
     elif size < 7 * MiB:
+        res = _within_limit(lambda: read_bytes("file.docx", data, limits=lim), 30)
         assert res.skipped is None and "35-CT/TW" in res.text
