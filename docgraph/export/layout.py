@@ -52,11 +52,13 @@ def layered_layout(g: nx.Graph, *, iterations: int = 6) -> dict[str, Any]:
 
     for lv in LEVELS:
         refresh(lv)
-    nbrs: dict[Any, set] = {n: set() for n in g.nodes}
+    # each node's neighbours in the graph's order (a set's order changes with Python's hash seed, and so did the sum of
+    # their positions in its last bits, which reordered ties)
+    nbrs: dict[Any, dict[Any, None]] = {n: {} for n in g.nodes}
     for u, v, _k, _d in edges_of(g):
         if u != v:
-            nbrs[u].add(v)
-            nbrs[v].add(u)
+            nbrs[u][v] = None
+            nbrs[v][u] = None
     for it in range(iterations):
         seq = LEVELS if it % 2 == 0 else tuple(reversed(LEVELS))
         for lv in seq:
