@@ -302,6 +302,23 @@ def test_ctrl_c_to_the_process_group_exits_130_at_once_without_a_traceback(corpu
 
 
 @pytest.mark.slow
+def test_two_extracts_on_a_new_index_at_the_same_moment_both_complete(corpus):
+    """The first holds before writing its first batch (a new index: nothing to replace, it found) while the second
+    writes the whole folder; the first then finds those files written and replaces them. It ended "internal error:
+    UNIQUE constraint failed: files.path" (exit 3)."""
+    hook = corpus / "hook"
+    a = docgraph_proc("extract", "docs", "--db", "both.db", "-j", "1", "--batch", "5", "-q", cwd=corpus,
+                      env={"DOCGRAPH_TEST_PAUSE": f"write:plan_0001:{hook}"})
+    wait_paused(hook, "write", proc=a)
+    b = docgraph_proc("extract", "docs", "--db", "both.db", "-j", "1", "-q", cwd=corpus)
+    assert b.wait(300) == 0, b.stderr.read()
+    (hook / "resume").touch()
+    assert a.wait(300) == 0, a.stderr.read()
+    assert "Traceback" not in a.stderr.read()
+    assert index_rows(corpus / "both.db") == index_rows(corpus / "clean.db")
+
+
+@pytest.mark.slow
 def test_workers_end_when_the_main_process_is_killed(corpus):
     hook = corpus / "hook"
     p = docgraph_proc("extract", "docs", "--db", "cut.db", "-j", "2", "-q", cwd=corpus,
