@@ -203,8 +203,9 @@ def _internal(e: BaseException) -> None:
     if _state["debug"]:
         traceback.print_exc()
     else:
+        first = (str(e).strip().splitlines() or [""])[0]  # a Spark job's error carries its executors' tracebacks
         render.error(_("internal error: {error} (run with --debug for the traceback)").format(
-            error=f"{type(e).__name__}: {e}"))
+            error=f"{type(e).__name__}: {first}"))
     raise typer.Exit(EXIT_INTERNAL) from None
 
 
@@ -296,6 +297,8 @@ def extract(
     max_depth: Annotated[int, typer.Option("--max-depth", help="How deeply the elements of a web page may nest before it is skipped unparsed (0: no limit).")] = 2000,
     batch: Annotated[int, typer.Option("--batch", help="Files written to the index per transaction.")] = 200,
     province: Annotated[Optional[str], typer.Option("--province", help="Province of the files that name none (a folder exported from one province's database); kept for later runs.")] = None,
+    engine: Annotated[str, typer.Option("--engine", help="default (worker processes, SQLite index) or spark (docgraph[spark]: extraction and resolve on Spark, into --db postgresql://...).")] = "default",
+    master: Annotated[Optional[str], typer.Option("--master", help="With --engine spark: the Spark master URL (default: spark-submit's, else local[*]).", show_default=False)] = None,
 ) -> None:
     """Scan files and folders, write the index, print a summary.
 
@@ -309,38 +312,53 @@ def extract(
       docgraph extract plans/ --jsonl | jq -r .text
 
       docgraph extract exports/binh-duong/ --province "Bình Dương"
+
+      docgraph extract archive/ --engine spark --db postgresql://docgraph@dbhost/archive
     """
-    from . import index as ix
     from .scan import scan
-    from .store import db_target, is_url
+    from .store import db_target, is_url, shown
 
     with _errors():
         province = _province_name(province) if province is not None else None
         missing = [p for p in paths if not os.path.lexists(p)]
         if missing:
             raise UsageError(_("no such file or folder: {paths}").format(paths=", ".join(missing)))
-        if is_url(db_target(db)):
+        target = db_target(db)
+        if engine not in ("default", "spark"):
+            raise UsageError(_("unknown engine '{engine}': choose default or spark").format(engine=engine))
+        if engine == "default" and is_url(target):
             raise UsageError(_("the default engine writes an SQLite index: extract into a file and copy it with"
                                " 'docgraph load FILE --db URL', or use --engine spark"))
+        if engine == "spark" and not is_url(target):
+            raise UsageError(_("--engine spark writes a PostgreSQL index: give --db postgresql://..."))
+        if master is not None and engine != "spark":
+            raise UsageError(_("--master is for --engine spark"))
         if rules:
             _engine(rules)  # a user's rules folder is checked before anything is written
         if timeout < 0 or max_unpacked < 0 or max_depth < 0:
             raise UsageError(_("--timeout, --max-unpacked and --max-depth take 0 (no limit) or more"))
         lim = Limits(timeout=timeout or None, max_unpacked=int(max_unpacked * (1 << 20)) or None,
                      max_depth=max_depth or None)
-        conn = _open(db, create=True)
-        n_jobs = jobs if jobs > 0 else (os.cpu_count() or 1)
-        with render.progress(enabled=not quiet) as (tick, stage):
-            summary = scan(paths, conn, rules_dir=rules, globs=tuple(glob) if glob else None, jobs=n_jobs,
-                           exclude=tuple(exclude or ()), limits=lim, batch=max(1, batch), progress=tick,
-                           stage=stage, province=province)
+        options = dict(rules_dir=rules, globs=tuple(glob) if glob else None, exclude=tuple(exclude or ()),
+                       limits=lim, province=province)
+        if engine == "spark":
+            from .spark.job import extract as spark_extract
+
+            with render.progress(enabled=not quiet) as (_tick, stage):
+                summary = spark_extract(paths, target, master=master, stage=stage, **options)
+            conn = _open(target)
+        else:
+            conn = _open(target, create=True)
+            n_jobs = jobs if jobs > 0 else (os.cpu_count() or 1)
+            with render.progress(enabled=not quiet) as (tick, stage):
+                summary = scan(paths, conn, jobs=n_jobs, batch=max(1, batch), progress=tick, stage=stage, **options)
         render.skipped(summary.skipped)  # on stderr, whatever goes to stdout
         if jsonl:
             render.jsonl(_mentions_of(conn, summary.paths))
         elif json_:
             render.json_out(summary.to_dict())
         else:
-            render.extract_summary(summary, str(ix.db_path(db)))
+            render.extract_summary(summary, shown(target))
             if summary.files == 0:
                 from .readers import default_globs
 

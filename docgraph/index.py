@@ -716,3 +716,10 @@ def _label(doc: dict[str, Any], doc_id: str) -> str:
 def _is_normative(doc: dict[str, Any]) -> bool:
     return bool(doc.get("_normative")) or bool(doc.get("symbol") and doc["symbol"].split("-")[0] in (
         "NĐ", "TT", "TTLT", "NQLT", "PL", "L") or (doc.get("symbol") or "").startswith(("QH", "UBTVQH")))
+
+
+# the pieces of resolve for the engines that resolve elsewhere (docgraph.spark), so they give the same documents and
+# edges: the mention fields a document takes the most common value of, its label, an edge's evidence as stored
+DOC_FIELDS = _DOC_FIELDS
+document_label = _label
+evidence_json = _evidence_json

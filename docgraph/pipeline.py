@@ -13,7 +13,7 @@ from .engine import Engine, get_engine
 from .header import FileHeader, read_header
 from .identity import DocKey, file_doc_id, mention_key, own_key, settle_place
 from .model import Mention
-from .readers import read_file
+from .readers import ReadResult, read_file
 from .relations import OWN, RawRelation, RelationFinder
 from .skips import Skip, SkipCode
 
@@ -108,12 +108,14 @@ def process_file(path: str, rules_dir: str | None = None, doc_path: str | None =
     time limit covers them all, from reading to relations; a file over it is skipped with the reason."""
     lim = limits if limits is not None else replace(_limits.active(), timeout=timeout)
     with _limits.applied(lim):
-        return _process(path, rules_dir, doc_path, province)
+        return process_read(read_file(path), display_path(path), rules_dir, doc_path, province)
 
 
-def _process(path: str, rules_dir: str | None, doc_path: str | None, province: str | None) -> FileResult:
-    r = read_file(path)
-    shown = display_path(path)
+def process_read(r: ReadResult, shown: str, rules_dir: str | None = None, doc_path: str | None = None,
+                 province: str | None = None) -> FileResult:
+    """The stages after reading, of a file already read: by ``read_file``, or by ``read_bytes`` on content fetched
+    elsewhere (a Spark executor), under the limits in force (the caller's ``limits.applied`` block should cover
+    the reading too). ``shown`` is the path stored in the index."""
     if r.text is None:
         return FileResult(path=shown, size=r.size, mtime_ns=r.mtime_ns, sha256=r.sha256, encoding=r.encoding,
                           skipped=r.skipped or Skip("unreadable", SkipCode.UNREADABLE))
@@ -128,4 +130,4 @@ def _process(path: str, rules_dir: str | None, doc_path: str | None, province: s
     return res
 
 
-__all__ = ["FileResult", "process_file", "analyse_text", "display_path", "OWN"]
+__all__ = ["FileResult", "process_file", "process_read", "analyse_text", "display_path", "OWN"]

@@ -76,7 +76,7 @@ def _overrun(args: Task) -> ix.FileRows:
                                    skipped=_limits.time_limit_reason(lim.timeout)))
 
 
-def _doc_path(path: str, roots_abs: Sequence[str]) -> str:
+def own_doc_path(path: str, roots_abs: Sequence[str]) -> str:
     """The path that names a file's own document id: relative to the folder given to extract (``roots_abs``:
     the folders given, made absolute)."""
     ap = os.path.abspath(path)
@@ -85,6 +85,26 @@ def _doc_path(path: str, roots_abs: Sequence[str]) -> str:
         if ap.startswith(prefix):
             return ap[len(prefix):]  # both are normalized: this is os.path.relpath(ap, ar), without its cost
     return os.path.basename(path)
+
+
+def given_province(folders: dict[str, str], paths: Sequence[str], province: str) -> dict[str, str]:
+    """The folders (and files) given with ``--province`` (the index's meta ``province_defaults``: stored path ->
+    province) with ``paths`` given now with ``province``: a file added to one of them later gets it too."""
+    return folders | {display_path(p): province for p in paths}
+
+
+def province_default(province: str | None, defaults: dict[str, str],
+                     folders: dict[str, str]) -> Callable[[str], str | None]:
+    """The default province of a file (by its stored path): ``province`` given now, else the one it was read with
+    (``defaults``), else that of the deepest folder given with one (``folders``)."""
+    def default_of(shown: str) -> str | None:
+        if province is not None:
+            return province
+        if shown in defaults:
+            return defaults[shown]
+        roots = [r for r in folders if under_root(shown, r)]
+        return folders[max(roots, key=len)] if roots else None
+    return default_of
 
 
 def _sha256(path: str) -> str | None:
@@ -134,20 +154,11 @@ def scan(
     # files indexed with other rules are read again, whatever their size and mtime
     known = {} if rules_changed else ix.file_state(conn)
     defaults = ix.province_defaults(conn)  # path -> the default province a file was read with
-    # the folders (and files) given with --province, so a file added to one later gets it too
-    folder_defaults: dict[str, str] = json.loads(ix.get_meta(conn, "province_defaults") or "{}")
+    folders = json.loads(ix.get_meta(conn, "province_defaults") or "{}")
     if province is not None:
-        folder_defaults.update({display_path(p): province for p in paths})
-        ix.set_meta(conn, "province_defaults", json.dumps(folder_defaults, ensure_ascii=False, sort_keys=True))
-
-    def default_of(shown: str) -> str | None:
-        """The default province of a file: given now, else the one it was read with, else its folder's."""
-        if province is not None:
-            return province
-        if shown in defaults:
-            return defaults[shown]
-        roots = [r for r in folder_defaults if _under(shown, r)]
-        return folder_defaults[max(roots, key=len)] if roots else None
+        folders = given_province(folders, paths, province)
+        ix.set_meta(conn, "province_defaults", json.dumps(folders, ensure_ascii=False, sort_keys=True))
+    default_of = province_default(province, defaults, folders)
     seen_real: set[str] = set()
     ignore = ignore_patterns(paths, exclude)
     roots_abs = [os.path.abspath(r) for r in paths if os.path.isdir(r)]
@@ -191,7 +202,7 @@ def scan(
             if not listed[0]:
                 get_engine(rules_dir)  # built (and cached) here, before the workers are forked from this process
             listed[0] += 1
-            yield path, rules_dir, _doc_path(path, roots_abs), lim, default
+            yield path, rules_dir, own_doc_path(path, roots_abs), lim, default
 
     listed = [0]  # files to read found so far: the progress total grows while the walk goes on
     # an empty index (a first run) has no rows to replace: the per-file delete is skipped
@@ -253,7 +264,7 @@ def scan(
 
     # files under a scanned folder that are gone
     roots = [display_path(p) for p in paths if os.path.isdir(p)]
-    gone = [p for p in known if p not in seen_real and any(_under(p, r) for r in roots)
+    gone = [p for p in known if p not in seen_real and any(under_root(p, r) for r in roots)
             and (not os.path.exists(p) or is_ignored(p, ignore))]
     if gone:
         mark_dirty()
@@ -291,7 +302,8 @@ def rules_fingerprint(sources: Sequence[str]) -> str:
     return h.hexdigest()[:16]
 
 
-def _under(path: str, root: str) -> bool:
+def under_root(path: str, root: str) -> bool:
+    """Whether ``path`` (as stored) lies in the folder ``root`` (as stored)."""
     root = root.rstrip(os.sep)
     return root in ("", ".") and not os.path.isabs(path) or path == root or path.startswith(root + os.sep)
 

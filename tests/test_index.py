@@ -12,7 +12,7 @@ import pytest
 from docgraph import index as ix
 from docgraph import scan as scan_mod
 from docgraph.pipeline import display_path
-from docgraph.scan import _doc_path, scan
+from docgraph.scan import own_doc_path, scan
 from test_robustness import make_corpus, snapshot
 
 
@@ -131,9 +131,9 @@ def test_display_and_document_paths_are_relative_to_the_working_folder(tmp_path,
     assert display_path(str(tmp_path)) == "."
     assert display_path("/") == "/"
     roots = [str(tmp_path / "docs")]
-    assert _doc_path("docs/sub/a.txt", roots) == "sub/a.txt"
-    assert _doc_path("/elsewhere/b.txt", roots) == "b.txt"
-    assert _doc_path(str(tmp_path / "docsx" / "c.txt"), roots) == "c.txt"  # a sibling folder is not below docs
+    assert own_doc_path("docs/sub/a.txt", roots) == "sub/a.txt"
+    assert own_doc_path("/elsewhere/b.txt", roots) == "b.txt"
+    assert own_doc_path(str(tmp_path / "docsx" / "c.txt"), roots) == "c.txt"  # a sibling folder is not below docs
 
 
 def _plan(n: int, year: int, cites: str) -> str:
