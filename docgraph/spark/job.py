@@ -167,14 +167,13 @@ def _resolve(spark: Any, url: str, pg: PgIndex) -> None:
     relations = read_table(spark, url, "raw_relations", None, "file_id", lo, hi, parts)
     from pyspark import StorageLevel
 
-    files, mentions, relations = (df.persist(StorageLevel.MEMORY_AND_DISK) for df in (files, mentions, relations))
+    cached = [df.persist(StorageLevel.MEMORY_AND_DISK) for df in (files, mentions, relations)]
     try:
-        documents, edges, updates = resolve(spark, files, mentions, relations)
-        documents = documents.persist(StorageLevel.MEMORY_AND_DISK)
+        documents, edges, updates, more = resolve(*cached)
+        cached += more
         for table, df in ((pgstage.stage("documents"), documents), (pgstage.stage("edges"), edges),
                           (pgstage.DOC_UPDATES, updates)):
             df.mapInArrow(functools.partial(stage_rows, url, table, df.columns), "rows long").collect()
-        documents.unpersist()
     finally:
-        for df in (files, mentions, relations):
+        for df in cached:
             df.unpersist()

@@ -42,14 +42,19 @@ def _header_overlay(header: str | None) -> dict[str, Any]:
     return out
 
 
+def _slug(jurisdiction: str | None) -> str | None:
+    return slug(jurisdiction) if jurisdiction else None
+
+
 def _label(row: Any) -> str:
     doc = row.asDict()
     doc["_normative"] = doc.pop("normative")
     return document_label(doc, doc["id"])
 
 
-def resolve(spark: Any, files: Any, mentions: Any, relations: Any) -> tuple[Any, Any, Any]:
-    """(documents, edges, mention_updates) DataFrames from the index's three extracted tables."""
+def resolve(files: Any, mentions: Any, relations: Any) -> tuple[Any, Any, Any, list[Any]]:
+    """(documents, edges, mention_updates) DataFrames from the index's three extracted tables, and the frames
+    persisted on the way (to unpersist when the three are written)."""
     from pyspark.sql import functions as F
     from pyspark.sql import types as T
     from pyspark.sql.window import Window
@@ -71,14 +76,11 @@ def resolve(spark: Any, files: Any, mentions: Any, relations: Any) -> tuple[Any,
                           .select(scope("key_base", "key_jurisdiction").alias("scope"), col("key_year").alias("y")))
              .groupBy("scope").agg(F.collect_set("y").alias("years")))
     yearless = mentions.filter((col("own") == 0) & col("key_base").isNotNull() & col("key_year").isNull())
-    juris = [r[0] for r in yearless.select("key_jurisdiction").distinct().collect() if r[0]]
-    slugs = spark.createDataFrame([(j, slug(j)) for j in juris] or [("", "")],
-                                  "key_jurisdiction string, juris_slug string")
     file_dates = files.select(col("id").alias("file_id"), F.get_json_object("header", "$.date").alias("fd"))
     y = (yearless.select("id", "file_id", "key_base", "key_jurisdiction", "doc", "ambiguous",
                          scope("key_base", "key_jurisdiction").alias("scope"))
          .join(dated, "scope", "left").join(file_dates, "file_id", "left")
-         .join(F.broadcast(slugs), "key_jurisdiction", "left"))
+         .withColumn("juris_slug", F.udf(_slug, T.StringType(), useArrow=True)(col("key_jurisdiction"))))
     n = F.when(col("years").isNull(), lit(0)).otherwise(F.size("years"))
     fd_year = F.substring("fd", 1, 4).cast("int")
     before = F.when(truthy(col("fd")), F.filter("years", lambda v: v <= fd_year)).otherwise(F.array())
@@ -146,7 +148,8 @@ def resolve(spark: Any, files: Any, mentions: Any, relations: Any) -> tuple[Any,
     documents = (d.select("id", "label", "type", "number", "symbol", "year", "date", "issuer", "issuer_code",
                           "level", "branch", "jurisdiction", "title", "source_file", "kind", "mentions", "name",
                           "signer", "signer_title")
-                 .orderBy("id").withColumn("rowid", F.monotonically_increasing_id()))
+                 .orderBy("id").withColumn("rowid", F.monotonically_increasing_id())
+                 .persist())  # written, and read for the edges' flags
 
     # 3. edges
     fo = ok_files.select(col("id").alias("file_id"), "path", "own_id")
@@ -181,4 +184,4 @@ def resolve(spark: Any, files: Any, mentions: Any, relations: Any) -> tuple[Any,
                 first.getField("evidence").alias("evidence"), ev_json("evs").alias("evidence_all"),
                 F.concat(lit("["), F.concat_ws(", ", flag1, flag2), lit("]")).alias("flags"))
              .orderBy("source", "target", "relation").withColumn("rowid", F.monotonically_increasing_id()))
-    return documents, edges, updates
+    return documents, edges, updates, [m, documents]

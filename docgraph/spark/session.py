@@ -45,9 +45,11 @@ def get_session(master: str | None = None, *, conf: dict[str, str] | None = None
         os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
         for k, v in LOCAL_CONF.items():
             builder = builder.config(k, v)
+        log_conf = os.path.join(os.path.dirname(__file__), "log4j2.properties")
+        builder = builder.config("spark.driver.extraJavaOptions", f"-Dlog4j2.configurationFile=file:{log_conf}")
         # a shuffle in as many pieces as there are cores (twice): Spark's 200 are for clusters
         cores = master[6:-1] if master.startswith("local[") else "1"
-        n = os.cpu_count() or 1 if cores in ("*", "") else int(cores.split(",")[0])
+        n = (os.cpu_count() or 1) if cores in ("*", "") else int(cores.split(",")[0])
         builder = builder.config("spark.sql.shuffle.partitions", str(2 * n))
     for k, v in (conf or {}).items():
         builder = builder.config(k, v)
