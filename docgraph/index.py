@@ -719,7 +719,10 @@ def _is_normative(doc: dict[str, Any]) -> bool:
 
 
 # the pieces of resolve for the engines that resolve elsewhere (docgraph.spark), so they give the same documents and
-# edges: the mention fields a document takes the most common value of, its label, an edge's evidence as stored
+# edges: the mention fields a document takes the most common value of, its label, an edge's evidence as stored; and
+# the columns, in order, of FileRows' file and mention rows
 DOC_FIELDS = _DOC_FIELDS
+FILE_ROW = _FILE_ROW
+MENTION_ROW = _MENTION_ROW
 document_label = _label
 evidence_json = _evidence_json

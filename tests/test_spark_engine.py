@@ -195,6 +195,11 @@ def test_the_plan_reads_what_the_default_engine_reads(tmp_path, monkeypatch):
     # a default province given now and not then: read again
     p = plan(["docs"], known, {}, 100, province="Bắc Giang")
     assert len(p.todo) == len(known) - 1
+    # a folder given with --province on an earlier run: a file added to it since takes that province
+    p = plan(["docs"], {}, {}, 1, folders={"docs": "Bắc Giang", "docs/samples": "Hà Nội"})
+    provinces = {t.path: t.province for t in p.todo}
+    assert provinces["docs/citing.txt"] == "Bắc Giang"
+    assert {v for k, v in provinces.items() if k.startswith("docs/samples/")} == {"Hà Nội"}
 
 
 def test_spark_engine_usage_errors(work, pg_url):

@@ -30,7 +30,7 @@ def extract_partition(url: str, rules_dir: str | None, lim: Any, batches: Iterab
     rows; yield one result row per file: read (with its skip reason, if any) or touch (same content as indexed)."""
     import pyarrow as pa
 
-    from ..index import file_rows
+    from ..index import FILE_ROW, MENTION_ROW, file_rows
     from ..limits import applied
     from ..pipeline import process_read
     from ..readers import read_file
@@ -52,12 +52,16 @@ def extract_partition(url: str, rules_dir: str | None, lim: Any, batches: Iterab
                 rows = file_rows(process_read(r, t["path"], rules_dir, t["doc_path"], t["province"]))
             fid = t["file_id"]
             files.append((fid, *rows.file))
-            mentions.extend((fid * MENTION_ID_STRIDE + m[0], fid, *m, 0) for m in rows.mentions)
+            # the Mention's flags are bools (SQLite stores them as 1 and 0; PostgreSQL's BIGINT takes no "f")
+            mentions.extend((fid * MENTION_ID_STRIDE + m[0], fid, *(int(v) if type(v) is bool else v for v in m), 0)
+                            for m in rows.mentions)
             relations.extend((fid, *x, i) for i, x in enumerate(rows.relations))
             out.append({"path": t["path"], "status": "read", "skipped": rows.skipped,
                         "code": code_of(rows.skipped).value if rows.skipped else None})
-    tables = [(stage(t), columns(t), rows) for t, rows in
-              (("files", files), ("mentions", mentions), ("raw_relations", relations))]
+    # columns named as FileRows orders its values (not the tables' order)
+    tables = [(stage("files"), ["id", *FILE_ROW], files),
+              (stage("mentions"), ["id", "file_id", *MENTION_ROW, "ambiguous"], mentions),
+              (stage("raw_relations"), columns("raw_relations"), relations)]
     for name, cols, rows in tables:
         if rows and len(rows[0]) != len(cols):
             raise RuntimeError(f"{name}: rows of {len(rows[0])} values for {len(cols)} columns")
