@@ -209,3 +209,21 @@ def test_spark_engine_usage_errors(work, pg_url):
     assert r.exit_code == 2 and "unknown engine 'hadoop'" in r.output
     r = run("extract", "samples", "--master", "local[2]")
     assert r.exit_code == 2 and "--master is for --engine spark" in r.output
+
+
+@pytest.mark.slow
+def test_the_file_the_readme_hands_spark_submit_is_the_command_line(tmp_path):
+    """spark-submit runs a file, not a module: the README's way of finding it gives one that runs the CLI from any
+    folder (absolute imports)."""
+    import subprocess
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    part = readme[readme.index("### A national archive"):]
+    finder = part[part.index('"$(python -c ') + 3:part.index(')"', part.index('"$(python -c '))]
+    assert finder.startswith("python -c ")
+    code = finder[len("python -c "):].strip("'")
+    path = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    r = subprocess.run([sys.executable, path, "extract", "--help"], capture_output=True, text=True, cwd=tmp_path,
+                       env={**os.environ, "COLUMNS": "200"})
+    assert r.returncode == 0, r.stderr
+    assert "--engine" in r.stdout and "--master" in r.stdout
