@@ -9,6 +9,7 @@ import warnings
 from typing import Any
 
 from ..errors import UsageError
+from ..i18n import _
 
 LOCAL_CONF = {
     # a run on one machine: no web UI, bound to the loopback interface (no firewall prompt, no clash on a shared
@@ -29,7 +30,7 @@ def get_session(master: str | None = None, *, conf: dict[str, str] | None = None
     try:
         from pyspark.sql import SparkSession
     except ImportError:
-        raise SparkMissing("--engine spark needs the spark extra: pip install 'docgraph[spark]'") from None
+        raise SparkMissing(_("--engine spark needs the spark extra: pip install 'docgraph[spark]'")) from None
     warnings.filterwarnings("ignore", module="pyspark")  # pandas version notes on every task
     active = SparkSession.getActiveSession()
     if active is not None and master is None:

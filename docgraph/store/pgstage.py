@@ -12,6 +12,7 @@ from __future__ import annotations
 import zlib
 from typing import Any, Iterable, Sequence
 
+from ..i18n import _
 from ..index import IndexStoreError
 from .postgres import PgIndex, columns, copy_rows, redact
 
@@ -27,7 +28,8 @@ def stage(table: str) -> str:
 def run_lock(pg: PgIndex) -> None:
     """Take the index's run lock for this session (released when it closes), or fail at once if a run holds it."""
     if not pg.execute("SELECT pg_try_advisory_lock(?)", (_RUN_LOCK,)).fetchone()[0]:
-        raise IndexStoreError(f"{redact(pg.url)} is busy: another extract is writing it; try again when it has finished")
+        raise IndexStoreError(_("{index} is busy: another extract is writing it; try again when it has finished").format(
+            index=redact(pg.url)))
 
 
 def create_stages(pg: PgIndex) -> None:
