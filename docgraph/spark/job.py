@@ -79,7 +79,7 @@ def extract(paths: Sequence[str], url: str, *, master: str | None = None, rules_
                 if summary.read or summary.removed or unresolved:
                     if stage:
                         stage("resolve")
-                    _resolve(spark, url, pg)
+                    _resolve(spark, url, pg, get_engine(rules_dir).lexicon.district_level_end)
                     pgstage.publish_graph(pg)
             finally:
                 pgstage.drop_stages(pg)
@@ -151,7 +151,7 @@ def read_table(spark: Any, url: str, table: str, names: Sequence[str] | None, ke
     return ranges.mapInArrow(functools.partial(read_ranges, url, table, cols, key), schema)
 
 
-def _resolve(spark: Any, url: str, pg: PgIndex) -> None:
+def _resolve(spark: Any, url: str, pg: PgIndex, district_end: str) -> None:
     """Resolve the published index on the executors and stage the documents, edges and mention updates."""
     from ..index import DOC_FIELDS
     from .resolve import resolve
@@ -169,7 +169,7 @@ def _resolve(spark: Any, url: str, pg: PgIndex) -> None:
 
     cached = [df.persist(StorageLevel.MEMORY_AND_DISK) for df in (files, mentions, relations)]
     try:
-        documents, edges, updates, more = resolve(*cached)
+        documents, edges, updates, more = resolve(*cached, district_end=district_end)
         cached += more
         for table, df in ((pgstage.stage("documents"), documents), (pgstage.stage("edges"), edges),
                           (pgstage.DOC_UPDATES, updates)):

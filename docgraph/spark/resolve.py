@@ -18,8 +18,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ..identity import LOCAL_LEVELS
 from ..index import DOC_FIELDS, document_label, evidence_json
+from ..model import LOCAL_LEVELS
 from ..normalize import slug
 from ..relations import OWN
 
@@ -52,9 +52,10 @@ def _label(row: Any) -> str:
     return document_label(doc, doc["id"])
 
 
-def resolve(files: Any, mentions: Any, relations: Any) -> tuple[Any, Any, Any, list[Any]]:
+def resolve(files: Any, mentions: Any, relations: Any, *, district_end: str) -> tuple[Any, Any, Any, list[Any]]:
     """(documents, edges, mention_updates) DataFrames from the index's three extracted tables, and the frames
-    persisted on the way (to unpersist when the three are written)."""
+    persisted on the way (to unpersist when the three are written). ``district_end``: the day the district level
+    ended (the lexicon's), after which a district's document is flagged."""
     from pyspark.sql import functions as F
     from pyspark.sql import types as T
     from pyspark.sql.window import Window
@@ -173,7 +174,7 @@ def resolve(files: Any, mentions: Any, relations: Any) -> tuple[Any, Any, Any, l
                .join(dates.select(col("id").alias("dst"), col("date").alias("t_date")), "dst", "left"))
     flag1 = F.when((col("relation") == "implements") & truthy(col("s_date")) & truthy(col("t_date"))
                    & (col("s_date") < col("t_date")), lit('"source_before_target"'))
-    flag2 = F.when((col("s_level") == "district") & truthy(col("s_date")) & (col("s_date") > "2025-07-01"),
+    flag2 = F.when((col("s_level") == "district") & truthy(col("s_date")) & (col("s_date") > lit(district_end)),
                    lit('"district_after_reform"'))
     ev_json = F.udf(lambda evs: evidence_json([(v["path"], v["line"], v["evidence"], v["loc"]) for v in evs]),
                     T.StringType(), useArrow=True)
