@@ -26,7 +26,7 @@ import regex
 
 from .model import LEVELS
 from .normalize import fold
-from .ruleyaml import RulesError, _line, _read_yaml, _require, rule_files
+from .ruleyaml import RulesError, _line, _require, read_rule_files, rule_files
 
 if TYPE_CHECKING:
     from .gazetteer import Gazetteer
@@ -140,22 +140,23 @@ class Lexicon:
     # ------------------------------------------------------------------------------------------------ codes
     def canonical_symbol(self, raw: str) -> str:
         """'QD-UBND', 'QĐ- TTG' -> 'QĐ-UBND', 'QĐ-TTg': every code segment in its canonical spelling."""
-        cache = self._caches["symbol"]
-        hit = cache.get(raw)
-        if hit is None:
-            if len(cache) > _CACHE_SIZE:
-                cache.clear()
-            parts = _SYM_SPLIT.split("".join(raw.split()))
-            hit = cache[raw] = "".join(p if p in ("/", "-") else self.canonical_code(p) for p in parts)
-        return hit
+        hit = self._caches["symbol"].get(raw)
+        return hit if hit is not None else self._remember("symbol", raw, self._canonical_symbol)
+
+    def _canonical_symbol(self, raw: str) -> str:
+        parts = _SYM_SPLIT.split("".join(raw.split()))
+        return "".join(p if p in ("/", "-") else self.canonical_code(p) for p in parts)
 
     def canonical_code(self, seg: str) -> str:
-        cache = self._caches["code"]
-        hit = cache.get(seg)
-        if hit is None:
-            if len(cache) > _CACHE_SIZE:
-                cache.clear()
-            hit = cache[seg] = self._canonical_code(seg)
+        hit = self._caches["code"].get(seg)
+        return hit if hit is not None else self._remember("code", seg, self._canonical_code)
+
+    def _remember(self, name: str, arg: str, fn: Callable[[str], Any]) -> Any:
+        """``fn(arg)``, kept in the cache ``name`` (emptied when it outgrows ``_CACHE_SIZE``)."""
+        cache = self._caches[name]
+        if len(cache) > _CACHE_SIZE:
+            cache.clear()
+        hit = cache[arg] = fn(arg)
         return hit
 
     def _canonical_code(self, seg: str) -> str:
@@ -201,13 +202,8 @@ class Lexicon:
 
     def place_of(self, phrase: str) -> tuple[str | None, str | None, str | None]:
         """Level, province and locality named in an issuer phrase or a header line (cached: issuers repeat)."""
-        cache = self._caches["place"]
-        hit = cache.get(phrase)
-        if hit is None:
-            if len(cache) > _CACHE_SIZE:
-                cache.clear()
-            hit = cache[phrase] = self._place_of(phrase)
-        return hit
+        hit = self._caches["place"].get(phrase)
+        return hit if hit is not None else self._remember("place", phrase, self._place_of)
 
     def _place_of(self, phrase: str) -> tuple[str | None, str | None, str | None]:
         """A unit word followed by a name of the gazetteer (any case, any tone placement) gives the level and the
@@ -446,14 +442,16 @@ def load_lexicon(rules_dir: str | os.PathLike | None = None) -> Lexicon:
     tables: dict[str, Any] = {}
     lines: dict[str, tuple[Path, int]] = {}
     files = rule_files(rules_dir)
-    for path in files:
-        data = _read_yaml(path)
-        if data is None:
-            continue
-        _require(isinstance(data, dict), path, 1, "top level must be a mapping")
-        section = data.get("tables") or {}
-        _require(isinstance(section, dict), path, _line(data, "tables"), "tables must be a mapping")
-        for name, val in section.items():
-            tables[name] = val
-            lines[name] = (path, _line(section, name))
+    for path, data in read_rule_files(files):
+        take_tables(data, path, tables, lines)
     return build_lexicon(tables, lines, files[0].parent)
+
+
+def take_tables(data: dict, path: Path, tables: dict[str, Any], lines: dict[str, tuple[Path, int]]) -> None:
+    """The ``tables`` section of one rule file into ``tables`` (a later file's table replaces one of the same name)
+    and where each was defined into ``lines``."""
+    section = data.get("tables") or {}
+    _require(isinstance(section, dict), path, _line(data, "tables"), "tables must be a mapping")
+    for name, val in section.items():
+        tables[name] = val
+        lines[name] = (path, _line(section, name))

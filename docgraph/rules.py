@@ -16,9 +16,10 @@ from typing import Any
 
 import regex
 
-from .lexicon import Lexicon, build_lexicon
+from .lexicon import Lexicon, build_lexicon, take_tables
 from .model import PSEUDO_RELATIONS, RELATIONS
-from .ruleyaml import RulesError, _line, _read_yaml, _require, builtin_rules_dir, rule_files  # noqa: F401 (API)
+from .ruleyaml import (RulesError, _line, _read_yaml, _require, builtin_rules_dir, read_rule_files,  # noqa: F401 (API)
+                       rule_files)
 
 
 _TOP_KEYS = {"fragments", "rules", "context", "tables", "relations", "structure", "version"}
@@ -110,11 +111,7 @@ def load_rules(extra: str | os.PathLike | None = None) -> RuleSet:
     relations: dict[str, dict[str, Any]] = {}
     structure: dict[str, Any] = {}
     files = rule_files(extra)
-    for path in files:
-        data = _read_yaml(path)
-        if data is None:
-            continue
-        _require(isinstance(data, dict), path, 1, "top level must be a mapping")
+    for path, data in read_rule_files(files):
         for key in data:
             _require(key in _TOP_KEYS, path, _line(data, key),
                      f"unknown section {key!r} (expected one of {', '.join(sorted(_TOP_KEYS))})")
@@ -124,9 +121,7 @@ def load_rules(extra: str | os.PathLike | None = None) -> RuleSet:
             fragments[name] = pat
         for name, val in (data.get("context") or {}).items():
             context[name] = (val, path, _line(data["context"], name))
-        for name, val in (data.get("tables") or {}).items():
-            tables[name] = val
-            table_lines[name] = (path, _line(data["tables"], name))
+        take_tables(data, path, tables, table_lines)
         st = data.get("structure") or {}
         _require(isinstance(st, dict), path, _line(data, "structure"), "structure must be a mapping")
         structure.update(st)  # a user's file replaces a built-in entry of the same name

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 import yaml
 
@@ -111,3 +111,13 @@ def rule_files(extra: str | os.PathLike | None = None) -> list[Path]:
             raise RulesError(f"{p}: rules folder not found")
         files += sorted(p.glob("*.yaml")) if p.is_dir() else [p]
     return files
+
+
+def read_rule_files(files: list[Path]) -> Iterator[tuple[Path, dict]]:
+    """Each rule file's top-level mapping, in the order given (an empty file is skipped)."""
+    for path in files:
+        data = _read_yaml(path)
+        if data is None:
+            continue
+        _require(isinstance(data, dict), path, 1, "top level must be a mapping")
+        yield path, data

@@ -43,7 +43,7 @@ BAD_TABLES = [
     ('tables:\n  named_types:\n    - "Luật"\n    - "Sắc lệnh"\n', 4,
      ["table 'named_types'", "item 2", "'Sắc lệnh' is not a type word"]),
     ("tables:\n  header_title_stops: ['căn cứ', 'điều(\\s+\\d']\n", 2,
-     ["table 'header_title_stops'", "item 2", "does not compile"]),
+     ["table 'header_title_stops'", "item 2", "does not compile"]),    ('tables:\n  - ambiguous_codes\n', 1, ["tables must be a mapping"]),
 ]
 
 
