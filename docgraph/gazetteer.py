@@ -35,11 +35,8 @@ import regex
 from .model import LEVEL_RANK
 from .normalize import fold, modern_tones
 
-_CITY_WORDS = ("thành phố", "thành ủy", "đảng bộ thành phố")  # a centrally-run city, or a city of a province
 _HYPHEN = regex.compile(r"\s*[-–]\s*")
 _NAME_WORD = regex.compile(r"[\p{L}\p{M}]+(?:\.[\p{L}\p{M}]+)*")
-# a leading unit word in a place-date line ("TP. Biên Hòa", "Thành phố Hồ Chí Minh")
-_LEADING_UNIT = regex.compile(r"(?i)^(?:tp\.?|thành phố|tỉnh|huyện|quận|thị xã|tx\.?|xã|phường|thị trấn|đặc khu)\s*")
 
 
 def name_key(s: str) -> str:
@@ -92,11 +89,17 @@ class Found:
 class Gazetteer:
     """Lookups over the administrative units. Build with :func:`gazetteer` (cached) or from a data dict."""
 
-    def __init__(self, data: dict, unit_words: Mapping[str, str], reform_date: str):
+    def __init__(self, data: dict, unit_words: Mapping[str, str], reform_date: str,
+                 city_words: tuple[str, ...] = (), leading_units: tuple[str, ...] = ()):
         """``unit_words``: the words that introduce a place, with the level of the unit they name; ``reform_date``
-        (ISO): from this day two tiers and 34 provinces. The lexicon gives both (``Lexicon.gazetteer``: its
-        place_words and reform_dates.new_units_from)."""
+        (ISO): from this day two tiers and 34 provinces; ``city_words``: the unit words that name a city (centrally
+        run, or of a province); ``leading_units``: the unit words (and abbreviations) a place-date line may put
+        before a name. The lexicon gives them all (``Lexicon.gazetteer``: its place_words, reform_dates.new_units_from,
+        city_words and leading_place_units)."""
         self.reform_date = reform_date
+        self.city_words = frozenset(name_key(w) for w in city_words)
+        alt = "|".join(regex.escape(w) for w in leading_units) or "(?!)"
+        self._leading_unit = regex.compile(rf"(?i)^(?:{alt})\s*")
         self.about: str = data.get("about", "")
         self.provinces: dict[str, Province] = {}
         new_names = {p["name"] for p in data["after"]}
@@ -172,7 +175,7 @@ class Gazetteer:
         if not name:
             return None
         k = name_key(name)
-        canon = self._prov_keys.get(k) or self._prov_keys.get(name_key(_LEADING_UNIT.sub("", name)))
+        canon = self._prov_keys.get(k) or self._prov_keys.get(name_key(self._leading_unit.sub("", name)))
         return self.provinces.get(canon) if canon else None
 
     def is_province(self, name: str | None) -> bool:
@@ -275,7 +278,7 @@ class Gazetteer:
             if lvl == "provincial":
                 canon = self._prov_keys.get(k)
                 p = self.provinces.get(canon) if canon else None
-                if w in _CITY_WORDS:
+                if w in self.city_words:
                     if p is not None and p.city:
                         return "provincial", p.name, None, ()
                     cities = [d for d in self._districts.get(k, ()) if d.unit == "Thành phố"]
@@ -330,7 +333,7 @@ class Gazetteer:
         share counts only when one of them has it as its capital. None when the name is no place of the data."""
         if not place:
             return None
-        name = _LEADING_UNIT.sub("", place.strip(" .,")).strip()
+        name = self._leading_unit.sub("", place.strip(" .,")).strip()
         if not name or not name[:1].isupper():
             return None
         after = bool(date) and date >= self.reform_date
@@ -394,8 +397,9 @@ def data_path() -> Path:
 
 
 @lru_cache(maxsize=4)
-def gazetteer(unit_words: tuple[tuple[str, str], ...], reform_date: str) -> Gazetteer:
-    """The gazetteer of the built-in data (cached), with ``unit_words`` (pairs) and ``reform_date``; ask the lexicon
-    for it (``load_lexicon().gazetteer``), which passes its own."""
+def gazetteer(unit_words: tuple[tuple[str, str], ...], reform_date: str, city_words: tuple[str, ...] = (),
+              leading_units: tuple[str, ...] = ()) -> Gazetteer:
+    """The gazetteer of the built-in data (cached), with ``unit_words`` (pairs), ``reform_date`` and the other words
+    of :class:`Gazetteer`; ask the lexicon for it (``load_lexicon().gazetteer``), which passes its own."""
     data = json.loads(data_path().read_text(encoding="utf-8"))
-    return Gazetteer(data, dict(unit_words), reform_date)
+    return Gazetteer(data, dict(unit_words), reform_date, city_words, leading_units)

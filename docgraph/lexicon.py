@@ -88,6 +88,8 @@ class Lexicon:
     # places and dates
     place_words: Mapping[str, str]  # word introducing a place -> the level of the unit it names
     department_words: tuple[str, ...]  # "sở" inside a provincial issuer phrase: a department
+    city_words: tuple[str, ...]  # place words naming a city: a centrally-run one, or a city of a province
+    leading_place_units: tuple[str, ...]  # unit words (and abbreviations) before a name in a place-date line
     district_level_end: str  # ISO date: no district level after it
     new_units_from: str  # ISO date: the 34 provinces and the two tiers from this day (the gazetteer's units in force)
     # the header and the signature block
@@ -197,7 +199,8 @@ class Lexicon:
         if gz is None:
             from .gazetteer import gazetteer
 
-            gz = self._caches["gazetteer"] = gazetteer(tuple(sorted(self.place_words.items())), self.new_units_from)
+            gz = self._caches["gazetteer"] = gazetteer(tuple(sorted(self.place_words.items())), self.new_units_from,
+                                                      self.city_words, self.leading_place_units)
         return gz
 
     def place_of(self, phrase: str) -> tuple[str | None, str | None, str | None]:
@@ -377,6 +380,8 @@ _TABLES: dict[str, tuple[Callable[[_Where], Any], Any]] = {
     "not_a_name_words": (_words, _REQUIRED),
     "place_words": (_place_levels, {}),
     "department_words": (_words, _REQUIRED),
+    "city_words": (_words, _REQUIRED),
+    "leading_place_units": (_words, _REQUIRED),
     "reform_dates": (_dates, _REQUIRED),
     "motto_lines": (_words, _REQUIRED),
     "motto_hints": (_motto_hints, _REQUIRED),

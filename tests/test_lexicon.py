@@ -128,3 +128,13 @@ def test_levels_are_one_ordered_type():
     lx = load_lexicon()
     assert set(lx.place_words.values()) <= set(LEVELS[:-1])
     assert {i.level for i in lx.issuers.values()} <= {*LEVELS, "ambiguous"}
+
+
+def test_the_gazetteer_reads_its_unit_words_from_the_lexicon(tmp_path):
+    builtin = load_lexicon()
+    gz = builtin.gazetteer
+    assert (gz.place_line("TP. Biên Hòa"), gz.place_line("Thị xã Từ Sơn"), gz.place_line("T.X Từ Sơn")) == \
+        ("Đồng Nai", "Bắc Ninh", None)
+    units = ", ".join(f'"{w}"' for w in ("t.x", *builtin.leading_place_units))
+    d, _ = _folder(tmp_path, f"tables:\n  leading_place_units: [{units}]\n")
+    assert load_lexicon(str(d)).gazetteer.place_line("T.X Từ Sơn") == "Bắc Ninh"
