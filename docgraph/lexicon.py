@@ -92,6 +92,12 @@ class Lexicon:
     leading_place_units: tuple[str, ...]  # unit words (and abbreviations) before a name in a place-date line
     district_level_end: str  # ISO date: no district level after it
     new_units_from: str  # ISO date: the 34 provinces and the two tiers from this day (the gazetteer's units in force)
+    # relations between documents (docgraph/relations.py)
+    amending_types: tuple[str, ...]  # right before a relation phrase, the phrase is a name ("Luật sửa đổi, bổ sung")
+    subject_verbs: tuple[str, ...]  # after a comma, a new clause: not words of a title
+    after_soft_stops: tuple[str, ...]  # before an "after" phrase and a title's start: the phrase is about something else
+    title_start_words: tuple[str, ...]  # a reference's title opens with one
+    title_fillers: tuple[str, ...]  # patterns: what may stand between a relation phrase and what it acts on
     # the header and the signature block
     motto_lines: tuple[str, ...]
     motto_hints: tuple[str, ...]
@@ -392,6 +398,11 @@ _TABLES: dict[str, tuple[Callable[[_Where], Any], Any]] = {
     "header_phrases": (_codes, _REQUIRED),
     "header_unit_words": (_words, _REQUIRED),
     "header_place_units": (_words, _REQUIRED),
+    "amending_types": (_words, _REQUIRED),
+    "subject_verbs": (_words, _REQUIRED),
+    "after_soft_stops": (_words, _REQUIRED),
+    "title_start_words": (_words, _REQUIRED),
+    "title_fillers": (_patterns, _REQUIRED),
     "signature_on_behalf": (_words, _REQUIRED),
     "signature_titles": (_words, _REQUIRED),
     "signature_weak": (_words, ()),
@@ -422,9 +433,10 @@ def build_lexicon(tables: dict[str, Any], lines: dict[str, tuple[Path, int]], fo
         path, line = lines[name]
         w = wheres[name] = _Where(name, tables[name], path, line)
         got[name] = read(w)
-    for i, t in enumerate(got["named_types"]):
-        if t not in got["type_words"]:
-            raise wheres["named_types"].fail(f"{t!r} is not a type word of the type_words table", i)
+    for table in ("named_types", "amending_types"):
+        for i, t in enumerate(got[table]):
+            if t not in got["type_words"]:
+                raise wheres[table].fail(f"{t!r} is not a type word of the type_words table", i)
     for t in sorted(got["generic_types"]):
         if t not in got["type_words"]:
             raise wheres["generic_types"].fail(f"{t!r} is not a type word of the type_words table")

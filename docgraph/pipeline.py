@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import os
+import weakref
 from dataclasses import dataclass, field, replace
 
 from . import limits as _limits
@@ -17,7 +18,8 @@ from .readers import ReadResult, read_file
 from .relations import OWN, RawRelation, RelationFinder
 from .skips import Skip, SkipCode
 
-_finders: dict[int, RelationFinder] = {}
+# the relation reader of each engine (keyed by the engine itself: an id can be reused once an engine is gone)
+_finders: weakref.WeakKeyDictionary[Engine, RelationFinder] = weakref.WeakKeyDictionary()
 
 
 @dataclass(slots=True)
@@ -88,9 +90,9 @@ def analyse_text(text: str, path: str, engine: Engine, doc_path: str | None = No
     ok = own_key(header)
     res.own_key = ok
     res.own_id = ok.doc_id() if ok else file_doc_id(doc_path or path)
-    finder = _finders.get(id(engine))
+    finder = _finders.get(engine)
     if finder is None:
-        finder = _finders[id(engine)] = RelationFinder(engine.rules.relations, engine.rules.structure)
+        finder = _finders[engine] = RelationFinder(engine.rules.relations, engine.rules.structure, engine.lexicon)
     article = header.kind in ("article", "unknown")
     # the document's parts (header, title, preamble, articles, ...): each carries its own relation rules
     _limits.check()

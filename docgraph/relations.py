@@ -21,6 +21,7 @@ from typing import Any
 import regex
 
 from . import limits as _limits
+from .lexicon import Lexicon, load_lexicon, words_alternation
 from .model import Mention
 from .structure import (ARTICLE, BASIS, BODY, CHAPTER, EFFECT, HEADER, OPENER, PROMULGATION, REQUEST, SECTION, TITLE, Part,
                         Structure, StructureReader)
@@ -45,28 +46,12 @@ _COORD = regex.compile(
     r"(?is)^(?:\s*\([^()]{0,200}\))?(?:\s*(?:về|v/v)\b[^;]{0,300}?)?\s*(?:,|;|\bvà\b|\bhoặc\b|\bcùng\b|, và|&)\s*"
     r"(?:các\s+|số\s+)?$")
 _ENDS_COORD = regex.compile(r"(?is)(?:,|\bvà\b|\bhoặc\b|\bcùng\b)\s*(?:các\s+|số\s+)?$")
-# what may stand between a relation phrase and the reference it acts on: pinpoints and fillers, not a title of its own
-_PHRASE_TAIL = regex.compile(
-    r"(?is)^(?:\s*(?:một\s+số\s+điều|một\s+phần|toàn\s+bộ|nội\s+dung|các\s+nội\s+dung|các\s+quy\s+định|quy\s+định|"
-    r"và\s+biện\s+pháp(?:\s+để)?(?:\s+tổ\s+chức,?)?(?:\s+hướng\s+dẫn)?\s+thi\s+hành|biện\s+pháp\s+thi\s+hành|"
-    r"thi\s+hành|thực\s+hiện|việc\s+thi\s+hành|có\s+hiệu\s+quả|nghiêm\s+túc|đầy\s+đủ|kịp\s+thời|"
-    r"(?:điểm|khoản|điều|chương|mục|phụ\s+lục)\s+[\w.]+(?:\s*(?:,|và)\s*(?:(?:điểm|khoản|điều)\s+)?[\w.]+)*|"
-    r"của|tại|thuộc|các|và|,)\s*)*$")
 _OWN_BASIS = regex.compile(r"(?is)[^;]{0,300}?\bcó\s+căn\s+cứ\s+ban\s+hành\b")
 _LOOSE_COORD = regex.compile(r"(?is)^[^;]{0,400}?(?:,|\bvà\b|\bhoặc\b)\s*(?:các\s+)?$")
-# a type word right before a relation phrase: the phrase names a document ("Luật sửa đổi, bổ sung một số điều ...")
-_NAMED_BEFORE = regex.compile(r"(?<![\p{L}])(?:Luật|Bộ\s+luật|Pháp\s+lệnh|Nghị\s+định|Thông\s+tư|Nghị\s+quyết)\s*$")
-# a law named after a relation phrase, without a date or number: "(một số điều của) Luật Quản lý, sử dụng ..."
-_LAW_NAME = regex.compile(r"(?s)\s*(?:(?:một\s+số\s+điều(?:\s+và\s+biện\s+pháp(?:\s+để)?(?:\s+tổ\s+chức,?)?(?:\s+hướng\s+dẫn)?"
-                          r"\s+thi\s+hành)?|(?:khoản|điểm|điều)\s+[\w.,\s]{1,40}?)\s+(?:của\s+)?)?"
-                          r"(?P<name>(?:Bộ\s+luật|Luật|Pháp\s+lệnh)\s+[^;.()\n]{3,160})")
 _LIST_GAP = regex.compile(r"(?is)^[\s;,\-+•*]*(?:và\s+|các\s+)?$")  # a list item that is only a reference
 _ALIAS = regex.compile(r"(?is)^\s*[(,]?\s*(?:sau\s+đây\s+)?(?:gọi\s+tắt\s+là|viết\s+tắt\s+là|gọi\s+là)\s*$")
 _ALIAS_END = regex.compile(r"(?i)(?:gọi\s+tắt\s+là|viết\s+tắt\s+là|gọi\s+là)\s*$")
 _ABOUT = regex.compile(r"(?i)(?<![\p{L}])(?:về|v/v)(?![\p{L}])")
-# a verb of someone acting, after a comma: a new clause, not words of a title
-_SUBJECT_VERB = regex.compile(r"(?i)(?<![\p{L}])(?:ban\s+hành|xây\s+dựng|đề\s+nghị|yêu\s+cầu|giao|chỉ\s+đạo|báo\s+cáo|"
-                              r"quyết\s+định|thông\s+báo|tổ\s+chức|đã|sẽ|có\s+ý\s+kiến|trình|hướng\s+dẫn)(?![\p{L}])")
 _BREAK_TITLE = regex.compile(r"(?s)(?:[,;]|\bvà\b|\bhoặc\b)\s+[\p{Lu}]|\bnày\b|\.\s+\p{Lu}")
 _SELF = regex.compile(r"(?i)\b(?:này|nay)\b")
 _ITEM_LEAD_RE = (r"[\s\-+•*–]*(?:(?:\d{1,3}(?:\.\d{1,3})*|[a-zđ]|[IVX]{1,5})\s*[.)]\s*|\(\d{1,3}\)\s*)?"
@@ -76,14 +61,11 @@ _ITEM_LEAD_AT = regex.compile(r"(?i)" + _ITEM_LEAD_RE)  # matched in place, from
 _ISSUE = regex.compile(r"(?i)(?<![\p{L}])(?:đã\s+|đồng\s+thời\s+)?(?:ban\s+hành|xây\s+dựng\s+và\s+ban\s+hành|ban\s+hành\s+các)"
                        r"(?![\p{L}])")
 # words between a reference and an "after" phrase that show the phrase is about something else ("... thì giấy phép
-# hết hiệu lực"); the soft ones only before the reference's title starts ("Nghị định số X ... quy định chính sách hỗ
-# trợ ... khi sinh con hết hiệu lực": "khi" is a word of X's title)
+# hết hiệu lực"); the soft ones (the lexicon's
+# after_soft_stops) only before the reference's title starts (RelationFinder.after_soft_stop_re, title_start_re)
 _AFTER_STOP = regex.compile(r"(?i)(?<![\p{L}])(?:thì|văn\s+bản\s+này|(?:Luật|Nghị\s+định|Thông\s+tư|Quyết\s+định|Nghị\s+quyết)"
                             r"\s+này)(?![\p{L}])|;|\.\s+\p{Lu}")
 _AFTER_SUBJECT = regex.compile(r"(?i)(?<![\p{L}])(?:giấy\s+phép|chứng\s+chỉ|giấy\s+chứng\s+nhận)(?:\s+(?:đã\s+)?(?:cấp|này|đó))?\s*$")
-_AFTER_SOFT_STOP = regex.compile(r"(?i)(?<![\p{L}])(?:mà|nếu|khi|trường\s+hợp|giấy\s+phép|chứng\s+chỉ)(?![\p{L}])")
-_TITLE_START = regex.compile(r"(?i)(?<![\p{L}])(?:về|v/v|quy\s+định|hướng\s+dẫn|ban\s+hành|phê\s+duyệt|sửa\s+đổi|bổ\s+sung|"
-                             r"thành\s+lập|thực\s+hiện|triển\s+khai)(?![\p{L}])")
 _MAX_EFFECT_TITLE = 600  # an effect article names what it ends with the whole title: titles of circulars run long
 # "Thực hiện A, Sở ... đã ...": after the comma a unit tells what it did; the file narrates, it does not carry A out
 # (unless the unit is the file's own issuer, named in its header: "Thực hiện A, Sở Công Thương đã ..." in the
@@ -116,7 +98,32 @@ class _Phrase:
 
 
 class RelationFinder:
-    def __init__(self, relations: list[dict], structure: dict[str, Any] | None = None):
+    def __init__(self, relations: list[dict], structure: dict[str, Any] | None = None, lexicon: Lexicon | None = None):
+        """``relations`` and ``structure``: the rules' sections of those names; ``lexicon``: the word tables (default:
+        the built-in ones) that tell a phrase naming a document, a law named without a number, a new clause and the
+        words that may stand between a phrase and what it acts on."""
+        lx = lexicon if lexicon is not None else load_lexicon()
+        # what may stand between a relation phrase and the reference it acts on: pinpoints and fillers, not a title
+        self.phrase_tail_re = regex.compile(rf"(?is)^(?:\s*(?:{'|'.join(lx.title_fillers)})\s*)*$")
+        # a type word right before a relation phrase: the phrase names a document ("Luật sửa đổi, bổ sung ...")
+        self.named_before_re = regex.compile(
+            rf"(?<![\p{{L}}])(?:{words_alternation(lx.amending_types, by_length=False)})\s*$")
+        # a law named after a relation phrase, without a date or number: "(một số điều của) Luật Quản lý, sử dụng ..."
+        self.law_name_re = regex.compile(
+            r"(?s)\s*(?:(?:một\s+số\s+điều(?:\s+và\s+biện\s+pháp(?:\s+để)?(?:\s+tổ\s+chức,?)?(?:\s+hướng\s+dẫn)?"
+            r"\s+thi\s+hành)?|(?:khoản|điểm|điều)\s+[\w.,\s]{1,40}?)\s+(?:của\s+)?)?"
+            rf"(?P<name>(?:{words_alternation(lx.named_types)})\s+[^;.()\n]{{3,160}})")
+        # a verb of someone acting, after a comma: a new clause, not words of a title
+        self.subject_verb_re = regex.compile(
+            rf"(?i)(?<![\p{{L}}])(?:{words_alternation(lx.subject_verbs, by_length=False)})(?![\p{{L}}])")
+        # words between a reference and an "after" phrase that show the phrase is about something else ("... khi ...
+        # hết hiệu lực"), unless they come after the start of the reference's title ("Nghị định số X ... quy định
+        # chính sách hỗ trợ ... khi sinh con hết hiệu lực": "khi" is a word of X's title)
+        self.after_soft_stop_re = regex.compile(
+            rf"(?i)(?<![\p{{L}}])(?:{words_alternation(lx.after_soft_stops, by_length=False)})(?![\p{{L}}])")
+        # words a reference's title opens with ("về", "quy định", ...)
+        self.title_start_re = regex.compile(
+            rf"(?i)(?<![\p{{L}}])(?:{words_alternation(lx.title_start_words, by_length=False)})(?![\p{{L}}])")
         self.lookup: dict[str, str] = {}
         self.own_parts: dict[str, frozenset[str]] = {}
         self.own_lead: dict[str, dict[str, regex.Pattern]] = {}
@@ -187,7 +194,7 @@ class RelationFinder:
         not_targets = self.tight.get(key)
         if not_targets is None:
             return False
-        return not _PHRASE_TAIL.match(between.strip()) or (target.type or "").lower() in not_targets
+        return not self.phrase_tail_re.match(between.strip()) or (target.type or "").lower() in not_targets
 
     def relation_of(self, phrase: str) -> str:
         key = " ".join(unicodedata.normalize("NFC", phrase).split()).lower()
@@ -412,7 +419,7 @@ class _Reader:
                 straight_at, straight = m.start, text.count('"', cs, m.start)
             quoted = _curly_open(quotes, m.start) or straight % 2 == 1
             ph = f.last_phrase(gap, gap_start)
-            named = _NAMED_BEFORE.search(text, max(gap_start, ph.start - 30), ph.start) if ph is not None \
+            named = self.f.named_before_re.search(text, max(gap_start, ph.start - 30), ph.start) if ph is not None \
                 and not ph.passive else None
             if named is not None and not regex.search(r"(?i)ban\s+hành\s*$", text[gap_start:named.start()]):
                 # "... bởi Luật sửa đổi, bổ sung ... số Y": the phrase names Y; what acts is the phrase before it
@@ -428,8 +435,8 @@ class _Reader:
                 _ENDS_COORD.search(gap) else ""
             fallback = False  # the phrase may be a word of the title before: coordinate if it makes no act
             if ph is not None and not ph.passive and prev is not None and prev in role and _ENDS_COORD.search(gap) \
-                    and not _PHRASE_TAIL.match(tail):
-                if tail.lstrip()[:1].isupper() or _LAW_NAME.fullmatch(tail.strip()):
+                    and not self.f.phrase_tail_re.match(tail):
+                if tail.lstrip()[:1].isupper() or self.f.law_name_re.fullmatch(tail.strip()):
                     # "... thực hiện Nghị quyết Đại hội Đảng lần thứ X, Nghị quyết số B": a list of the phrase's
                     # objects, the first without a number
                     fallback = True
@@ -591,15 +598,15 @@ class _Reader:
             if self.f.relation_of(x.group()) in ("guides", "amends"):
                 ph = x
                 break
-        if ph is None or not _titled(text[tail_start:ph.start()]) \
-                or _NAMED_BEFORE.search(text, max(tail_start, ph.start() - 30), ph.start()):
+        if ph is None or not _titled(text[tail_start:ph.start()], self.f.subject_verb_re) \
+                or self.f.named_before_re.search(text, max(tail_start, ph.start() - 30), ph.start()):
             return
         rel = self.f.relation_of(ph.group())
         lead = text[max(tail_start, ph.start() - 120):ph.start()]
         if self.f.cancel_re is not None and self.f.cancel_re.search(lead) \
                 or (ms[i].type or "").lower() in self.f.not_sources.get(rel, ()):
             return
-        law = _LAW_NAME.match(text, ph.end(), nxt)
+        law = self.f.law_name_re.match(text, ph.end(), nxt)
         if law is None:
             return
         said = _fold_name(law.group("name"))
@@ -654,20 +661,20 @@ class _Reader:
     def _titled(self, prev: int, ph: _Phrase) -> bool:
         """Whether the words from reference ``prev`` to phrase ``ph`` continue ``prev``'s title."""
         between = self.text[self.ms[prev].end:ph.start]
-        return _titled(between)
+        return _titled(between, self.f.subject_verb_re)
 
     def _phrase_act(self, part: Part, cs: int, prev: int | None, i: int, ph: _Phrase, quoted: bool) -> tuple:
         """Who acts with a relation phrase before reference ``i``: the reference before it (its title goes on), the
         file's own document (the part lets it and the phrase opens the clause), or nobody (a mention)."""
         text, ms, f = self.text, self.ms, self.f
         rel = ph.relation
-        named = _NAMED_BEFORE.search(text, max(cs, ph.start - 30), ph.start)
+        named = self.f.named_before_re.search(text, max(cs, ph.start - 30), ph.start)
         if named and not regex.search(r"(?i)ban\s+hành\s*$", text[max(cs, named.start() - 20):named.start()]):
             return ("own", "cites")  # "Luật sửa đổi, bổ sung ...": the name of a document, not an act
         titled = False  # the phrase continues the title of the reference before it
         if prev is not None:
             between = text[ms[prev].end:ph.start]
-            titled = _titled(between)
+            titled = _titled(between, self.f.subject_verb_re)
         if rel in _CANCELLABLE and f.cancel_re is not None:
             # the words before the phrase, within the clause (within the title when it continues one)
             lead = text[max(ms[prev].end if titled else cs, ph.start - 120):ph.start]
@@ -717,8 +724,8 @@ class _Reader:
                 continue
             if _AFTER_SUBJECT.search(before):
                 continue  # "... giấy phép hết hiệu lực": the licence ends, not the text
-            soft = _AFTER_SOFT_STOP.search(before)
-            title = _TITLE_START.search(before)
+            soft = self.f.after_soft_stop_re.search(before)
+            title = self.f.title_start_re.search(before)
             if soft is not None and (title is None or soft.start() < title.start()):
                 continue
             if quoted or part.attached or part.kind not in self.f.own_parts.get(rel, ()) or self.article:
@@ -741,7 +748,7 @@ class _Reader:
                 a, b = idxs[k - 1], idxs[k]
                 gap = text[ms[a].end:ms[b].start].lstrip(" )\n")  # "(sau đây gọi là A) và B"
                 # "A ... quy định về X và chế độ Y và B ... hết hiệu lực": A's title, then B coordinated with A
-                if not (_COORD.match(gap) or _ENDS_COORD.search(gap) and _TITLE_START.match(gap.lstrip())
+                if not (_COORD.match(gap) or _ENDS_COORD.search(gap) and self.f.title_start_re.match(gap.lstrip())
                         and len(gap) <= _MAX_EFFECT_TITLE and not _AFTER_STOP.search(gap)):
                     break
                 # "A quy định chi tiết Luật Y và B ... hết hiệu lực": Y is a word of A's title; A is what is coordinated
@@ -779,7 +786,7 @@ def _fold_name(name: str) -> str:
     return " ".join(regex.sub(r"[^\w\s]", " ", unicodedata.normalize("NFC", name).lower()).split())
 
 
-def _titled(between: str) -> bool:
+def _titled(between: str, subject_verb: regex.Pattern) -> bool:
     """Whether the words between a reference and a relation phrase continue the reference's title: not too long,
     no new sentence or own-document word ("này"), and no new subject after a comma ("..., Tỉnh ủy ban hành ...")
     unless the title opens after it ("... của Liên Bộ: Lao động, Tài chính, Y tế về việc sửa đổi ...")."""
@@ -794,7 +801,7 @@ def _titled(between: str) -> bool:
         return False
     rest = between[last.end():]
     about = _ABOUT.search(rest)
-    return about is not None and not _SUBJECT_VERB.search(rest, 0, about.start())
+    return about is not None and not subject_verb.search(rest, 0, about.start())
 
 
 def _patients(r: tuple) -> tuple[int, ...]:

@@ -8,7 +8,8 @@ from docgraph.engine import Engine
 from docgraph.header import read_signature
 from docgraph.lexicon import Lexicon, load_lexicon
 from docgraph.model import LEVELS, LOCAL_LEVELS, level_rank
-from docgraph.pipeline import analyse_text
+from docgraph.pipeline import _finders, analyse_text
+from docgraph.relations import RelationFinder
 from docgraph.rules import RulesError, load_rules
 
 
@@ -44,6 +45,8 @@ BAD_TABLES = [
      ["table 'named_types'", "item 2", "'Sắc lệnh' is not a type word"]),
     ("tables:\n  header_title_stops: ['căn cứ', 'điều(\\s+\\d']\n", 2,
      ["table 'header_title_stops'", "item 2", "does not compile"]),    ('tables:\n  - ambiguous_codes\n', 1, ["tables must be a mapping"]),
+    ('tables:\n  amending_types: ["Luật", "Sắc luật"]\n', 2,
+     ["table 'amending_types'", "item 2", "'Sắc luật' is not a type word"]),
 ]
 
 
@@ -138,3 +141,18 @@ def test_the_gazetteer_reads_its_unit_words_from_the_lexicon(tmp_path):
     units = ", ".join(f'"{w}"' for w in ("t.x", *builtin.leading_place_units))
     d, _ = _folder(tmp_path, f"tables:\n  leading_place_units: [{units}]\n")
     assert load_lexicon(str(d)).gazetteer.place_line("T.X Từ Sơn") == "Bắc Ninh"
+
+
+
+def test_the_relation_reader_takes_its_words_from_the_rules_lexicon(tmp_path):
+    builtin = load_lexicon()
+    finder = RelationFinder([], None, builtin)
+    assert finder.after_soft_stop_re.search("của UBND tỉnh tạm thời") is None
+    assert finder.title_start_re.search("Quyết định về việc quản lý chợ")
+    assert finder.named_before_re.search("Luật ") and not finder.named_before_re.search("Kế hoạch ")
+    words = ", ".join(f'"{w}"' for w in (*builtin.after_soft_stops, "tạm"))
+    d, _ = _folder(tmp_path, f"tables:\n  after_soft_stops: [{words}]\n")
+    engine = Engine(load_rules(str(d)))
+    analyse_text("Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015;\n", "x.txt", engine)
+    # the pipeline's relation reader for this engine reads the engine's lexicon, not the built-in one
+    assert _finders[engine].after_soft_stop_re.search("của UBND tỉnh tạm thời")
