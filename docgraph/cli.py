@@ -573,28 +573,25 @@ def export_cmd(
 
       docgraph export -f html -o chain.html --from "Chỉ thị 35-CT/TW"
     """
-    from .export import REGISTRY, ExportError, export_graph, export_index
+    from .export import REGISTRY, export_graph, export_index
 
     with _errors():
         if fmt not in FORMATS:
             raise UsageError(_("unknown format {name!r}: choose one of {names}").format(name=fmt, names=", ".join(FORMATS)))
         conn = _open(db)
-        try:
-            if REGISTRY[fmt].streams and not from_ and not yed:
-                # a format for graphs too large for networkx: the whole index streamed, the same files
-                n_nodes, n_edges = export_index(conn, fmt, out)
-                render.note(_("wrote {format} ({nodes} nodes, {edges} edges) to {path}").format(
-                    format=fmt, nodes=n_nodes, edges=n_edges, path=out))
-                return
-            focus = None
-            if from_:  # QUERY, its implementers and its chain, with every edge among them: only they are read
-                focus = resolve_one(conn, from_, _QueryEngine(rules))
-                g = build_induced(conn, neighbourhood(conn, focus))
-            else:
-                g = build_graph(conn)
-            warnings = export_graph(g, fmt, out, yed=yed, focus=focus)
-        except ExportError as e:
-            raise UsageError(str(e)) from None
+        if REGISTRY[fmt].streams and not from_ and not yed:
+            # a format for graphs too large for networkx: the whole index streamed, the same files
+            n_nodes, n_edges = export_index(conn, fmt, out)
+            render.note(_("wrote {format} ({nodes} nodes, {edges} edges) to {path}").format(
+                format=fmt, nodes=n_nodes, edges=n_edges, path=out))
+            return
+        focus = None
+        if from_:  # QUERY, its implementers and its chain, with every edge among them: only they are read
+            focus = resolve_one(conn, from_, _QueryEngine(rules))
+            g = build_induced(conn, neighbourhood(conn, focus))
+        else:
+            g = build_graph(conn)
+        warnings = export_graph(g, fmt, out, yed=yed, focus=focus)  # an ExportError is a UsageError (exit code 2)
         for w in warnings:
             render.warn(w)
         if out:

@@ -2,7 +2,9 @@
 
 The library raises members of :class:`DocgraphError`; ``cli`` turns any of them into one line on stderr and
 ``exit_code`` by class, never by reading the message. Subclasses live next to the code that raises them
-(``rules.RulesError``, ``index.IndexStoreError``, ``query.NotFound``...) and derive from one of the bases here.
+(``rules.RulesError``, ``query.NotFound``, ``export.ExportError``, ``readers.ReaderError``, ``report.ReportError``,
+``limits.TimeLimitExceeded``...) and derive from one of the bases here; :func:`as_docgraph_error` is the one place
+that maps an exception from outside the family (SQLite's "busy") into it.
 """
 
 from __future__ import annotations

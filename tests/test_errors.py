@@ -11,9 +11,12 @@ import pytest
 
 from docgraph import errors
 from docgraph.engine import MatchTimeout
+from docgraph.export import ExportError
 from docgraph.index import IndexStoreError, connect
 from docgraph.query import Ambiguous, NotFound
 from docgraph.readers import read_file
+from docgraph.readers.common import OfficeError
+from docgraph.report import ReportError
 from docgraph.rules import RulesError
 from docgraph.scan import scan
 from docgraph.skips import Skip, SkipCode
@@ -29,11 +32,35 @@ from docgraph.skips import Skip, SkipCode
     (errors.UsageError("--limit must be 0 (all) or more"), 2, "--limit must be 0 (all) or more"),
     (errors.BadInput("unreadable"), 1, "unreadable"),
     (MatchTimeout("regex time limit exceeded (1 s)"), 3, "regex time limit exceeded (1 s)"),
+    (ExportError("'out' is a directory: give a file path"), 2, "'out' is a directory: give a file path"),
+    (OfficeError("damaged .docx file"), 1, "damaged .docx file"),
+    (ReportError("cannot write 'r.xlsx'"), 1, "cannot write 'r.xlsx'"),
 ])
 def test_every_error_has_its_exit_code_by_class(exc, code, shown):
     err = errors.as_docgraph_error(exc)
     assert err is exc and isinstance(err, errors.DocgraphError)
     assert (err.exit_code, err.shown()) == (code, shown)
+
+
+def test_every_exception_class_of_the_package_is_in_the_family():
+    """The CLI maps errors by class through errors.as_docgraph_error only: an exception class of the library outside
+    the family would reach the user as an internal error."""
+    import importlib
+    import inspect
+    import pkgutil
+
+    import docgraph
+
+    outside = []
+    for info in pkgutil.walk_packages(docgraph.__path__, "docgraph."):
+        if info.name in ("docgraph.__main__", "docgraph.cli"):
+            continue
+        mod = importlib.import_module(info.name)
+        for _, cls in inspect.getmembers(mod, inspect.isclass):
+            if cls.__module__ == info.name and issubclass(cls, BaseException) \
+                    and not issubclass(cls, errors.DocgraphError):
+                outside.append(f"{info.name}.{cls.__name__}")
+    assert outside == []
 
 
 def test_a_locked_index_is_busy_by_sqlite_result_code(tmp_path):

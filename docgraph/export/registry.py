@@ -11,9 +11,12 @@ import importlib
 from dataclasses import dataclass
 from typing import Any, Callable
 
+from ..errors import UsageError
 
-class ExportError(Exception):
-    """Bad format, bad destination, or a graph that cannot be written."""
+
+class ExportError(UsageError):
+    """Bad format, bad destination, or a graph that cannot be written: a usage error of the family in
+    :mod:`docgraph.errors` (exit code 2), which the CLI maps like any other."""
 
 
 @dataclass(frozen=True)

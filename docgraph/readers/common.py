@@ -17,6 +17,7 @@ from functools import lru_cache
 
 import yaml
 
+from ..errors import BadInput
 from ..skips import Skip, SkipCode
 
 __all__ = [
@@ -56,9 +57,10 @@ def too_large(detail: str) -> Skip:
     return Skip(f"{SKIP_TOO_LARGE} ({detail})", SkipCode.TOO_LARGE)
 
 
-class ReaderError(Exception):
+class ReaderError(BadInput):
     """Bytes that cannot be turned into text; ``str(exc)`` is the skip reason, :attr:`skip` the reason with its
-    code (the one given, or the class's ``code``)."""
+    code (the one given, or the class's ``code``). Extraction turns it into a skip; elsewhere it is bad input (exit
+    code 1) of the family in :mod:`docgraph.errors`."""
 
     code = SkipCode.UNREADABLE
 
