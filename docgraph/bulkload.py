@@ -22,7 +22,9 @@ grows with the distinct documents and the relations, not with the text: evidence
 from __future__ import annotations
 
 import sqlite3
+from array import array
 from collections import defaultdict
+from itertools import groupby
 from operator import itemgetter
 from typing import TYPE_CHECKING, Iterator
 
@@ -78,14 +80,24 @@ class BulkLoad:
         self.next_raw = conn.execute("SELECT COALESCE(MAX(rowid), 0) + 1 FROM raw_relations").fetchone()[0]
         self.dated: dict[str, set[int]] = defaultdict(set)
         self.year_less: list[tuple[int, int, str, str | None, tuple]] = []  # mention id, file id, base, juris, values
-        # document -> its mentions' distinct _DOC_SOURCES values -> how many mentions have them
-        self.by_doc: dict[str, dict[tuple, int]] = defaultdict(dict)
-        # (source, target, relation, file, line, raw_relations rowid): resolve's sort key; a source or target still
-        # to resolve (a year-less mention) is its mention id
-        self.relations: list[tuple] = []
+        # the mentions' distinct _DOC_SOURCES values (their document first) -> how many mentions have them
+        self.values: dict[tuple, int] = {}
+        self.same: dict[str, str] = {}  # one object per distinct string kept (a document id, an issuer, ...)
+        # the relations resolve's join keeps, a column each (kept while the workers run: a tuple each costs three
+        # times as much): source, target (a year-less mention still to resolve: its id), relation, file, line and
+        # raw_relations rowid, resolve's sort key
+        self.src: list = []
+        self.dst: list = []
+        self.rel: list[str] = []
+        self.path: list[str] = []
+        self.line = array("q")
+        self.rowid = array("q")
 
     def add(self, batch: list[ix.FileRows]) -> None:
-        dated, by_doc, year_less, rels = self.dated, self.by_doc, self.year_less, self.relations
+        dated, agg, year_less, same = self.dated, self.values, self.year_less, self.same
+        keep = same.setdefault
+        add_src, add_dst, add_rel, add_path = self.src.append, self.dst.append, self.rel.append, self.path.append
+        add_line, add_rowid = self.line.append, self.rowid.append
         own_idx = self.own_idx
         fid, mid, rid = self.next_file, self.next_mention, self.next_raw
         files, mentions, raw = [], [], []
@@ -102,12 +114,16 @@ class BulkLoad:
                 d = m[_DOC]
                 base = m[_KEY_BASE]
                 if d is not None:
-                    agg = by_doc[d]
                     values = _doc_sources(m)
-                    agg[values] = agg.get(values, 0) + 1
-                    docs.append(d)
+                    n = agg.get(values)
+                    if n is None:
+                        agg[tuple([keep(v, v) if type(v) is str else v for v in values])] = 1
+                    else:
+                        agg[values] = n + 1
+                    docs.append(keep(d, d))
                 elif base is not None and m[_KEY_YEAR] is None and not m[_OWN_COL]:
-                    year_less.append((mid, fid, base, m[_KEY_JURIS], _doc_sources(m)))
+                    year_less.append((mid, fid, base, m[_KEY_JURIS],
+                                      tuple([keep(v, v) if type(v) is str else v for v in _doc_sources(m)])))
                     docs.append(mid)
                 else:
                     docs.append(None)
@@ -115,14 +131,20 @@ class BulkLoad:
                     dated[f"{base}|{m[_KEY_JURIS] or ''}"].add(m[_KEY_YEAR])
                 mid += 1
             n = mid - first
+            path = r.path
             for x in r.relations:
                 raw.append((rid, fid, *x))
                 s, t = x[0], x[1]
                 # what resolve's join keeps: a read file, a target mention (and a source one unless it is the file)
                 if ok and 0 <= t < n:
-                    src = f[_OWN_ID] if s == own_idx else (docs[s] if 0 <= s < n else None)
+                    src = keep(f[_OWN_ID], f[_OWN_ID]) if s == own_idx else (docs[s] if 0 <= s < n else None)
                     if src is not None and docs[t] is not None:
-                        rels.append((src, docs[t], x[2], r.path, x[3], rid))
+                        add_src(src)
+                        add_dst(docs[t])
+                        add_rel(keep(x[2], x[2]))
+                        add_path(path)
+                        add_line(x[3])
+                        add_rowid(rid)
                 rid += 1
             fid += 1
         self.next_file, self.next_mention, self.next_raw = fid, mid, rid
@@ -139,28 +161,31 @@ class BulkLoad:
         year_less = ix._YearLess(conn, self.dated)
         resolved: dict[int, str] = {}
         updates = []
-        by_doc = self.by_doc
+        agg, self.values, self.same = self.values, {}, {}
         for mid, fid, base, juris, values in self.year_less:
             doc, amb = year_less(fid, base, juris)
             resolved[mid] = doc
             updates.append((doc, amb, mid))
             values = (doc, *values[1:])
-            agg = by_doc[doc]
             agg[values] = agg.get(values, 0) + 1
         self.year_less = []
         conn.executemany("UPDATE mentions SET doc = ?, ambiguous = ? WHERE id = ?", updates)
-        # 2. documents
-        self.by_doc = defaultdict(dict)
-        docs = ix._documents(conn, ((d, by_doc.pop(d)) for d in sorted(by_doc)))
+        # 2. documents: each one's distinct values with their counts
+        keys = sorted(agg, key=itemgetter(0))
+        docs = ix._documents(conn, ((d, {v: agg[v] for v in group}) for d, group in groupby(keys, key=itemgetter(0))))
+        del keys, agg
         conn.execute("DELETE FROM documents")
         conn.execute("DELETE FROM edges")
         conn.executemany(ix._INSERT_DOCUMENT, [(d, *map(doc.get, ix._DOCUMENT_FIELDS[1:]))
                                                for d, doc in sorted(docs.items())])
         # 3. edges, from the relations in the order resolve's query sorts them
-        rels, self.relations = self.relations, []
+        src, dst = self.src, self.dst
         if resolved:
-            rels = [r if type(r[0]) is str and type(r[1]) is str else
-                    (resolved.get(r[0], r[0]), resolved.get(r[1], r[1]), *r[2:]) for r in rels]
+            src = [resolved[x] if type(x) is int else x for x in src]
+            dst = [resolved[x] if type(x) is int else x for x in dst]
+        rels = list(zip(src, dst, self.rel, self.path, self.line, self.rowid))
+        del src, dst
+        self.src, self.dst, self.rel, self.path, self.line, self.rowid = [], [], [], [], array("q"), array("q")
         rels.sort()
         ix._write_edges(conn, _with_evidence(conn, rels), docs, None, lexicon.district_level_end)
         del rels
