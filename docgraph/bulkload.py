@@ -78,11 +78,11 @@ class BulkLoad:
         self.next_file = conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM files").fetchone()[0]
         self.next_mention = conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM mentions").fetchone()[0]
         self.next_raw = conn.execute("SELECT COALESCE(MAX(rowid), 0) + 1 FROM raw_relations").fetchone()[0]
-        self.dated: dict[str, set[int]] = defaultdict(set)
+        self.dated: set[tuple[str, int]] = set()  # (scope, year) of each dated document (a set per scope costs more)
         self.year_less: list[tuple[int, int, str, str | None, tuple]] = []  # mention id, file id, base, juris, values
         # the mentions' distinct _DOC_SOURCES values (their document first) -> how many mentions have them
         self.values: dict[tuple, int] = {}
-        self.same: dict[str, str] = {}  # one object per distinct string kept (a document id, an issuer, ...)
+        self.same: dict = {}  # one object per distinct string or tuple kept (a document id, an issuer, ...)
         # the relations resolve's join keeps, a column each (kept while the workers run: a tuple each costs three
         # times as much): source, target (a year-less mention still to resolve: its id), relation, file, line and
         # raw_relations rowid, resolve's sort key
@@ -106,7 +106,7 @@ class BulkLoad:
             files.append((fid, *f))
             ok = f[_SKIPPED] is None
             if ok and f[_OWN_BASE] is not None and f[_OWN_YEAR] is not None:
-                dated[f"{f[_OWN_BASE]}|{f[_OWN_JURIS] or ''}"].add(f[_OWN_YEAR])
+                dated.add((f"{f[_OWN_BASE]}|{f[_OWN_JURIS] or ''}", f[_OWN_YEAR]))
             first = mid
             docs: list = []  # each mention's document, or its id while year-less
             for m in r.mentions:
@@ -122,13 +122,16 @@ class BulkLoad:
                         agg[values] = n + 1
                     docs.append(keep(d, d))
                 elif base is not None and m[_KEY_YEAR] is None and not m[_OWN_COL]:
-                    year_less.append((mid, fid, base, m[_KEY_JURIS],
-                                      tuple([keep(v, v) if type(v) is str else v for v in _doc_sources(m)])))
+                    values = _doc_sources(m)  # one object for the same values (year-less mentions repeat)
+                    values = same.get(values) or keep(values, tuple([keep(v, v) if type(v) is str else v
+                                                                     for v in values]))
+                    year_less.append((mid, fid, keep(base, base), keep(m[_KEY_JURIS], m[_KEY_JURIS])
+                                      if m[_KEY_JURIS] is not None else None, values))
                     docs.append(mid)
                 else:
                     docs.append(None)
                 if base is not None and m[_KEY_YEAR] is not None:
-                    dated[f"{base}|{m[_KEY_JURIS] or ''}"].add(m[_KEY_YEAR])
+                    dated.add((f"{base}|{m[_KEY_JURIS] or ''}", m[_KEY_YEAR]))
                 mid += 1
             n = mid - first
             path = r.path
@@ -158,7 +161,11 @@ class BulkLoad:
         ``lexicon`` as for ``resolve``."""
         conn = self.conn
         # 1. year-less mentions (index._YearLess: the choice resolve makes)
-        year_less = ix._YearLess(conn, self.dated)
+        dated: dict[str, set[int]] = defaultdict(set)
+        for scope, year in self.dated:
+            dated[scope].add(year)
+        self.dated = set()
+        year_less = ix._YearLess(conn, dated)
         resolved: dict[int, str] = {}
         updates = []
         agg, self.values, self.same = self.values, {}, {}
