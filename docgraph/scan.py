@@ -1,9 +1,10 @@
 """Scan paths into the index: the library function behind ``docgraph extract``.
 
 Files are read and matched in worker processes (``jobs``, see ``workers``); results are written by this process in
-transactions of ``batch`` files, or on a new index in one bulk load resolved as it goes (``bulkload``). Each file is read within ``limits`` (time, unpacked size, nesting depth: see
-``limits``). Unchanged files (same size and mtime, or same content hash) are not read again; files that
-disappeared from a scanned folder are removed from the index. The index content does not depend on ``jobs``.
+transactions of ``batch`` files, or on a new index in one bulk load resolved as it goes (``bulkload``). Each file is
+read within ``limits`` (time, unpacked size, nesting depth: see ``limits``). Unchanged files (same size and mtime, or
+same content hash) are not read again; files that disappeared from a scanned folder are removed from the index. The
+index content does not depend on ``jobs``.
 """
 
 from __future__ import annotations
