@@ -96,6 +96,8 @@ class Lexicon:
     amending_types: tuple[str, ...]  # right before a relation phrase, the phrase is a name ("Luật sửa đổi, bổ sung")
     subject_verbs: tuple[str, ...]  # after a comma, a new clause: not words of a title
     after_soft_stops: tuple[str, ...]  # before an "after" phrase and a title's start: the phrase is about something else
+    after_hard_stops: tuple[str, ...]  # before an "after" phrase anywhere: the phrase is about something else
+    licence_words: tuple[str, ...]  # a licence or certificate ends, not a document
     title_start_words: tuple[str, ...]  # a reference's title opens with one
     title_fillers: tuple[str, ...]  # patterns: what may stand between a relation phrase and what it acts on
     # the header and the signature block
@@ -401,6 +403,8 @@ _TABLES: dict[str, tuple[Callable[[_Where], Any], Any]] = {
     "amending_types": (_words, _REQUIRED),
     "subject_verbs": (_words, _REQUIRED),
     "after_soft_stops": (_words, _REQUIRED),
+    "after_hard_stops": (_words, _REQUIRED),
+    "licence_words": (_words, _REQUIRED),
     "title_start_words": (_words, _REQUIRED),
     "title_fillers": (_patterns, _REQUIRED),
     "signature_on_behalf": (_words, _REQUIRED),

@@ -60,12 +60,8 @@ _ITEM_LEAD = regex.compile(r"(?i)^" + _ITEM_LEAD_RE)
 _ITEM_LEAD_AT = regex.compile(r"(?i)" + _ITEM_LEAD_RE)  # matched in place, from a position of the text
 _ISSUE = regex.compile(r"(?i)(?<![\p{L}])(?:đã\s+|đồng\s+thời\s+)?(?:ban\s+hành|xây\s+dựng\s+và\s+ban\s+hành|ban\s+hành\s+các)"
                        r"(?![\p{L}])")
-# words between a reference and an "after" phrase that show the phrase is about something else ("... thì giấy phép
-# hết hiệu lực"); the soft ones (the lexicon's
-# after_soft_stops) only before the reference's title starts (RelationFinder.after_soft_stop_re, title_start_re)
-_AFTER_STOP = regex.compile(r"(?i)(?<![\p{L}])(?:thì|văn\s+bản\s+này|(?:Luật|Nghị\s+định|Thông\s+tư|Quyết\s+định|Nghị\s+quyết)"
-                            r"\s+này)(?![\p{L}])|;|\.\s+\p{Lu}")
-_AFTER_SUBJECT = regex.compile(r"(?i)(?<![\p{L}])(?:giấy\s+phép|chứng\s+chỉ|giấy\s+chứng\s+nhận)(?:\s+(?:đã\s+)?(?:cấp|này|đó))?\s*$")
+# words between a reference and an "after" phrase that show the phrase is about something else: the lexicon's
+# after_hard_stops anywhere, its after_soft_stops only before the reference's title starts (RelationFinder)
 _MAX_EFFECT_TITLE = 600  # an effect article names what it ends with the whole title: titles of circulars run long
 # "Thực hiện A, Sở ... đã ...": after the comma a unit tells what it did; the file narrates, it does not carry A out
 # (unless the unit is the file's own issuer, named in its header: "Thực hiện A, Sở Công Thương đã ..." in the
@@ -119,6 +115,10 @@ class RelationFinder:
         # words between a reference and an "after" phrase that show the phrase is about something else ("... khi ...
         # hết hiệu lực"), unless they come after the start of the reference's title ("Nghị định số X ... quy định
         # chính sách hỗ trợ ... khi sinh con hết hiệu lực": "khi" is a word of X's title)
+        self.after_stop_re = regex.compile(rf"(?i)(?<![\p{{L}}])(?:{words_alternation(lx.after_hard_stops, by_length=False)})"
+                                           r"(?![\p{L}])|;|\.\s+\p{Lu}")
+        self.after_licence_re = regex.compile(rf"(?i)(?<![\p{{L}}])(?:{words_alternation(lx.licence_words, by_length=False)})"
+                                              r"(?:\s+(?:đã\s+)?(?:cấp|này|đó))?\s*$")
         self.after_soft_stop_re = regex.compile(
             rf"(?i)(?<![\p{{L}}])(?:{words_alternation(lx.after_soft_stops, by_length=False)})(?![\p{{L}}])")
         # words a reference's title opens with ("về", "quy định", ...)
@@ -720,9 +720,9 @@ class _Reader:
             if m is None:
                 continue
             before = tail[:m.start()]
-            if len(before) > (_MAX_EFFECT_TITLE if part.kind == EFFECT else _MAX_TITLE) or _AFTER_STOP.search(before):
+            if len(before) > (_MAX_EFFECT_TITLE if part.kind == EFFECT else _MAX_TITLE) or self.f.after_stop_re.search(before):
                 continue
-            if _AFTER_SUBJECT.search(before):
+            if self.f.after_licence_re.search(before):
                 continue  # "... giấy phép hết hiệu lực": the licence ends, not the text
             soft = self.f.after_soft_stop_re.search(before)
             title = self.f.title_start_re.search(before)
@@ -749,7 +749,7 @@ class _Reader:
                 gap = text[ms[a].end:ms[b].start].lstrip(" )\n")  # "(sau đây gọi là A) và B"
                 # "A ... quy định về X và chế độ Y và B ... hết hiệu lực": A's title, then B coordinated with A
                 if not (_COORD.match(gap) or _ENDS_COORD.search(gap) and self.f.title_start_re.match(gap.lstrip())
-                        and len(gap) <= _MAX_EFFECT_TITLE and not _AFTER_STOP.search(gap)):
+                        and len(gap) <= _MAX_EFFECT_TITLE and not self.f.after_stop_re.search(gap)):
                     break
                 # "A quy định chi tiết Luật Y và B ... hết hiệu lực": Y is a word of A's title; A is what is coordinated
                 seen = set()

@@ -156,3 +156,24 @@ def test_the_relation_reader_takes_its_words_from_the_rules_lexicon(tmp_path):
     analyse_text("Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015;\n", "x.txt", engine)
     # the pipeline's relation reader for this engine reads the engine's lexicon, not the built-in one
     assert _finders[engine].after_soft_stop_re.search("của UBND tỉnh tạm thời")
+
+
+@pytest.mark.parametrize("between, stop", [
+    ("số 05/2020/QĐ-UBND thì", True),             # "... thì giấy phép hết hiệu lực": a condition, no repeal
+    ("số 05/2020/QĐ-UBND và Quyết định này", True),
+    ("số 05/2020/QĐ-UBND; các văn bản", True),
+    ("số 05/2020/QĐ-UBND về quản lý chợ", False),
+])
+def test_the_hard_stops_before_an_after_phrase_are_lexicon_words(between, stop):
+    finder = RelationFinder([], None, load_lexicon())
+    assert bool(finder.after_stop_re.search(between)) is stop
+
+
+@pytest.mark.parametrize("before, licence", [
+    ("các giấy phép đã cấp", True),
+    ("Giấy chứng nhận này", True),
+    ("Quyết định số 12/2021/QĐ-UBND về giấy phép xây dựng của tỉnh", False),
+])
+def test_a_licence_ending_is_told_by_the_lexicon_words(before, licence):
+    finder = RelationFinder([], None, load_lexicon())
+    assert bool(finder.after_licence_re.search(before)) is licence
