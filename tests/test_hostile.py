@@ -394,6 +394,7 @@ def test_a_docx_that_unpacks_to_a_gibibyte_is_skipped_before_reading_with_flat_m
     assert "skipped bomb.docx: unpacks to 1,024 MiB" in err
 
 
+@pytest.mark.slow
 def test_the_unpacked_size_limit_is_an_option(tmp_path):
     (tmp_path / "big.docx").write_bytes(_hostile().docx_bomb_bytes(3 << 20))
     r = run("extract", str(tmp_path / "big.docx"), "--db", str(tmp_path / "a.db"), "-q", "--json")

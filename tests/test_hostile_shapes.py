@@ -8,6 +8,7 @@ import importlib.util
 import time
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -59,6 +60,7 @@ def _within_limit(fn, limit: float = LIMIT):
     return out
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(text=hostile_texts())
 def test_the_engine_and_relations_end_within_the_limit_on_any_shape(tmp_path_factory, text):
@@ -96,6 +98,7 @@ def test_a_web_page_of_any_nesting_is_read_or_skipped_within_the_limit(depth, ta
 MiB = 1 << 20
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(unpacked=st.integers(1 * MiB, 48 * MiB))
 def test_a_word_file_of_any_unpacked_size_is_read_or_skipped_before_inflating(unpacked):

@@ -120,6 +120,7 @@ def test_errors_and_help_in_vietnamese(work):
     assert "Options" in run("--help").stdout  # English again without it
 
 
+@pytest.mark.slow
 def test_vietnamese_from_the_locale_and_from_lang_in_a_real_run(work):
     """A vi_VN locale (LANG, or LC_ALL over an English LANG) gives Vietnamese; --lang en overrides it."""
     extracted(work)

@@ -34,6 +34,7 @@ export_graph(g, sys.argv[1], sys.argv[2], yed=sys.argv[1] == "graphml")
 """
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt", ["gexf", "graphml"])
 def test_the_layered_layout_is_the_same_whatever_the_hash_seed(tmp_path, fmt):
     outs = []

@@ -185,6 +185,7 @@ def test_internal_error_is_one_line_exit_3_and_debug_shows_traceback(tmp_path, m
     monkeypatch.setitem(cli._state, "debug", False)
 
 
+@pytest.mark.slow
 def test_junk_folder_indexes_what_is_readable_and_names_the_rest(tmp_path, monkeypatch):
     junk = tmp_path / "junk"
     junk.mkdir()

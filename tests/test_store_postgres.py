@@ -98,6 +98,7 @@ def _assert_same(a: dict[str, bytes], b: dict[str, bytes], db_a: str, db_b: str)
         assert a[k] == b[k], k
 
 
+@pytest.mark.slow
 def test_every_query_and_export_gives_the_same_bytes_on_both_stores(tmp_path, monkeypatch, pg_url):
     shutil.copytree(ROOT / "samples", tmp_path / "samples")  # with the office samples: the test extra reads them
     monkeypatch.chdir(tmp_path)
