@@ -119,6 +119,33 @@ def _sha256(path: str) -> str | None:
     return h.hexdigest()
 
 
+
+def stat_listed(paths: Sequence[str], globs: Sequence[str] | None, ignore, summary: ScanSummary,
+                seen: dict[str, int]) -> Iterator[tuple[str, str, os.stat_result]]:
+    """Each file of ``paths`` once, as (path, shown path, stat), while the folders are walked. ``seen`` collects every
+    shown path in listing order (skipped ones too); a file skipped at listing or that cannot be stat'ed is counted in
+    ``summary`` and not yielded. The default engine and the Spark plan list files by this one function."""
+    for path, reason in list_files(paths, globs, ignore=ignore):
+        shown = display_path(path)
+        if shown in seen:
+            continue
+        seen[shown] = len(seen)
+        summary.files += 1
+        summary.paths.append(shown)
+        if reason is not None:
+            summary.skipped.append((shown, reason))
+            if not code_of(reason).benign:
+                summary.unreadable.append((shown, reason))
+            continue
+        try:
+            st = os.stat(path)
+        except OSError as e:
+            summary.skipped.append((shown, e.strerror or "cannot stat"))
+            summary.unreadable.append((shown, e.strerror or "cannot stat"))
+            continue
+        yield path, shown, st
+
+
 def scan(
     paths: Sequence[str],
     conn: sqlite3.Connection,
@@ -160,7 +187,7 @@ def scan(
         folders = given_province(folders, paths, province)
         ix.set_meta(conn, "province_defaults", json.dumps(folders, ensure_ascii=False, sort_keys=True))
     default_of = province_default(province, defaults, folders)
-    seen_real: set[str] = set()
+    seen_real: dict[str, int] = {}
     ignore = ignore_patterns(paths, exclude)
     roots_abs = [os.path.abspath(r) for r in paths if os.path.isdir(r)]
     dirty = False
@@ -173,24 +200,7 @@ def scan(
 
     def todo() -> Iterator[Task]:
         """The files to read, yielded while the folder is still being walked: workers start at once."""
-        for path, reason in list_files(paths, globs, ignore=ignore):
-            shown = display_path(path)
-            if shown in seen_real:
-                continue
-            seen_real.add(shown)
-            summary.files += 1
-            summary.paths.append(shown)
-            if reason is not None:
-                summary.skipped.append((shown, reason))
-                if not code_of(reason).benign:
-                    summary.unreadable.append((shown, reason))
-                continue
-            try:
-                st = os.stat(path)
-            except OSError as e:
-                summary.skipped.append((shown, e.strerror or "cannot stat"))
-                summary.unreadable.append((shown, e.strerror or "cannot stat"))
-                continue
+        for path, shown, st in stat_listed(paths, globs, ignore, summary, seen_real):
             default = default_of(shown)
             old = known.get(shown) if defaults.get(shown) == default else None
             if old is not None and old[0] == st.st_size and old[1] == st.st_mtime_ns:

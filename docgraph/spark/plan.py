@@ -9,9 +9,8 @@ from dataclasses import dataclass, field
 from typing import Sequence
 
 from ..pipeline import display_path
-from ..readers.listing import ignore_patterns, is_ignored, list_files
-from ..scan import ScanSummary, own_doc_path, province_default, under_root
-from ..skips import code_of
+from ..readers.listing import ignore_patterns, is_ignored
+from ..scan import ScanSummary, own_doc_path, province_default, stat_listed, under_root
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,24 +47,7 @@ def plan(paths: Sequence[str], known: dict[str, tuple[int, int, str | None]], de
     ignore = ignore_patterns(paths, exclude)
     default_of = province_default(province, defaults, folders or {})
     roots_abs = [os.path.abspath(r) for r in paths if os.path.isdir(r)]
-    for path, reason in list_files(paths, globs, ignore=ignore):
-        shown = display_path(path)
-        if shown in out.order:
-            continue
-        out.order[shown] = len(out.order)
-        summary.files += 1
-        summary.paths.append(shown)
-        if reason is not None:
-            summary.skipped.append((shown, reason))
-            if not code_of(reason).benign:
-                summary.unreadable.append((shown, reason))
-            continue
-        try:
-            st = os.stat(path)
-        except OSError as e:
-            summary.skipped.append((shown, e.strerror or "cannot stat"))
-            summary.unreadable.append((shown, e.strerror or "cannot stat"))
-            continue
+    for path, shown, st in stat_listed(paths, globs, ignore, summary, out.order):
         default = default_of(shown)
         old = known.get(shown) if defaults.get(shown) == default else None
         if old is not None and old[0] == st.st_size and old[1] == st.st_mtime_ns:
