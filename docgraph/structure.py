@@ -95,18 +95,33 @@ class StructureReader:
         self.effect_articles = [regex.compile(p) for p in spec.get("effect_articles", [])]
         self.headings = [regex.compile(p) for p in spec.get("headings", [])]
         self.subject_lines = [regex.compile(p) for p in spec.get("subject_lines", [])]
+        # the kinds in the order they are tried: the rules' lines, then headings, then list items
+        self._ordered = self.lines + [("heading", self.headings), ("item", self.item_line)]
+        self._steps = _one_pass(self._ordered)
 
     def line_kind(self, line: str) -> str:
         """What a line starts: a kind of ``lines`` in the rules, "item", "heading", "subject", "blank" or "plain"."""
         if not line.strip():
             return "blank"
-        for kind, pats in self.lines:
+        if self._steps is None:
+            return self.line_kind_each(line)
+        for pat, kind in self._steps:
+            if isinstance(kind, str):
+                if pat.search(line):
+                    return kind
+            else:
+                m = pat.match(line)
+                if m:
+                    return kind[m.lastgroup]
+        return "plain"
+
+    def line_kind_each(self, line: str) -> str:
+        """``line_kind`` pattern by pattern: the reference the one-pass alternation is tested against."""
+        if not line.strip():
+            return "blank"
+        for kind, pats in self._ordered:
             if any(p.search(line) for p in pats):
                 return kind
-        if any(p.search(line) for p in self.headings):
-            return "heading"
-        if any(p.search(line) for p in self.item_line):
-            return "item"
         return "plain"
 
     def read(self, text: str, shape: str = "document") -> Structure:
@@ -355,6 +370,50 @@ def _cover(parts: list[Part], n: int) -> list[Part]:
     return out
 
 
+_LEAD_FLAGS = regex.compile(r"\(\?([a-zA-Z]+)\)")
+
+
+_Steps = list[tuple[regex.Pattern, "dict[str, str] | str"]]
+
+
+def _one_pass(ordered: list[tuple[str, list[regex.Pattern]]]) -> _Steps | None:
+    """The line patterns as few calls as possible: each run of patterns anchored with ``^`` becomes one ordered
+    alternation matched at the start of the line (the first alternative that matches is the first pattern, in order,
+    that ``search`` finds); a pattern not anchored keeps its own ``search``. One line then costs three calls, not
+    about twenty. ``None`` (pattern by pattern) when a pattern has a numbered back-reference or inline flags after
+    its start, which an alternation would change."""
+    steps: _Steps = []
+    run: list[str] = []
+    kind_of: dict[str, str] = {}
+
+    def close() -> None:
+        nonlocal run, kind_of
+        if run:
+            steps.append((regex.compile("|".join(run), regex.V0), kind_of))
+            run, kind_of = [], {}
+
+    n = 0
+    for kind, pats in ordered:
+        for p in pats:
+            src = p.pattern
+            flags = ""
+            m = _LEAD_FLAGS.match(src)
+            if m:
+                flags, src = m.group(1), src[m.end():]
+            if regex.search(r"\\[1-9]|\(\?[a-zA-Z]+\)", src):
+                return None
+            if not src.startswith("^"):
+                close()
+                steps.append((p, kind))
+                continue
+            name = f"k{n}"
+            n += 1
+            kind_of[name] = kind
+            run.append(f"(?P<{name}>" + (f"(?{flags}:{src})" if flags else src) + ")")
+    close()
+    return steps
+
+
 _readers: dict[int, StructureReader] = {}
 
 
@@ -369,3 +428,4 @@ def reader_for(rules) -> StructureReader:
 __all__ = ["Part", "Structure", "StructureReader", "reader_for", "HEADER", "TITLE", "BASIS", "REQUEST", "OPENER",
            "PROMULGATION", "ARTICLE", "EFFECT", "CHAPTER", "SECTION", "BODY", "ATTACHED", "TABLE", "FOOTNOTE",
            "SIGNATURE", "RECIPIENTS"]
+

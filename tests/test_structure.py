@@ -149,3 +149,50 @@ def test_a_hard_wrapped_text_is_known():
     wrapped = "".join(f"Dòng thứ {i} của một văn bản được cắt giữa câu khi chuyển từ PDF sang\nvăn bản, " for i in range(8))
     assert READER.read("Tiêu đề\n" + wrapped, "article").wrapped
     assert not READER.read(PLAN).wrapped
+
+
+# --- one pass over the line patterns: the same kind as trying them one by one ----------------------------------
+
+_LINES = [
+    "", "   ", "CÔNG BÁO/Số 12", "  17  ", "Ký bởi: Văn phòng", "-----", "| Số TT | Nội dung |", "[3] Xem Điều 2.",
+    "Nơi nhận:", "TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH", "Căn cứ Luật Tổ chức chính quyền địa phương;",
+    "căn cứ vào tình hình thực tế, ...", "2. Căn cứ pháp lý", "Theo đề nghị của Giám đốc Sở Nội vụ;",
+    "Phúc đáp Công văn số 12/UBND", "Văn bản: Tờ trình số 5/TTr-SKHĐT", "Thực hiện Chỉ thị số 28-CT/TW,",
+    "Điều 3. Hiệu lực thi hành", "QUYẾT ĐỊNH:", "Ủy ban nhân dân tỉnh ban hành Kế hoạch thực hiện như sau",
+    "Nay Sở ban hành hướng dẫn về việc thực hiện như sau:", "Chương II", "II. NHIỆM VỤ", "QUY ĐỊNH",
+    "(Ban hành kèm theo Quyết định số 7/QĐ-UBND)", "KẾ HOẠCH", "1.2. Tuyên truyền", "a) Các sở", "- Sở Tư pháp",
+    "(4) Báo cáo kết quả", "Hội nghị đã thống nhất các nội dung sau đây.", "V/v triển khai Nghị quyết",
+]
+
+
+@pytest.mark.parametrize("line", _LINES)
+def test_one_pass_gives_the_kind_of_the_first_pattern_in_order(line):
+    assert READER._steps is not None  # the built-in rules take the fast path
+    assert READER.line_kind(line) == READER.line_kind_each(line)
+
+
+def test_one_pass_keeps_order_across_a_pattern_that_is_not_anchored():
+    from docgraph.structure import StructureReader
+    spec = {"lines": [{"kind": "first", "patterns": ["^A"]}, {"kind": "anywhere", "patterns": ["(?i)zz"]},
+                      {"kind": "last", "patterns": ["^B", "^Azz"]}]}
+    r = StructureReader(spec)
+    assert len(r._steps) == 3
+    assert [r.line_kind(x) for x in ["Azz", "Bzz", "B", "C zz", "C"]] == ["first", "anywhere", "last", "anywhere",
+                                                                          "plain"]
+
+
+def test_a_back_reference_keeps_the_pattern_by_pattern_path():
+    from docgraph.structure import StructureReader
+    r = StructureReader({"lines": [{"kind": "twice", "patterns": [r"^(\w)\1"]}]})
+    assert r._steps is None
+    assert r.line_kind("aab") == "twice" and r.line_kind("abc") == "plain"
+
+
+def test_one_pass_agrees_on_every_line_of_the_samples():
+    from pathlib import Path
+
+    from docgraph.readers.registry import read_file
+    root = Path(__file__).resolve().parent.parent / "samples"
+    lines = [x for f in sorted(root.rglob("*")) if f.is_file() for x in (read_file(f).text or "").split("\n")]
+    assert len(lines) > 500
+    assert [READER.line_kind(x) for x in lines] == [READER.line_kind_each(x) for x in lines]
