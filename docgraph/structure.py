@@ -20,6 +20,16 @@ ARTICLE, EFFECT, CHAPTER, SECTION, BODY = "article", "effect", "chapter", "secti
 ATTACHED, TABLE, FOOTNOTE, SIGNATURE, RECIPIENTS = "attached", "table", "footnote", "signature", "recipients"
 
 _PREAMBLE = (BASIS, REQUEST, OPENER)
+# patterns used on every line or part, compiled once (a module-level regex call looks its pattern up each time)
+_BAR = regex.compile(r"\|")
+_LETTER = regex.compile(r"\p{L}")
+_LOWER_START = regex.compile(r"\s*\p{Ll}")
+_SUBJECT_CELL = regex.compile(r"(?i)(?<![\p{L}])(?:V/v|Về\s+việc)\s")
+_DIGITS = regex.compile(r"\d+")
+_BASIS_WORDS = regex.compile(r"(?i)căn\s+cứ")
+_ATTACHED_WORDS = regex.compile(r"(?i)kèm\s+theo")
+_EFFECT_WORDS = regex.compile(r"(?i)(?:này|này\s+được)\s+có\s+hiệu\s+lực|hết\s+hiệu\s+lực")
+_NONSPACE = regex.compile(r"\S")
 _TAIL = (SIGNATURE, RECIPIENTS)
 
 
@@ -66,7 +76,7 @@ class Structure:
         if part.kind == TABLE:
             out = []
             pos = part.start
-            for m in regex.finditer(r"\|", text, pos=part.start, endpos=part.end):
+            for m in _BAR.finditer(text, pos=part.start, endpos=part.end):
                 if m.start() > pos:
                     out.append((pos, m.start()))
                 pos = m.end()
@@ -134,10 +144,10 @@ class StructureReader:
         last = ""
         for j, (_, _, x) in enumerate(lines):
             if kinds[j] in (BASIS, REQUEST, OPENER, "promulgation") and last and not _ends_item(last):
-                first = regex.search(r"\p{L}", x)
+                first = _LETTER.search(x)
                 if first is None or not first.group().isupper():
                     kinds[j] = "plain"
-            elif kinds[j] == ATTACHED and last and not _ends_item(last) and regex.match(r"\s*\p{Ll}", x):
+            elif kinds[j] == ATTACHED and last and not _ends_item(last) and _LOWER_START.match(x):
                 # "... tại Phụ lục I \nban hành kèm theo Thông tư này ...": a wrapped sentence, not an appendix's heading
                 kinds[j] = "plain"
             if kinds[j] not in ("blank", "noise"):
@@ -186,7 +196,7 @@ class StructureReader:
             x = lines[j][2]
             m = next((p.search(x) for p in self.subject_lines if p.search(x)), None)
             if m is None:
-                sub = regex.search(r"(?i)(?<![\p{L}])(?:V/v|Về\s+việc)\s", x) if kinds[j] == TABLE else None
+                sub = _SUBJECT_CELL.search(x) if kinds[j] == TABLE else None
                 if sub is None:
                     continue
                 start = lines[j][0] + sub.start()
@@ -240,7 +250,7 @@ class StructureReader:
                 open_(PROMULGATION, j)
                 in_preamble = False
             elif k == ARTICLE:
-                num = regex.search(r"\d+", x)
+                num = _DIGITS.search(x)
                 open_(ARTICLE, j, " ".join(x.split())[:80], int(num.group()) if num else None)
                 in_preamble = False
             elif k == CHAPTER:
@@ -297,7 +307,7 @@ class StructureReader:
                 elif cur[0] == BASIS and not cur[3] and _ends_sentence(last_line) and not last_line.rstrip().endswith(":"):
                     open_(BODY, j)
                 elif cur[0] == BASIS and not cur[3] and last_line.rstrip().endswith(":") and k != "item" \
-                        and regex.search(r"(?i)căn\s+cứ", text[cur[1]:cur[2]]) is None:
+                        and _BASIS_WORDS.search(text[cur[1]:cur[2]]) is None:
                     open_(BODY, j)
                 else:
                     cur[2] = end
@@ -308,19 +318,19 @@ class StructureReader:
     def _attached_here(text, lines, kinds, j, cur) -> bool:
         """A capitals heading ("QUY ĐỊNH") opens an attached regulation after the signature, or when a "kèm theo"
         line follows it; elsewhere it is a chapter's title ("QUY ĐỊNH CHUNG")."""
-        if regex.search(r"(?i)kèm\s+theo", lines[j][2]):
+        if _ATTACHED_WORDS.search(lines[j][2]):
             return True
         if cur is None or cur[0] in _TAIL + (ATTACHED,):
             return True
         nxt = [x for _, _, x in lines[j + 1:j + 5] if x.strip()][:3]
-        return any(regex.search(r"(?i)kèm\s+theo", x) for x in nxt)
+        return any(_ATTACHED_WORDS.search(x) for x in nxt)
 
     def _basis_section(self, label: str) -> bool:
         return bool(label) and any(p.search(label) for p in self.basis_sections)
 
     def _is_effect(self, head: str, label: str) -> bool:
         return any(p.search(label) for p in self.effect_articles) or bool(
-            regex.search(r"(?i)(?:này|này\s+được)\s+có\s+hiệu\s+lực|hết\s+hiệu\s+lực", head))
+            _EFFECT_WORDS.search(head))
 
 
 def _ends_item(line: str) -> bool:
@@ -334,7 +344,7 @@ def _hard_wrapped(lines: list[tuple[int, int, str]]) -> bool:
         if len(x.strip()) < 40:
             continue
         long += 1
-        first = regex.search(r"\S", y)
+        first = _NONSPACE.search(y)
         if first is not None and (first.group().islower() or first.group().isdigit()) and not _ends_item(x):
             cont += 1
     return long >= 5 and cont >= 0.25 * long
