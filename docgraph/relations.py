@@ -23,6 +23,8 @@ import regex
 from . import limits as _limits
 from .lexicon import Lexicon, load_lexicon, words_alternation
 from .model import Mention
+from .phrases import (curly_open as _curly_open, paren_depth as _paren_depth, phrase_alternation as _phrase_re,
+                      quote_depths as _quote_depths, quoted as _quoted)
 from .structure import (ARTICLE, BASIS, BODY, CHAPTER, EFFECT, HEADER, OPENER, PROMULGATION, REQUEST, SECTION, TITLE, Part,
                         Structure, StructureReader)
 from .textpos import blank as _blank, last_char as _last_char
@@ -68,7 +70,12 @@ _MAX_EFFECT_TITLE = 600  # an effect article names what it ends with the whole t
 # department's own submission is its work on A)
 _NARRATED = regex.compile(r",\s*(?P<unit>\p{Lu}[^,;:.()\n]{0,80}?)\s(?:đã|đang)\s+\p{Ll}")
 _SENTENCE_END = regex.compile(r"\.\s+\p{Lu}")
-_OPEN_QUOTES, _CLOSE_QUOTES = "“«", "”»"
+_TITLE_CUT = regex.compile(r";")  # a title is one line: only ";" cuts it
+_ISSUED_END = regex.compile(r"(?i)ban\s+hành\s*$")
+_DONE_END = regex.compile(r"(?i)\bđã\s*$")
+_SPACES = regex.compile(r"\s+")
+_PUNCT = regex.compile(r"[^\w\s]")
+_SYMBOL_SPACES = regex.compile(r"[\s.]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,11 +85,6 @@ class RawRelation:
     relation: str
     line: int
     evidence: str
-
-
-def _phrase_re(phrases: list[str]) -> str:
-    ordered = sorted({unicodedata.normalize("NFC", p).lower() for p in phrases}, key=lambda p: -len(p))
-    return "|".join(regex.escape(p).replace("\\ ", r"\s+") for p in ordered)
 
 
 @dataclass(slots=True)
@@ -169,7 +171,7 @@ class RelationFinder:
 
     def rank(self, m: Mention) -> int | None:
         """A document's rank in the legal order (lower is higher), from its symbol or type word; None: not ranked."""
-        sym = regex.sub(r"\s+", "", m.symbol or "").replace("Ð", "Đ")
+        sym = _SPACES.sub("", m.symbol or "").replace("Ð", "Đ")
         typ = (m.type or "").lower()
         for rank, types, symbols in self.ranks:
             if sym and any(x.search(sym) for x in symbols) or typ in types:
@@ -320,7 +322,7 @@ class _Reader:
         cut_re = _CLAUSE_CUT_LIST if part.kind in (BASIS, REQUEST) else \
             _CLAUSE_CUT_WRAPPED if self.st.wrapped else _CLAUSE_CUT
         if part.kind == TITLE:
-            cut_re = regex.compile(r";")
+            cut_re = _TITLE_CUT
         ms = self.ms
         spans = [(ms[i].start, ms[i].end) for i in idxs]
         cuts = [us]
@@ -421,7 +423,7 @@ class _Reader:
             ph = f.last_phrase(gap, gap_start)
             named = self.f.named_before_re.search(text, max(gap_start, ph.start - 30), ph.start) if ph is not None \
                 and not ph.passive else None
-            if named is not None and not regex.search(r"(?i)ban\s+hành\s*$", text[gap_start:named.start()]):
+            if named is not None and not _ISSUED_END.search(text[gap_start:named.start()]):
                 # "... bởi Luật sửa đổi, bổ sung ... số Y": the phrase names Y; what acts is the phrase before it
                 ph = f.last_phrase(text[gap_start:named.start()], gap_start)
             if ph is not None and not quoted and _quoted(quotes, text, cs, ph.start):
@@ -669,7 +671,7 @@ class _Reader:
         text, ms, f = self.text, self.ms, self.f
         rel = ph.relation
         named = self.f.named_before_re.search(text, max(cs, ph.start - 30), ph.start)
-        if named and not regex.search(r"(?i)ban\s+hành\s*$", text[max(cs, named.start() - 20):named.start()]):
+        if named and not _ISSUED_END.search(text[max(cs, named.start() - 20):named.start()]):
             return ("own", "cites")  # "Luật sửa đổi, bổ sung ...": the name of a document, not an act
         titled = False  # the phrase continues the title of the reference before it
         if prev is not None:
@@ -730,7 +732,7 @@ class _Reader:
                 continue
             if quoted or part.attached or part.kind not in self.f.own_parts.get(rel, ()) or self.article:
                 return
-            if regex.search(r"(?i)\bđã\s*$", before + m.group()[:len(m.group()) - len(m.group().lstrip(" ,()"))]):
+            if _DONE_END.search(before + m.group()[:len(m.group()) - len(m.group().lstrip(" ,()"))]):
                 return
             if role.get(i, ("",))[-1] == "rider":
                 return
@@ -773,17 +775,9 @@ class _Reader:
         self.out.append(RawRelation(source, target, relation, m.line, evidence(self.text, cs, ce, spans)))
 
 
-def _paren_depth(text: str, start: int, pos: int) -> int:
-    """How many parentheses opened in ``text[start:pos]`` are still open at ``pos``."""
-    depth = 0
-    for ch in regex.findall(r"[()]", text[start:pos]):
-        depth = depth + 1 if ch == "(" else max(0, depth - 1)
-    return depth
-
-
 def _fold_name(name: str) -> str:
     """A law's name for comparison: lower case, spaces and punctuation folded."""
-    return " ".join(regex.sub(r"[^\w\s]", " ", unicodedata.normalize("NFC", name).lower()).split())
+    return " ".join(_PUNCT.sub(" ", unicodedata.normalize("NFC", name).lower()).split())
 
 
 def _titled(between: str, subject_verb: regex.Pattern) -> bool:
@@ -844,29 +838,7 @@ def _dated_ok(source: Mention, target: Mention, relation: str) -> bool:
 def _key(m: Mention | None) -> tuple | None:
     if m is None or not m.number:
         return None
-    return (m.number.lstrip("0"), regex.sub(r"[\s.]", "", (m.symbol or "").upper()).replace("Đ", "D"))
-
-
-def _quote_depths(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """(offset, depth after it) at each curly quote of a part."""
-    out = []
-    depth = 0
-    for m in regex.finditer(r"[“”«»]", text, pos=start, endpos=end):
-        depth = depth + 1 if m.group() in _OPEN_QUOTES else max(0, depth - 1)
-        out.append((m.start(), depth))
-    return out
-
-
-def _quoted(quotes: list[tuple[int, int]], text: str, cs: int, pos: int) -> bool:
-    """Inside a quotation at ``pos``: curly quotes opened in the part, or an odd number of straight ones in the
-    clause before it."""
-    return _curly_open(quotes, pos) or text.count('"', cs, pos) % 2 == 1
-
-
-def _curly_open(quotes: list[tuple[int, int]], pos: int) -> bool:
-    """Whether curly quotes opened in the part are still open at ``pos``."""
-    i = bisect_left(quotes, (pos, -1))  # the quotes before ``pos``: the last one's depth holds
-    return bool(i) and quotes[i - 1][1] > 0
+    return (m.number.lstrip("0"), _SYMBOL_SPACES.sub("", (m.symbol or "").upper()).replace("Đ", "D"))
 
 
 def evidence(text: str, cs: int, ce: int, spans: list[tuple[int, int]], limit: int = _EVIDENCE_LIMIT) -> str:

@@ -1,0 +1,106 @@
+"""Where the relation reader's phrases, quotes and parentheses stand in a text (``docgraph/relations.py`` reads
+what they mean).
+
+The relation phrases of ``rules/relations.yaml`` are searched with one long alternation, longest phrase first. Tried
+at every position of a gap, that alternation costs the regex engine about a microsecond a character; the same
+phrases arranged as a tree of their characters (``phrase_trie``) tell in a quarter of the time whether any phrase
+starts at a position. ``PhraseScanner`` finds with the tree where a phrase starts and asks the alternation only there,
+which phrase it is: the matches are those of the alternation's ``finditer``, match for match.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from bisect import bisect_left
+
+import regex
+
+_PAREN = regex.compile(r"[()]")
+_QUOTE = regex.compile(r"[“”«»]")
+_OPEN_QUOTES = "“«"
+
+
+def phrase_alternation(phrases: list[str]) -> str:
+    """The phrases as one alternation, longest first (the longest phrase that matches at a position wins); a space
+    stands for any run of white space."""
+    ordered = sorted({unicodedata.normalize("NFC", p).lower() for p in phrases}, key=lambda p: -len(p))
+    return "|".join(regex.escape(p).replace("\\ ", r"\s+") for p in ordered)
+
+
+def phrase_trie(phrases: list[str]) -> str:
+    """The language of ``phrase_alternation(phrases)`` as a tree of characters: a pattern that matches where any of
+    the phrases does (not necessarily the same phrase: no phrase is preferred)."""
+    root: dict = {}
+    for p in {unicodedata.normalize("NFC", p).lower() for p in phrases}:
+        node = root
+        for ch in p:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict) -> str:
+        alts = [(r"\s+" if ch == " " else regex.escape(ch)) + emit(sub) for ch, sub in sorted(node.items()) if ch]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        return "(?:" + body + ")?" if "" in node else body
+
+    return emit(root)
+
+
+class PhraseScanner:
+    """``finditer`` of ``exact`` (a ``(?i)`` alternation of ``phrases`` between two letter boundaries), sped up:
+    ``probe`` (the same phrases as a tree, between the same boundaries) finds the next position where a phrase
+    matches, ``exact`` tells which one. Both match at exactly the same positions, so the matches are those of
+    ``exact.finditer``."""
+
+    def __init__(self, phrases: list[str], exact: regex.Pattern):
+        self.exact = exact
+        tree = phrase_trie(phrases) if phrases else ""
+        self.probe = regex.compile(rf"(?i)(?<![\p{{L}}])(?:{tree})(?![\p{{L}}])") if tree else None
+
+    def finditer(self, text: str, pos: int = 0, endpos: int | None = None):
+        """The matches of ``exact.finditer(text, pos, endpos)``, in order."""
+        if self.probe is None:
+            return
+        end = len(text) if endpos is None else endpos
+        search, match = self.probe.search, self.exact.match
+        while True:
+            at = search(text, pos, end)
+            if at is None:
+                return
+            m = match(text, at.start(), end)
+            yield m
+            pos = m.end()
+
+
+def paren_depth(text: str, start: int, pos: int) -> int:
+    """How many parentheses opened in ``text[start:pos]`` are still open at ``pos``."""
+    depth = 0
+    for ch in _PAREN.findall(text, start, pos):
+        depth = depth + 1 if ch == "(" else max(0, depth - 1)
+    return depth
+
+
+def quote_depths(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """(offset, depth after it) at each curly quote of a part."""
+    out = []
+    depth = 0
+    for m in _QUOTE.finditer(text, start, end):
+        depth = depth + 1 if m.group() in _OPEN_QUOTES else max(0, depth - 1)
+        out.append((m.start(), depth))
+    return out
+
+
+def quoted(quotes: list[tuple[int, int]], text: str, cs: int, pos: int) -> bool:
+    """Inside a quotation at ``pos``: curly quotes opened in the part, or an odd number of straight ones in the
+    clause before it."""
+    return curly_open(quotes, pos) or text.count('"', cs, pos) % 2 == 1
+
+
+def curly_open(quotes: list[tuple[int, int]], pos: int) -> bool:
+    """Whether curly quotes opened in the part are still open at ``pos``."""
+    i = bisect_left(quotes, (pos, -1))  # the quotes before ``pos``: the last one's depth holds
+    return bool(i) and quotes[i - 1][1] > 0
+
+
+__all__ = ["PhraseScanner", "curly_open", "paren_depth", "phrase_alternation", "phrase_trie", "quote_depths", "quoted"]
