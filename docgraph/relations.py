@@ -356,6 +356,8 @@ class _Reader:
         """The act a unit ending with ":" hands to the list items after it: "Bãi bỏ ... các văn bản sau đây:" (the
         file repeals each item), "X được sửa đổi, bổ sung bởi:" (each item amends X), "Căn cứ:"."""
         text = self.text
+        if text.find(":", us, ue) < 0 and not (part.kind in (ARTICLE, EFFECT) and us == part.start):
+            return None  # no ":" to end with, and no article heading: no need to class the unit's last lines
         lines = text[us:ue].split("\n")
         while lines and self.f.reader.line_kind(lines[-1]) in ("noise", "blank"):
             lines.pop()
