@@ -73,6 +73,21 @@ class PhraseScanner:
             pos = m.end()
 
 
+# what makes patterns unsafe to join into one alternation: a global flag or a back-reference of their own
+_UNJOINABLE = regex.compile(r"\(\?[a-zA-Z]+\)|\\[1-9]|\\g<|\(\?P=")
+
+
+def any_of(patterns: list[str], prefix: str = "") -> regex.Pattern | None:
+    """One pattern that matches somewhere exactly when one of ``prefix + p`` (for ``p`` in ``patterns``) does: its
+    ``search`` says in one pass whether a text holds any of them. None: no patterns, or some that cannot be joined."""
+    if not patterns or any(_UNJOINABLE.search(p) for p in patterns):
+        return None
+    try:
+        return regex.compile(prefix + "(?:" + "|".join(f"(?:{p})" for p in patterns) + ")")
+    except regex.error:
+        return None
+
+
 def paren_depth(text: str, start: int, pos: int) -> int:
     """How many parentheses opened in ``text[start:pos]`` are still open at ``pos``."""
     depth = 0
@@ -103,4 +118,4 @@ def curly_open(quotes: list[tuple[int, int]], pos: int) -> bool:
     return bool(i) and quotes[i - 1][1] > 0
 
 
-__all__ = ["PhraseScanner", "curly_open", "paren_depth", "phrase_alternation", "phrase_trie", "quote_depths", "quoted"]
+__all__ = ["PhraseScanner", "any_of", "curly_open", "paren_depth", "phrase_alternation", "phrase_trie", "quote_depths", "quoted"]
