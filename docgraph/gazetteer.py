@@ -39,6 +39,9 @@ _HYPHEN = regex.compile(r"\s*[-–]\s*")
 _NAME_WORD = regex.compile(r"[\p{L}\p{M}]+(?:\.[\p{L}\p{M}]+)*")
 
 
+_MISSING = object()
+
+
 def name_key(s: str) -> str:
     """The form names are compared in: NFC, modern tone placement, lower case, one space, " - " for dashes."""
     s = modern_tones(unicodedata.normalize("NFC", s))
@@ -114,6 +117,7 @@ class Gazetteer:
             if p["name"] not in old_names:
                 self.provinces[p["name"]] = Province(p["name"], p["full"], False, True, p["name"],
                                                      tuple(p.get("merged_from", ())))
+        self._known: dict[tuple, tuple | None] = {}  # provinces_in's memo of _name_after
         self._prov_keys: dict[str, str] = {}
         for p in self.provinces.values():
             self._prov_keys[name_key(p.name)] = p.name
@@ -318,7 +322,12 @@ class Gazetteer:
             words = _words(m.group("name"))
             if lvl is None or not words or (w.endswith("xã") and fold(words[0]) == "hoi"):
                 continue
-            hit = self._name_after(w, lvl, words, unplaced=False)
+            k = (w, lvl, tuple(words[:6]))
+            hit = self._known.get(k, _MISSING)
+            if hit is _MISSING:  # names repeat from file to file: looked up once (a bounded memo)
+                if len(self._known) > 20_000:
+                    self._known.clear()
+                hit = self._known[k] = self._name_after(w, lvl, words, unplaced=False)
             if hit is None:
                 continue
             if hit[1]:
