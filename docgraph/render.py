@@ -419,7 +419,11 @@ def doc_table(rows: list[dict[str, Any]], title: str, total: int | None = None, 
         doc = Text(safe(r.get("label") or r.get("id")), style="bold")
         bits = [r.get("date") or _("no date"), level_name(lvl)] + ([r["jurisdiction"]] if r.get("jurisdiction") else [])
         doc.append("\n" + " · ".join(safe(b) for b in bits), style=LEVEL_COLOURS.get(lvl, ""))
-        t.add_row(_t(r.get("id")), doc, _t(r.get("source_file")))
+        if r.get("source_file"):
+            src = _t(r.get("source_file"))
+        else:  # known only from references to it: say so, and how often it is cited, instead of an empty cell
+            src = Text(_("not in the folder: cited {n}×").format(n=r.get("mentions") or 0), style="dim")
+        t.add_row(_t(r.get("id")), doc, src)
     out.print(t)
     lines = Lines()
     _more(lines, len(rows) if total is None else total, limit, _("document(s)"))

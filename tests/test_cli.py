@@ -426,6 +426,26 @@ def test_find_table_keeps_every_id_whole_at_any_width(monkeypatch):
             assert cells[0] == rows[0]["id"]  # room enough: one line
 
 
+def test_find_says_a_document_only_cited_is_not_in_the_folder(monkeypatch):
+    """An empty "source file" cell read as a missing value; a document known only from references says so."""
+    import io
+
+    from rich.console import Console
+
+    from docgraph import render
+
+    rows = [{"id": "1532-snv-tcbc-2024-bac-giang", "label": "Công văn 1532/SNV-TCBC (Bắc Giang)", "date": "2024-08-20",
+             "level": "department", "source_file": None, "kind": "cited", "mentions": 3},
+            {"id": "83-kh-tu-2024-bac-giang", "label": "Kế hoạch 83-KH/TU (Bắc Giang)", "date": "2024-07-16",
+             "level": "provincial", "source_file": "plans/83.txt", "kind": "document", "mentions": 4}]
+    buf = io.StringIO()
+    monkeypatch.setattr(render, "out", Console(file=buf, width=160, highlight=False))
+    render.doc_table(rows, title="t")
+    lines = [x for x in buf.getvalue().splitlines() if x.startswith("│") and "-" in x.split("│")[1]]
+    assert lines[0].split("│")[3].strip() == "not in the folder: cited 3×"
+    assert lines[1].split("│")[3].strip() == "plans/83.txt"
+
+
 def test_an_ambiguous_query_shows_which_candidate_is_only_cited(tmp_path, monkeypatch):
     # one source misdates a directive: two documents with the same number and symbol; the error says which one the
     # folder cites once and which it cites throughout
