@@ -90,6 +90,8 @@ def any_of(patterns: list[str], prefix: str = "") -> regex.Pattern | None:
 
 def paren_depth(text: str, start: int, pos: int) -> int:
     """How many parentheses opened in ``text[start:pos]`` are still open at ``pos``."""
+    if text.find(")", start, pos) < 0:
+        return text.count("(", start, pos)  # nothing closes: every one opened is open
     depth = 0
     for ch in _PAREN.findall(text, start, pos):
         depth = depth + 1 if ch == "(" else max(0, depth - 1)
@@ -98,7 +100,9 @@ def paren_depth(text: str, start: int, pos: int) -> int:
 
 def quote_depths(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """(offset, depth after it) at each curly quote of a part."""
-    out = []
+    out: list[tuple[int, int]] = []
+    if all(text.find(q, start, end) < 0 for q in "“”«»"):
+        return out
     depth = 0
     for m in _QUOTE.finditer(text, start, end):
         depth = depth + 1 if m.group() in _OPEN_QUOTES else max(0, depth - 1)

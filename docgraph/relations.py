@@ -161,6 +161,9 @@ class RelationFinder:
         alt = _phrase_re(list(self.lookup))
         self.trigger_re = regex.compile(rf"(?i)(?<![\p{{L}}])(?:{alt})(?![\p{{L}}])") if alt else regex.compile("(?!)")
         self.triggers = PhraseScanner(list(self.lookup), self.trigger_re)  # trigger_re's finditer, faster
+        # where a phrase of a guide or an amendment matches (a trigger_re match of one of them starts there)
+        self.guide_probe = PhraseScanner([p for p, r in self.lookup.items() if r in ("guides", "amends")],
+                                         self.trigger_re).probe
         self.passive_re = [(rel, regex.compile(rf"(?i)(?<![\p{{L}}]){p}")) for rel, p in passive]
         # one search that tells whether any passive phrase is in a gap (most gaps have none)
         self.passive_any = any_of([p for _, p in passive], r"(?i)(?<![\p{L}])")
@@ -261,6 +264,7 @@ class _Reader:
         # a consolidated text: the text whose preamble is being read (its base first, then an amending text's)
         self.basis_owner: int | None = None
         self.item_rel: str | None = None  # the relation of the preamble item being read
+        self.named: dict[int, str] | None = None  # the mentions with a name a law can be cited by (_named_law)
 
     def run(self) -> list[RawRelation]:
         ms = self.ms
@@ -599,9 +603,16 @@ class _Reader:
         """"Nghị định số X ... quy định chi tiết (một số điều của) Luật Y" where Y is named without a date or number
         (so it is no reference of its own) but the file cites it elsewhere by that name: X guides (or amends) Y."""
         text, ms = self.text, self.ms
+        if self.named is None:
+            folded = ((k, _fold_name(m.name or "")) for k, m in enumerate(ms) if m.name)
+            self.named = {k: name for k, name in folded if len(name) >= 8}
+        if not self.named or len(self.named) == 1 and i in self.named:
+            return  # no other reference's name to find
         pos = self._pos(idxs, i)
         nxt = ms[idxs[pos + 1]].start if pos + 1 < len(idxs) else ce
         tail_start = ms[i].end
+        if self.f.guide_probe is None or self.f.guide_probe.search(text, tail_start, nxt) is None:
+            return  # no phrase of a guide or an amendment: the first one the loop below looks for
         ph = None
         for x in self.f.triggers.finditer(text, tail_start, nxt):
             if self.f.relation_of(x.group()) in ("guides", "amends"):
@@ -620,9 +631,8 @@ class _Reader:
             return
         said = _fold_name(law.group("name"))
         best = None
-        for k, other in enumerate(ms):
-            name = _fold_name(other.name or "")
-            if name and len(name) >= 8 and said.startswith(name) and (best is None or len(name) > best[0]):
+        for k, name in self.named.items():
+            if said.startswith(name) and (best is None or len(name) > best[0]):
                 best = (len(name), k)
         if best is not None and best[1] != i and self.f.can_act(ms[i], ms[best[1]], rel):
             k = best[1]

@@ -93,3 +93,5 @@ def test_parentheses_and_quotes() -> None:
     assert [d for _, d in quotes] == [1, 2, 1, 0]
     assert quoted(quotes, text, 0, text.index("F")) and not quoted(quotes, text, 0, text.index("H"))
     assert quoted([], 'nói "X', 0, 6) and not quoted([], 'nói "X" Y', 0, 8)
+    assert paren_depth("((a) (b", 0, 7) == 2 and paren_depth("((a", 0, 3) == 2 and paren_depth("a)", 0, 2) == 0
+    assert quote_depths("không có ngoặc kép", 0, 18) == [] and quote_depths("“A” B", 3, 5) == []
