@@ -258,8 +258,6 @@ class _Reader:
         self.list_role: tuple | None = None  # the own act of the item before a ";"
         self.list_depth = 0  # how deep in parentheses that item's reference stood
         self.starts = sorted(m.start for m in mentions)
-        head = next((p for p in st.parts if p.kind == HEADER), None)
-        self.header_words = " ".join(text[head.start:head.end].lower().split()) if head is not None else ""
         self.colon_role: tuple | None = None  # the act a clause ending with ":" hands on to the next one
         # a consolidated text: the text whose preamble is being read (its base first, then an amending text's)
         self.basis_owner: int | None = None
@@ -328,6 +326,8 @@ class _Reader:
 
     def _clauses(self, part: Part, us: int, ue: int, idxs: list[int]):
         """(start, end, mentions) of the clauses of a unit; never cut inside a mention."""
+        if not idxs:
+            return []  # only clauses with mentions are returned
         cut_re = _CLAUSE_CUT_LIST if part.kind in (BASIS, REQUEST) else \
             _CLAUSE_CUT_WRAPPED if self.st.wrapped else _CLAUSE_CUT
         if part.kind == TITLE:
@@ -411,7 +411,7 @@ class _Reader:
         item_rel = self._item_relation(part, cs) if part.kind in _PART_DEFAULT else None
         list_role = self.list_role if _last_char(text, cs) == ";" else colon
         narrated = _NARRATED.search(text, cs, ce)
-        if narrated is not None and " ".join(narrated.group("unit").lower().split()) in self.header_words:
+        if narrated is not None and " ".join(narrated.group("unit").lower().split()) in self._header_words():
             narrated = None
         # where each mention stands in the clause, and the straight quotes counted so far: looked up, not searched
         # and counted again from the clause's start for each mention (quadratic in a clause of thousands)
@@ -562,6 +562,16 @@ class _Reader:
                 self.list_depth = _paren_depth(text, max(part.start, m.start - 2000), m.start)
             first = False
         return head
+
+    header_words_: str | None = None
+
+    def _header_words(self) -> str:
+        """The file's header in lower case, spaces collapsed (read when a clause narrates)."""
+        if self.header_words_ is None:
+            head = next((p for p in self.st.parts if p.kind == HEADER), None)
+            text = self.text
+            self.header_words_ = " ".join(text[head.start:head.end].lower().split()) if head is not None else ""
+        return self.header_words_
 
     def _list_closed(self, cs: int) -> bool:
         """Whether the parenthesis the list before a ";" stood in is closed by ``cs``: "(được sửa đổi bởi A; B)" goes
