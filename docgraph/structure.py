@@ -115,7 +115,7 @@ class StructureReader:
             return "blank"
         if self._steps is None:
             return self.line_kind_each(line)
-        for pat, kind in self._steps:
+        for pat, kind in self._steps.steps(line):
             if isinstance(kind, str):
                 if pat.search(line):
                     return kind
@@ -386,23 +386,55 @@ _LEAD_FLAGS = regex.compile(r"\(\?([a-zA-Z]+)\)")
 _Steps = list[tuple[regex.Pattern, "dict[str, str] | str"]]
 
 
-def _one_pass(ordered: list[tuple[str, list[regex.Pattern]]]) -> _Steps | None:
-    """The line patterns as few calls as possible: each run of patterns anchored with ``^`` becomes one ordered
-    alternation matched at the start of the line (the first alternative that matches is the first pattern, in order,
-    that ``search`` finds); a pattern not anchored keeps its own ``search``. One line then costs three calls, not
-    about twenty. ``None`` (pattern by pattern) when a pattern has a numbered back-reference or inline flags after
-    its start, which an alternation would change."""
-    steps: _Steps = []
-    run: list[str] = []
-    kind_of: dict[str, str] = {}
+class _LineKinds:
+    """The line patterns as few calls as possible. Each run of patterns anchored with ``^`` becomes one ordered
+    alternation matched at the start of the line: the first alternative that matches is the first pattern, in order,
+    that ``search`` finds. A pattern not anchored keeps its own ``search``. And the alternation holds only the patterns
+    that can match a line opening as this one does (its leading spaces and first other character, tested once per
+    opening with the regex module's partial matching): a line costs one or two calls, not about twenty."""
 
-    def close() -> None:
-        nonlocal run, kind_of
-        if run:
-            steps.append((regex.compile("|".join(run), regex.V0), kind_of))
-            run, kind_of = [], {}
+    def __init__(self, entries: list[tuple[str, str, regex.Pattern, str]]):
+        self.entries = entries  # (kind, group name or "" when not anchored, the pattern, its source as an alternative)
+        self._by_opening: dict[str, _Steps] = {}
+        self._alternations: dict[tuple[str, ...], regex.Pattern] = {}
 
-    n = 0
+    def steps(self, line: str) -> _Steps:
+        m = _NONSPACE.search(line)
+        opening = line[:m.end()] if m else line
+        got = self._by_opening.get(opening)
+        if got is None:
+            if len(self._by_opening) > 4096:  # bounded: leading spaces vary
+                self._by_opening.clear()
+            got = self._by_opening[opening] = self._steps_for(opening)
+        return got
+
+    def _steps_for(self, opening: str) -> _Steps:
+        steps: _Steps = []
+        run: list[tuple[str, str, str]] = []
+
+        def close() -> None:
+            if run:
+                names = tuple(name for name, _, _ in run)
+                pat = self._alternations.get(names)
+                if pat is None:
+                    pat = self._alternations[names] = regex.compile("|".join(src for _, src, _ in run), regex.V0)
+                steps.append((pat, {name: kind for name, _, kind in run}))
+                run.clear()
+
+        for kind, name, p, src in self.entries:
+            if not name:
+                close()
+                steps.append((p, kind))
+            elif p.match(opening, partial=True) is not None:
+                run.append((name, src, kind))
+        close()
+        return steps
+
+
+def _one_pass(ordered: list[tuple[str, list[regex.Pattern]]]) -> _LineKinds | None:
+    """The patterns of ``ordered`` for ``_LineKinds``; ``None`` (pattern by pattern) when a pattern has a numbered
+    back-reference or inline flags after its start, which an alternation would change."""
+    entries: list[tuple[str, str, regex.Pattern, str]] = []
     for kind, pats in ordered:
         for p in pats:
             src = p.pattern
@@ -413,16 +445,11 @@ def _one_pass(ordered: list[tuple[str, list[regex.Pattern]]]) -> _Steps | None:
             if regex.search(r"\\[1-9]|\(\?[a-zA-Z]+\)", src):
                 return None
             if not src.startswith("^"):
-                close()
-                steps.append((p, kind))
+                entries.append((kind, "", p, ""))
                 continue
-            name = f"k{n}"
-            n += 1
-            kind_of[name] = kind
-            run.append(f"(?P<{name}>" + (f"(?{flags}:{src})" if flags else src) + ")")
-    close()
-    return steps
-
+            name = f"k{len(entries)}"
+            entries.append((kind, name, p, f"(?P<{name}>" + (f"(?{flags}:{src})" if flags else src) + ")"))
+    return _LineKinds(entries)
 
 _readers: dict[int, StructureReader] = {}
 
