@@ -1,25 +1,76 @@
 """Shared fixtures: a working folder holding a copy of the text samples (the office samples are checked by
-test_office.py, with and without the office extra)."""
+test_office.py, with and without the office extra), and the same folder with the samples' index already in it."""
 
 from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Callable
 
 import pytest
 
+from cli_helpers import extracted
 from docgraph.readers import OFFICE_GLOBS
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-@pytest.fixture()
-def work(tmp_path, monkeypatch):
-    shutil.copytree(ROOT / "samples", tmp_path / "samples", ignore=shutil.ignore_patterns(*OFFICE_GLOBS))
-    monkeypatch.chdir(tmp_path)
+def _copy_samples(folder: Path) -> None:
+    shutil.copytree(ROOT / "samples", folder / "samples", ignore=shutil.ignore_patterns(*OFFICE_GLOBS))
+
+
+def _enter(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(folder)
     monkeypatch.delenv("DOCGRAPH_DB", raising=False)
     monkeypatch.setenv("COLUMNS", "100")
+
+
+@pytest.fixture()
+def work(tmp_path, monkeypatch):
+    _copy_samples(tmp_path)
+    _enter(tmp_path, monkeypatch)
     return tmp_path
+
+
+@pytest.fixture(scope="session")
+def _extracted_folders(tmp_path_factory):
+    """Folders extracted once for the session, by the name of what was added to the samples."""
+    made: dict[str, Path] = {}
+
+    def get(prepare: Callable[[Path], None] | None) -> Path:
+        key = f"{prepare.__module__}.{prepare.__qualname__}" if prepare else "samples"
+        if key not in made:
+            folder = tmp_path_factory.mktemp("extracted")
+            _copy_samples(folder)
+            if prepare is not None:
+                prepare(folder)
+            with pytest.MonkeyPatch.context() as mp:
+                _enter(folder, mp)
+                extracted(folder)
+            made[key] = folder
+        return made[key]
+
+    return get
+
+
+@pytest.fixture()
+def extract_once(_extracted_folders, tmp_path, monkeypatch):
+    """``extract_once(prepare=None)``: what ``work`` then ``prepare(work)`` then ``extracted(work)`` give (the
+    samples, the files ``prepare`` writes and ./docgraph.db), with the extract run once for the session and its
+    folder copied here (the files keep their times, so that a later extract finds them unchanged)."""
+
+    def make(prepare: Callable[[Path], None] | None = None) -> Path:
+        shutil.copytree(_extracted_folders(prepare), tmp_path, dirs_exist_ok=True)
+        _enter(tmp_path, monkeypatch)
+        return tmp_path
+
+    return make
+
+
+@pytest.fixture()
+def indexed(extract_once):
+    """``work`` with the samples extracted into ./docgraph.db."""
+    return extract_once()
 
 
 @pytest.fixture(scope="session")

@@ -23,8 +23,7 @@ def test_extract_summary_and_default_db(work):
     assert "14" in r.stdout  # 14 sample files (README.md is excluded by samples/.docgraphignore)
 
 
-def test_extract_rerun_does_not_duplicate(work):
-    extracted(work)
+def test_extract_rerun_does_not_duplicate(indexed):
     first = json.loads(run("stats", "--json").stdout)
     r = run("extract", "samples", "--json", "-q")
     assert json.loads(r.stdout)["unchanged"] == 14
@@ -56,8 +55,7 @@ def test_jsonl_contract(work):
     assert "\\u" not in r.stdout  # UTF-8, not escaped
 
 
-def test_implementers_json_and_tree(work):
-    extracted(work)
+def test_implementers_json_and_tree(indexed):
     r = run("implementers", "Chỉ thị số 35-CT/TW ngày 14/6/2024", "--json")
     assert r.exit_code == 0, r.output
     rows = json.loads(r.stdout)
@@ -71,8 +69,7 @@ def test_implementers_json_and_tree(work):
     assert tree.exit_code == 0 and "Kế hoạch 45-KH/HU" in tree.stdout
 
 
-def test_ambiguous_query_lists_the_candidates(work):
-    extracted(work)
+def test_ambiguous_query_lists_the_candidates(indexed):
     r = run("implementers", "83-KH/TU")
     assert r.exit_code == 2
     assert "83-kh-tu-2024-bac-giang" in r.stderr and "83-kh-tu-2024-khanh-hoa" in r.stderr
@@ -86,8 +83,7 @@ def test_ambiguous_query_lists_the_candidates(work):
     assert {x["doc"] for x in json.loads(r.stdout)} == {"95-kh-skhcn-2024-khanh-hoa"}
 
 
-def test_chain_show_stats(work):
-    extracted(work)
+def test_chain_show_stats(indexed):
     r = run("chain", "Kế hoạch 15/KH-SNV", "--json")
     paths = json.loads(r.stdout)
     assert any([n["doc"] for n in p] == ["15-kh-snv-2024-bac-giang", "120-kh-ubnd-2024-bac-giang",
@@ -102,8 +98,7 @@ def test_chain_show_stats(work):
     assert s["files"] == 14 and s["by_relation"]["implements"] >= 10 and s["by_level"]["department"] >= 3
 
 
-def test_unknown_document_exit_4(work):
-    extracted(work)
+def test_unknown_document_exit_4(indexed):
     r = run("show", "Chỉ thị 99-CT/TW")
     assert r.exit_code == 4
     assert "no document matching" in r.stderr and "Traceback" not in r.output
@@ -114,12 +109,11 @@ def test_missing_index_is_a_clean_error(work):
     assert r.exit_code == 2 and "no index at nope.db" in r.stderr
 
 
-def test_export_graphml_and_json_open_in_networkx(work):
-    extracted(work)
+def test_export_graphml_and_json_open_in_networkx(indexed):
     assert run("export", "-f", "graphml", "-o", "g.graphml").exit_code == 0
-    g = nx.read_graphml(work / "g.graphml")
+    g = nx.read_graphml(indexed / "g.graphml")
     assert g.number_of_nodes() == 26
-    xml = (work / "g.graphml").read_text(encoding="utf-8")
+    xml = (indexed / "g.graphml").read_text(encoding="utf-8")
     assert 'id="d0"' not in xml and 'attr.name="label"' in xml
     r = run("export", "-f", "json")
     data = json.loads(r.stdout)
@@ -175,45 +169,44 @@ def test_jsonl_pipes_cleanly_through_a_subprocess(work):
 
 
 @pytest.mark.slow
-def test_every_export_matches_the_index(work):
+def test_every_export_matches_the_index(indexed):
     """Each export of the samples index, read back by an independent reader, has the index's nodes and edges."""
     import csv
     import xml.etree.ElementTree as ET
 
-    extracted(work)
     s = json.loads(run("stats", "--json").stdout)
     n_nodes, n_edges = s["documents"], s["edges"]
     for fmt, out in (("graphml", "g.graphml"), ("gexf", "g.gexf"), ("json", "g.json"), ("dot", "g.dot"),
                      ("mermaid", "g.mmd"), ("html", "g.html"), ("csv", "csvdir"), ("neo4j", "neo")):
         r = run("export", "-f", fmt, "-o", out)
         assert r.exit_code == 0, (fmt, r.output)
-    g = nx.read_graphml(work / "g.graphml")
+    g = nx.read_graphml(indexed / "g.graphml")
     assert (g.number_of_nodes(), g.number_of_edges()) == (n_nodes, n_edges)
     assert all(d.get("label") for _, d in g.nodes(data=True))
-    gx = nx.read_gexf(work / "g.gexf")
+    gx = nx.read_gexf(indexed / "g.gexf")
     assert (gx.number_of_nodes(), gx.number_of_edges()) == (n_nodes, n_edges)
-    data = json.loads((work / "g.json").read_text(encoding="utf-8"))
+    data = json.loads((indexed / "g.json").read_text(encoding="utf-8"))
     assert (len(data["nodes"]), len(data["edges"])) == (n_nodes, n_edges)
-    with open(work / "csvdir" / "nodes.csv", encoding="utf-8-sig", newline="") as f:
+    with open(indexed / "csvdir" / "nodes.csv", encoding="utf-8-sig", newline="") as f:
         rows = list(csv.DictReader(f))
     assert len(rows) == n_nodes and {"Id", "Label"} <= set(rows[0])
-    with open(work / "csvdir" / "edges.csv", encoding="utf-8-sig", newline="") as f:
+    with open(indexed / "csvdir" / "edges.csv", encoding="utf-8-sig", newline="") as f:
         erows = list(csv.DictReader(f))
     assert len(erows) == n_edges and {"Source", "Target", "Type"} <= set(erows[0])
     by_rel = {}
     for e in erows:
         by_rel[e["Relation"]] = by_rel.get(e["Relation"], 0) + 1
     assert by_rel == s["by_relation"]
-    with open(work / "neo" / "relationships.csv", encoding="utf-8", newline="") as f:
+    with open(indexed / "neo" / "relationships.csv", encoding="utf-8", newline="") as f:
         assert len(list(csv.reader(f))) == n_edges + 1
-    dot = subprocess.run(["dot", "-Tsvg", str(work / "g.dot")], capture_output=True, text=True)
+    dot = subprocess.run(["dot", "-Tsvg", str(indexed / "g.dot")], capture_output=True, text=True)
     assert dot.returncode == 0
     svg = ET.fromstring(dot.stdout)
     ns = "{http://www.w3.org/2000/svg}"
     assert sum(1 for el in svg.iter(f"{ns}g") if el.get("class") == "node") >= n_nodes
-    mmd = (work / "g.mmd").read_text(encoding="utf-8")
+    mmd = (indexed / "g.mmd").read_text(encoding="utf-8")
     assert "\nflowchart TD\n" in mmd and mmd.count("-->") + mmd.count("-.->") + mmd.count("==>") >= n_edges
-    html = (work / "g.html").read_text(encoding="utf-8")
+    html = (indexed / "g.html").read_text(encoding="utf-8")
     assert "<script src=" not in html and "http://" not in html.split("docgraph-data")[0].replace("http://www.w3.org", "")
 
 
@@ -330,8 +323,7 @@ def test_json_text_is_json_dumps_but_for_whitespace():
     assert json_text({"a": 1, "b": []}) == '{\n  "a": 1,\n  "b": []\n}' and json_text([]) == "[]"
 
 
-def test_json_output_has_one_document_per_line(work):
-    extracted(work)
+def test_json_output_has_one_document_per_line(indexed):
     r = run("implementers", "Chỉ thị 35-CT/TW", "--json")
     lines = r.stdout.splitlines()
     assert lines[0] == "[" and lines[-1] == "]" and r.stdout.endswith("]\n")
@@ -346,10 +338,9 @@ def test_json_output_has_one_document_per_line(work):
 
 
 @pytest.mark.slow
-def test_usage_errors_are_one_line_with_exit_2(work):
+def test_usage_errors_are_one_line_with_exit_2(indexed):
     """A bad value, a missing argument or option, an unknown option or command: one line on stderr, exit code 2
     (click alone would print the usage and a hint as well); `docgraph` alone still prints the help."""
-    extracted(work)
     for args, message in ((["timeline", "35-CT/TW", "--limit", "abc"], "error: Invalid value for '--limit' / '-n': "),
                           (["show"], "error: Missing argument 'query'. (see 'docgraph show --help')"),
                           (["gaps", "35-CT/TW"], "error: Missing option '--level'."),
@@ -467,13 +458,12 @@ def test_an_ambiguous_query_shows_which_candidate_is_only_cited(tmp_path, monkey
 
 
 @pytest.mark.slow
-def test_export_from_a_query_is_the_same_file_whatever_the_hash_seed(work):
+def test_export_from_a_query_is_the_same_file_whatever_the_hash_seed(indexed):
     # the part of the graph --from keeps is listed in the index's order, not in a set's (which Python salts per run)
-    extracted(work)
     outs = set()
     for seed in ("1", "2", "3"):
         p = subprocess.run([sys.executable, "-m", "docgraph", "export", "-f", "graphml", "--from", "Chỉ thị 35-CT/TW"],
-                           capture_output=True, cwd=work, env={**os.environ, "PYTHONHASHSEED": seed}, timeout=120)
+                           capture_output=True, cwd=indexed, env={**os.environ, "PYTHONHASHSEED": seed}, timeout=120)
         assert p.returncode == 0, p.stderr
         outs.add(p.stdout)
     assert len(outs) == 1 and b"35-ct-tw-2024" in outs.pop()

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from cli_helpers import extracted, run
+from cli_helpers import run
 from docgraph.export import ExportError, atomic, export_graph
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -50,18 +50,17 @@ def _device(tmp_path: Path) -> Path:
 
 
 @pytest.mark.parametrize("kind", ["fifo", "device", "symlink"])
-def test_export_refuses_a_special_file_or_a_link_and_leaves_it_alone(work, kind):
-    extracted(work)
-    outside = work / "elsewhere" / "precious.graphml"
+def test_export_refuses_a_special_file_or_a_link_and_leaves_it_alone(indexed, kind):
+    outside = indexed / "elsewhere" / "precious.graphml"
     outside.parent.mkdir()
     outside.write_text("precious")
     if kind == "fifo":
-        target = work / "out.graphml"
+        target = indexed / "out.graphml"
         os.mkfifo(target)
     elif kind == "device":
-        target = _device(work)
+        target = _device(indexed)
     else:
-        target = work / "out.graphml"
+        target = indexed / "out.graphml"
         os.symlink(outside, target)
     before = os.lstat(target)
     r = run("export", "-f", "graphml", "-o", str(target))
@@ -74,11 +73,10 @@ def test_export_refuses_a_special_file_or_a_link_and_leaves_it_alone(work, kind)
     assert not [p for p in target.parent.iterdir() if p.name.endswith(".tmp")]
 
 
-def test_folder_export_refuses_a_file_that_is_a_link_out_of_the_folder(work):
-    extracted(work)
-    out = work / "csv"
+def test_folder_export_refuses_a_file_that_is_a_link_out_of_the_folder(indexed):
+    out = indexed / "csv"
     out.mkdir()
-    outside = work / "passwd"
+    outside = indexed / "passwd"
     outside.write_text("root:x:0:0\n")
     os.symlink(outside, out / "edges.csv")
     r = run("export", "-f", "csv", "-o", str(out))
@@ -88,12 +86,11 @@ def test_folder_export_refuses_a_file_that_is_a_link_out_of_the_folder(work):
     assert sorted(p.name for p in out.iterdir()) == ["edges.csv"]  # nodes.csv not written either
 
 
-def test_folder_export_given_as_a_link_to_a_folder_writes_into_it(work):
-    extracted(work)
-    real = work / "real"
+def test_folder_export_given_as_a_link_to_a_folder_writes_into_it(indexed):
+    real = indexed / "real"
     real.mkdir()
-    os.symlink(real, work / "link")
-    r = run("export", "-f", "csv", "-o", str(work / "link"))
+    os.symlink(real, indexed / "link")
+    r = run("export", "-f", "csv", "-o", str(indexed / "link"))
     assert r.exit_code == 0, r.output
     assert sorted(p.name for p in real.iterdir()) == ["edges.csv", "nodes.csv"]
 

@@ -47,20 +47,29 @@ def one_error_line(stderr: str) -> str:
 ESC = "\x1b"
 
 
-@pytest.fixture()
-def hostile_folder(tmp_path, monkeypatch):
+@pytest.fixture(scope="module")
+def _hostile_index(tmp_path_factory):
     """Plans whose title and evidence hold terminal sequences (clear screen, a window title, a red forged "error:"
-    line), files named with ESC and with a newline, and a binary file named with ESC (skipped)."""
-    docs = tmp_path / "docs"
+    line), files named with ESC and with a newline, and a binary file named with ESC (skipped); extracted once for
+    the tests below, which only read the index."""
+    folder = tmp_path_factory.mktemp("hostile")
+    docs = folder / "docs"
     plans(docs, 2, title=f"Kế hoạch {ESC}]0;owned{ESC}\\ tuyên truyền {ESC}[2J",
           tail=f" và {ESC}[31merror: forged\u202e line")
     (docs / "plan_001.txt").rename(docs / f"evil{ESC}[31mname.txt")
     (docs / "plan_002.txt").rename(docs / "two\nlines.txt")
     (docs / f"bin{ESC}[2J.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 200)
-    monkeypatch.chdir(tmp_path)
-    r = run("extract", "docs", "--db", "i.db", "-j", "1", "-q")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.chdir(folder)
+        r = run("extract", "docs", "--db", "i.db", "-j", "1", "-q")
     assert r.exit_code == 0, r.output
-    return tmp_path, r
+    return folder, r
+
+
+@pytest.fixture()
+def hostile_folder(_hostile_index, monkeypatch):
+    monkeypatch.chdir(_hostile_index[0])
+    return _hostile_index
 
 
 def _printed(r) -> str:
@@ -207,24 +216,35 @@ def test_an_index_on_a_read_only_mount_answers_queries_and_extract_says_why_it_c
 # ------------------------------------------------------------------------------------------------ damaged index
 
 
-@pytest.fixture()
-def damaged(tmp_path, monkeypatch):
-    """An index of 60 plans with 3 pages in the middle of the file overwritten by junk (a bad disk sector, a
-    partial copy)."""
-    plans(tmp_path / "docs", 60)
-    monkeypatch.chdir(tmp_path)
-    r = run("extract", "docs", "--db", "i.db", "-j", "1", "-q")
+@pytest.fixture(scope="module")
+def _damaged_index(tmp_path_factory):
+    """60 plans and their index, extracted once for the tests below: the intact file and a copy with 3 pages in the
+    middle overwritten by junk (a bad disk sector, a partial copy)."""
+    folder = tmp_path_factory.mktemp("damaged")
+    plans(folder / "docs", 60)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.chdir(folder)
+        r = run("extract", "docs", "--db", "intact.db", "-j", "1", "-q")
     assert r.exit_code == 0, r.output
-    conn = sqlite3.connect("i.db")
+    conn = sqlite3.connect(folder / "intact.db")
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     page = conn.execute("PRAGMA page_size").fetchone()[0]
     pages = conn.execute("PRAGMA page_count").fetchone()[0]
     conn.close()
-    shutil.copy("i.db", "intact.db")
-    with open("i.db", "r+b") as f:
-        for k in range(pages // 2, pages // 2 + 3):
-            f.seek(k * page)
-            f.write(b"junk" * (page // 4))
+    junk = bytearray((folder / "intact.db").read_bytes())
+    for k in range(pages // 2, pages // 2 + 3):
+        junk[k * page:(k + 1) * page] = b"junk" * (page // 4)
+    return folder, bytes(junk)
+
+
+@pytest.fixture()
+def damaged(_damaged_index, tmp_path, monkeypatch):
+    """A folder holding the plans (a link to them), the damaged index i.db and its intact copy intact.db."""
+    folder, junk = _damaged_index
+    (tmp_path / "docs").symlink_to(folder / "docs", target_is_directory=True)
+    (tmp_path / "i.db").write_bytes(junk)
+    shutil.copy(folder / "intact.db", tmp_path / "intact.db")
+    monkeypatch.chdir(tmp_path)
     return tmp_path
 
 

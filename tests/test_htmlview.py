@@ -20,7 +20,7 @@ from urllib.parse import urljoin
 import networkx as nx
 import pytest
 
-from cli_helpers import extracted, run
+from cli_helpers import run
 from docgraph.export import export_graph, htmlview
 from docgraph.export.common import LEVEL_COLORS, RELATION_STYLES
 from docgraph.model import LEVELS, RELATIONS
@@ -194,18 +194,17 @@ def test_line_separators_are_escaped_in_the_data():
     assert json.loads(block)["nodes"][0]["label"] == "x\u2028y\u2029z & <b>"
 
 
-def test_export_from_a_query_opens_on_it_with_links_next_to_the_page(work):
-    extracted(work)
+def test_export_from_a_query_opens_on_it_with_links_next_to_the_page(indexed):
     r = run("export", "-f", "html", "-o", "out/view.html", "--from", "Chỉ thị 35-CT/TW")
     assert r.exit_code == 0, r.output
-    data = _data((work / "out" / "view.html").read_text(encoding="utf-8"))
+    data = _data((indexed / "out" / "view.html").read_text(encoding="utf-8"))
     assert data["meta"]["focus"] == "35-ct-tw-2024" and data["meta"]["large"] is False
     assert "35-ct-tw-2024" in {n["id"] for n in data["nodes"]}
     for path, href in data["files"]:
-        assert href == "../" + path and (work / "out" / href).resolve() == (work / path).resolve()
+        assert href == "../" + path and (indexed / "out" / href).resolve() == (indexed / path).resolve()
     r = run("export", "-f", "html", "-o", "all.html")
     assert r.exit_code == 0 and "warning" not in r.output  # 30 documents: the whole graph, no warning
-    assert _data((work / "all.html").read_text(encoding="utf-8"))["meta"]["focus"] is None
+    assert _data((indexed / "all.html").read_text(encoding="utf-8"))["meta"]["focus"] is None
 
 
 # ----------------------------------------------------------------------------- in headless Chromium

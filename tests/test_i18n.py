@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from cli_helpers import extracted, run, runner
+from cli_helpers import run, runner
 from docgraph import i18n
 from docgraph.cli import app
 from docgraph.model import LEVELS, RELATIONS
@@ -77,8 +77,7 @@ def test_every_relation_and_level_has_a_vietnamese_name():
 
 
 # ---------------------------------------------------------------------------------------------------- the CLI
-def test_query_output_in_vietnamese_under_docgraph_lang(work):
-    extracted(work)
+def test_query_output_in_vietnamese_under_docgraph_lang(indexed):
     tree = vi("implementers", "Chỉ thị 35-CT/TW", "--evidence")
     assert tree.exit_code == 0, tree.output
     assert "Chỉ thị 35-CT/TW (2024)  2024-06-14 · Trung ương" in tree.stdout
@@ -100,8 +99,7 @@ def test_query_output_in_vietnamese_under_docgraph_lang(work):
     assert vi("stats", "--json").stdout == run("stats", "--json").stdout
 
 
-def test_errors_and_help_in_vietnamese(work):
-    extracted(work)
+def test_errors_and_help_in_vietnamese(indexed):
     r = vi("show", "Chỉ thị 99-CT/TW")
     assert r.exit_code == 4
     assert r.stderr == ("lỗi: không có văn bản nào khớp với 'Chỉ thị 99-CT/TW' trong chỉ mục (thử --search để tìm theo"
@@ -121,15 +119,14 @@ def test_errors_and_help_in_vietnamese(work):
 
 
 @pytest.mark.slow
-def test_vietnamese_from_the_locale_and_from_lang_in_a_real_run(work):
+def test_vietnamese_from_the_locale_and_from_lang_in_a_real_run(indexed):
     """A vi_VN locale (LANG, or LC_ALL over an English LANG) gives Vietnamese; --lang en overrides it."""
-    extracted(work)
     base = {k: v for k, v in os.environ.items() if k not in ("LANG", "LC_ALL", "LC_MESSAGES", "LANGUAGE",
                                                              "DOCGRAPH_LANG")}
 
     def cli(env: dict, *args: str) -> subprocess.CompletedProcess:
         return subprocess.run([sys.executable, "-m", "docgraph", *args], capture_output=True, text=True,
-                              encoding="utf-8", env={**base, "COLUMNS": "120", **env}, cwd=work, timeout=120)
+                              encoding="utf-8", env={**base, "COLUMNS": "120", **env}, cwd=indexed, timeout=120)
 
     for env in ({"LANG": "vi_VN.UTF-8"}, {"LC_ALL": "vi_VN.UTF-8", "LANG": "en_US.UTF-8"}, {"DOCGRAPH_LANG": "vi"}):
         p = cli(env, "timeline", "Chỉ thị 35-CT/TW")
@@ -151,13 +148,12 @@ def _view_data(page: str) -> dict:
 
 
 @pytest.mark.parametrize("env", [{"DOCGRAPH_LANG": "vi"}, {"LANG": "vi_VN.UTF-8"}])
-def test_html_view_in_vietnamese(work, env):
+def test_html_view_in_vietnamese(indexed, env):
     """The page's words, relation and level names come from the catalog; the data (relation keys) stays English."""
-    extracted(work)
     r = runner.invoke(app, ["export", "-f", "html", "-o", "view.html"], env={"DOCGRAPH_LANG": None, "LC_ALL": None, "LC_MESSAGES": None, **env})
     assert r.exit_code == 0, r.output
     assert "đã xuất html" in r.stderr + r.stdout
-    page = (work / "view.html").read_text(encoding="utf-8")
+    page = (indexed / "view.html").read_text(encoding="utf-8")
     assert '<html lang="vi">' in page and 'placeholder="Tìm văn bản…"' in page
     data = _view_data(page)
     s = data["meta"]["strings"]
@@ -178,12 +174,11 @@ def test_dated_before_mark_and_large_view_warning_are_translated():
     assert msg.startswith("{n} văn bản: trang HTML mở ở vùng lân cận của {label} [{id}]")
 
 # ---------------------------------------------------------------------------------------------------- the report
-def test_report_in_vietnamese(work):
+def test_report_in_vietnamese(indexed):
     openpyxl = pytest.importorskip("openpyxl")
     docx = pytest.importorskip("docx")
-    extracted(work)
     assert vi("report", "Chỉ thị 35-CT/TW", "-o", "bao-cao.xlsx").exit_code == 0
-    wb = openpyxl.load_workbook(work / "bao-cao.xlsx")
+    wb = openpyxl.load_workbook(indexed / "bao-cao.xlsx")
     assert wb.sheetnames == ["Tổng hợp", "Văn bản thực hiện", "Đơn vị chưa thực hiện"]
     ws = wb["Văn bản thực hiện"]
     assert [c.value for c in ws[1]] == [
@@ -205,7 +200,7 @@ def test_report_in_vietnamese(work):
         ("Khánh Hòa", "tỉnh", "Tỉnh ủy Khánh Hòa"), ("Khánh Hòa", "sở/ngành", "Sở Khoa học và Công nghệ")]
 
     assert vi("report", "35-CT/TW", "-o", "bao-cao.docx").exit_code == 0
-    d = docx.Document(str(work / "bao-cao.docx"))
+    d = docx.Document(str(indexed / "bao-cao.docx"))
     paras = [p.text for p in d.paragraphs if p.text]
     assert paras[:2] == ["Báo cáo tình hình thực hiện Chỉ thị 35-CT/TW (2024)",
                          "ban hành ngày 14/06/2024; cơ quan ban hành: Ban Chấp hành Trung ương"]

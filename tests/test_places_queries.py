@@ -30,9 +30,7 @@ def _plan(issuer: str, number_line: str, place_date: str, body: str) -> str:
             f"KẾ HOẠCH\n{body}\n")
 
 
-@pytest.fixture()
-def merged(work):
-    """The samples plus plans of Hà Nam and Nam Định (merged into Ninh Bình on 1/7/2025) and of the new Ninh Bình."""
+def _add_merged(work):
     extra = work / "samples" / "ninh-binh"
     extra.mkdir()
     (extra / "ha-nam.txt").write_text(_plan(
@@ -45,8 +43,12 @@ def merged(work):
         "UBND TỈNH NINH BÌNH", "Số: 12/KH-UBND", "Ninh Bình, ngày 15 tháng 8 năm 2025",
         "Thực hiện Chỉ thị số 35-CT/TW ngày 14/6/2024 của Bộ Chính trị trên địa bàn tỉnh sau sắp xếp"),
         encoding="utf-8")
-    extracted(work)
-    return work
+
+
+@pytest.fixture()
+def merged(extract_once):
+    """The samples plus plans of Hà Nam and Nam Định (merged into Ninh Bình on 1/7/2025) and of the new Ninh Bình."""
+    return extract_once(_add_merged)
 
 
 def test_implementers_and_timeline_by_province_include_merged_provinces(merged):
@@ -138,8 +140,7 @@ def test_gaps_agree_with_implementers_on_generated_corpora(tmp_path, monkeypatch
     assert n and placed / n >= 0.95
 
 
-def test_readme_gaps_example_is_real_output(work):
-    extracted(work)
+def test_readme_gaps_example_is_real_output(indexed):
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     cmd = '$ docgraph gaps "Chỉ thị 35-CT/TW" --level provincial\n'
     block = readme[readme.index(cmd) + len(cmd):]

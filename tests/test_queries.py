@@ -9,7 +9,7 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from cli_helpers import extracted, run
+from cli_helpers import run
 from docgraph.query import gaps, index_provinces, timeline, unit_of
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -82,14 +82,16 @@ Bắc Giang, 10/9/2024 – Sở Nội vụ tổ chức lớp tập huấn cho h�
 """
 
 
-@pytest.fixture()
-def extra(work):
-    """The samples plus a Sở Y tế plan, a Yên Dũng district plan and a news item, none implementing Chỉ thị 35."""
+def _add_extra(work):
     (work / "samples" / "15_bac-giang_so-y-te_kh-77.txt").write_text(SO_Y_TE, encoding="utf-8")
     (work / "samples" / "16_bac-giang_yen-dung_huyen-uy_kh-12.txt").write_text(YEN_DUNG, encoding="utf-8")
     (work / "samples" / "17_tin-video.txt").write_text(TIN_VIDEO, encoding="utf-8")
-    extracted(work)
-    return work
+
+
+@pytest.fixture()
+def extra(extract_once):
+    """The samples plus a Sở Y tế plan, a Yên Dũng district plan and a news item, none implementing Chỉ thị 35."""
+    return extract_once(_add_extra)
 
 
 def js(*args: str):
@@ -99,8 +101,7 @@ def js(*args: str):
 
 
 # ---------------------------------------------------------------------------------------------------- missing
-def test_missing_ranks_cited_documents_not_in_the_folder(work):
-    extracted(work)
+def test_missing_ranks_cited_documents_not_in_the_folder(indexed):
     rows = js("missing", "--limit", "0")
     ids = [r["doc"] for r in rows]
     assert len(rows) == 12  # the "cited" rows of samples/README.md
@@ -128,8 +129,7 @@ def test_missing_ranks_cited_documents_not_in_the_folder(work):
     assert law["relations"] == ["based_on", "cites"] and law["cited_by_count"] == 2
 
 
-def test_missing_limit_and_human_output(work):
-    extracted(work)
+def test_missing_limit_and_human_output(indexed):
     assert len(js("missing", "--limit", "2")) == 2
     assert len(js("missing")) == 12  # default limit 20
     r = run("missing", "--limit", "3")
@@ -155,8 +155,7 @@ def test_missing_with_new_files_and_brackets_in_titles(extra):
 
 
 # ---------------------------------------------------------------------------------------------------- gaps
-def test_gaps_on_samples_every_bac_giang_department_implements(work):
-    extracted(work)
+def test_gaps_on_samples_every_bac_giang_department_implements(indexed):
     res = js("gaps", "Chỉ thị 35-CT/TW", "--level", "department")
     assert res["doc"] == "35-ct-tw-2024" and res["level"] == "department"
     # every province of the index: Khánh Hòa, where nobody has acted, is shown too, its unit a gap
@@ -212,8 +211,7 @@ def test_gaps_show_a_department_and_a_district_that_did_not_implement(extra):
     assert district["gaps"][0]["other"][0]["doc"] == "12-kh-hu-2024-bac-giang-yen-dung"
 
 
-def test_gaps_without_implementers_and_bad_levels(work):
-    extracted(work)
+def test_gaps_without_implementers_and_bad_levels(indexed):
     res = js("gaps", "Nghị định 30/2020/NĐ-CP", "--level", "department")
     # nobody implements it: every province of the index is listed, with its units as gaps
     assert [(p["province"], p["acted"], len(p["covered"])) for p in res["provinces"]] == [
@@ -270,8 +268,7 @@ def test_gaps_library_units_by_name_and_commune():
 
 
 # ---------------------------------------------------------------------------------------------------- timeline
-def test_timeline_dates_lags_and_medians(work):
-    extracted(work)
+def test_timeline_dates_lags_and_medians(indexed):
     tl = js("timeline", "Chỉ thị 35-CT/TW")
     assert tl["doc"] == "35-ct-tw-2024" and tl["date"] == "2024-06-14"
     assert [(r["doc"], r["lag_days"]) for r in tl["rows"]] == [
@@ -290,8 +287,7 @@ def test_timeline_dates_lags_and_medians(work):
     assert tl["rows"][3]["via_label"] == "Kế hoạch 120/KH-UBND (Bắc Giang)"
 
 
-def test_timeline_human_table_bars_and_undated(work):
-    extracted(work)
+def test_timeline_human_table_bars_and_undated(indexed):
     r = run("timeline", "Chỉ thị 35-CT/TW")
     assert r.exit_code == 0, r.output
     out = r.stdout
@@ -323,8 +319,7 @@ def test_timeline_library_negative_lag_and_undated_root():
 
 
 # ---------------------------------------------------------------------------------------------------- search
-def test_search_finds_the_khanh_hoa_plan(work):
-    extracted(work)
+def test_search_finds_the_khanh_hoa_plan(indexed):
     rows = js("implementers", "--search", "đội ngũ trí thức")
     assert [(r["doc"], r["lag_days"]) for r in rows] == [("95-kh-skhcn-2024-khanh-hoa", 36)]
     tree = run("implementers", "--search", "đội ngũ trí thức")
@@ -356,8 +351,7 @@ def test_help_of_the_new_commands_has_examples():
 
 
 # ---------------------------------------------------------------------------------------------------- --limit
-def test_limit_shortens_the_human_output_not_the_json(work):
-    extracted(work)
+def test_limit_shortens_the_human_output_not_the_json(indexed):
     n = len(json.loads(run("implementers", "Chỉ thị 35-CT/TW", "--limit", "2", "--json").stdout))  # all of them
     tree = run("implementers", "Chỉ thị 35-CT/TW", "--limit", "2")
     assert tree.exit_code == 0, tree.output

@@ -34,13 +34,15 @@ Các cấp ủy, tổ chức đảng quán triệt nội dung Chỉ thị đến
 """
 
 
-@pytest.fixture()
-def gaps_work(work):
-    """The samples plus a Sở Y tế plan and a Yên Dũng district plan that implement nothing of Chỉ thị 35-CT/TW."""
+def _add_gaps(work):
     (work / "samples" / "15_bac-giang_so-y-te_kh-77.txt").write_text(SO_Y_TE, encoding="utf-8")
     (work / "samples" / "16_bac-giang_yen-dung_huyen-uy_kh-12.txt").write_text(YEN_DUNG, encoding="utf-8")
-    extracted(work)
-    return work
+
+
+@pytest.fixture()
+def gaps_work(extract_once):
+    """The samples plus a Sở Y tế plan and a Yên Dũng district plan that implement nothing of Chỉ thị 35-CT/TW."""
+    return extract_once(_add_gaps)
 
 
 def _sheet_rows(ws) -> list[dict]:
@@ -162,17 +164,15 @@ def test_report_for_one_province_and_one_level(gaps_work):
     (["-o", "r.xlsx", "--level", "ward"], "--level must be one of central, provincial, department, district"),
     (["-o", "r.xlsx", "--province", "Atlantis"], "no province named 'Atlantis'"),
 ])
-def test_report_bad_input_is_one_line(work, args, message):
-    extracted(work)
+def test_report_bad_input_is_one_line(indexed, args, message):
     r = run("report", "35-CT/TW", *args)
     assert r.exit_code == 2
     assert message in r.stderr and len(r.stderr.strip().splitlines()) == 1
-    assert not list(work.glob("r.*"))
+    assert not list(indexed.glob("r.*"))
 
 
-def test_report_into_a_folder_is_an_error_and_leaves_nothing(work):
-    extracted(work)
-    (work / "d.xlsx").mkdir()
+def test_report_into_a_folder_is_an_error_and_leaves_nothing(indexed):
+    (indexed / "d.xlsx").mkdir()
     r = run("report", "35-CT/TW", "-o", "d.xlsx")
     assert r.exit_code == 1 and "is a folder" in r.stderr
 
@@ -223,8 +223,7 @@ def test_shell_completion_is_offered():
     assert shown.exit_code == 0 and "complete" in shown.stdout
 
 
-def test_find_without_a_query_lists_the_index(work):
-    extracted(work)
+def test_find_without_a_query_lists_the_index(indexed):
     every = json.loads(run("find", "--json", "--limit", "0").stdout)
     stats = json.loads(run("stats", "--json").stdout)
     assert len(every) == stats["documents"]

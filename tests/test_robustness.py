@@ -12,14 +12,12 @@ import time
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
+from cli_helpers import runner
 from docgraph import cli
 from docgraph import index as ix
 from docgraph.scan import scan
 from test_reader import cp1258_encode  # Windows-1258 as Word writes it
-
-runner = CliRunner()
 
 PLAN = """ỦY BAN NHÂN DÂN
 TỈNH BẮC GIANG
