@@ -47,6 +47,7 @@ TYPES = frozenset(
 LAW_TYPES = frozenset({"Luật", "Bộ luật"})
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 SYMBOL_CHARS = re.compile(r"^[0-9A-Za-zĐđ&/\-]+$")
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's, when PyYAML has it: ten times faster
 
 
 # --------------------------------------------------------------------------------------------------------------------
@@ -57,7 +58,7 @@ def load_gold(directory: pathlib.Path = GOLD_DIR) -> list[dict[str, Any]]:
     """All gold items of ``directory/*.yaml`` in file order, each tagged with ``_file``."""
     items: list[dict[str, Any]] = []
     for path in sorted(directory.glob("*.yaml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)  # noqa: S506 - a safe loader
         assert isinstance(data, list), f"{path.name}: top level must be a list of items"
         for raw in data:
             assert isinstance(raw, dict), f"{path.name}: every item must be a mapping, got {raw!r}"

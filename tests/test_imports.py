@@ -4,6 +4,7 @@ loop, at the top of the file or inside a function), and every module imports on 
 from __future__ import annotations
 
 import ast
+import functools
 import subprocess
 import sys
 from pathlib import Path
@@ -52,6 +53,7 @@ def _imports(name: str, path: Path) -> set[str]:
     return found
 
 
+@functools.cache  # the tests below only read it
 def import_graph() -> dict[str, set[str]]:
     return {name: _imports(name, path) for name, path in MODULES.items()}
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+
 import pytest
 
 from docgraph.engine import Engine
@@ -11,6 +13,29 @@ from docgraph.model import LEVELS, LOCAL_LEVELS, level_rank
 from docgraph.pipeline import _finders, analyse_text
 from docgraph.relations import RelationFinder
 from docgraph.rules import RulesError, load_rules
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _builtin_files_parsed_once():
+    """Each load below parses the five built-in rule files again (about 0.1 s); what these tests vary is the user's
+    file on top of them. The built-in files are parsed once for the module and each load gets a fresh copy of what
+    the parser gave (a user's file is parsed every time)."""
+    from docgraph import ruleyaml
+
+    builtin = ruleyaml.builtin_rules_dir()
+    parse = ruleyaml._read_yaml
+    parsed = {}
+
+    def read(path):
+        if path.parent != builtin:
+            return parse(path)
+        if path not in parsed:
+            parsed[path] = parse(path)
+        return copy.deepcopy(parsed[path])
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(ruleyaml, "_read_yaml", read)
+        yield
 
 
 def _folder(tmp_path, text: str, name: str = "mine.yaml"):

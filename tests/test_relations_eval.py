@@ -27,6 +27,12 @@ def ev():
     return mod
 
 
+@pytest.fixture(scope="module")
+def gold(ev):
+    """Each gold folder as ``load_gold`` reads it, read once for the module (the tests only read it)."""
+    return {folder: ev.load_gold(GOLD / folder) for folder in ("relations", "relations_heldout")}
+
+
 @pytest.mark.parametrize("target, year, expected", [
     ("30/2020/NĐ-CP", None, ("number", "30", "nd-cp", 2020)),
     ("66.18/2026/NQ-CP", None, ("number", "66.18", "nq-cp", 2026)),     # a dotted Government resolution number
@@ -50,11 +56,10 @@ def test_parse_named_targets(ev, target, name, year):
 
 
 @pytest.mark.parametrize("folder", ["relations", "relations_heldout"])
-def test_gold_folder_shape(ev, folder):
-    gold = ev.load_gold(GOLD / folder)
-    assert gold, f"no gold files in {folder}"
+def test_gold_folder_shape(gold, folder):
+    assert gold[folder], f"no gold files in {folder}"
     assert (GOLD / folder / "README.md").is_file()
-    for g in gold:
+    for g in gold[folder]:
         where = g["_gold"]
         assert where == g["file"].replace("/", "__").rsplit(".", 1)[0] + ".yaml", where
         assert g["kind"] in KINDS, where
@@ -68,7 +73,7 @@ def test_gold_folder_shape(ev, folder):
             assert t["target"].strip() and t.get("why"), (where, t)
 
 
-def test_heldout_is_disjoint_from_the_tuned_set(ev):
-    tuned = {g["file"] for g in ev.load_gold(GOLD / "relations")}
-    held = {g["file"] for g in ev.load_gold(GOLD / "relations_heldout")}
+def test_heldout_is_disjoint_from_the_tuned_set(gold):
+    tuned = {g["file"] for g in gold["relations"]}
+    held = {g["file"] for g in gold["relations_heldout"]}
     assert held and not tuned & held
