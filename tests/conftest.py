@@ -74,6 +74,33 @@ def indexed(extract_once):
 
 
 @pytest.fixture(scope="session")
+def _builtin_rule_files() -> dict:
+    return {}
+
+
+@pytest.fixture()
+def builtin_rules_parsed_once(_builtin_rule_files, monkeypatch):
+    """For the tests of a user's rules folder, which load the rules many times: the built-in rule files are parsed
+    once for the session (a parse of all five takes about 0.1 s) and each load gets a fresh copy of what the parser
+    gave; a user's file is parsed every time."""
+    import copy
+
+    from docgraph import ruleyaml
+
+    builtin = ruleyaml.builtin_rules_dir()
+    parse = ruleyaml._read_yaml
+
+    def read(path: Path):
+        if path.parent != builtin:
+            return parse(path)
+        if path not in _builtin_rule_files:
+            _builtin_rule_files[path] = parse(path)
+        return copy.deepcopy(_builtin_rule_files[path])
+
+    monkeypatch.setattr(ruleyaml, "_read_yaml", read)
+
+
+@pytest.fixture(scope="session")
 def pg_server():
     """A throwaway PostgreSQL for the session (tests/pg_server.py); about 5 s to start on the CI machine."""
     from pg_server import PgServer

@@ -120,6 +120,7 @@ def test_export_graphml_and_json_open_in_networkx(indexed):
     assert "edges" in data and len(data["nodes"]) == 26
 
 
+@pytest.mark.usefixtures("builtin_rules_parsed_once")
 def test_broken_rules_file_is_exit_2_with_file_and_line(work):
     bad = work / "myrules"
     bad.mkdir()
@@ -132,6 +133,7 @@ def test_broken_rules_file_is_exit_2_with_file_and_line(work):
     assert r.exit_code == 2 and "bad.yaml:" in r.stderr
 
 
+@pytest.mark.usefixtures("builtin_rules_parsed_once")
 def test_user_rules_override_builtin_by_name(work):
     mine = work / "mine"
     mine.mkdir()

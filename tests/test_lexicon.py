@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import copy
-
 import pytest
 
 from docgraph.engine import Engine
@@ -14,28 +12,8 @@ from docgraph.pipeline import _finders, analyse_text
 from docgraph.relations import RelationFinder
 from docgraph.rules import RulesError, load_rules
 
-
-@pytest.fixture(autouse=True, scope="module")
-def _builtin_files_parsed_once():
-    """Each load below parses the five built-in rule files again (about 0.1 s); what these tests vary is the user's
-    file on top of them. The built-in files are parsed once for the module and each load gets a fresh copy of what
-    the parser gave (a user's file is parsed every time)."""
-    from docgraph import ruleyaml
-
-    builtin = ruleyaml.builtin_rules_dir()
-    parse = ruleyaml._read_yaml
-    parsed = {}
-
-    def read(path):
-        if path.parent != builtin:
-            return parse(path)
-        if path not in parsed:
-            parsed[path] = parse(path)
-        return copy.deepcopy(parsed[path])
-
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(ruleyaml, "_read_yaml", read)
-        yield
+# every test here loads the rules or the lexicon with a user's file on top of the built-in ones
+pytestmark = pytest.mark.usefixtures("builtin_rules_parsed_once")
 
 
 def _folder(tmp_path, text: str, name: str = "mine.yaml"):

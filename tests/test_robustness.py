@@ -147,6 +147,7 @@ def test_index_from_another_version_or_not_an_index(tmp_path):
     assert r.exit_code == 2 and "not a docgraph index" in r.stderr
 
 
+@pytest.mark.usefixtures("builtin_rules_parsed_once")
 @pytest.mark.parametrize("body, expect", [
     ("rules:\n  - id: a\n    layout: state\n    layout: party\n    pattern: 'x'\n", ":4: duplicate key 'layout'"),
     ("rules:\n  - id: a\n    layout: state\n    patern: 'x'\n", ":4: rule 'a': unknown key 'patern'"),
@@ -215,6 +216,7 @@ def test_junk_folder_indexes_what_is_readable_and_names_the_rest(tmp_path, monke
     assert enc["junk/empty.txt"] == "utf-8"
 
 
+@pytest.mark.usefixtures("builtin_rules_parsed_once")
 def test_pathological_rule_is_skipped_not_a_hang(tmp_path, monkeypatch):
     d = tmp_path / "r"
     d.mkdir()
@@ -234,6 +236,7 @@ def test_pathological_rule_is_skipped_not_a_hang(tmp_path, monkeypatch):
     assert "time limit exceeded (0.5 s per file)" in json.loads(r.stdout)["skipped"][0]["reason"]
 
 
+@pytest.mark.usefixtures("builtin_rules_parsed_once")
 def test_rerun_after_a_change_of_rules_reads_every_file_again(tmp_path, monkeypatch):
     make_corpus(tmp_path / "docs", 5)
     monkeypatch.chdir(tmp_path)
