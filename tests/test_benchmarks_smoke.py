@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import shutil
 import subprocess
@@ -11,18 +10,11 @@ from pathlib import Path
 
 import pytest
 
+from bench_helpers import benchmark
 from docgraph import index as ix
 from docgraph.scan import scan
 
 BENCH = Path(__file__).resolve().parent.parent / "benchmarks"
-
-
-def _load_generate():
-    spec = importlib.util.spec_from_file_location("docgraph_bench_generate", BENCH / "generate.py")
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = mod  # dataclasses and the worker pool look the module up by name
-    spec.loader.exec_module(mod)
-    return mod
 
 
 def _tree(folder: Path) -> dict[str, bytes]:
@@ -30,7 +22,7 @@ def _tree(folder: Path) -> dict[str, bytes]:
 
 
 def test_generate_is_deterministic_and_extractable(tmp_path):
-    gen = _load_generate()
+    gen = benchmark("generate")
     a, b, c = tmp_path / "a", tmp_path / "b", tmp_path / "c"
     gen.generate(str(a), 30, seed=11)
     gen.generate(str(b), 30, seed=11, jobs=2)
@@ -57,7 +49,7 @@ def test_generate_is_deterministic_and_extractable(tmp_path):
 
 
 def test_generate_size_target(tmp_path):
-    gen = _load_generate()
+    gen = benchmark("generate")
     desc = gen.generate(str(tmp_path / "s"), 40, mb=0.4, seed=3)
     assert 0.3e6 < desc["bytes"] < 0.5e6
 
@@ -105,7 +97,7 @@ def test_floor_hands_back_the_rows_and_times_the_rest(tmp_path):
         sys.path.remove(str(BENCH))
     from docgraph import scan as scan_mod
 
-    gen = _load_generate()
+    gen = benchmark("generate")
     gen.generate(str(tmp_path / "c"), 24, seed=5)
     real = scan_mod._worker
     for jobs in (1, 2):

@@ -19,6 +19,7 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
+from bench_helpers import benchmark
 from docgraph import export as ex
 from docgraph.export import atomic
 from docgraph.export import FORMATS, ExportError, export_graph, to_graphml_graph
@@ -533,9 +534,6 @@ def test_empty_graph_all_formats(tmp_path):
 def test_neo4j_streamed_from_the_index_is_the_graphs_export_byte_for_byte(tmp_path, monkeypatch):
     """`export -f neo4j` reads the index row by row (flat memory on a national index): its files are those the
     graph gives, byte for byte, on the samples plus a generated folder."""
-    import importlib.util
-    import sys
-
     from docgraph import index as ix
     from docgraph.export import write_neo4j_from_index
     from docgraph.graph import build_graph
@@ -544,11 +542,7 @@ def test_neo4j_streamed_from_the_index_is_the_graphs_export_byte_for_byte(tmp_pa
 
     root = Path(__file__).resolve().parent.parent
     shutil.copytree(root / "samples", tmp_path / "samples", ignore=shutil.ignore_patterns(*OFFICE_GLOBS))
-    spec = importlib.util.spec_from_file_location("generate", root / "benchmarks" / "generate.py")
-    gen = importlib.util.module_from_spec(spec)
-    sys.modules["generate"] = gen
-    spec.loader.exec_module(gen)
-    gen.generate(str(tmp_path / "synthetic"), 60, seed=11)
+    benchmark("generate").generate(str(tmp_path / "synthetic"), 60, seed=11)
     monkeypatch.chdir(tmp_path)
     conn = ix.connect(tmp_path / "i.db", create=True)
     scan(["samples", "synthetic"], conn, jobs=1)
@@ -600,24 +594,38 @@ def test_every_registry_entry_renders_what_its_pure_function_gives(g):
         assert isinstance(warnings, list)
 
 
-def test_a_folder_export_is_replaced_whole_or_not_at_all(g, tmp_path, monkeypatch):
+def _second_call_fails(monkeypatch, owner, name: str, error: OSError, counts=lambda *args: True) -> None:
+    """``owner.name`` raises ``error`` at its second call that ``counts``; the other calls go through."""
+    real = getattr(owner, name)
+    calls = []
+
+    def fake(*args):
+        if counts(*args):
+            calls.append(args)
+            if len(calls) == 2:
+                raise error
+        return real(*args)
+
+    monkeypatch.setattr(owner, name, fake)
+
+
+@pytest.mark.parametrize("step", ["write", "rename"])
+def test_a_folder_export_is_replaced_whole_or_not_at_all(g, tmp_path, monkeypatch, step):
     """The files of one folder export are renamed into place only once all are written: a failure while writing
-    the second leaves the previous export as it was, and no temporary file."""
+    the second leaves the previous export as it was, and no temporary file; so does a failure while renaming the
+    second into place (the first, already renamed, is put back)."""
     out = tmp_path / "csv"
     export_graph(g, "csv", out)
     before = {p.name: p.read_bytes() for p in out.iterdir()}
-    real_write = atomic._write
-    written = []
-
-    def fail_second(tmp, data):
-        written.append(tmp)
-        if len(written) == 2:
-            raise OSError("disk full")
-        real_write(tmp, data)
-
-    monkeypatch.setattr(atomic, "_write", fail_second)
+    if step == "write":
+        _second_call_fails(monkeypatch, atomic, "_write", OSError("disk full"))
+        message = "cannot write csv export"
+    else:
+        _second_call_fails(monkeypatch, atomic.os, "replace", OSError(5, "Input/output error"),
+                           counts=lambda src, dst: str(src).endswith(".tmp"))
+        message = "Input/output error"
     g.add_node("new-doc", label="Kế hoạch mới", level="commune")
-    with pytest.raises(ExportError, match="cannot write csv export"):
+    with pytest.raises(ExportError, match=message):
         export_graph(g, "csv", out)
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
     _no_temp_files(out)

@@ -174,20 +174,17 @@ def score(
                 if gv is not None:
                     counts[f]["fn"] += 1
                 misses.append((iid, f, g.get(f), p.get(f), g.get("text"), p.get("text")))
-        for gi, g in enumerate(gms):
-            if gi in matched_g:
-                continue
-            for f in fields:
-                if g.get(f) is not None:
-                    counts[f]["fn"] += 1
-            misses.append((iid, "missed", {f: g.get(f) for f in fields}, None, g.get("text"), None))
-        for pi, p in enumerate(pms):
-            if pi in matched_p:
-                continue
-            for f in fields:
-                if p.get(f) is not None:
-                    counts[f]["fp"] += 1
-            misses.append((iid, "spurious", None, {f: p.get(f) for f in fields}, None, p.get("text")))
+        # a gold mention left unmatched: missed, a false negative per field it fills; a predicted one: spurious
+        for missed, mentions, matched in ((True, gms, matched_g), (False, pms, matched_p)):
+            for i, m in enumerate(mentions):
+                if i in matched:
+                    continue
+                for f in fields:
+                    if m.get(f) is not None:
+                        counts[f]["fn" if missed else "fp"] += 1
+                values = {f: m.get(f) for f in fields}
+                misses.append((iid, "missed", values, None, m.get("text"), None) if missed
+                              else (iid, "spurious", None, values, None, m.get("text")))
     table = {}
     for f, c in counts.items():
         table[f] = dict(c)

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from bench_helpers import benchmark
 from cli_helpers import run
-from docgraph.export import ExportError, atomic, export_graph
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -131,32 +131,6 @@ def test_disk_full_during_a_csv_export_replaces_neither_file(tmp_path):
     line = one_error_line(p.stderr.read())
     assert "cannot write csv export" in line and "too large" in line
     assert {p.name: p.read_bytes() for p in (tmp_path / "out").iterdir()} == before
-
-
-def test_a_failed_rename_puts_back_the_files_already_renamed(tmp_path, monkeypatch):
-    import networkx as nx
-
-    g = nx.MultiDiGraph()
-    g.add_node("a", label="A", level="central")
-    g.add_node("b", label="B", level="provincial")
-    g.add_edge("b", "a", key="implements", relation="implements")
-    out = tmp_path / "csv"
-    export_graph(g, "csv", out)
-    before = {p.name: p.read_bytes() for p in out.iterdir()}
-    real = os.replace
-    calls = []
-
-    def second_fails(src, dst):
-        calls.append(dst)
-        if len(calls) == 2 and str(src).endswith(".tmp"):
-            raise OSError(5, "Input/output error")
-        real(src, dst)
-
-    monkeypatch.setattr(atomic.os, "replace", second_fails)
-    g.add_node("c", label="C", level="district")
-    with pytest.raises(ExportError, match="Input/output error"):
-        export_graph(g, "csv", out)
-    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
 
 
 # ------------------------------------------------------------------------------------------------ worker processes
@@ -352,12 +326,7 @@ def test_a_worker_stuck_past_the_time_limit_is_stopped_and_its_file_skipped(corp
 
 def _hostile():
     """benchmarks/hostile.py: the builders of the hostile files (the benchmark measures the full-size ones)."""
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("docgraph_bench_hostile", ROOT / "benchmarks" / "hostile.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+    return benchmark("hostile")
 
 
 def measured(args: list[str], cwd: Path, within: float = 120) -> tuple[int, dict, str, float, float]:

@@ -4,7 +4,6 @@ skipped with the reason), never with an exception, and what is read stays inside
 
 from __future__ import annotations
 
-import importlib.util
 import time
 from pathlib import Path
 
@@ -12,14 +11,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bench_helpers import benchmark
 from docgraph import limits
 from docgraph.pipeline import process_file
 from docgraph.readers import read_bytes
 
 ROOT = Path(__file__).resolve().parent.parent
-_spec = importlib.util.spec_from_file_location("docgraph_bench_hostile", ROOT / "benchmarks" / "hostile.py")
-hostile = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(hostile)
+hostile = benchmark("hostile")
 
 LIMIT = 1.5  # seconds per file in these tests
 SLACK = 5.0  # what a loaded machine (2 cores, a dozen processes) adds between two checks of the limit and around the call

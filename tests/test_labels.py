@@ -5,31 +5,19 @@ same document. Each table is (input, expected), in this file's own wording."""
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
 import pytest
 
+from bench_helpers import benchmark
 from cli_helpers import run
 from docgraph.engine import get_engine
 from docgraph.pipeline import analyse_text
 
-ROOT = Path(__file__).resolve().parent.parent
 MOTTO = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
 
 
 @pytest.fixture(scope="module")
 def engine():
     return get_engine(None)
-
-
-@pytest.fixture(scope="module")
-def labels_bench():
-    """benchmarks/labels.py as a module."""
-    spec = importlib.util.spec_from_file_location("docgraph_bench_labels", ROOT / "benchmarks" / "labels.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
 
 
 def analysed(engine, text: str, name: str = "x.txt"):
@@ -194,7 +182,7 @@ def test_a_cited_number_with_a_space_before_the_slash_is_the_document_of_that_nu
 
 
 # ------------------------------------------------------------------------------------------------ the benchmark
-def test_the_labels_benchmark_counts_the_faults_of_an_index(tmp_path, labels_bench, capsys):
+def test_the_labels_benchmark_counts_the_faults_of_an_index(tmp_path, capsys):
     """benchmarks/labels.py on the index of a folder of two files: one fault of each kind it counts, or none (the
     index extracted in this process, as the script's FOLDER argument would in a subprocess)."""
     (tmp_path / "row.txt").write_text("so_ky_hieu: 9/KH-UBND\nngay_ban_hanh: 02/03/2021\ntrich_yeu: thực hiện quyết định"
@@ -206,7 +194,7 @@ def test_the_labels_benchmark_counts_the_faults_of_an_index(tmp_path, labels_ben
     r = run("extract", str(tmp_path), "--db", db, "-q")
     assert r.exit_code == 0, r.output
     capsys.readouterr()
-    assert labels_bench.main(["--db", db]) == 0
+    assert benchmark("labels").main(["--db", db]) == 0
     counts = dict(line.split() for line in capsys.readouterr().out.splitlines())
     assert counts == {"generic_type": "0", "issuer_repeated": "0", "subject_field": "0", "title_markup": "0",
                       "untitled": "0", "furniture_title": "0", "number_split": "0"}
@@ -218,5 +206,5 @@ def test_the_labels_benchmark_counts_the_faults_of_an_index(tmp_path, labels_ben
     ("Ngân hàng Nhà nước Việt Nam - Ngân hàng Nhà nước - Việt Nam", True), ("Bộ Lao động - Thương binh và Xã hội", False),
     ("UBND tỉnh Bắc Giang - Sở Nội vụ", False), (None, False),
 ])
-def test_the_benchmark_knows_a_repeated_issuer(labels_bench, issuer, repeated):
-    assert labels_bench.repeats(issuer) is repeated
+def test_the_benchmark_knows_a_repeated_issuer(issuer, repeated):
+    assert benchmark("labels").repeats(issuer) is repeated

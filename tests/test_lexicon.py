@@ -161,22 +161,17 @@ def test_the_relation_reader_takes_its_words_from_the_rules_lexicon(tmp_path):
     assert _finders[engine].after_soft_stop_re.search("của UBND tỉnh tạm thời")
 
 
-@pytest.mark.parametrize("between, stop", [
-    ("số 05/2020/QĐ-UBND thì", True),             # "... thì giấy phép hết hiệu lực": a condition, no repeal
-    ("số 05/2020/QĐ-UBND và Quyết định này", True),
-    ("số 05/2020/QĐ-UBND; các văn bản", True),
-    ("số 05/2020/QĐ-UBND về quản lý chợ", False),
+@pytest.mark.parametrize("pattern, text, found", [
+    # the hard stops before an "after" phrase
+    ("after_stop_re", "số 05/2020/QĐ-UBND thì", True),  # "... thì giấy phép hết hiệu lực": a condition, no repeal
+    ("after_stop_re", "số 05/2020/QĐ-UBND và Quyết định này", True),
+    ("after_stop_re", "số 05/2020/QĐ-UBND; các văn bản", True),
+    ("after_stop_re", "số 05/2020/QĐ-UBND về quản lý chợ", False),
+    # a licence ending
+    ("after_licence_re", "các giấy phép đã cấp", True),
+    ("after_licence_re", "Giấy chứng nhận này", True),
+    ("after_licence_re", "Quyết định số 12/2021/QĐ-UBND về giấy phép xây dựng của tỉnh", False),
 ])
-def test_the_hard_stops_before_an_after_phrase_are_lexicon_words(between, stop):
+def test_the_hard_stops_and_licence_endings_are_lexicon_words(pattern, text, found):
     finder = RelationFinder([], None, load_lexicon())
-    assert bool(finder.after_stop_re.search(between)) is stop
-
-
-@pytest.mark.parametrize("before, licence", [
-    ("các giấy phép đã cấp", True),
-    ("Giấy chứng nhận này", True),
-    ("Quyết định số 12/2021/QĐ-UBND về giấy phép xây dựng của tỉnh", False),
-])
-def test_a_licence_ending_is_told_by_the_lexicon_words(before, licence):
-    finder = RelationFinder([], None, load_lexicon())
-    assert bool(finder.after_licence_re.search(before)) is licence
+    assert bool(getattr(finder, pattern).search(text)) is found

@@ -27,6 +27,7 @@ from docgraph.readers.common import SKIP_NEEDS_EXTRA
 from docgraph.pipeline import FileResult, process_file
 from docgraph.readers import ReadResult, read_file
 from docgraph.relations import OWN
+from samples_readme import readme_table
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
@@ -38,6 +39,8 @@ needs_docx = pytest.mark.skipif(not HAS_DOCX, reason="python-docx not installed 
 needs_pdf = pytest.mark.skipif(not HAS_PDF, reason="pypdfium2 not installed (docgraph[office])")
 needs_html = pytest.mark.skipif(not HAS_HTML, reason="selectolax not installed (docgraph[office])")
 needs_all = pytest.mark.skipif(not readers.available(), reason="docgraph[office] not installed")
+needs_libreoffice = pytest.mark.skipif(not (shutil.which("soffice") or shutil.which("libreoffice")),
+                                       reason="LibreOffice not installed")
 
 # ---------------------------------------------------------------------------------------------------------------
 # The document every format carries. "|" marks where the PDF breaks a line (removed everywhere else).
@@ -637,16 +640,21 @@ def test_pdf_header_lines_wrapped_by_a_narrow_column_are_joined(tmp_path):
     same_as_txt(tmp_path, Path(r.path), state_txt(with_footnote=False))
 
 
+def libreoffice_convert(src: Path, fmt: str, tmp_path: Path) -> Path:
+    """``src`` converted to ``fmt`` by LibreOffice (headless, a profile of its own), in tmp_path/out."""
+    exe = shutil.which("soffice") or shutil.which("libreoffice")
+    subprocess.run([exe, f"-env:UserInstallation=file://{tmp_path}/lo", "--headless", "--convert-to", fmt,
+                    "--outdir", str(tmp_path / "out"), str(src)], check=True, capture_output=True, timeout=300)
+    return tmp_path / "out" / f"{src.stem}.{fmt}"
+
+
 @pytest.mark.slow
 @needs_pdf
 @needs_docx
-@pytest.mark.skipif(not (shutil.which("soffice") or shutil.which("libreoffice")), reason="LibreOffice not installed")
+@needs_libreoffice
 def test_pdf_made_by_libreoffice_reads_like_the_docx(tmp_path):
-    exe = shutil.which("soffice") or shutil.which("libreoffice")
     src = build_docx(tmp_path / "goc.docx", footnote=False)
-    subprocess.run([exe, f"-env:UserInstallation=file://{tmp_path}/lo", "--headless", "--convert-to", "pdf",
-                    "--outdir", str(tmp_path / "out"), str(src)], check=True, capture_output=True, timeout=300)
-    a = summary(process_file(str(tmp_path / "out" / "goc.pdf")))
+    a = summary(process_file(str(libreoffice_convert(src, "pdf", tmp_path))))
     b = summary(process_file(str(src)))
     assert a["refs"] == b["refs"] and a["header"] == b["header"] and a["relations"] == b["relations"]
 
@@ -787,13 +795,10 @@ def test_doc_through_antiword(tmp_path, monkeypatch):
 
 @pytest.mark.slow
 @needs_docx
-@pytest.mark.skipif(not (shutil.which("soffice") or shutil.which("libreoffice")), reason="LibreOffice not installed")
+@needs_libreoffice
 def test_doc_through_libreoffice(tmp_path):
-    exe = shutil.which("soffice") or shutil.which("libreoffice")
     src = build_docx(tmp_path / "goc.docx", footnote=False)
-    subprocess.run([exe, f"-env:UserInstallation=file://{tmp_path}/lo", "--headless", "--convert-to", "doc",
-                    "--outdir", str(tmp_path / "out"), str(src)], check=True, capture_output=True, timeout=300)
-    doc = tmp_path / "out" / "goc.doc"
+    doc = libreoffice_convert(src, "doc", tmp_path)
     a = summary(process_file(str(doc)))
     b = summary(process_file(str(src)))
     assert a["refs"] == b["refs"] and a["header"] == b["header"] and a["relations"] == b["relations"]
@@ -871,17 +876,6 @@ def test_read_result_keeps_its_positional_api(tmp_path):
 # The sample corpus with its office files
 
 
-def _table(section: str) -> list[list[str]]:
-    text = (SAMPLES / "README.md").read_text(encoding="utf-8")
-    part = text.split(f"## {section}\n", 1)[1].split("\n## ", 1)[0]
-    rows = []
-    for line in part.splitlines():
-        if not line.startswith("|") or set(line) <= set("|-: "):
-            continue
-        rows.append([c.strip().strip("`") for c in line.strip().strip("|").split("|")])
-    return rows[1:]
-
-
 def _scan_samples(tmp_path, monkeypatch, globs):
     from docgraph import index as ix
     from docgraph.graph import build_graph
@@ -903,7 +897,7 @@ OFFICE_SAMPLES = ("15_bac-giang_so-y-te_kh-88.docx", "16_khanh-hoa_dien-khanh_hu
 def test_office_samples_are_present_and_documented():
     for name in OFFICE_SAMPLES:
         assert (SAMPLES / name).is_file(), name
-    rows = _table("Office files (read when docgraph[office] is installed)")  # the files table, then pitfalls
+    rows = readme_table("Office files (read when docgraph[office] is installed)")  # the files table, then pitfalls
     assert {r[0] for r in rows if len(r) == 3} == set(OFFICE_SAMPLES)
     assert {r[0] for r in rows if len(r) == 2} - {"file"} == {"15", "16", "17"}
 
@@ -912,20 +906,20 @@ def test_office_samples_are_present_and_documented():
 def test_samples_with_office_files(tmp_path, monkeypatch):
     s, g = _scan_samples(tmp_path, monkeypatch, readers.TEXT_GLOBS + readers.OFFICE_GLOBS)
     assert s.files == 17 and not s.skipped, s.skipped
-    main_edges = _table("Expected edges")
-    office_edges = _table("Expected edges (office)")
+    main_edges = readme_table("Expected edges")
+    office_edges = readme_table("Expected edges (office)")
     expected = {(a, r, b) for a, r, b, *_ in main_edges + office_edges}
     got = {(u, d["relation"], v) for u, v, d in g.edges(data=True)}
     assert not (expected - got) and not (got - expected), \
         f"missing: {sorted(expected - got)}\nextra: {sorted(got - expected)}"
     found = {(a, r, b): {f.strip() for f in files.split(",")} for a, r, b, files in main_edges + office_edges}
-    for a, r, b, files in _table("Expected evidence (office)"):
+    for a, r, b, files in readme_table("Expected evidence (office)"):
         found[(a, r, b)] |= {f.strip() for f in files.split(",")}
     for (a, r, b), files in found.items():
         data = g.get_edge_data(a, b)[r]
         assert {Path(e["file"]).name for e in data["evidence_all"]} == files, (a, r, b)
         assert all(e["text"] and e["line"] > 0 for e in data["evidence_all"])
-    docs = _table("Expected documents") + _table("Expected documents (office)")
+    docs = readme_table("Expected documents") + readme_table("Expected documents (office)")
     for doc_id, level, jurisdiction, *_ in docs:
         assert doc_id in g, doc_id
         assert (g.nodes[doc_id]["level"], g.nodes[doc_id]["jurisdiction"]) == (level, jurisdiction), doc_id
@@ -957,7 +951,7 @@ def test_samples_without_the_extra_skip_office_files(tmp_path, monkeypatch):
     s, g = _scan_samples(tmp_path, monkeypatch, readers.TEXT_GLOBS + readers.OFFICE_GLOBS)
     skipped = {Path(p).name: why for p, why in s.skipped}
     assert skipped == {n: SKIP_NEEDS_EXTRA for n in OFFICE_SAMPLES}
-    expected = {(a, r, b) for a, r, b, *_ in _table("Expected edges")}
+    expected = {(a, r, b) for a, r, b, *_ in readme_table("Expected edges")}
     assert {(u, d["relation"], v) for u, v, d in g.edges(data=True)} == expected
 
 

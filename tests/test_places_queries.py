@@ -3,14 +3,13 @@ into it), and gaps that agree with implementers on the samples and on generated 
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import sqlite3
-import sys
 from pathlib import Path
 
 import pytest
 
+from bench_helpers import benchmark
 from cli_helpers import extracted, run
 from docgraph.graph import build_graph
 from docgraph.index import connect
@@ -124,11 +123,7 @@ def test_gaps_agree_with_implementers_on_the_samples(merged):
 
 @pytest.mark.parametrize("seed", [3, 7])
 def test_gaps_agree_with_implementers_on_generated_corpora(tmp_path, monkeypatch, seed):
-    spec = importlib.util.spec_from_file_location("docgraph_bench_generate", ROOT / "benchmarks" / "generate.py")
-    gen = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = gen  # dataclasses look the module up by name
-    spec.loader.exec_module(gen)
-    gen.generate(str(tmp_path / "corpus"), 150, seed=seed)
+    benchmark("generate").generate(str(tmp_path / "corpus"), 150, seed=seed)
     monkeypatch.chdir(tmp_path)
     r = run("extract", "corpus", "-q", "--jobs", "1")
     assert r.exit_code == 0, r.output

@@ -132,31 +132,26 @@ def join_segments(draw, segs: list[str]) -> str:
     return out
 
 
+DATE_FORMS = {  # how a date is written
+    "d/m/y": "{d}/{m}/{y}",
+    "dd/mm/y": "{d:02d}/{m:02d}/{y}",
+    "dd-mm-y": "{d:02d}-{m:02d}-{y}",
+    "d-m-y": "{d}-{m}-{y}",
+    "dd.mm.y": "{d:02d}.{m:02d}.{y}",
+    "words": "{d:02d} tháng {m} năm {y}",
+    "words_padded": "{d:02d} tháng {m:02d} năm {y}",
+    "ocr_space": "{d}/ {m}/{y}",  # OCR: "22/ 12/2024"
+}
+
+
 @st.composite
 def date_phrase(draw, year: int) -> tuple[str, str]:
     """(written date without 'ngày', ISO date)."""
     month = draw(st.integers(min_value=1, max_value=12))
     day = draw(st.integers(min_value=1, max_value=28))
     iso = f"{year:04d}-{month:02d}-{day:02d}"
-    fmt = draw(st.sampled_from(["d/m/y", "dd/mm/y", "dd-mm-y", "d-m-y", "dd.mm.y", "words", "words_padded",
-                                "ocr_space"]))
-    if fmt == "d/m/y":
-        s = f"{day}/{month}/{year}"
-    elif fmt == "dd/mm/y":
-        s = f"{day:02d}/{month:02d}/{year}"
-    elif fmt == "dd-mm-y":
-        s = f"{day:02d}-{month:02d}-{year}"
-    elif fmt == "d-m-y":
-        s = f"{day}-{month}-{year}"
-    elif fmt == "dd.mm.y":
-        s = f"{day:02d}.{month:02d}.{year}"
-    elif fmt == "words":
-        s = f"{day:02d} tháng {month} năm {year}"
-    elif fmt == "words_padded":
-        s = f"{day:02d} tháng {month:02d} năm {year}"
-    else:
-        s = f"{day}/ {month}/{year}"  # OCR: "22/ 12/2024"
-    return s, iso
+    fmt = draw(st.sampled_from(list(DATE_FORMS)))
+    return DATE_FORMS[fmt].format(d=day, m=month, y=year), iso
 
 
 @st.composite

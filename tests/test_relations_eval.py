@@ -6,10 +6,11 @@ run by hand: ``python benchmarks/relations_eval.py [--gold benchmarks/gold/relat
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import pytest
+
+from bench_helpers import benchmark
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLD = ROOT / "benchmarks" / "gold"
@@ -21,10 +22,7 @@ KINDS = {"law", "decree", "circular", "pm_decision", "ministry_decision", "provi
 
 @pytest.fixture(scope="module")
 def ev():
-    spec = importlib.util.spec_from_file_location("docgraph_relations_eval", ROOT / "benchmarks" / "relations_eval.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+    return benchmark("relations_eval")
 
 
 @pytest.fixture(scope="module")

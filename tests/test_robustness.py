@@ -125,26 +125,24 @@ def test_two_extracts_at_once_do_not_corrupt_the_index(tmp_path):
     assert snapshot(tmp_path / "both.db") == snapshot(tmp_path / "clean.db")
 
 
-def test_index_from_another_version_or_not_an_index(tmp_path):
-    db = tmp_path / "old.db"
-    c = sqlite3.connect(db)
-    c.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")
-    c.execute("INSERT INTO meta VALUES ('schema_version', '999')")
-    c.commit()
-    c.close()
+@pytest.mark.parametrize("content, message", [
+    (["CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)", "INSERT INTO meta VALUES ('schema_version', '999')"],
+     "another version of docgraph"),
+    (["CREATE TABLE t (x)"], "not a docgraph index"),  # SQLite, but not an index
+    ("this is not sqlite at all " * 100, "not a docgraph index"),
+])
+def test_index_from_another_version_or_not_an_index(tmp_path, content, message):
+    db = tmp_path / "x.db"
+    if isinstance(content, str):
+        db.write_text(content)
+    else:
+        c = sqlite3.connect(db)
+        for statement in content:
+            c.execute(statement)
+        c.commit()
+        c.close()
     r = runner.invoke(cli.app, ["stats", "--db", str(db)])
-    assert r.exit_code == 2 and "another version of docgraph" in r.stderr
-    other = tmp_path / "other.db"
-    c = sqlite3.connect(other)
-    c.execute("CREATE TABLE t (x)")
-    c.commit()
-    c.close()
-    r = runner.invoke(cli.app, ["stats", "--db", str(other)])
-    assert r.exit_code == 2 and "not a docgraph index" in r.stderr
-    text = tmp_path / "text.db"
-    text.write_text("this is not sqlite at all " * 100)
-    r = runner.invoke(cli.app, ["stats", "--db", str(text)])
-    assert r.exit_code == 2 and "not a docgraph index" in r.stderr
+    assert r.exit_code == 2 and message in r.stderr
 
 
 @pytest.mark.usefixtures("builtin_rules_parsed_once")

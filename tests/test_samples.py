@@ -12,21 +12,10 @@ from docgraph.graph import build_graph
 from docgraph.query import implementers
 from docgraph.readers import OFFICE_GLOBS
 from docgraph.scan import scan
+from samples_readme import readme_table
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
-
-
-def _table(section: str) -> list[list[str]]:
-    text = (SAMPLES / "README.md").read_text(encoding="utf-8")
-    part = text.split(f"## {section}", 1)[1].split("\n## ", 1)[0]
-    rows = []
-    for line in part.splitlines():
-        if not line.startswith("|") or set(line) <= set("|-: "):
-            continue
-        cells = [c.strip().strip("`") for c in line.strip().strip("|").split("|")]
-        rows.append(cells)
-    return rows[1:]  # drop the header row
 
 
 @pytest.fixture(scope="module")
@@ -49,7 +38,7 @@ def monkeypatch_module():
 
 
 def test_expected_edges_exactly(graph):
-    expected = {(s, r, t) for s, r, t, *_ in _table("Expected edges")}
+    expected = {(s, r, t) for s, r, t, *_ in readme_table("Expected edges")}
     assert len(expected) >= 25
     got = {(u, d["relation"], v) for u, v, d in graph.edges(data=True)}
     missing = sorted(expected - got)
@@ -58,7 +47,7 @@ def test_expected_edges_exactly(graph):
 
 
 def test_edge_evidence_points_at_the_file(graph):
-    expected = {(s, r, t): found for s, r, t, found in _table("Expected edges")}
+    expected = {(s, r, t): found for s, r, t, found in readme_table("Expected edges")}
     for (s, r, t), found in expected.items():
         data = graph.get_edge_data(s, t)[r]
         files = {Path(e["file"]).name for e in data["evidence_all"]}
@@ -67,7 +56,7 @@ def test_edge_evidence_points_at_the_file(graph):
 
 
 def test_expected_documents(graph):
-    rows = _table("Expected documents")
+    rows = readme_table("Expected documents")
     assert len(rows) >= 20
     for doc_id, level, jurisdiction, *_ in rows:
         assert doc_id in graph, doc_id

@@ -5,7 +5,6 @@ costs seconds): `pytest -m "not slow"` leaves them out."""
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import shutil
 import sys
@@ -13,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from bench_helpers import benchmark
 from cli_helpers import run
 from docgraph import index as ix
 from docgraph.scan import scan
@@ -20,15 +20,6 @@ from docgraph.spark.plan import plan
 from docgraph.store import open_index
 
 ROOT = Path(__file__).resolve().parent.parent
-BENCH = ROOT / "benchmarks"
-
-
-def _bench(name: str):
-    spec = importlib.util.spec_from_file_location(f"docgraph_bench_{name}", BENCH / f"{name}.py")
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = mod
-    spec.loader.exec_module(mod)
-    return mod
 
 
 @pytest.fixture(scope="module")
@@ -42,7 +33,7 @@ def spark():
 
 def _same(db: str, url: str) -> None:
     a, b = open_index(db), open_index(url)
-    assert _bench("compare_index").differences(a, b) == {t: [] for t in ("documents", "edges", "files", "mentions",
+    assert benchmark("compare_index").differences(a, b) == {t: [] for t in ("documents", "edges", "files", "mentions",
                                                                           "raw_relations")}
 
 
@@ -154,7 +145,7 @@ def test_spark_gives_the_sqlite_index_field_by_field_and_reruns_read_only_what_c
 def test_spark_gives_the_sqlite_index_on_generated_chains(spark, pg_url, tmp_path, monkeypatch):
     from docgraph.spark.job import extract
 
-    gen = _bench("generate")
+    gen = benchmark("generate")
     gen.generate(str(tmp_path / "gen"), 400, seed=7)
     monkeypatch.chdir(tmp_path)
     conn = ix.connect(tmp_path / "x.db", create=True)
