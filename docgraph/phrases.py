@@ -1,5 +1,5 @@
 """Where the relation reader's phrases, quotes and parentheses stand in a text (``docgraph/relations.py`` reads
-what they mean).
+what they mean), and the evidence shown for a relation: its clause cut around them.
 
 The relation phrases of ``rules/relations.yaml`` are searched with one long alternation, longest phrase first. Tried
 at every position of a gap, that alternation costs the regex engine about a microsecond a character; the same
@@ -18,6 +18,7 @@ import regex
 _PAREN = regex.compile(r"[()]")
 _QUOTE = regex.compile(r"[“”«»]")
 _OPEN_QUOTES = "“«"
+_EVIDENCE_LIMIT = 400
 
 
 def phrase_alternation(phrases: list[str]) -> str:
@@ -122,4 +123,32 @@ def curly_open(quotes: list[tuple[int, int]], pos: int) -> bool:
     return bool(i) and quotes[i - 1][1] > 0
 
 
-__all__ = ["PhraseScanner", "any_of", "curly_open", "paren_depth", "phrase_alternation", "phrase_trie", "quote_depths", "quoted"]
+def evidence(text: str, cs: int, ce: int, spans: list[tuple[int, int]], limit: int = _EVIDENCE_LIMIT) -> str:
+    """The clause ``text[cs:ce]`` cut to about ``limit`` characters around ``spans`` (the relation phrase and both
+    references), spaces collapsed: every span is in what is shown; a cut end is marked "…"."""
+    lo = min(a for a, _ in spans)
+    hi = max(b for _, b in spans)
+    cs, ce = min(cs, lo), max(ce, hi)
+    if hi - lo <= limit:
+        room = limit - (hi - lo)
+        a = max(cs, lo - room // 2)
+        b = min(ce, hi + (room - (lo - a)))
+        a = max(cs, min(a, b - limit))
+        s = " ".join(text[a:b].split())
+        return ("…" if a > cs else "") + s + ("…" if b < ce else "")
+    pieces = []
+    for a, b in sorted(spans):
+        pa, pb = max(cs, a - 30), min(ce, b + 30)
+        while pa > cs and not text[pa - 1].isspace() and pa > a - 45:
+            pa -= 1  # whole words
+        while pb < ce and not text[pb].isspace() and pb < b + 45:
+            pb += 1
+        if pieces and pa <= pieces[-1][1]:
+            pieces[-1] = (pieces[-1][0], max(pieces[-1][1], pb))
+        else:
+            pieces.append((pa, pb))
+    return " … ".join(" ".join(text[a:b].split()) for a, b in pieces)
+
+
+__all__ = ["PhraseScanner", "any_of", "curly_open", "evidence", "paren_depth", "phrase_alternation", "phrase_trie",
+           "quote_depths", "quoted"]

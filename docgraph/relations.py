@@ -23,14 +23,13 @@ import regex
 from . import limits as _limits
 from .lexicon import Lexicon, load_lexicon, words_alternation
 from .model import Mention
-from .phrases import (PhraseScanner, any_of, curly_open as _curly_open, paren_depth as _paren_depth, phrase_alternation as _phrase_re,
-                      quote_depths as _quote_depths, quoted as _quoted)
+from .phrases import (PhraseScanner, any_of, curly_open as _curly_open, evidence, paren_depth as _paren_depth,
+                      phrase_alternation as _phrase_re, quote_depths as _quote_depths, quoted as _quoted)
 from .structure import (ARTICLE, BASIS, BODY, CHAPTER, EFFECT, HEADER, OPENER, PROMULGATION, REQUEST, SECTION, TITLE, Part,
                         Structure, StructureReader)
 from .textpos import blank as _blank, last_char as _last_char
 
 OWN = -1  # source index meaning "the file's own document"
-_EVIDENCE_LIMIT = 400
 _MAX_TITLE = 300  # the words between a reference and its relation phrase: longer is not its title any more
 _MAX_LEAD = 60  # the words before a phrase that lets the file's own document act: longer, someone else acts
 
@@ -161,6 +160,7 @@ class RelationFinder:
         alt = _phrase_re(list(self.lookup))
         self.trigger_re = regex.compile(rf"(?i)(?<![\p{{L}}])(?:{alt})(?![\p{{L}}])") if alt else regex.compile("(?!)")
         self.triggers = PhraseScanner(list(self.lookup), self.trigger_re)  # trigger_re's finditer, faster
+        self.inner_leads: dict[str, int] = {}  # _inner_lead by the words before a mention's number
         # where a phrase of a guide or an amendment matches (a trigger_re match of one of them starts there)
         self.guide_probe = PhraseScanner([p for p, r in self.lookup.items() if r in ("guides", "amends")],
                                          self.trigger_re).probe
@@ -839,11 +839,18 @@ def _inner_lead(f: RelationFinder, m: Mention) -> int:
     at = m.text.find(m.number)
     if at <= 0:
         return 0
-    last = None
-    for x in f.triggers.finditer(m.text, 0, at):
-        last = x
-    # only a plan's "thực hiện": "Luật sửa đổi, bổ sung ... số 118/2025/QH15" is a law's name, not an amendment
-    return last.end() if last is not None and f.relation_of(last.group()) == "implements" else 0
+    lead = m.text[:at]  # the words before the number: the same few ("Nghị quyết số ") in most mentions
+    end = f.inner_leads.get(lead)
+    if end is None:
+        last = None
+        for x in f.triggers.finditer(lead):
+            last = x
+        # only a plan's "thực hiện": "Luật sửa đổi, bổ sung ... số 118/2025/QH15" is a law's name, not an amendment
+        end = last.end() if last is not None and f.relation_of(last.group()) == "implements" else 0
+        if len(f.inner_leads) >= 4096:
+            f.inner_leads.clear()
+        f.inner_leads[lead] = end
+    return end
 
 
 _STRICT = ("amends", "replaces", "repeals", "suspends", "corrects")
@@ -866,33 +873,6 @@ def _key(m: Mention | None) -> tuple | None:
     if m is None or not m.number:
         return None
     return (m.number.lstrip("0"), _SYMBOL_SPACES.sub("", (m.symbol or "").upper()).replace("Đ", "D"))
-
-
-def evidence(text: str, cs: int, ce: int, spans: list[tuple[int, int]], limit: int = _EVIDENCE_LIMIT) -> str:
-    """The clause ``text[cs:ce]`` cut to about ``limit`` characters around ``spans`` (the relation phrase and both
-    references), spaces collapsed: every span is in what is shown; a cut end is marked "…"."""
-    lo = min(a for a, _ in spans)
-    hi = max(b for _, b in spans)
-    cs, ce = min(cs, lo), max(ce, hi)
-    if hi - lo <= limit:
-        room = limit - (hi - lo)
-        a = max(cs, lo - room // 2)
-        b = min(ce, hi + (room - (lo - a)))
-        a = max(cs, min(a, b - limit))
-        s = " ".join(text[a:b].split())
-        return ("…" if a > cs else "") + s + ("…" if b < ce else "")
-    pieces = []
-    for a, b in sorted(spans):
-        pa, pb = max(cs, a - 30), min(ce, b + 30)
-        while pa > cs and not text[pa - 1].isspace() and pa > a - 45:
-            pa -= 1  # whole words
-        while pb < ce and not text[pb].isspace() and pb < b + 45:
-            pb += 1
-        if pieces and pa <= pieces[-1][1]:
-            pieces[-1] = (pieces[-1][0], max(pieces[-1][1], pb))
-        else:
-            pieces.append((pa, pb))
-    return " … ".join(" ".join(text[a:b].split()) for a, b in pieces)
 
 
 __all__ = ["OWN", "RawRelation", "RelationFinder", "evidence"]
