@@ -17,6 +17,11 @@ counts, and each raw relation's source and target documents with its sort key (i
 is read back in the edges' order). The documents and edges are then the same, row for row, as a full ``resolve`` of
 the same rows gives: both share ``index._YearLess``, ``index._documents`` and ``index._write_edges``. What is kept
 grows with the distinct documents and the relations, not with the text: evidence, headers and mention texts are not.
+
+With worker processes the rows do not cross the process boundary as Python objects: each worker writes its chunk of
+files into an SQLite database in memory and hands over its bytes (``Pack``), with what the writer keeps of each file
+worked out there (``gather``); the writer attaches each chunk (``deserialize``) and copies its rows with ``INSERT ...
+SELECT``. Receiving, unpickling and binding every value cost the writer more than half of its time.
 """
 
 from __future__ import annotations
@@ -47,6 +52,167 @@ _INSERT_MENTION = ix._insert("mentions", ("id", "file_id", *ix._MENTION_ROW))
 _INSERT_RAW = "INSERT INTO raw_relations (rowid, file_id, source_idx, target_idx, relation, line, evidence, location)" \
               " VALUES (?,?,?,?,?,?,?,?)"
 
+# A worker's chunk of files travels as one SQLite database (``Pack``): its tables hold the rows as the worker built
+# them, with no declared types, so that the index's own columns convert them on the copy exactly as they convert
+# the same values bound by ``executemany``. Files carry their ids in the index; mentions and raw relations take
+# theirs on the copy, in order.
+CHUNKS = hasattr(sqlite3.Connection, "serialize")  # Python 3.11 and an SQLite built with serialize (the default)
+_RAW_ROW = ("source_idx", "target_idx", "relation", "line", "evidence", "location")
+_CHUNK_TABLES = (("files", ("id", *ix._FILE_ROW)), ("mentions", ("file_id", *ix._MENTION_ROW)),
+                 ("raw_relations", ("file_id", *_RAW_ROW)))
+_CHUNK_SCHEMA = "".join(f"CREATE TABLE {t} ({', '.join(f'{chr(34)}{c}{chr(34)}' for c in cols)});"
+                        for t, cols in _CHUNK_TABLES)
+_CHUNK_INSERT = [ix._insert(t, cols) for t, cols in _CHUNK_TABLES]
+
+
+def _names(cols: tuple) -> str:
+    return ", ".join(f'"{c}"' for c in cols)
+
+
+# copied by file id range: a chunk's files in order (its mentions and relations in the order they were written)
+_COPY = [f"INSERT INTO main.{t} ({_names(cols)}) SELECT {_names(cols)} FROM chunk.{t}"
+         f" WHERE {'id' if t == 'files' else 'file_id'} BETWEEN ? AND ? ORDER BY rowid" for t, cols in _CHUNK_TABLES]
+
+
+def gather(r: ix.FileRows, own_idx: int) -> tuple:
+    """What the bulk load keeps of one file's rows, worked out where they were built (a worker): (mentions,
+    raw relations, the (scope, year) of its dated documents, its mentions' distinct ``index._DOC_SOURCES`` values
+    with their counts, its year-less mentions as (index in the file, base, jurisdiction, values), and the relations
+    resolve's join keeps as (source, target, relation, line, index in the file)). A year-less mention stands in
+    the relations as its index in the file (an int), a document as its id."""
+    f = r.file
+    ok = f[_SKIPPED] is None
+    dated = []
+    if ok and f[_OWN_BASE] is not None and f[_OWN_YEAR] is not None:
+        dated.append((f"{f[_OWN_BASE]}|{f[_OWN_JURIS] or ''}", f[_OWN_YEAR]))
+    values: dict[tuple, int] = {}
+    year_less = []
+    docs: list = []  # each mention's document, or its index while year-less
+    for i, m in enumerate(r.mentions):
+        d = m[_DOC]
+        base = m[_KEY_BASE]
+        if d is not None:
+            v = _doc_sources(m)
+            values[v] = values.get(v, 0) + 1
+            docs.append(d)
+        elif base is not None and m[_KEY_YEAR] is None and not m[_OWN_COL]:
+            year_less.append((i, base, m[_KEY_JURIS], _doc_sources(m)))
+            docs.append(i)
+        else:
+            docs.append(None)
+        if base is not None and m[_KEY_YEAR] is not None:
+            dated.append((f"{base}|{m[_KEY_JURIS] or ''}", m[_KEY_YEAR]))
+    n = len(docs)
+    rels = []
+    if ok:
+        for k, x in enumerate(r.relations):
+            s, t = x[0], x[1]
+            # what resolve's join keeps: a read file, a target mention (and a source one unless it is the file)
+            if 0 <= t < n:
+                src = f[_OWN_ID] if s == own_idx else (docs[s] if 0 <= s < n else None)
+                if src is not None and docs[t] is not None:
+                    rels.append((src, docs[t], x[2], x[3], k))
+    return (n, len(r.relations), dated, values, year_less, rels)
+
+
+class Pack:
+    """Run in a worker on each chunk of results (``workers.run``'s ``pack``): the chunk's rows written into one
+    SQLite database in memory, handed over as its bytes, so that the writer copies them with ``INSERT ...
+    SELECT`` instead of receiving, unpickling and binding every value. Each file becomes a record (path, skip
+    reason, the chunk's bytes, its file id, ``gather``'s record); ``first`` is the id of the first file read
+    (sequence number 0). A result that is not a ``FileRows`` is left as it is."""
+
+    def __init__(self, first: int):
+        self.first = first
+
+    def __call__(self, results: list[tuple[int, object]]) -> list[tuple[int, object]]:
+        from .relations import OWN
+
+        rows = [(seq, r) for seq, r in results if isinstance(r, ix.FileRows)]
+        if not rows:
+            return results
+        first = self.first
+        db = sqlite3.connect(":memory:", isolation_level=None)
+        try:
+            db.execute("PRAGMA journal_mode=OFF")
+            db.executescript(_CHUNK_SCHEMA)
+            db.execute("BEGIN")
+            db.executemany(_CHUNK_INSERT[0], [(first + seq, *r.file) for seq, r in rows])
+            db.executemany(_CHUNK_INSERT[1], [(first + seq, *m) for seq, r in rows for m in r.mentions])
+            db.executemany(_CHUNK_INSERT[2], [(first + seq, *x) for seq, r in rows for x in r.relations])
+            db.execute("COMMIT")
+            blob = db.serialize()
+        finally:
+            db.close()
+        packed = {seq: (r.path, r.skipped, blob, first + seq, gather(r, OWN)) for seq, r in rows}
+        return [(seq, packed.get(seq, r)) for seq, r in results]
+
+
+def path_of(r: ix.FileRows | tuple) -> str:
+    """The path of a result: ``FileRows`` or a chunk record."""
+    return r[0] if type(r) is tuple else r.path
+
+
+def skip_of(r: ix.FileRows | tuple) -> str | None:
+    return r[1] if type(r) is tuple else r.skipped
+
+
+def rows_of(batch: list) -> list[ix.FileRows]:
+    """The ``FileRows`` of each result, chunk records read back from their chunk (an index that is not loaded in
+    bulk after all: another extract wrote files into it first)."""
+    out: list[ix.FileRows] = []
+    db = blob = None
+    try:
+        for r in batch:
+            if type(r) is not tuple:
+                out.append(r)
+                continue
+            path, skipped, chunk, fid, _ = r
+            if chunk is not blob:
+                if db is not None:
+                    db.close()
+                db = sqlite3.connect(":memory:")
+                db.deserialize(chunk)
+                blob = chunk
+            file = db.execute("SELECT * FROM files WHERE id = ?", (fid,)).fetchone()[1:]
+            file = (*file[:_SKIPPED], skipped, *file[_SKIPPED + 1:])  # the skip reason with its code
+            mentions = [m[1:] for m in db.execute("SELECT * FROM mentions WHERE file_id = ? ORDER BY rowid", (fid,))]
+            raw = [x[1:] for x in db.execute("SELECT * FROM raw_relations WHERE file_id = ? ORDER BY rowid", (fid,))]
+            out.append(ix.FileRows(path, skipped, file, mentions, raw))
+    finally:
+        if db is not None:
+            db.close()
+    return out
+
+
+def _copy(conn: sqlite3.Connection, blob: bytes, first: int, last: int) -> None:
+    """Copy files ``first`` to ``last`` (ids) of a chunk, with their mentions and relations, into the index."""
+    conn.deserialize(blob, name="chunk")
+    for statement in _COPY:
+        conn.execute(statement, (first, last))
+
+
+def _insert_rows(conn: sqlite3.Connection, files: list, mentions: list, raw: list) -> None:
+    conn.executemany(ix._INSERT_FILE, files)
+    conn.executemany(_INSERT_MENTION, mentions)
+    conn.executemany(_INSERT_RAW, raw)
+
+
+def _attach(conn: sqlite3.Connection) -> bool:
+    try:
+        conn.execute("ATTACH DATABASE ':memory:' AS chunk")
+    except sqlite3.OperationalError:
+        return False
+    return True
+
+
+def _detach(conn: sqlite3.Connection, attached: bool) -> None:
+    if attached:
+        try:
+            conn.execute("DETACH DATABASE chunk")
+        except sqlite3.OperationalError:
+            pass
+
 
 class BulkLoad:
     """Load a new index's rows (``add``, a batch at a time) and resolve them (``finish``); ``abort`` keeps the files
@@ -62,17 +228,20 @@ class BulkLoad:
             conn.execute("PRAGMA journal_mode=MEMORY")
         except sqlite3.OperationalError:  # another connection has the index open: it stays in the write-ahead log
             pass
+        chunks = CHUNKS and _attach(conn)
         conn.execute("BEGIN IMMEDIATE")
         if conn.execute("SELECT 1 FROM files LIMIT 1").fetchone() is not None:
             conn.rollback()
+            _detach(conn, chunks)
             _journal(conn, journal)
             return None
-        return cls(conn, journal)
+        return cls(conn, journal, chunks)
 
-    def __init__(self, conn: sqlite3.Connection, journal: str):
+    def __init__(self, conn: sqlite3.Connection, journal: str, chunks: bool = False):
         from .relations import OWN
 
         self.conn, self.journal, self.own_idx = conn, journal, OWN
+        self.chunks = chunks  # the workers' chunk databases can be attached (as "chunk") and copied
         for name in _DEFERRED:
             conn.execute(f"DROP INDEX IF EXISTS {name}")
         self.next_file = conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM files").fetchone()[0]
@@ -93,68 +262,84 @@ class BulkLoad:
         self.line = array("q")
         self.rowid = array("q")
 
-    def add(self, batch: list[ix.FileRows]) -> None:
-        dated, agg, year_less, same = self.dated, self.values, self.year_less, self.same
-        keep = same.setdefault
-        add_src, add_dst, add_rel, add_path = self.src.append, self.dst.append, self.rel.append, self.path.append
-        add_line, add_rowid = self.line.append, self.rowid.append
-        own_idx = self.own_idx
-        fid, mid, rid = self.next_file, self.next_mention, self.next_raw
-        files, mentions, raw = [], [], []
-        for r in batch:
-            f = r.file
-            files.append((fid, *f))
-            ok = f[_SKIPPED] is None
-            if ok and f[_OWN_BASE] is not None and f[_OWN_YEAR] is not None:
-                dated.add((f"{f[_OWN_BASE]}|{f[_OWN_JURIS] or ''}", f[_OWN_YEAR]))
-            first = mid
-            docs: list = []  # each mention's document, or its id while year-less
-            for m in r.mentions:
-                mentions.append((mid, fid, *m))
-                d = m[_DOC]
-                base = m[_KEY_BASE]
-                if d is not None:
-                    values = _doc_sources(m)
-                    n = agg.get(values)
-                    if n is None:
-                        agg[tuple([keep(v, v) if type(v) is str else v for v in values])] = 1
-                    else:
-                        agg[values] = n + 1
-                    docs.append(keep(d, d))
-                elif base is not None and m[_KEY_YEAR] is None and not m[_OWN_COL]:
-                    values = _doc_sources(m)  # one object for the same values (year-less mentions repeat)
-                    values = same.get(values) or keep(values, tuple([keep(v, v) if type(v) is str else v
-                                                                     for v in values]))
-                    year_less.append((mid, fid, keep(base, base), keep(m[_KEY_JURIS], m[_KEY_JURIS])
-                                      if m[_KEY_JURIS] is not None else None, values))
-                    docs.append(mid)
-                else:
-                    docs.append(None)
-                if base is not None and m[_KEY_YEAR] is not None:
-                    dated.add((f"{base}|{m[_KEY_JURIS] or ''}", m[_KEY_YEAR]))
-                mid += 1
-            n = mid - first
-            path = r.path
-            for x in r.relations:
-                raw.append((rid, fid, *x))
-                s, t = x[0], x[1]
-                # what resolve's join keeps: a read file, a target mention (and a source one unless it is the file)
-                if ok and 0 <= t < n:
-                    src = keep(f[_OWN_ID], f[_OWN_ID]) if s == own_idx else (docs[s] if 0 <= s < n else None)
-                    if src is not None and docs[t] is not None:
-                        add_src(src)
-                        add_dst(docs[t])
-                        add_rel(keep(x[2], x[2]))
-                        add_path(path)
-                        add_line(x[3])
-                        add_rowid(rid)
-                rid += 1
-            fid += 1
-        self.next_file, self.next_mention, self.next_raw = fid, mid, rid
+    def add(self, batch: list) -> None:
+        """Load a batch of files, in order: ``FileRows`` (read in this process, or over the time limit) and the
+        chunk records of ``Pack`` (their rows copied from the worker's database by ``INSERT ... SELECT``)."""
         conn = self.conn
-        conn.executemany(ix._INSERT_FILE, files)
-        conn.executemany(_INSERT_MENTION, mentions)
-        conn.executemany(_INSERT_RAW, raw)
+        fid, mid, rid = self.next_file, self.next_mention, self.next_raw
+        files: list[tuple] = []  # FileRows waiting for their executemany, with their ids
+        mentions: list[tuple] = []
+        raw: list[tuple] = []
+        run: list = []  # [blob, first file id, last file id]: chunk files waiting for their copy
+        take = self._take
+        for r in batch:
+            if type(r) is tuple and (r[3] != fid or not self.chunks):  # not where its worker numbered it
+                r = rows_of([r])[0]
+            if type(r) is tuple:
+                if files:
+                    _insert_rows(conn, files, mentions, raw)
+                    files, mentions, raw = [], [], []
+                path, _, blob, _, info = r
+                if run and run[0] is blob and run[2] == fid - 1:
+                    run[2] = fid
+                else:
+                    if run:
+                        _copy(conn, *run)
+                    run = [blob, fid, fid]
+            else:
+                if run:
+                    _copy(conn, *run)
+                    run = []
+                path = r.path
+                f = r.file
+                files.append((fid, *f))
+                mentions.extend([(mid + i, fid, *m) for i, m in enumerate(r.mentions)])
+                raw.extend([(rid + k, fid, *x) for k, x in enumerate(r.relations)])
+                info = gather(r, self.own_idx)
+            take(fid, mid, rid, path, info)
+            mid += info[0]
+            rid += info[1]
+            fid += 1
+        if run:
+            _copy(conn, *run)
+        if files:
+            _insert_rows(conn, files, mentions, raw)
+        self.next_file, self.next_mention, self.next_raw = fid, mid, rid
+        # the chunks' mentions and relations took their ids in the order they were copied: the ids counted here
+        for table, expected in (("mentions", mid), ("raw_relations", rid)):
+            last = conn.execute(f"SELECT COALESCE(MAX(rowid), 0) + 1 FROM {table}").fetchone()[0]
+            if last != expected:
+                raise RuntimeError(f"bulk load: {table} ends at id {last}, {expected} expected")
+
+    def _take(self, fid: int, mid: int, rid: int, path: str, info: tuple) -> None:
+        """Keep what resolve needs of one file (``gather``'s record): its mentions' ids begin at ``mid``, its raw
+        relations' rowids at ``rid``."""
+        _, _, dated, values, year_less, rels = info
+        keep = self.same.setdefault
+        if dated:
+            self.dated.update(dated)
+        agg = self.values
+        for v, n in values.items():
+            c = agg.get(v)
+            if c is None:
+                agg[tuple([keep(x, x) if type(x) is str else x for x in v])] = n
+            else:
+                agg[v] = c + n
+        same = self.same
+        for i, base, juris, v in year_less:
+            v = same.get(v) or keep(v, tuple([keep(x, x) if type(x) is str else x for x in v]))
+            self.year_less.append((mid + i, fid, keep(base, base), keep(juris, juris) if juris is not None else None,
+                                   v))
+        if rels:
+            add_src, add_dst, add_rel = self.src.append, self.dst.append, self.rel.append
+            add_path, add_line, add_rowid = self.path.append, self.line.append, self.rowid.append
+            for s, t, rel, line, k in rels:
+                add_src(keep(s, s) if type(s) is str else mid + s)
+                add_dst(keep(t, t) if type(t) is str else mid + t)
+                add_rel(keep(rel, rel))
+                add_path(path)
+                add_line(line)
+                add_rowid(rid + k)
 
     def finish(self, lexicon: Lexicon) -> dict[str, int]:
         """Resolve, make the indexes, commit and restore the journal. Returns the counts ``resolve`` gives;
@@ -201,6 +386,7 @@ class BulkLoad:
                 conn.execute(statement)
         counts = ix.counts(conn)
         conn.commit()
+        _detach(conn, self.chunks)
         _journal(conn, self.journal)
         return counts
 
@@ -218,6 +404,7 @@ class BulkLoad:
             conn.rollback()
             raise
         finally:
+            _detach(conn, self.chunks)
             _journal(conn, self.journal)
 
 

@@ -18,7 +18,7 @@ from dataclasses import replace as dc_replace
 from itertools import chain, islice
 from typing import Callable, Iterable, Iterator, Sequence
 
-from . import hooks, workers
+from . import bulkload, hooks, workers
 from . import index as ix
 from . import limits as _limits
 from .bulkload import BulkLoad
@@ -223,14 +223,14 @@ def scan(
     touched: set[str] | None = (set() if replace and not rules_changed and ix.get_meta(conn, "resolved") == "yes"
                                 else None)
     done = 0
-    pending: list[ix.FileRows] = []
+    pending: list = []  # ix.FileRows, or the chunk records of bulkload.Pack
     # a new index is loaded in one transaction and resolved from what the writer gathered (bulkload.py)
     bulk: BulkLoad | None = None
     bulk_counts: dict[str, int] | None = None
 
     def write() -> None:
         nonlocal bulk, replace
-        hooks.pause("write", "\n".join(r.path for r in pending))
+        hooks.pause("write", "\n".join(map(bulkload.path_of, pending)))
         mark_dirty()
         if not replace and bulk is None:
             bulk = BulkLoad.begin(conn)
@@ -238,21 +238,26 @@ def scan(
         if bulk is not None:
             bulk.add(pending)
         else:
-            ix.write_rows(conn, pending, replace=replace, touched=touched)
+            ix.write_rows(conn, bulkload.rows_of(pending), replace=replace, touched=touched)
         pending.clear()
 
-    results = _results(todo(), jobs, lim)
+    # on a new index the workers hand their rows over as one SQLite database per chunk (bulkload.Pack), file ids
+    # counted from the first one (1)
+    pack = bulkload.Pack(1) if not replace and bulkload.CHUNKS else None
+    results = _results(todo(), jobs, lim, pack)
     try:
         try:
+            path_of, skip_of = bulkload.path_of, bulkload.skip_of
             for res in results:
                 done += 1
                 if progress:
-                    progress(done, listed[0], res.path)
+                    progress(done, listed[0], path_of(res))
                 summary.read += 1
-                if res.skipped:
-                    summary.skipped.append((res.path, res.skipped))
-                    if not code_of(res.skipped).benign:
-                        summary.unreadable.append((res.path, res.skipped))
+                skipped = skip_of(res)
+                if skipped:
+                    summary.skipped.append((path_of(res), skipped))
+                    if not code_of(skipped).benign:
+                        summary.unreadable.append((path_of(res), skipped))
                 pending.append(res)
                 if len(pending) >= batch:
                     write()
@@ -319,10 +324,12 @@ def under_root(path: str, root: str) -> bool:
     return root in ("", ".") and not os.path.isabs(path) or path == root or path.startswith(root + os.sep)
 
 
-def _results(todo: Iterable[Task], jobs: int, lim: _limits.Limits) -> Iterator[ix.FileRows]:
-    """Results in the order of ``todo``. With ``jobs`` > 1 the files go to worker processes (``workers.run``)
-    while the folder is still being walked; a bounded number are in flight, so memory stays flat however many
-    files there are. A worker stuck on one file well past the time limit is stopped and the file skipped."""
+def _results(todo: Iterable[Task], jobs: int, lim: _limits.Limits,
+             pack: bulkload.Pack | None = None) -> Iterator:
+    """Results in the order of ``todo``: ``FileRows``. With ``jobs`` > 1 the files go to worker processes
+    (``workers.run``) while the folder is still being walked; a bounded number are in flight, so memory stays flat
+    however many files there are. A worker stuck on one file well past the time limit is stopped and the file
+    skipped. ``pack``: the workers hand each chunk over packed (``bulkload.Pack``'s records)."""
     it = iter(todo)
     first = list(islice(it, WINDOW))
     if jobs <= 1 or len(first) < 8:
@@ -332,4 +339,4 @@ def _results(todo: Iterable[Task], jobs: int, lim: _limits.Limits) -> Iterator[i
     chunk = max(1, min(32, len(first) // (jobs * 8)))
     yield from workers.run(chain(first, it), _worker, jobs, chunk=chunk, kill_after=lim.kill_after(),
                            name_of=lambda args: display_path(args[0]), size_of=lambda args: len(args[0]),
-                           overrun=_overrun, buffer=2 * WINDOW)
+                           overrun=_overrun, buffer=2 * WINDOW, pack=pack)

@@ -82,7 +82,8 @@ def _die_with_parent(parent: int) -> None:
     threading.Thread(target=watch, daemon=True).start()
 
 
-def _worker_main(conn: Any, slots: Any, i: int, func: Callable[[Any], Any], parent: int) -> None:
+def _worker_main(conn: Any, slots: Any, i: int, func: Callable[[Any], Any], parent: int,
+                 pack: Callable[[list[tuple[int, Any]]], list[tuple[int, Any]]] | None = None) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the parent ends the workers
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, _SIGNALS)
@@ -105,6 +106,11 @@ def _worker_main(conn: Any, slots: Any, i: int, func: Callable[[Any], Any], pare
                 error = e
                 break
         slots[2 * i] = -1.0
+        if error is None and pack is not None:
+            try:
+                results = pack(results)
+            except BaseException as e:  # noqa: BLE001 - handed to the parent, which raises it
+                error = e
         try:
             conn.send(("error", error) if error is not None else ("ok", results))
         except (OSError, EOFError):
@@ -127,14 +133,17 @@ class _Worker:
 def run(tasks: Iterable[Any], func: Callable[[Any], Any], jobs: int, *, chunk: int = 8,
         kill_after: float | None = None, name_of: Callable[[Any], str] = str,
         size_of: Callable[[Any], int] | None = None,
-        overrun: Callable[[Any], Any] | None = None, buffer: int = 1024) -> Iterator[Any]:
+        overrun: Callable[[Any], Any] | None = None, buffer: int = 1024,
+        pack: Callable[[list[tuple[int, Any]]], list[tuple[int, Any]]] | None = None) -> Iterator[Any]:
     """``func(task)`` for every task, computed in ``jobs`` worker processes, yielded in the order of ``tasks``.
 
     ``kill_after``: seconds after which a worker still on one task is killed and ``overrun(task)`` yielded in its
     place. ``size_of(task)``: about how many bytes a task takes to send (default: the length of its name; a cheaper
     measure saves ``name_of`` on every task). ``buffer``: tasks taken from ``tasks`` ahead of the results yielded (memory stays flat). Raises
     :class:`WorkerDied` when a worker dies on its own, the exception ``func`` raised in a worker, and whatever
-    stops the caller; the workers are ended in every case."""
+    stops the caller; the workers are ended in every case. ``pack``: run in the worker on each chunk's results,
+    [(sequence number, result)], before they are sent; it returns them in the same form (the results the caller
+    receives; ``overrun``'s are not packed)."""
     ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
     slots = ctx.RawArray("d", 2 * jobs)
     for k in range(jobs):
@@ -151,7 +160,7 @@ def run(tasks: Iterable[Any], func: Callable[[Any], Any], jobs: int, *, chunk: i
 
     def start(k: int) -> _Worker:
         ours, theirs = ctx.Pipe(duplex=True)
-        proc = ctx.Process(target=_worker_main, args=(theirs, slots, k, func, parent), daemon=True,
+        proc = ctx.Process(target=_worker_main, args=(theirs, slots, k, func, parent, pack), daemon=True,
                            name=f"docgraph-worker-{k}")
         old = signal.pthread_sigmask(signal.SIG_BLOCK, _SIGNALS)  # the child sets its handlers before any arrives
         try:

@@ -146,3 +146,73 @@ def test_another_connection_keeps_the_load_in_the_write_ahead_log(tmp_path, monk
     conn.close()
     assert tables(tmp_path / "r.db") == tables(tmp_path / "clean.db")
     assert state(tmp_path / "r.db")[0] == "wal"
+
+
+def _file_rows(root: Path) -> list[ix.FileRows]:
+    import os
+
+    from docgraph.pipeline import process_file
+
+    paths = sorted(str(p.relative_to(root)) for p in (root / "docs").rglob("*.txt"))
+    return [ix.file_rows(process_file(str(root / p), None, os.path.relpath(p, "docs"))) for p in paths]
+
+
+def _load(db: Path, items: list, batch: int) -> None:
+    from docgraph.lexicon import load_lexicon
+
+    conn = ix.connect(db, create=True)
+    bulk = bulkload.BulkLoad.begin(conn)
+    for i in range(0, len(items), batch):
+        bulk.add(items[i:i + batch])
+    bulk.finish(load_lexicon())
+    conn.close()
+
+
+def test_chunks_out_of_order_and_rows_in_between_load_the_same_tables(tmp_path, monkeypatch):
+    # as a worker stopped past the time limit leaves them: its chunk's other files sent again with later ones (a
+    # chunk whose files are not consecutive), the stopped file's row made by the writer (FileRows among records)
+    folder(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    rows = _file_rows(tmp_path)
+    n = len(rows)
+    assert n > 12
+    pack = bulkload.Pack(1)
+    packed: dict = {}
+    for seqs in ((0, 1, 2, 5, 6), (3, 7, 8), range(9, n)):
+        packed.update(pack([(s, rows[s]) for s in seqs]))
+    packed[4] = rows[4]
+    stream = [packed[s] for s in range(n)]
+    assert [type(r) for r in stream].count(tuple) == n - 1
+    assert len({id(r[2]) for r in stream if type(r) is tuple}) == 3  # three chunks, each one database
+    assert bulkload.rows_of(stream) == rows  # each file's rows read back as the worker built them
+    _load(tmp_path / "chunks.db", stream, 3)
+    _load(tmp_path / "rows.db", rows, 200)
+    assert tables(tmp_path / "chunks.db") == tables(tmp_path / "rows.db")
+    # a record not numbered where the writer finds it (not the file id its place gives) is read back and written
+    _load(tmp_path / "shifted.db", [rows[0], *[r for _, r in pack([(0, rows[1])])], *rows[2:]], 200)
+    assert tables(tmp_path / "shifted.db") == tables(tmp_path / "rows.db")
+
+
+def test_workers_hand_a_new_index_their_rows_as_chunk_databases(tmp_path, monkeypatch):
+    folder(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    copied: list[tuple[int, int]] = []
+    real_copy = bulkload._copy
+
+    def spy(conn, blob, first, last):
+        copied.append((first, last))
+        real_copy(conn, blob, first, last)
+
+    monkeypatch.setattr(bulkload, "_copy", spy)
+    conn = ix.connect(tmp_path / "x.db", create=True)
+    summary = scan(["docs"], conn, jobs=2, batch=5)
+    conn.close()
+    # every file came in a chunk: the ranges copied cover the file ids once each, in order
+    ids = [i for first, last in copied for i in range(first, last + 1)]
+    assert ids == list(range(1, summary.files + 1))
+    copied.clear()
+    (tmp_path / "docs" / "p00.txt").write_text(_plan(100, 2024, CITES[3]), encoding="utf-8")
+    conn = ix.connect(tmp_path / "x.db")
+    again = scan(["docs"], conn, jobs=2)  # an index with files: rows replaced batch by batch, as before
+    conn.close()
+    assert again.read == 1 and copied == []
