@@ -12,11 +12,13 @@ second extract started at the same time) the journal cannot be changed: the load
 still in one transaction.
 
 While the batches arrive, the writer keeps what ``index.resolve`` would otherwise read back from the tables it just
-wrote: the dated documents of each scope, the year-less mentions, each document's distinct mention fields with their
-counts, and each raw relation's source and target documents with its sort key (its evidence stays in the index and
-is read back in the edges' order). The documents and edges are then the same, row for row, as a full ``resolve`` of
-the same rows gives: both share ``index._YearLess``, ``index._documents`` and ``index._write_edges``. What is kept
-grows with the distinct documents and the relations, not with the text: evidence, headers and mention texts are not.
+wrote, but only what is costly to read back: each document's distinct mention fields with their counts, and each raw
+relation's source and target documents with its sort key (its evidence stays in the index and is read back in the
+edges' order). The year-less mentions and the dated documents of each scope are few and cheap to select: they are
+read back at the end, once the workers are gone, so that the writer holds less while they run. The documents and
+edges are then the same, row for row, as a full ``resolve`` of the same rows gives: both share ``index._dated``,
+``index._YearLess``, ``index._documents`` and ``index._write_edges``. What is kept grows with the distinct documents
+and the relations, not with the text: evidence, headers and mention texts are not.
 
 With worker processes the rows do not cross the process boundary as Python objects: each worker writes its chunk of
 files into an SQLite database in memory and hands over its bytes (``Pack``), with what the writer keeps of each file
@@ -28,7 +30,6 @@ from __future__ import annotations
 
 import sqlite3
 from array import array
-from collections import defaultdict
 from itertools import groupby
 from operator import itemgetter
 from typing import TYPE_CHECKING, Iterator
@@ -41,13 +42,11 @@ if TYPE_CHECKING:
 # made again after the load
 _DEFERRED = ("mentions_file", "mentions_doc", "raw_relations_file", "files_own", "edges_by_target")
 _M = {c: i for i, c in enumerate(ix._MENTION_ROW)}
-_KEY_BASE, _KEY_YEAR, _KEY_JURIS, _OWN_COL, _DOC = (_M[c] for c in (
-    "key_base", "key_year", "key_jurisdiction", "own", "doc"))
+_KEY_BASE, _KEY_YEAR, _OWN_COL, _DOC = (_M[c] for c in ("key_base", "key_year", "own", "doc"))
 # a mention's values for its document (index._DOC_SOURCES, "doc" first)
 _doc_sources = itemgetter(*(_M[c] for c in ix._DOC_SOURCES))
 _F = {c: i for i, c in enumerate(ix._FILE_ROW)}
-_SKIPPED, _OWN_ID, _OWN_BASE, _OWN_YEAR, _OWN_JURIS = (_F[c] for c in (
-    "skipped", "own_id", "own_base", "own_year", "own_jurisdiction"))
+_SKIPPED, _OWN_ID = _F["skipped"], _F["own_id"]
 _INSERT_MENTION = ix._insert("mentions", ("id", "file_id", *ix._MENTION_ROW))
 _INSERT_RAW = "INSERT INTO raw_relations (rowid, file_id, source_idx, target_idx, relation, line, evidence, location)" \
               " VALUES (?,?,?,?,?,?,?,?)"
@@ -75,36 +74,27 @@ _COPY = [f"INSERT INTO main.{t} ({_names(cols)}) SELECT {_names(cols)} FROM chun
 
 
 def gather(r: ix.FileRows, own_idx: int) -> tuple:
-    """What the bulk load keeps of one file's rows, worked out where they were built (a worker): (mentions,
-    raw relations, the (scope, year) of its dated documents, its mentions' distinct ``index._DOC_SOURCES`` values
-    with their counts, its year-less mentions as (index in the file, base, jurisdiction, values), and the relations
-    resolve's join keeps as (source, target, relation, line, index in the file)). A year-less mention stands in
-    the relations as its index in the file (an int), a document as its id."""
+    """What the bulk load keeps of one file's rows, worked out where they were built (a worker): (mentions, raw
+    relations, its mentions' distinct ``index._DOC_SOURCES`` values with their counts, the relations resolve's join
+    keeps as (source, target, relation, line, index in the file)). A year-less mention stands in the relations as
+    its index in the file (an int), a document as its id; the year-less mentions themselves and the dated documents
+    are read back from the index at the end (``BulkLoad.finish``), not kept while the workers run."""
     f = r.file
-    ok = f[_SKIPPED] is None
-    dated = []
-    if ok and f[_OWN_BASE] is not None and f[_OWN_YEAR] is not None:
-        dated.append((f"{f[_OWN_BASE]}|{f[_OWN_JURIS] or ''}", f[_OWN_YEAR]))
     values: dict[tuple, int] = {}
-    year_less = []
     docs: list = []  # each mention's document, or its index while year-less
     for i, m in enumerate(r.mentions):
         d = m[_DOC]
-        base = m[_KEY_BASE]
         if d is not None:
             v = _doc_sources(m)
             values[v] = values.get(v, 0) + 1
             docs.append(d)
-        elif base is not None and m[_KEY_YEAR] is None and not m[_OWN_COL]:
-            year_less.append((i, base, m[_KEY_JURIS], _doc_sources(m)))
+        elif m[_KEY_BASE] is not None and m[_KEY_YEAR] is None and not m[_OWN_COL]:
             docs.append(i)
         else:
             docs.append(None)
-        if base is not None and m[_KEY_YEAR] is not None:
-            dated.append((f"{base}|{m[_KEY_JURIS] or ''}", m[_KEY_YEAR]))
     n = len(docs)
     rels = []
-    if ok:
+    if f[_SKIPPED] is None:
         for k, x in enumerate(r.relations):
             s, t = x[0], x[1]
             # what resolve's join keeps: a read file, a target mention (and a source one unless it is the file)
@@ -112,7 +102,7 @@ def gather(r: ix.FileRows, own_idx: int) -> tuple:
                 src = f[_OWN_ID] if s == own_idx else (docs[s] if 0 <= s < n else None)
                 if src is not None and docs[t] is not None:
                     rels.append((src, docs[t], x[2], x[3], k))
-    return (n, len(r.relations), dated, values, year_less, rels)
+    return (n, len(r.relations), values, rels)
 
 
 class Pack:
@@ -247,8 +237,6 @@ class BulkLoad:
         self.next_file = conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM files").fetchone()[0]
         self.next_mention = conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM mentions").fetchone()[0]
         self.next_raw = conn.execute("SELECT COALESCE(MAX(rowid), 0) + 1 FROM raw_relations").fetchone()[0]
-        self.dated: set[tuple[str, int]] = set()  # (scope, year) of each dated document (a set per scope costs more)
-        self.year_less: list[tuple[int, int, str, str | None, tuple]] = []  # mention id, file id, base, juris, values
         # the mentions' distinct _DOC_SOURCES values (their document first) -> how many mentions have them
         self.values: dict[tuple, int] = {}
         self.same: dict = {}  # one object per distinct string or tuple kept (a document id, an issuer, ...)
@@ -258,7 +246,7 @@ class BulkLoad:
         self.src: list = []
         self.dst: list = []
         self.rel: list[str] = []
-        self.path: list[str] = []
+        self.fid = array("q")
         self.line = array("q")
         self.rowid = array("q")
 
@@ -279,7 +267,7 @@ class BulkLoad:
                 if files:
                     _insert_rows(conn, files, mentions, raw)
                     files, mentions, raw = [], [], []
-                path, _, blob, _, info = r
+                _, _, blob, _, info = r
                 if run and run[0] is blob and run[2] == fid - 1:
                     run[2] = fid
                 else:
@@ -290,13 +278,11 @@ class BulkLoad:
                 if run:
                     _copy(conn, *run)
                     run = []
-                path = r.path
-                f = r.file
-                files.append((fid, *f))
+                files.append((fid, *r.file))
                 mentions.extend([(mid + i, fid, *m) for i, m in enumerate(r.mentions)])
                 raw.extend([(rid + k, fid, *x) for k, x in enumerate(r.relations)])
                 info = gather(r, self.own_idx)
-            take(fid, mid, rid, path, info)
+            take(fid, mid, rid, info)
             mid += info[0]
             rid += info[1]
             fid += 1
@@ -311,13 +297,11 @@ class BulkLoad:
             if last != expected:
                 raise RuntimeError(f"bulk load: {table} ends at id {last}, {expected} expected")
 
-    def _take(self, fid: int, mid: int, rid: int, path: str, info: tuple) -> None:
+    def _take(self, fid: int, mid: int, rid: int, info: tuple) -> None:
         """Keep what resolve needs of one file (``gather``'s record): its mentions' ids begin at ``mid``, its raw
         relations' rowids at ``rid``."""
-        _, _, dated, values, year_less, rels = info
+        _, _, values, rels = info
         keep = self.same.setdefault
-        if dated:
-            self.dated.update(dated)
         agg = self.values
         for v, n in values.items():
             c = agg.get(v)
@@ -325,19 +309,14 @@ class BulkLoad:
                 agg[tuple([keep(x, x) if type(x) is str else x for x in v])] = n
             else:
                 agg[v] = c + n
-        same = self.same
-        for i, base, juris, v in year_less:
-            v = same.get(v) or keep(v, tuple([keep(x, x) if type(x) is str else x for x in v]))
-            self.year_less.append((mid + i, fid, keep(base, base), keep(juris, juris) if juris is not None else None,
-                                   v))
         if rels:
             add_src, add_dst, add_rel = self.src.append, self.dst.append, self.rel.append
-            add_path, add_line, add_rowid = self.path.append, self.line.append, self.rowid.append
+            add_fid, add_line, add_rowid = self.fid.append, self.line.append, self.rowid.append
             for s, t, rel, line, k in rels:
                 add_src(keep(s, s) if type(s) is str else mid + s)
                 add_dst(keep(t, t) if type(t) is str else mid + t)
                 add_rel(keep(rel, rel))
-                add_path(path)
+                add_fid(fid)
                 add_line(line)
                 add_rowid(rid + k)
 
@@ -345,22 +324,21 @@ class BulkLoad:
         """Resolve, make the indexes, commit and restore the journal. Returns the counts ``resolve`` gives;
         ``lexicon`` as for ``resolve``."""
         conn = self.conn
-        # 1. year-less mentions (index._YearLess: the choice resolve makes)
-        dated: dict[str, set[int]] = defaultdict(set)
-        for scope, year in self.dated:
-            dated[scope].add(year)
-        self.dated = set()
-        year_less = ix._YearLess(conn, dated)
+        reader = conn.cursor()
+        reader.row_factory = None
+        # 1. year-less mentions (index._YearLess: the choice resolve makes), read back with the dated documents
+        year_less = ix._YearLess(conn, ix._dated(reader))
         resolved: dict[int, str] = {}
         updates = []
         agg, self.values, self.same = self.values, {}, {}
-        for mid, fid, base, juris, values in self.year_less:
+        for mid, fid, base, juris, *values in reader.execute(
+                "SELECT id, file_id, key_base, key_jurisdiction, " + ", ".join(ix._DOC_SOURCES[1:])
+                + " FROM mentions WHERE own = 0 AND key_base IS NOT NULL AND key_year IS NULL ORDER BY id"):
             doc, amb = year_less(fid, base, juris)
             resolved[mid] = doc
             updates.append((doc, amb, mid))
-            values = (doc, *values[1:])
+            values = (doc, *values)
             agg[values] = agg.get(values, 0) + 1
-        self.year_less = []
         conn.executemany("UPDATE mentions SET doc = ?, ambiguous = ? WHERE id = ?", updates)
         # 2. documents: each one's distinct values with their counts
         keys = sorted(agg, key=itemgetter(0))
@@ -375,9 +353,10 @@ class BulkLoad:
         if resolved:
             src = [resolved[x] if type(x) is int else x for x in src]
             dst = [resolved[x] if type(x) is int else x for x in dst]
-        rels = list(zip(src, dst, self.rel, self.path, self.line, self.rowid))
-        del src, dst
-        self.src, self.dst, self.rel, self.path, self.line, self.rowid = [], [], [], [], array("q"), array("q")
+        paths = dict(reader.execute("SELECT id, path FROM files"))
+        rels = list(zip(src, dst, self.rel, map(paths.__getitem__, self.fid), self.line, self.rowid))
+        del src, dst, paths
+        self.src, self.dst, self.rel, self.fid, self.line, self.rowid = [], [], [], array("q"), array("q"), array("q")
         rels.sort()
         ix._write_edges(conn, _with_evidence(conn, rels), docs, None, lexicon.district_level_end)
         del rels

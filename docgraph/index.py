@@ -435,18 +435,9 @@ def resolve(conn: sqlite3.Connection, touched: set[str] | None = None,
 def _resolve(conn: sqlite3.Connection, dirty: set[str] | None, lexicon: Lexicon) -> dict[str, int]:
     from .relations import OWN
 
-    # dated documents known per scope (base|jurisdiction): from own headers and from dated mentions
     reader = conn.cursor()
     reader.row_factory = None
-    dated: dict[str, set[int]] = defaultdict(set)
-    for base, year, juris in reader.execute(
-            "SELECT own_base, own_year, own_jurisdiction FROM files WHERE skipped IS NULL AND own_base IS NOT NULL"):
-        if year is not None:
-            dated[f"{base}|{juris or ''}"].add(year)
-    for base, juris, year in reader.execute(
-            "SELECT DISTINCT key_base, key_jurisdiction, key_year FROM mentions"
-            " WHERE key_base IS NOT NULL AND key_year IS NOT NULL"):
-        dated[f"{base}|{juris or ''}"].add(year)
+    dated = _dated(reader)
 
     # 1. year-less mentions: the one dated document of their scope, else ambiguous (never a guess). The document
     # of every other mention was set when it was written: it does not depend on other files. A year-less mention
@@ -502,6 +493,20 @@ def _resolve(conn: sqlite3.Connection, dirty: set[str] | None, lexicon: Lexicon)
     if in_dirty:
         conn.execute("DELETE FROM dirty_docs")
     return counts(conn)
+
+
+def _dated(reader: sqlite3.Cursor) -> dict[str, set[int]]:
+    """The dated documents known per scope (base|jurisdiction -> years): from own headers and from dated mentions."""
+    dated: dict[str, set[int]] = defaultdict(set)
+    for base, year, juris in reader.execute(
+            "SELECT own_base, own_year, own_jurisdiction FROM files WHERE skipped IS NULL AND own_base IS NOT NULL"):
+        if year is not None:
+            dated[f"{base}|{juris or ''}"].add(year)
+    for base, juris, year in reader.execute(
+            "SELECT DISTINCT key_base, key_jurisdiction, key_year FROM mentions"
+            " WHERE key_base IS NOT NULL AND key_year IS NOT NULL"):
+        dated[f"{base}|{juris or ''}"].add(year)
+    return dated
 
 
 class _YearLess:
