@@ -166,7 +166,10 @@ class Engine:
         # what stands before the file's own number on its line, matched in place (fullmatch between the line's start
         # and the number: a copy of the line per mention made a 3 MB line quadratic)
         self.own_line_re = regex.compile(
-            r"[\s|*#>_]*(?:(?:Số|SỐ|So|số)\s*[:.]?|(?:Số\s*/\s*[Kk]ý\s+hiệu|Số\s+ký\s+hiệu|so_ky_hieu|Luật\s+số|LUẬT\s+SỐ)\s*:)\s*")
+            # "số" in lower case opens a number line only with its colon: "số 94/2025/QH15, ..." at the start of a line
+            # is a sentence that ran on from the line before; "Sô" is how OCR reads "Số"; "Nghị quyết số: 17/2022/..."
+            r"[\s|*#>_]*(?:(?:Số|SỐ|So|Sô|SÔ)\s*[:.]?|số\s*[:.]|(?:Số\s*/\s*[Kk]ý\s+hiệu|Số\s+ký\s+hiệu|so_ky_hieu|"
+            rf"Luật\s+số|LUẬT\s+SỐ|(?=\p{{Lu}})(?:{self.tw_pattern})\s+số)\s*:)\s*")
         self._codes_cache: dict[tuple, tuple] = {}
         self._date_cache: dict[str, tuple | None] = {}
         self._rules_sorted = sorted(rules.rules, key=lambda r: _LAYOUT_PRIORITY.get(r.layout, 9))

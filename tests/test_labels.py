@@ -208,3 +208,22 @@ def test_the_labels_benchmark_counts_the_faults_of_an_index(tmp_path, capsys):
 ])
 def test_the_benchmark_knows_a_repeated_issuer(issuer, repeated):
     assert benchmark("labels").repeats(issuer) is repeated
+
+
+# ------------------------------------------------------------------------------------ the line of the file's number
+@pytest.mark.parametrize("text, own", [
+    # a header that names its type before "số:" (resolutions of the Standing Committee)
+    ("ỦY BAN THƯỜNG VỤ QUỐC HỘI\n\nNghị quyết số: 25/2022/UBTVQH15\n" + MOTTO + "\nNGHỊ QUYẾT\nVề giờ làm thêm\n\n"
+     "Căn cứ Bộ luật Lao động số 45/2019/QH14;\n", "25-ubtvqh15-2022"),
+    # OCR reads "Số" as "Sô"
+    ("THỦ TƯỚNG CHÍNH PHỦ\n" + MOTTO + "Sô: 194/CĐ-TTg Hà Nội, ngày 10 tháng 10 năm 2025\n\nCÔNG ĐIỆN\nVề phòng chống bão\n",
+     "194-cd-ttg-2025"),
+    # a gazette page without its header: "số 94/2025/QH15" opening a line ran on from the Căn cứ line before it; the
+    # law it names is not the file's document
+    ("NGHỊ ĐỊNH\nQuy định ưu đãi cho đơn vị điều độ\n\nCăn cứ Luật Điện lực số 61/2024/QH15 được sửa đổi, bổ sung bởi "
+     "Luật\nsố 94/2025/QH15 và Luật số 116/2025/QH15;\nTheo đề nghị của Bộ trưởng Bộ Công Thương;\n", "file-x-txt"),
+    # a lower-case "số:" with its colon still opens the number line
+    ("SỞ TƯ PHÁP\nsố: 41/STP-VP\n" + MOTTO + "\nV/v góp ý dự thảo\n", "41-stp-vp"),
+])
+def test_the_files_own_number_line(engine, text, own):
+    assert analysed(engine, text).own_id.startswith(own)
