@@ -92,6 +92,7 @@ class Lexicon:
     leading_place_units: tuple[str, ...]  # unit words (and abbreviations) before a name in a place-date line
     district_level_end: str  # ISO date: no district level after it
     new_units_from: str  # ISO date: the 34 provinces and the two tiers from this day (the gazetteer's units in force)
+    constitutions: Mapping[str, str]  # year of a constitution -> ISO date it came into force (a citation without year)
     # relations between documents (docgraph/relations.py)
     amending_types: tuple[str, ...]  # right before a relation phrase, the phrase is a name ("Luật sửa đổi, bổ sung")
     subject_verbs: tuple[str, ...]  # after a comma, a new clause: not words of a title
@@ -184,6 +185,14 @@ class Lexicon:
         if not code:
             return None
         return self.issuers.get(_strip_digits(code.split("-")[0]))
+
+    def constitution_in_force(self, date: str | None) -> int | None:
+        """The year of the constitution in force on ``date`` (ISO), the one a document of that date cites as "Hiến pháp
+        nước Cộng hòa xã hội chủ nghĩa Việt Nam" without a year; None without a date or before the first."""
+        if not date:
+            return None
+        years = [int(y) for y, since in self.constitutions.items() if since <= date[:10]]
+        return max(years) if years else None
 
     def level_of_code(self, code: str | None) -> str:
         """The level an issuer code names: its table entry, else a department or ministry prefix, else unknown."""
@@ -391,6 +400,7 @@ _TABLES: dict[str, tuple[Callable[[_Where], Any], Any]] = {
     "city_words": (_words, _REQUIRED),
     "leading_place_units": (_words, _REQUIRED),
     "reform_dates": (_dates, _REQUIRED),
+    "constitutions": (_dates, {}),
     "motto_lines": (_words, _REQUIRED),
     "motto_hints": (_motto_hints, _REQUIRED),
     "header_central_words": (_folded, _REQUIRED),

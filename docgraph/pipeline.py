@@ -84,6 +84,12 @@ def analyse_text(text: str, path: str, engine: Engine, doc_path: str | None = No
     mentions = [replace(m, year=header.year, date=header.date, issuer=m.issuer or header.issuer,
                         level=header.level if header.level != "unknown" else m.level,
                         type=header.type or m.type) if m.own else m for m in mentions]
+    if any(m.rule == "constitution" and m.year is None for m in mentions):
+        # "Căn cứ Hiến pháp nước Cộng hòa xã hội chủ nghĩa Việt Nam": the constitution in force on this file's date
+        in_force = engine.lexicon.constitution_in_force(header.date)
+        if in_force is not None:
+            mentions = [replace(m, year=in_force) if m.rule == "constitution" and m.year is None else m
+                        for m in mentions]
     res.header = header
     res.mentions = mentions
     res.keys = [None if m.own else mention_key(m, header, engine.lexicon) for m in mentions]

@@ -175,3 +175,16 @@ def test_the_relation_reader_takes_its_words_from_the_rules_lexicon(tmp_path):
 def test_the_hard_stops_and_licence_endings_are_lexicon_words(pattern, text, found):
     finder = RelationFinder([], None, load_lexicon())
     assert bool(getattr(finder, pattern).search(text)) is found
+
+
+@pytest.mark.parametrize("date, year", [("2024-10-10", 2013), ("2014-01-01", 2013), ("2013-12-31", 1992),
+                                        ("1985-06-01", 1980), ("1946-01-01", None), (None, None)])
+def test_the_constitution_in_force_on_a_date(date, year):
+    assert load_lexicon().constitution_in_force(date) == year
+
+
+def test_a_constitution_dated_badly_is_an_error_naming_file_line_and_key(tmp_path):
+    d, f = _folder(tmp_path, 'tables:\n  constitutions:\n    "2013": "2014-1-1"\n')
+    with pytest.raises(RulesError) as e:
+        load_lexicon(str(d))
+    assert str(e.value).startswith(f"{f}:3: ") and "entry '2013'" in str(e.value) and "ISO date" in str(e.value)

@@ -217,3 +217,27 @@ def test_working_files_and_riders(body, header, present, absent):
     got = edges(body, header=header)
     assert present <= got, f"missing {present - got}; got {got}"
     assert not (absent & got), f"must not find {absent & got}"
+
+
+@pytest.mark.parametrize("line, doc_date, doc_id", [
+    # without a year: the constitution in force on the citing document's date
+    ("Căn cứ Hiến pháp nước Cộng hòa xã hội chủ nghĩa Việt Nam;", "ngày 10 tháng 10 năm 2024", "hien-phap-2013"),
+    ("Căn cứ Hiến pháp nước Cộng hoà xã hội chủ nghĩa Việt Nam;", "ngày 5 tháng 3 năm 2010", "hien-phap-1992"),
+    # with its year: that one, whatever the date
+    ("Căn cứ Hiến pháp nước Cộng hòa xã hội chủ nghĩa Việt Nam năm 1992 đã được sửa đổi, bổ sung một số điều;",
+     "ngày 10 tháng 10 năm 2012", "hien-phap-1992"),
+])
+def test_the_constitution_is_a_basis_of_its_year(line, doc_date, doc_id):
+    from docgraph.engine import get_engine
+    from docgraph.pipeline import analyse_text
+
+    text = HEADER.replace("ngày 10 tháng 10 năm 2024", doc_date) + line + "\n"
+    res = analyse_text(text, "t.txt", get_engine(None))
+    ids = [k.doc_id() if k else None for k in res.keys]
+    assert doc_id in ids
+    assert ("own", "based_on", "Hiến pháp") in edges(line + "\n", HEADER)
+
+
+@pytest.mark.parametrize("text", ["bảo đảm thi hành Hiến pháp và pháp luật;", "Hiến pháp năm 1958 của Cộng hòa Pháp"])
+def test_the_constitution_only_by_its_full_name(text):
+    assert not any(t == "Hiến pháp" for _, _, t in edges(text + "\n", HEADER))
