@@ -8,7 +8,7 @@ never reaches across. News items and reports have a simpler shape: a title line,
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,6 +22,7 @@ ATTACHED, TABLE, FOOTNOTE, SIGNATURE, RECIPIENTS = "attached", "table", "footnot
 _PREAMBLE = (BASIS, REQUEST, OPENER)
 # patterns used on every line or part, compiled once (a module-level regex call looks its pattern up each time)
 _BAR = regex.compile(r"\|")
+_NEWLINE = regex.compile("\n")
 _LETTER = regex.compile(r"\p{L}")
 _LOWER_START = regex.compile(r"\s*\p{Ll}")
 _SUBJECT_CELL = regex.compile(r"(?i)(?<![\p{L}])(?:V/v|Về\s+việc)\s")
@@ -46,8 +47,12 @@ class Part:
 class Structure:
     """The parts of one text, in order, covering it; ``part_at`` finds the part of an offset."""
 
-    def __init__(self, text: str, parts: list[Part], item_re: regex.Pattern, wrapped: bool = False):
+    def __init__(self, text: str, parts: list[Part], item_re: regex.Pattern, wrapped: bool = False,
+                 line_starts: list[int] | None = None):
         self.text = text
+        # where each line starts: an item opens only there (``item_re`` is anchored with ^), so ``units`` tries it at
+        # these offsets instead of at every character of a part
+        self._line_starts = line_starts if line_starts is not None else [0] + [m.end() for m in _NEWLINE.finditer(text)]
         # lines are cut inside sentences (text from PDF): a line break is no paragraph boundary
         self.wrapped = wrapped
         self.parts = parts
@@ -84,9 +89,17 @@ class Structure:
                 out.append((pos, part.end))
             return [(a, b) for a, b in out if text[a:b].strip()] or [(part.start, part.end)]
         cuts = [part.start]
-        for m in self._item_re.finditer(text, pos=part.start, endpos=part.end):
-            if m.start() > cuts[-1]:
-                cuts.append(m.start())
+        item, ls, end = self._item_re, self._line_starts, part.end
+        after = part.start  # where the last item found ends: matches do not overlap (finditer's order)
+        for k in range(bisect_left(ls, part.start), bisect_left(ls, end)):
+            at = ls[k]
+            if at < after:
+                continue
+            m = item.match(text, at, end)
+            if m is not None:
+                if at > cuts[-1]:
+                    cuts.append(at)
+                after = m.end()
         cuts.append(part.end)
         return [(a, b) for a, b in zip(cuts, cuts[1:]) if b > a]
 
@@ -165,7 +178,7 @@ class StructureReader:
                 parts.append(Part(TITLE, lines[i][0], lines[i][1]))
                 i += 1
         self._body(text, lines, kinds, i, parts)
-        return Structure(text, _cover(parts, len(text)), self.item_re, wrapped)
+        return Structure(text, _cover(parts, len(text)), self.item_re, wrapped, [a for a, _, _ in lines])
 
     def _head(self, text, lines, kinds, parts) -> int:
         """The header and the title; returns the index of the first body line."""

@@ -196,3 +196,28 @@ def test_one_pass_agrees_on_every_line_of_the_samples():
     lines = [x for f in sorted(root.rglob("*")) if f.is_file() for x in (read_file(f).text or "").split("\n")]
     assert len(lines) > 500
     assert [READER.line_kind(x) for x in lines] == [READER.line_kind_each(x) for x in lines]
+
+
+def _cuts_at_every_offset(text, start, end):
+    cuts = [start]
+    for m in READER.item_re.finditer(text, pos=start, endpos=end):
+        if m.start() > cuts[-1]:
+            cuts.append(m.start())
+    cuts.append(end)
+    return [(a, b) for a, b in zip(cuts, cuts[1:]) if b > a]
+
+
+@pytest.mark.parametrize("text", [
+    "1. Mục đích\n2. Yêu cầu\n- một\n- hai\n",
+    "Lời mở đầu\n\n\n  a) điểm một trên dòng sau hai dòng trống\nb) điểm hai\n",
+    "V/v triển khai\n(1) thứ nhất (2) không phải đầu dòng\n+ cộng\n",
+    "Không có mục nào ở đây cả.\nChỉ là văn xuôi.\n",
+])
+def test_units_are_cut_where_finditer_would_cut(text):
+    """Items are tried only at line starts (the item pattern is anchored): the same cuts as trying every offset, also
+    for a part that starts inside a line."""
+    from docgraph.structure import BODY, Part
+
+    st = READER.read(text, "article")
+    for part in st.parts + [Part(BODY, 3, len(text))]:
+        assert st.units(part) == _cuts_at_every_offset(text, part.start, part.end)
