@@ -85,7 +85,7 @@ def main(argv: list[str] | None = None) -> int:
               f" (resolve {r['resolve_seconds']:.2f} s) = at most {r['mb_s_ceiling']:.1f} MB/s\n"
               f"CPU of the write path (this process): {r['main_cpu_seconds']:.2f} s = listing, receiving and"
               f" writing rows {r['write_cpu_seconds']:.2f} s + resolving {r['resolve_cpu_seconds']:.2f} s;"
-              f" workers handing rows back {r['workers_cpu_seconds']:.2f} s")
+              f" workers handing rows back (on a new index packed into SQLite chunks) {r['workers_cpu_seconds']:.2f} s")
     return 0
 
 
