@@ -37,6 +37,7 @@ __all__ = ["WorkerDied", "run"]
 _SIGNALS = {signal.SIGINT, signal.SIGTERM}
 _CHUNK_BYTES = 16_384  # a chunk of tasks stays well under a socket's buffer: two in flight never block a send
 _IN_FLIGHT = 2  # chunks sent to a worker ahead of its results
+_RECHECK = 0.1  # seconds before the time limits are looked at again while a worker is between two chunks
 
 
 class WorkerDied(BadInput):
@@ -250,6 +251,11 @@ def run(tasks: Iterable[Any], func: Callable[[Any], Any], jobs: int, *, chunk: i
                             w.proc.kill()
                         else:
                             timeout = over if timeout is None else min(timeout, over)
+                    elif w.sent and not w.stopping:
+                        # between two chunks, with another sent: it starts that one without a word, so look again
+                        # soon (waiting for a message only, a worker stuck on that chunk's first file was never
+                        # stopped: the other one idle, the run hung)
+                        timeout = _RECHECK if timeout is None else min(timeout, _RECHECK)
             handles = {w.conn: w for w in live}
             handles.update({w.proc.sentinel: w for w in live})
             for h in mp_wait(list(handles), timeout):
