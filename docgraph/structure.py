@@ -120,7 +120,7 @@ class StructureReader:
         self.subject_lines = [regex.compile(p) for p in spec.get("subject_lines", [])]
         # the kinds in the order they are tried: the rules' lines, then headings, then list items
         self._ordered = self.lines + [("heading", self.headings), ("item", self.item_line)]
-        self._steps = _one_pass(self._ordered)
+        self._steps = _line_kinds_of(self._ordered)
 
     def line_kind(self, line: str) -> str:
         """What a line starts: a kind of ``lines`` in the rules, "item", "heading", "subject", "blank" or "plain"."""
@@ -394,8 +394,6 @@ def _cover(parts: list[Part], n: int) -> list[Part]:
 
 
 _LEAD_FLAGS = regex.compile(r"\(\?([a-zA-Z]+)\)")
-
-
 _Steps = list[tuple[regex.Pattern, "dict[str, str] | str"]]
 
 
@@ -444,7 +442,7 @@ class _LineKinds:
         return steps
 
 
-def _one_pass(ordered: list[tuple[str, list[regex.Pattern]]]) -> _LineKinds | None:
+def _line_kinds_of(ordered: list[tuple[str, list[regex.Pattern]]]) -> _LineKinds | None:
     """The patterns of ``ordered`` for ``_LineKinds``; ``None`` (pattern by pattern) when a pattern has a numbered
     back-reference or inline flags after its start, which an alternation would change."""
     entries: list[tuple[str, str, regex.Pattern, str]] = []
@@ -463,6 +461,7 @@ def _one_pass(ordered: list[tuple[str, list[regex.Pattern]]]) -> _LineKinds | No
             name = f"k{len(entries)}"
             entries.append((kind, name, p, f"(?P<{name}>" + (f"(?{flags}:{src})" if flags else src) + ")"))
     return _LineKinds(entries)
+
 
 _readers: dict[int, StructureReader] = {}
 
