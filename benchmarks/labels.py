@@ -13,7 +13,10 @@
 - ``untitled``: documents and drafts read from a file of the folder that got no title;
 - ``furniture_title``: news items titled with a line of the page's furniture ("Chia sẻ", "Multimedia Đọc Báo in"),
   as the page_furniture table of the rules names it;
-- ``number_split``: one number and symbol of one year and jurisdiction indexed as more than one document.
+- ``number_split``: one number and symbol of one year and jurisdiction indexed as more than one document;
+- ``issuer_not_canonical``: central documents whose issuer is not the name the issuers table gives their code, or
+  one of the other bodies it names for that code (35/2023/NĐ-CP "của Chỉnh phú" is Chính phủ; "Bộ trưởng Bộ Tài
+  chính" of a TT-BTC is Bộ Tài chính); local, ambiguous and joint codes are not counted.
 
 ``--show N`` prints up to N examples of each.
 """
@@ -75,9 +78,10 @@ def measure(db: str) -> dict[str, list[str]]:
     codes, words = lexicon.type_codes, _words(lexicon)
     conn = sqlite3.connect(db)
     out: dict[str, list[str]] = {k: [] for k in ("generic_type", "issuer_repeated", "subject_field", "title_markup",
-                                                  "untitled", "furniture_title", "number_split")}
-    for id_, typ, symbol, issuer, title, kind, src in conn.execute(
-            "SELECT id, type, symbol, issuer, title, kind, source_file FROM documents"):
+                                                  "untitled", "furniture_title", "number_split",
+                                                  "issuer_not_canonical")}
+    for id_, typ, symbol, issuer, title, kind, src, code, level in conn.execute(
+            "SELECT id, type, symbol, issuer, title, kind, source_file, issuer_code, level FROM documents"):
         named = type_of_code(symbol, codes)
         if typ == GENERIC and named:
             out["generic_type"].append(f"{id_}: {typ} {symbol} (the code names a {named})")
@@ -91,6 +95,8 @@ def measure(db: str) -> dict[str, list[str]]:
             out["untitled"].append(f"{id_}: {src}")
         if kind == "article" and title and _furniture(title, words):
             out["furniture_title"].append(f"{id_}: {title}")
+        if level == "central" and issuer and lexicon.issuer_name(code, issuer) != issuer:
+            out["issuer_not_canonical"].append(f"{id_}: {issuer} ({code}: {lexicon.issuer_name(code, issuer)})")
     for doc, subject in conn.execute("SELECT DISTINCT doc, subject FROM mentions WHERE subject IS NOT NULL"):
         if FIELD.search(subject):
             out["subject_field"].append(f"{doc} (cited): {subject}")

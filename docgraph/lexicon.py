@@ -41,11 +41,13 @@ BRANCHES = ("party", "state")
 
 @dataclass(frozen=True, slots=True)
 class Issuer:
-    """What an issuer code says: its level (or "ambiguous"), branch and name."""
+    """What an issuer code says: its level (or "ambiguous"), branch and name; ``also``: the other bodies the same
+    code stands for (TW: the Central Committee, the Politburo and the Secretariat), named as the text names them."""
 
     level: str
     branch: str | None = None
     name: str | None = None
+    also: tuple[str, ...] = ()
 
 
 def key(s: str | None) -> str:
@@ -136,7 +138,7 @@ class Lexicon:
                                      for k, lv in level_words]
         dept = words_alternation(self.department_words, by_length=False)
         derived["department_word_re"] = regex.compile(rf"(?i)(?<![\p{{L}}])(?:{dept})(?![\p{{L}}])")
-        for name in ("place", "code", "symbol"):
+        for name in ("place", "code", "symbol", "issuer_name"):
             self._caches[name] = {}
         for k, v in derived.items():
             object.__setattr__(self, k, v)
@@ -162,7 +164,7 @@ class Lexicon:
         hit = self._caches["code"].get(seg)
         return hit if hit is not None else self._remember("code", seg, self._canonical_code)
 
-    def _remember(self, name: str, arg: str, fn: Callable[[str], Any]) -> Any:
+    def _remember(self, name: str, arg: Any, fn: Callable[[Any], Any]) -> Any:
         """``fn(arg)``, kept in the cache ``name`` (emptied when it outgrows ``_CACHE_SIZE``)."""
         cache = self._caches[name]
         if len(cache) > _CACHE_SIZE:
@@ -185,6 +187,45 @@ class Lexicon:
         if not code:
             return None
         return self.issuers.get(_strip_digits(code.split("-")[0]))
+
+    def issuer_name(self, code: str | None, phrase: str | None) -> str | None:
+        """The name of the issuer of a document whose issuer code is ``code``, read from the text as ``phrase``. A code
+        of one central body (one code of the issuers table at the central level, term digits dropped: CP, TTg, QH15,
+        BTC) has its name in the table, and that name wins over the text's spelling, damaged or not ("Chỉnh phú",
+        "chính phủ", "Bộ trưởng Bộ Tài chính", "Chính phủ cắt giảm"); one that also stands for other bodies (TW) takes
+        the one of them the phrase names, else its table name. Anything else keeps ``phrase``: no phrase, a local
+        or ambiguous code (UBND, TU, HĐND: every province has one), a joint code (BTC-BNV), a code not in the table,
+        a phrase naming a place that does not open with a central body ("UBND tỉnh Lạng Sơn")."""
+        if not phrase or not code:
+            return phrase
+        cache = self._caches["issuer_name"]
+        hit = cache.get((code, phrase))
+        return hit if hit is not None else self._remember("issuer_name", (code, phrase), self._issuer_name)
+
+    def _issuer_name(self, code_phrase: tuple[str, str]) -> str:
+        code, phrase = code_phrase
+        if "-" in code:
+            return phrase  # a joint code (BTC-BNV) or a body and its unit (BCA-C04)
+        info = self.issuers.get(_strip_digits(code))
+        if info is None or info.level != "central" or not info.name:
+            return phrase
+        _, province, locality = self.place_of(phrase)
+        if (province or locality) and not any(
+                (f := fold(phrase)).startswith(w) and f[len(w):len(w) + 1] in ("", " ")
+                for w in map(fold, self.central_issuer_words)):
+            return phrase  # "của UBND tỉnh Lạng Sơn": a local body, whatever the code says
+        if info.also:
+            # the first of them the phrase names, or the one it begins to name ("Ban Chấp hành": two words or more)
+            f = fold(phrase)
+            found = [(m.start(), name) for name in info.also
+                     for m in [regex.search(rf"(?<![a-z0-9]){regex.escape(fold(name))}(?![a-z0-9])", f)] if m]
+            if found:
+                return min(found)[1]
+            words = f.split()
+            begun = [name for name in info.also if len(words) >= 2 and fold(name).split()[:len(words)] == words]
+            if begun:
+                return begun[0]
+        return info.name
 
     def constitution_in_force(self, date: str | None) -> int | None:
         """The year of the constitution in force on ``date`` (ISO), the one a document of that date cites as "Hiến pháp
@@ -314,16 +355,19 @@ def _issuers(w: _Where) -> dict[str, Issuer]:
         _text(w, code, None, "each code")
         if not isinstance(v, dict):
             raise w.fail("must be a mapping {level, branch, name}", code)
-        extra = set(v) - {"level", "branch", "name"}
+        extra = set(v) - {"level", "branch", "name", "also"}
         if extra:
-            raise w.fail(f"unknown key {sorted(extra)[0]!r} (expected level, branch, name)", code)
+            raise w.fail(f"unknown key {sorted(extra)[0]!r} (expected level, branch, name, also)", code)
         if v.get("level") not in ISSUER_LEVELS:
             raise w.fail(f"level must be one of {', '.join(ISSUER_LEVELS)}, not {v.get('level')!r}", code)
         if v.get("branch") is not None and v["branch"] not in BRANCHES:
             raise w.fail(f"branch must be one of {', '.join(BRANCHES)}, not {v['branch']!r}", code)
         if v.get("name") is not None:
             _text(w, v["name"], code, "name")
-        out[code] = Issuer(v["level"], v.get("branch"), v.get("name"))
+        also = v.get("also") or []
+        if not isinstance(also, list):
+            raise w.fail("also must be a list of quoted names", code)
+        out[code] = Issuer(v["level"], v.get("branch"), v.get("name"), tuple(_text(w, x, code, "also") for x in also))
     return out
 
 

@@ -79,11 +79,19 @@ def analyse_text(text: str, path: str, engine: Engine, doc_path: str | None = No
     res = FileResult(path=path)
     mentions = engine.extract(text, timeout=timeout)
     _limits.check()
-    header = settle_place(read_header(text, mentions, engine.lexicon), province, engine.lexicon)
+    lexicon = engine.lexicon
+    header = settle_place(read_header(text, mentions, lexicon), province, lexicon)
+    if header.level == "central" and header.issuer:
+        # the body a central code names, not the header's spelling of it (OCR damage, a motto run into it)
+        header = replace(header, issuer=lexicon.issuer_name(header.issuer_code, header.issuer))
     # the own header number is the document itself: give it the header's date, issuer and level
     mentions = [replace(m, year=header.year, date=header.date, issuer=m.issuer or header.issuer,
                         level=header.level if header.level != "unknown" else m.level,
                         type=header.type or m.type) if m.own else m for m in mentions]
+    # a central code's issuer by its name in the table, whatever the citing text's spelling ("của Chỉnh phú")
+    mentions = [m if m.level != "central" or not m.issuer
+                or (name := lexicon.issuer_name(m.issuer_code, m.issuer)) == m.issuer else replace(m, issuer=name)
+                for m in mentions]
     if any(m.rule == "constitution" and m.year is None for m in mentions):
         # "Căn cứ Hiến pháp nước Cộng hòa xã hội chủ nghĩa Việt Nam": the constitution in force on this file's date
         in_force = engine.lexicon.constitution_in_force(header.date)

@@ -197,7 +197,7 @@ def test_the_labels_benchmark_counts_the_faults_of_an_index(tmp_path, capsys):
     assert benchmark("labels").main(["--db", db]) == 0
     counts = dict(line.split() for line in capsys.readouterr().out.splitlines())
     assert counts == {"generic_type": "0", "issuer_repeated": "0", "subject_field": "0", "title_markup": "0",
-                      "untitled": "0", "furniture_title": "0", "number_split": "0"}
+                      "untitled": "0", "furniture_title": "0", "number_split": "0", "issuer_not_canonical": "0"}
 
 
 @pytest.mark.parametrize("issuer, repeated", [
