@@ -144,7 +144,10 @@ def _version(value: bool) -> None:
             v = version("docgraph")
         except Exception:  # noqa: BLE001 - run from a source tree that is not installed
             v = __version__
+        from . import native
+
         typer.echo(f"docgraph {v}")
+        typer.echo(native.describe())  # which engine runs the per-file stages
         raise typer.Exit()
 
 

@@ -212,8 +212,10 @@ def test_evidence_flag_shows_the_sentence_under_each_row(gaps_work):
 def test_version():
     from docgraph import __version__
 
+    from docgraph import native
+
     r = run("--version")
-    assert r.exit_code == 0 and r.stdout.strip() == f"docgraph {__version__}"
+    assert r.exit_code == 0 and r.stdout.splitlines() == [f"docgraph {__version__}", native.describe()]
 
 
 def test_shell_completion_is_offered():

@@ -1,0 +1,105 @@
+"""The compiled core (``native/``, the optional ``docgraph_native`` module built from Rust): the only module that
+imports it.
+
+The core runs per-file stages (so far: the structure reader) from the same YAML rule data as the Python engine,
+which stays the reference: each stage gives what the Python stage gives. docgraph uses the core when it is
+installed (``pip install ./native``) unless ``DOCGRAPH_NATIVE=0``; a stage whose rules it cannot compile (a user's
+own pattern in a syntax it lacks) runs in Python for that rule set, said once on stderr.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Any
+
+from . import limits as _limits
+
+try:  # the one import of the compiled module
+    import docgraph_native as _core
+except ImportError:  # not installed: the Python engine runs everything
+    _core = None
+
+# the core's version this docgraph speaks to (its stages' arguments and results); another one is not used
+CORE_VERSION = "0.1.0"
+# the stages the core runs (docgraph uses each when the rules in use are ones the core can compile)
+STAGES: tuple[str, ...] = ()
+# what DOCGRAPH_NATIVE=0 turns off; DOCGRAPH_REQUIRE_NATIVE=1 makes a missing core an error (CI, the comparison tests)
+ENV_SWITCH, ENV_REQUIRE = "DOCGRAPH_NATIVE", "DOCGRAPH_REQUIRE_NATIVE"
+
+__all__ = ["CORE_VERSION", "installed", "enabled", "required", "describe", "structure_core", "TimeLimit"]
+
+_warned: set[str] = set()
+
+
+class NativeUnavailable(RuntimeError):
+    """DOCGRAPH_REQUIRE_NATIVE=1 and the compiled core is not installed (or not the version docgraph needs)."""
+
+
+def installed() -> bool:
+    """The compiled module is importable and of the version this docgraph needs."""
+    return _core is not None and _core.version() == CORE_VERSION
+
+
+def required() -> bool:
+    return os.environ.get(ENV_REQUIRE, "") == "1"
+
+
+def enabled() -> bool:
+    """The core is installed and not turned off with DOCGRAPH_NATIVE=0 (read at each call: tests switch it)."""
+    if os.environ.get(ENV_SWITCH, "1") == "0":
+        return False
+    if not installed():
+        if required():
+            raise NativeUnavailable(_missing())
+        return False
+    return True
+
+
+def _missing() -> str:
+    if _core is None:
+        return "the compiled core (docgraph_native) is not installed: pip install ./native"
+    return f"the compiled core is version {_core.version()}, this docgraph needs {CORE_VERSION}: pip install ./native"
+
+
+def describe() -> str:
+    """One line for ``docgraph --version``: whether the core is installed and in use."""
+    if _core is None:
+        return "compiled core: not installed (pip install ./native)"
+    if not installed():
+        return _missing()
+    if os.environ.get(ENV_SWITCH, "1") == "0":
+        return f"compiled core: docgraph_native {_core.version()}, turned off ({ENV_SWITCH}=0)"
+    return f"compiled core: docgraph_native {_core.version()}, in use (stages: {', '.join(STAGES) or 'none yet'})"
+
+
+def note_once(key: str, message: str) -> None:
+    """Say on stderr, once a process, that a stage runs in Python for a rule set the core cannot compile."""
+    if key not in _warned:
+        _warned.add(key)
+        print(f"docgraph: {message}", file=sys.stderr)
+
+
+class TimeLimit(Exception):
+    """Stands for the core's own time-limit exception when the core is not installed (never raised then)."""
+
+
+if _core is not None:
+    TimeLimit = _core.TimeLimit  # type: ignore[misc,assignment]  # noqa: F811
+
+
+def time_limit_exceeded() -> _limits.TimeLimitExceeded:
+    """The file's time limit ran out inside the core: the same skip the Python stages raise."""
+    return _limits.TimeLimitExceeded(_limits.time_limit_reason(_limits.current().seconds))
+
+
+def structure_core(spec: dict[str, Any]) -> Any | None:
+    """The core's structure reader for the ``structure`` section of a rule set; None when the core is not in use
+    or cannot compile one of the section's patterns (then the Python reader runs, said once)."""
+    if not enabled() or "structure" not in STAGES:
+        return None
+    try:
+        return _core.StructureReader(spec)
+    except ValueError as e:
+        note_once("structure:" + str(e), f"the structure rules run in Python (the compiled core cannot run them: {e})")
+        return None
