@@ -14,6 +14,7 @@ import sys
 from typing import Any
 
 from . import limits as _limits
+from .errors import UsageError
 
 try:  # the one import of the compiled module
     import docgraph_native as _core
@@ -32,7 +33,7 @@ __all__ = ["CORE_VERSION", "installed", "enabled", "required", "describe", "stru
 _warned: set[str] = set()
 
 
-class NativeUnavailable(RuntimeError):
+class NativeUnavailable(UsageError):
     """DOCGRAPH_REQUIRE_NATIVE=1 and the compiled core is not installed (or not the version docgraph needs)."""
 
 
@@ -80,12 +81,8 @@ def note_once(key: str, message: str) -> None:
         print(f"docgraph: {message}", file=sys.stderr)
 
 
-class TimeLimit(Exception):
-    """Stands for the core's own time-limit exception when the core is not installed (never raised then)."""
-
-
-if _core is not None:
-    TimeLimit = _core.TimeLimit  # type: ignore[misc,assignment]  # noqa: F811
+# the core's exception when a file's time limit runs out inside it (nothing to catch without the core)
+TimeLimit: Any = _core.TimeLimit if _core is not None else ()
 
 
 def time_limit_exceeded() -> _limits.TimeLimitExceeded:
