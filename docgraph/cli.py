@@ -122,8 +122,9 @@ DbOpt = Annotated[Optional[str], typer.Option("--db", help="Index file, or a pos
 RulesOpt = Annotated[Optional[str], typer.Option("--rules", help="A folder of extra YAML rules (same name overrides).",
                                                  show_default=False)]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON on stdout instead of a table.")]
-SearchOpt = Annotated[bool, typer.Option("--search", help="Match QUERY against words of titles and labels (documents"
-                                                          " before news items).")]
+SearchOpt = Annotated[bool, typer.Option("--search", help="Match QUERY against whole words of titles and labels,"
+                                                          " with diacritics if typed with them (documents before"
+                                                          " news items).")]
 SHOWN = 100  # rows a query prints for people by default (--json has them all); rich is slow for thousands
 ProvinceOpt = Annotated[Optional[str], typer.Option(
     "--province", help="Keep only documents of this province; a province formed on 1/7/2025 includes those merged into"
@@ -512,14 +513,16 @@ def show_cmd(query: QueryArg, db: DbOpt = None, rules: RulesOpt = None, json_: J
 def find_cmd(query: Annotated[str, typer.Argument(help='What you would type: "83-KH/TU", "Chỉ thị 35-CT/TW", words'
                                                     ' with --search; nothing lists the whole index.')] = "",
              db: DbOpt = None, rules: RulesOpt = None, json_: JsonOpt = False,
-             search: Annotated[bool, typer.Option("--search", help="Match QUERY against words of titles and labels"
-                                                                   " (news items included).")] = False,
+             search: Annotated[bool, typer.Option("--search", help="Match QUERY against whole words of titles and"
+                                                                   " labels (news items included).")] = False,
              limit: LimitOpt = SHOWN) -> None:
     """List the documents a query matches (useful when a number exists in several provinces or years).
 
     Without a query, every document of the index. --search also matches the subjects recorded where a document is
-    cited ("Chỉ thị số 28-CT/TW ... về ... bảo vệ trẻ em"). Lists the first 100, by id (--limit 0: all); the count
-    and --json cover them all. Examples:
+    cited ("Chỉ thị số 28-CT/TW ... về ... bảo vệ trẻ em"). Words typed with diacritics match with them ("Hiến pháp"
+    is not "hiện ... pháp"; any case, "hoà" = "hòa"), words typed without match without; every word must stand in
+    the text as a whole word. The words as a phrase come first, then close together, then apart. Lists the first
+    100, by id (--limit 0: all); the count and --json cover them all. Examples:
 
       docgraph find
 

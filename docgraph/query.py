@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Callable
 from .errors import NotFoundError, UsageError
 from .model import level_rank
 from .normalize import fold, slug
+from .textsearch import WordQuery
 from .i18n import _
 
 if TYPE_CHECKING:  # the queries read a networkx MultiDiGraph or a graph.SubGraph: networkx is not imported for them
@@ -106,26 +107,28 @@ def _find(conn: sqlite3.Connection, query: str, engine: Engine, search: bool,
         rows = conn.execute("SELECT id FROM documents WHERE id LIKE ? ORDER BY id", (slug(q) + "-%",)).fetchall()
         if rows and slug(q):
             return [r[0] for r in rows], "prefix"
-    words = [w for w in fold(q).split() if w]
-    if not words:
+    wq = WordQuery(q)
+    if not wq.words:
         return [], "words"
-    by_subject: set[str] = set()
+    by_subject: dict[str, int] = {}
     if subjects:
         # a cited document's subject ("Chỉ thị số 28-CT/TW ... về tăng cường ... bảo vệ trẻ em") is often all the
         # index knows of what it is about: its own file is not in the folder, so it has no title. Each distinct
-        # subject is folded once, and only the documents of those that match are read.
+        # subject is matched once, and only the documents of those that match are read.
         from .graph import select_in
 
-        hits = [sub for (sub,) in conn.execute("SELECT DISTINCT subject FROM mentions WHERE subject IS NOT NULL")
-                if all(w in fold(sub) for w in words)]
-        by_subject = {r[0] for r in select_in(conn, "SELECT DISTINCT doc FROM mentions WHERE subject IN ({ids})"
-                                                    " AND doc IS NOT NULL", hits)}
-    out = []
+        hits = {sub: rank for (sub,) in conn.execute("SELECT DISTINCT subject FROM mentions WHERE subject IS NOT NULL")
+                if (rank := wq.rank(sub)) is not None}
+        for doc, sub in select_in(conn, "SELECT DISTINCT doc, subject FROM mentions WHERE subject IN ({ids})"
+                                        " AND doc IS NOT NULL", list(hits)):
+            by_subject[doc] = min(hits[sub], by_subject.get(doc, hits[sub]))
+    found: list[tuple[int, str]] = []
     for r in conn.execute("SELECT id, label, title FROM documents ORDER BY id"):
-        hay = fold(f"{r['label'] or ''} {r['title'] or ''}")
-        if r["id"] in by_subject or all(w in hay for w in words):
-            out.append(r["id"])
-    return out, "words"
+        ranks = [x for x in (wq.rank(r["label"], r["title"]), by_subject.get(r["id"])) if x is not None]
+        if ranks:
+            found.append((min(ranks), r["id"]))
+    # the words as a phrase first, then near each other, then apart; by id within each (a stable sort)
+    return [i for _, i in sorted(found, key=lambda x: x[0])], "words"
 
 
 def document_rows(conn: sqlite3.Connection, ids: list[str]) -> list[dict[str, Any]]:
