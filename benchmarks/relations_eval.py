@@ -82,6 +82,8 @@ def parse_target(target: str, year: int | None = None) -> dict:
     ['30', 'nd-cp', 2020, '9', 'tt-btc', 2019]
     >>> [parse_target(t)["symbol"] for t in ("35-CT/TW", "2403/QÐ-UBND", "11–NQ/TW", "296- QĐ/TW")]
     ['ct/tw', 'qd-ubnd', 'nq/tw', 'qd/tw']
+    >>> parse_target("409/TTr-CAT(PC04)")["symbol"]  # a drafting unit in brackets, as the rules store it
+    'ttr-cat-pc04'
     >>> parse_target("Luật Phòng, chống tham nhũng năm 2018")["name"], parse_target("Luật Đất đai 2024")["year"]
     ('luat phong chong tham nhung', 2024)
     """
@@ -99,6 +101,7 @@ def parse_target(target: str, year: int | None = None) -> dict:
     if ym:
         year = year or int(ym.group(1))
         rest = ym.group(2)
+    rest = re.sub(r"\(([^()]+)\)$", r"-\1", rest)
     return {"kind": "number", "number": norm_number(number), "symbol": rest, "year": year, "text": target}
 
 

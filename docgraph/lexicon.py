@@ -157,7 +157,7 @@ class Lexicon:
         return hit if hit is not None else self._remember("symbol", raw, self._canonical_symbol)
 
     def _canonical_symbol(self, raw: str) -> str:
-        parts = _SYM_SPLIT.split("".join(raw.split()))
+        parts = _SYM_SPLIT.split(_UNIT_SUFFIX.sub(r"-\1", "".join(raw.split())))
         return "".join(p if p in ("/", "-") else self.canonical_code(p) for p in parts)
 
     def canonical_code(self, seg: str) -> str:
@@ -283,6 +283,7 @@ class Lexicon:
 
 
 _SYM_SPLIT = regex.compile(r"([/\-])")
+_UNIT_SUFFIX = regex.compile(r"\(([^()]+)\)$")  # "TTr-CAT(PC04)": a drafting unit's code in brackets, as "-PC04"
 
 
 def _strip_digits(code: str) -> str:
