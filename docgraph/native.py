@@ -22,13 +22,13 @@ except ImportError:  # not installed: the Python engine runs everything
     _core = None
 
 # the core's version this docgraph speaks to (its stages' arguments and results); another one is not used
-CORE_VERSION = "0.1.0"
+CORE_VERSION = "0.2.0"
 # the stages the core runs (docgraph uses each when the rules in use are ones the core can compile)
-STAGES: tuple[str, ...] = ()
+STAGES: tuple[str, ...] = ("structure",)
 # what DOCGRAPH_NATIVE=0 turns off; DOCGRAPH_REQUIRE_NATIVE=1 makes a missing core an error (CI, the comparison tests)
 ENV_SWITCH, ENV_REQUIRE = "DOCGRAPH_NATIVE", "DOCGRAPH_REQUIRE_NATIVE"
 
-__all__ = ["CORE_VERSION", "installed", "enabled", "required", "describe", "structure_core", "TimeLimit"]
+__all__ = ["CORE_VERSION", "installed", "enabled", "required", "describe", "structure_core", "read_structure", "TimeLimit"]
 
 _warned: set[str] = set()
 
@@ -90,13 +90,33 @@ def time_limit_exceeded() -> _limits.TimeLimitExceeded:
     return _limits.TimeLimitExceeded(_limits.time_limit_reason(_limits.current().seconds))
 
 
-def structure_core(spec: dict[str, Any]) -> Any | None:
+def structure_core(spec: dict[str, Any], use: bool | None = None) -> Any | None:
     """The core's structure reader for the ``structure`` section of a rule set; None when the core is not in use
-    or cannot compile one of the section's patterns (then the Python reader runs, said once)."""
-    if not enabled() or "structure" not in STAGES:
+    or cannot compile one of the section's patterns (then the Python reader runs, said once). ``use``: None to
+    follow ``enabled()``, False for never, True for always (an error when the core cannot)."""
+    if use is False or (use is None and not enabled()):
         return None
+    if use and not installed():
+        raise NativeUnavailable(_missing())
+    lines = [(str(e["kind"]), [str(p) for p in e.get("patterns", [])]) for e in spec.get("lines", [])]
+    lists = [[str(p) for p in spec.get(name, [])]
+             for name in ("items", "basis_sections", "effect_articles", "headings", "subject_lines")]
     try:
-        return _core.StructureReader(spec)
+        return _core.StructureReader(lines, *lists)
     except ValueError as e:
+        if use:
+            raise
         note_once("structure:" + str(e), f"the structure rules run in Python (the compiled core cannot run them: {e})")
+        return None
+
+
+def read_structure(core: Any, text: str, shape: str) -> tuple[list[tuple], bool, list[int]] | None:
+    """The core's reading of ``text`` (``StructureReader.read`` builds its parts from it), within the file's time
+    limit; None when the core leaves the text to Python (it holds a character the core's Unicode tables read
+    otherwise, or a lone surrogate)."""
+    try:
+        return core.read(text, shape, _limits.current().left())
+    except TimeLimit:
+        raise time_limit_exceeded() from None
+    except UnicodeEncodeError:
         return None

@@ -14,6 +14,8 @@ from typing import Any
 
 import regex
 
+from . import native
+
 # kinds of part
 HEADER, TITLE, BASIS, REQUEST, OPENER, PROMULGATION = "header", "title", "basis", "request", "opener", "promulgation"
 ARTICLE, EFFECT, CHAPTER, SECTION, BODY = "article", "effect", "chapter", "section", "body"
@@ -107,7 +109,9 @@ class Structure:
 class StructureReader:
     """Compiled from the ``structure`` section of the rules."""
 
-    def __init__(self, spec: dict[str, Any]):
+    def __init__(self, spec: dict[str, Any], use_native: bool | None = None):
+        """``use_native``: read with the compiled core (docgraph/native.py) when it is in use and runs these rules
+        (None, the default), never (False), or always (True: an error when it cannot)."""
         self.lines: list[tuple[str, list[regex.Pattern]]] = []
         for entry in spec.get("lines", []):
             self.lines.append((entry["kind"], [regex.compile(p, regex.V0) for p in entry.get("patterns", [])]))
@@ -121,6 +125,7 @@ class StructureReader:
         # the kinds in the order they are tried: the rules' lines, then headings, then list items
         self._ordered = self.lines + [("heading", self.headings), ("item", self.item_line)]
         self._steps = _line_kinds_of(self._ordered)
+        self._core = native.structure_core(spec, use_native)
 
     def line_kind(self, line: str) -> str:
         """What a line starts: a kind of ``lines`` in the rules, "item", "heading", "subject", "blank" or "plain"."""
@@ -150,6 +155,13 @@ class StructureReader:
     def read(self, text: str, shape: str = "document") -> Structure:
         """``shape``: "document" (a header, a title, then a preamble and a body) or "article" (news: a title line,
         then paragraphs)."""
+        if self._core is not None:
+            got = native.read_structure(self._core, text, shape)
+            if got is not None:  # None: a text the core leaves to Python (a character its tables read otherwise)
+                raw, wrapped, starts = got
+                parts = [Part(k, a, b, label, inside, None if num is None else int(num))
+                         for k, a, b, label, inside, num in raw]
+                return Structure(text, parts, self.item_re, wrapped, starts)
         lines = _lines(text)
         kinds = [self.line_kind(x) for _, _, x in lines]
         # a preamble phrase at the start of a line continues the sentence of a hard-wrapped line before it unless it

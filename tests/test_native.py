@@ -8,11 +8,19 @@ DOCGRAPH_REQUIRE_NATIVE=1 (set by .ci/run, which builds the core): then a missin
 
 from __future__ import annotations
 
+import importlib.util
+from pathlib import Path
 
 import pytest
 import regex
+from bench_helpers import benchmark
 
-from docgraph import native
+from docgraph import limits, native
+from docgraph.engine import get_engine
+from docgraph.limits import TimeLimitExceeded
+from docgraph.structure import StructureReader
+
+NATIVE = Path(__file__).resolve().parent.parent / "native"
 
 
 @pytest.fixture(scope="module")
@@ -109,3 +117,189 @@ def test_search_from_a_position_sees_the_text_before(core):
     assert core.Pattern(p).search(text, 1) == regex.compile(p).search(text, 1).span() == (9, 12)
     assert core.Pattern(p).search("👍👍V/v", 2) == (2, 5)
     assert core.Pattern(p).search("abc", 1) is None
+
+
+# ----------------------------------------------------------------------------------------- character tables
+def test_characters_the_engines_read_otherwise_are_left_to_python(core):
+    """Every code point on which Python (str methods, the regex module) and the core (Rust's tables) disagree is in
+    the core's table of characters whose texts the Python engine reads (native/gen_pytables.py makes it)."""
+    gen = benchmark_module("native_gen_pytables", NATIVE / "gen_pytables.py")
+    table = core.disagreeing()
+    left = {c for a, b in table for c in range(a, b + 1)}
+    missing = sorted(gen.disagreeing(core) - left)
+    assert missing == [], f"regenerate native/src/pytables.rs: {[hex(c) for c in missing[:20]]}"
+    # and no character of Vietnamese text is among them
+    viet = core.fold_alphabet() + "0123456789 ,.;:()/-–\u0300\u0301\u0303\u0309\u0323\u0306\u0302\u031b\u00a0"
+    assert not left & {ord(c) for c in viet}
+
+
+@pytest.mark.parametrize("s", ["  a \x1c b\x1f ", "\u3000Điều  1.\u00a0Phạm vi\t", "\x85x\u2028y\u200bz", "", " \t",
+                               "👍🏽  ư  " * 30])
+def test_strip_and_split_as_python(core, s):
+    assert core.squeezed(s, 80) == (" ".join(s.split())[:80], s.strip())
+
+
+# ------------------------------------------------------------------------------------------- structure
+def benchmark_module(name: str, path: Path):
+    spec = importlib.util.spec_from_file_location(name, path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+@pytest.fixture(scope="module")
+def readers(core):
+    spec = get_engine(None).rules.structure
+    return StructureReader(spec, use_native=False), StructureReader(spec, use_native=True)
+
+
+def same_structure(readers, text: str, *, by_core: bool = True) -> None:
+    """Both engines read ``text`` alike in both shapes; ``by_core``: the core read it (not left to Python)."""
+    py, rs = readers
+    for shape in ("document", "article"):
+        a, b = py.read(text, shape), rs.read(text, shape)
+        assert b.parts == a.parts, (shape, text[:200])
+        assert (b.wrapped, b._line_starts) == (a.wrapped, a._line_starts), shape
+        if by_core:
+            assert native.read_structure(rs._core, text, shape) is not None
+
+
+def test_structure_of_the_samples(readers):
+    from docgraph.readers import read_file
+
+    root = Path(__file__).resolve().parent.parent / "samples"
+    texts = [read_file(str(p)).text for p in sorted(root.iterdir()) if p.is_file()]
+    texts = [t for t in texts if t]
+    assert len(texts) >= 15
+    for text in texts:
+        same_structure(readers, text)
+
+
+@pytest.mark.parametrize("seed", [1, 7, 2024])
+def test_structure_of_generated_corpora(readers, seed):
+    gen = benchmark("generate")
+    world = gen.World(120, seed)
+    for i in range(120):
+        _, text = gen.render_file(world, i, seed, 3000.0, 0.5, 0.05)
+        same_structure(readers, text)
+
+
+@pytest.mark.parametrize("name", ["short_forms", "distinct_short_forms", "long_line", "many_references"])
+def test_structure_of_hostile_texts(readers, tmp_path, name):
+    path = benchmark("hostile").build(name, tmp_path, 0.05)
+    same_structure(readers, path.read_text(encoding="utf-8"))
+
+
+# (text, the kinds of its parts as a document): lines whose reading turns on a detail both engines must share
+TRICKY = [
+    ("", ["body"]),
+    ("\n\n\n", ["body"]),
+    ("KẾ HOẠCH\nTriển khai Chỉ thị 35\nCăn cứ Luật Đất đai;\nĐiều 1. Phạm vi", ["title", "opener", "basis", "article"]),
+    # a preamble phrase wrapped from the line before is no preamble line
+    ("QUYẾT ĐỊNH\nVề việc ban hành quy chế\nCăn cứ Luật A đã được\ncăn cứ vào tình hình\nQUYẾT ĐỊNH:\nĐiều 1. Nay",
+     ["title", "basis", "promulgation", "article"]),
+    # astral characters and combining marks before the parts: offsets in code points
+    ("👍🏽 Ủy ban 📄\nKẾ HOẠCH\nCa\u0306n cu\u031b\u0301 thực hiện\nCăn cứ Nghị định 30;\n1. Nội dung",
+     ["header", "title", "basis"]),
+    ("V/v triển khai 👍 kế hoạch\nKính gửi: các sở\nThực hiện Công văn số 12;\nNơi nhận:\n- Như trên;\nTM. ỦY BAN NHÂN DÂN",
+     ["title", "body", "opener", "recipients", "signature"]),
+    # Python's str.strip also drops U+001C..U+001F, the regex module's \s does not
+    ("\x1c\x1d\nĐiều 2. Hiệu lực thi hành\nQuyết định này có hiệu lực", ["header", "effect"]),
+    # an article number in other decimal digits: Python's int() reads it
+    ("Điều ١٢. Phạm vi\nĐiều 3a: Đối tượng", ["article", "article"]),
+    # a signature under the recipients, "TM" within the first 8 characters or not
+    ("Nơi nhận:\n- Như trên;\nTM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH\nNguyễn Văn A", ["recipients", "signature"]),
+    # an attached regulation after the signature, a "kèm theo" line wrapped in a sentence
+    ("Điều 1. Ban hành\nTM. UBND\nQUY ĐỊNH\n(Ban hành kèm theo Quyết định số 5/QĐ-UBND)\nChương I\nMục 1 chung",
+     ["article", "signature", "attached", "attached", "chapter", "chapter"]),
+    ("Các nội dung tại Phụ lục I\nban hành kèm theo Thông tư này\n| 1 | Nghị định | Còn |\n[1]. Khoản 2",
+     ["body", "table", "footnote"]),
+    ("\r\nĐiều 5.\r\nKẾ HOẠCH\r\n", ["header", "article"]),
+]
+
+
+@pytest.mark.parametrize("text, kinds", TRICKY)
+def test_tricky_texts(readers, text, kinds):
+    py, _ = readers
+    assert py.read(text).kinds() == kinds
+    same_structure(readers, text)
+
+
+@pytest.mark.parametrize("text", [
+    "İstanbul\nCăn cứ Luật A;\nĐiều 1. X",  # (?i)i does not match İ in Python's regex: the Rust crate's does
+    "Điều 1. Phạm vi \u0295\nTM. UBND",  # a letter whose Unicode category changed after Rust's tables
+    "KẾ HOẠCH\n\U00016EA0 Beria Erfe\nCăn cứ",  # a script newer than one engine's tables
+])
+def test_texts_the_core_leaves_to_python(readers, text):
+    same_structure(readers, text, by_core=False)
+    assert native.read_structure(readers[1]._core, text, "document") is None
+
+
+def test_hard_wrapped_with_python_digits_and_spaces(readers):
+    long = "Ủy ban nhân dân tỉnh giao các sở, ban, ngành chủ trì triển khai thực hiện các nội dung"
+    for first in ("¹ chú thích", "② mục", "\x1cvăn bản", "  tiếp theo", "Tiếp", "\u00a0tiếp"):
+        same_structure(readers, "\n".join(f"{long} {i}\n{first}" for i in range(8)))
+
+
+def test_a_users_line_kind_and_backreference(core):
+    spec = {"lines": [{"kind": "twice", "patterns": [r"^(\w)\1"]}, {"kind": "article", "patterns": [r"^Điều \d+\."]}],
+            "items": [r"^\s*-\s"]}
+    text = "aab\nĐiều 1. X\nxx y\n- a\nbb"
+    py, rs = StructureReader(spec, use_native=False), StructureReader(spec, use_native=True)
+    assert rs._core is not None
+    assert rs.read(text).parts == py.read(text).parts
+    assert core.StructureReader([("twice", [r"^(\w)\1"])], [], [], [], [], []).line_kinds(text) == \
+        ["twice", "plain", "twice", "plain", "twice"]
+
+
+def test_rules_the_core_cannot_run_fall_back_to_python_said_once(core, capsys):
+    spec = dict(get_engine(None).rules.structure)
+    spec["headings"] = [r"^\N{LATIN CAPITAL LETTER A}NNEX$"]
+    a = StructureReader(spec)
+    b = StructureReader(spec)
+    assert a._core is None and b._core is None
+    err = capsys.readouterr().err
+    assert err.count("the structure rules run in Python") == 1 and "\\N" in err
+    assert a.read("ANNEX\nĐiều 1. X").kinds() == ["title", "article"]
+    with pytest.raises(ValueError):
+        StructureReader(spec, use_native=True)
+
+
+def test_the_time_limit_holds_in_the_core(readers):
+    _, rs = readers
+    text = "Căn cứ Luật A;\n" * 200_000
+    with pytest.raises(core_time_limit()):
+        rs._core.read(text, "document", 0.0)
+    with limits.deadline(30):
+        assert rs.read(text) is not None
+    with limits.deadline(0.001):
+        with pytest.raises(TimeLimitExceeded, match=r"time limit exceeded \(0.001 s per file\)"):
+            rs.read(text)
+
+
+def core_time_limit():
+    return native.TimeLimit
+
+
+@pytest.mark.slow
+def test_the_index_of_the_samples_is_the_same_with_either_engine(core, tmp_path):
+    import os
+    import sqlite3
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    out = {}
+    for switch in ("0", "1"):
+        db = tmp_path / f"n{switch}.db"
+        env = dict(os.environ, DOCGRAPH_NATIVE=switch, DOCGRAPH_LANG="en")
+        r = subprocess.run([sys.executable, "-m", "docgraph", "extract", str(root / "samples"), "--db", str(db),
+                            "--jobs", "1", "--jsonl"], capture_output=True, env=env, cwd=root)
+        assert r.returncode == 0, r.stderr
+        conn = sqlite3.connect(db)
+        rows = {t: conn.execute(f"SELECT * FROM {t} ORDER BY 1, 2, 3").fetchall()
+                for t in ("edges", "raw_relations", "mentions", "documents")}
+        conn.close()
+        out[switch] = (r.stdout, rows)
+    assert out["1"] == out["0"]
+    assert len(out["0"][1]["raw_relations"]) > 10

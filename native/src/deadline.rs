@@ -5,7 +5,12 @@ use pyo3::create_exception;
 use pyo3::exceptions::PyException;
 use std::time::{Duration, Instant};
 
-create_exception!(docgraph_native, TimeLimit, PyException, "The file's time limit ran out in the compiled core.");
+create_exception!(
+    docgraph_native,
+    TimeLimit,
+    PyException,
+    "The file's time limit ran out in the compiled core."
+);
 
 #[derive(Clone, Copy)]
 pub struct Deadline {

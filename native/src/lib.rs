@@ -21,7 +21,9 @@ fn version() -> &'static str {
 fn self_check() -> PyResult<bool> {
     let p = pattern::Pattern::compile(r"(?i)\bcăn\s+cứ\b").map_err(pyo3::exceptions::PyValueError::new_err)?;
     let text = "👍 Căn cứ";
-    Ok(p.search_chars(text, 0).map_err(pyo3::exceptions::PyValueError::new_err)? == Some((2, 8)))
+    Ok(p.search_chars(text, 0)
+        .map_err(pyo3::exceptions::PyValueError::new_err)?
+        == Some((2, 8)))
 }
 
 #[pymodule]
@@ -29,6 +31,9 @@ fn docgraph_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(version, m)?)?;
     m.add_function(wrap_pyfunction!(self_check, m)?)?;
     m.add("TimeLimit", m.py().get_type::<deadline::TimeLimit>())?;
+    m.add_function(wrap_pyfunction!(pytext::char_flags, m)?)?;
+    m.add_function(wrap_pyfunction!(pytext::squeezed, m)?)?;
+    m.add_function(wrap_pyfunction!(pytext::disagreeing, m)?)?;
     pattern::register(m)?;
     structure::register(m)?;
     Ok(())

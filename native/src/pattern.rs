@@ -11,7 +11,7 @@
 //! `\s`, `\w`, `\d`, `\b`, `\p{..}` and (?i) folding agree between the engines on the rules' characters
 //! (tests/test_native.py compares them on every code point).
 
-use fancy_regex::{Regex, RegexBuilder};
+use fancy_regex::{Expr, Regex, RegexBuilder};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 
@@ -20,6 +20,15 @@ use crate::pytext::CharIndex;
 /// Backtracking steps one search may take before it gives up (the file is then over its time limit): far above
 /// what any rule needs on a line, far below a hang.
 pub const BACKTRACK_LIMIT: usize = 5_000_000;
+
+/// The letters whose case-insensitive matching is compared with Python's (gen_pytables.py; the characters a text
+/// must not hold for them to agree are in its DISAGREE table): ASCII and Vietnamese. A (?i) pattern with another
+/// letter is left to Python.
+pub const FOLD_ALPHABET: &str = concat!(
+    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ",
+    "ăâđêôơưáàảãạắằẳẵặấầẩẫậéèẻẽẹếềểễệíìỉĩịóòỏõọốồổỗộớờởỡợúùủũụứừửữựýỳỷỹỵ",
+    "ĂÂĐÊÔƠƯÁÀẢÃẠẮẰẲẴẶẤẦẨẪẬÉÈẺẼẸẾỀỂỄỆÍÌỈĨỊÓÒỎÕỌỐỒỔỖỘỚỜỞỠỢÚÙỦŨỤỨỪỬỮỰÝỲỶỸỴ"
+);
 
 pub fn translate(src: &str, lines: bool) -> Result<String, String> {
     let chars: Vec<char> = src.chars().collect();
@@ -122,6 +131,26 @@ pub fn translate(src: &str, lines: bool) -> Result<String, String> {
     if in_class {
         return Err("unterminated character class".into());
     }
+    // under (?i) Python's \p{Lu}, \p{Ll} and \p{Lt} each match every cased letter; Rust's would add the case
+    // partners of each letter only
+    let cased = ["\\p{Lu}", "\\p{Ll}", "\\p{Lt}"];
+    if flags.contains('i') {
+        for c in cased {
+            out = out.replace(c, "\\p{LC}");
+        }
+        if out.contains("\\P{L") {
+            return Err("\\P{..} of a letter case under (?i) is not supported by the compiled core".into());
+        }
+    } else if src.contains("(?i:") && cased.iter().any(|c| out.contains(c)) {
+        return Err("\\p{Lu} inside (?i:...) is not supported by the compiled core".into());
+    }
+    if flags.contains('i') || src.contains("(?i") {
+        if let Some(c) = src.chars().find(|c| c.is_alphabetic() && !FOLD_ALPHABET.contains(*c)) {
+            return Err(format!(
+                "'{c}' under (?i) is left to Python (its case folding is not compared)"
+            ));
+        }
+    }
     if flags.contains('x') {
         return Err("the (?x) flag is not supported by the compiled core".into());
     }
@@ -132,9 +161,123 @@ pub fn translate(src: &str, lines: bool) -> Result<String, String> {
     }
 }
 
+/// A repeat bounded above 10 (`{0,80}`): it multiplies the states of the regex crate's DFAs, which then fall back
+/// to slower engines; such a pattern is kept out of the shared pass.
+fn long_repeat(p: &str) -> bool {
+    let b = p.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'\\' {
+            i += 2;
+            continue;
+        }
+        if b[i] == b'{' {
+            let end = p[i..].find('}').map(|k| i + k);
+            if let Some(end) = end {
+                let hi = p[i + 1..end].rsplit(',').next().unwrap_or("");
+                if hi.parse::<usize>().map_or(false, |n| n > 10) {
+                    return true;
+                }
+            }
+        }
+        i += 1;
+    }
+    false
+}
+
 /// One compiled rule pattern.
 pub struct Pattern {
     pub re: Regex,
+    /// the pattern as given to fancy-regex (after `translate`)
+    pub translated: String,
+    /// a literal every match holds, looked for first when the pattern is costly to try (it backtracks: a Unicode
+    /// word boundary, look-around, a bounded repeat, or it is not anchored): most lines lack it
+    pre: Option<regex::Regex>,
+}
+
+/// The literals every match of `e` holds (consecutive literal characters joined), each as its alternatives (one of
+/// them is in every match: the branches of an alternation) with their case-insensitivity.
+fn required_literals(e: &Expr, out: &mut Vec<Vec<(String, bool)>>) {
+    match e {
+        Expr::Literal { val, casei } => out.push(vec![(val.clone(), *casei)]),
+        Expr::Concat(items) => {
+            let mut run: Option<(String, bool)> = None;
+            for item in items {
+                if let Expr::Literal { val, casei } = item {
+                    match run.as_mut() {
+                        Some((s, ci)) if *ci == *casei => s.push_str(val),
+                        _ => {
+                            out.extend(run.take().map(|r| vec![r]));
+                            run = Some((val.clone(), *casei));
+                        }
+                    }
+                } else {
+                    out.extend(run.take().map(|r| vec![r]));
+                    required_literals(item, out);
+                }
+            }
+            out.extend(run.take().map(|r| vec![r]));
+        }
+        Expr::Alt(branches) => {
+            let mut alts = Vec::new();
+            for b in branches {
+                let mut got = Vec::new();
+                required_literals(b, &mut got);
+                match best(got) {
+                    Some(mut a) => alts.append(&mut a),
+                    None => return,
+                }
+            }
+            out.push(alts);
+        }
+        Expr::Group(inner) => required_literals(inner, out),
+        Expr::Repeat { child, lo, .. } if *lo >= 1 => required_literals(child, out),
+        _ => {}
+    }
+}
+
+/// The most selective of required literals: the one whose shortest alternative is longest (3 characters at least).
+fn best(found: Vec<Vec<(String, bool)>>) -> Option<Vec<(String, bool)>> {
+    let shortest = |a: &Vec<(String, bool)>| a.iter().map(|(v, _)| v.chars().count()).min().unwrap_or(0);
+    found
+        .into_iter()
+        .filter(|a| shortest(a) >= 3)
+        .max_by_key(|a| shortest(a))
+}
+
+fn prefilter(translated: &str) -> Option<regex::Regex> {
+    let body = match translated.strip_prefix("(?") {
+        Some(rest)
+            if rest
+                .find(')')
+                .is_some_and(|k| rest[..k].chars().all(|c| c.is_ascii_alphabetic())) =>
+        {
+            &rest[rest.find(')').unwrap() + 1..]
+        }
+        _ => translated,
+    };
+    let costly = !body.starts_with('^')
+        || ["\\b", "(?=", "(?!", "(?<", "{0,", "}?"]
+            .iter()
+            .any(|s| translated.contains(s));
+    if !costly {
+        return None;
+    }
+    let tree = Expr::parse_tree(translated).ok()?;
+    let mut lits = Vec::new();
+    required_literals(&tree.expr, &mut lits);
+    let alts = best(lits)?;
+    let src: Vec<String> = alts
+        .iter()
+        .map(|(v, casei)| {
+            if *casei {
+                format!("(?i:{})", regex::escape(v))
+            } else {
+                regex::escape(v)
+            }
+        })
+        .collect();
+    regex::Regex::new(&src.join("|")).ok()
 }
 
 impl Pattern {
@@ -149,11 +292,20 @@ impl Pattern {
             .backtrack_limit(BACKTRACK_LIMIT)
             .build()
             .map_err(|e| format!("{src}: {e}"))?;
-        Ok(Pattern { re })
+        Ok(Pattern {
+            re,
+            pre: prefilter(&t),
+            translated: t,
+        })
     }
 
     /// The first match at or after byte `pos`, as byte offsets. Err: the backtracking limit ran out.
     pub fn find_at(&self, text: &str, pos: usize) -> Result<Option<(usize, usize)>, String> {
+        if let Some(pre) = &self.pre {
+            if !pre.is_match(&text[pos..]) {
+                return Ok(None);
+            }
+        }
         match self.re.find_from_pos(text, pos) {
             Ok(m) => Ok(m.map(|m| (m.start(), m.end()))),
             Err(e) => Err(e.to_string()),
@@ -161,7 +313,130 @@ impl Pattern {
     }
 
     pub fn is_match(&self, text: &str) -> Result<bool, String> {
+        if let Some(pre) = &self.pre {
+            if !pre.is_match(text) {
+                return Ok(false);
+            }
+        }
         self.re.is_match(text).map_err(|e| e.to_string())
+    }
+
+    /// Whether the `regex` crate alone runs this pattern as fast as can be: no look-around or back-reference
+    /// (fancy-regex's own), no Unicode word boundary (which keeps the regex crate off its DFAs on non-ASCII text).
+    /// Such patterns can share one `regex::RegexSet` pass.
+    pub fn settable(&self) -> bool {
+        !self.translated.contains("\\b")
+            && !self.translated.contains("\\B")
+            && !long_repeat(&self.translated)
+            && regex::Regex::new(&self.translated).is_ok()
+            && !["(?=", "(?!", "(?<=", "(?<!", "(?>", "\\1", "\\2", "\\k", "\\G"]
+                .iter()
+                .any(|s| self.translated.contains(s))
+    }
+
+    /// The pattern without its word boundaries and look-arounds, when the regex crate runs that: it matches every
+    /// text the pattern matches (and more), so a text it does not match cannot match the pattern. Tried with the
+    /// settable patterns in the same pass, it spares most lines the costly pattern.
+    pub fn relaxed(&self) -> Option<String> {
+        let chars: Vec<char> = self.translated.chars().collect();
+        let mut out = String::new();
+        let mut i = 0;
+        let mut in_class = false;
+        while i < chars.len() {
+            let c = chars[i];
+            if c == '\\' {
+                let n = *chars.get(i + 1)?;
+                if !in_class && (n == 'b' || n == 'B') {
+                    i += 2;
+                    continue;
+                }
+                out.push(c);
+                out.push(n);
+                i += 2;
+                continue;
+            }
+            if in_class {
+                if c == ']' {
+                    in_class = false;
+                }
+                out.push(c);
+                i += 1;
+                continue;
+            }
+            if c == '[' {
+                in_class = true;
+                out.push(c);
+                i += 1;
+                // a ']' first in a class is a literal
+                if chars.get(i) == Some(&'^') {
+                    out.push('^');
+                    i += 1;
+                }
+                if chars.get(i) == Some(&']') {
+                    out.push(']');
+                    i += 1;
+                }
+                continue;
+            }
+            if c == '{' {
+                // a bounded repeat {a,b} becomes {a,}: a superset, and a small automaton
+                let close = chars[i..].iter().position(|&d| d == '}').map(|k| i + k);
+                if let Some(close) = close {
+                    let inner: String = chars[i + 1..close].iter().collect();
+                    let lo = inner.split(',').next().unwrap_or("");
+                    if !lo.is_empty()
+                        && lo.chars().all(|d| d.is_ascii_digit())
+                        && inner.chars().all(|d| d.is_ascii_digit() || d == ',')
+                    {
+                        out.push_str(&format!("{{{lo},}}"));
+                        i = close + 1;
+                        continue;
+                    }
+                }
+            }
+            let rest: String = chars[i..chars.len().min(i + 4)].iter().collect();
+            if ["(?=", "(?!", "(?<=", "(?<!"].iter().any(|p| rest.starts_with(p)) {
+                // skip the group, nested parentheses, classes and escapes included
+                let mut depth = 0;
+                let mut cls = false;
+                while i < chars.len() {
+                    let d = chars[i];
+                    if d == '\\' {
+                        i += 2;
+                        continue;
+                    }
+                    if cls {
+                        if d == ']' {
+                            cls = false;
+                        }
+                    } else if d == '[' {
+                        cls = true;
+                        if chars.get(i + 1) == Some(&'^') {
+                            i += 1;
+                        }
+                        if chars.get(i + 1) == Some(&']') {
+                            i += 1;
+                        }
+                    } else if d == '(' {
+                        depth += 1;
+                    } else if d == ')' {
+                        depth -= 1;
+                        if depth == 0 {
+                            i += 1;
+                            break;
+                        }
+                    }
+                    i += 1;
+                }
+                continue;
+            }
+            out.push(c);
+            i += 1;
+        }
+        if ["(?>", "\\1", "\\2", "\\k", "\\G"].iter().any(|s| out.contains(s)) {
+            return None;
+        }
+        regex::Regex::new(&out).ok().map(|_| out)
     }
 
     /// The first match from code point `pos`, in code points.
@@ -189,6 +464,18 @@ impl PyPattern {
         let translated = translate(src, lines).map_err(PyValueError::new_err)?;
         let inner = Pattern::compile_as(src, lines).map_err(PyValueError::new_err)?;
         Ok(PyPattern { inner, translated })
+    }
+
+    /// The pattern relaxed (no word boundary, no look-around) for a first pass, if it can be.
+    #[getter]
+    fn relaxed(&self) -> Option<String> {
+        self.inner.relaxed()
+    }
+
+    /// The literal looked for before the pattern is tried (None: the pattern is tried on every text).
+    #[getter]
+    fn prefilter(&self) -> Option<String> {
+        self.inner.pre.as_ref().map(|r| r.as_str().to_string())
     }
 
     #[pyo3(signature = (text, pos=0))]
@@ -219,6 +506,13 @@ impl PyPattern {
     }
 }
 
+/// The letters whose case-insensitive matching agrees with Python's (FOLD_ALPHABET).
+#[pyfunction]
+fn fold_alphabet() -> &'static str {
+    FOLD_ALPHABET
+}
+
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(fold_alphabet, m)?)?;
     m.add_class::<PyPattern>()
 }

@@ -3,18 +3,16 @@
 //! holds for superscript and circled digits too (a table generated from Python's, src/pytables.rs).
 //! Offsets: Python indexes code points, Rust's &str bytes; `CharIndex` converts.
 
-use crate::pytables::ISDIGIT;
+use pyo3::prelude::*;
+
+use crate::pytables::{DISAGREE, ISDIGIT};
 
 pub fn isspace(c: char) -> bool {
     c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c)
 }
 
-pub fn isdigit(c: char) -> bool {
-    let c = c as u32;
-    if c < 0x80 {
-        return (0x30..=0x39).contains(&c);
-    }
-    ISDIGIT
+fn in_ranges(table: &[(u32, u32)], c: u32) -> bool {
+    table
         .binary_search_by(|&(a, b)| {
             if b < c {
                 std::cmp::Ordering::Less
@@ -25,6 +23,35 @@ pub fn isdigit(c: char) -> bool {
             }
         })
         .is_ok()
+}
+
+pub fn isdigit(c: char) -> bool {
+    let c = c as u32;
+    if c < 0x80 {
+        return (0x30..=0x39).contains(&c);
+    }
+    in_ranges(&ISDIGIT, c)
+}
+
+/// The text holds a character on which Python and the core disagree (a class of the two regex engines, their
+/// case folding, str.isupper...: Unicode versions differ): the Python engine reads that text.
+pub fn outside_repertoire(text: &str) -> bool {
+    !text.is_ascii() && disagree_class().as_ref().is_some_and(|re| re.is_match(text))
+}
+
+/// DISAGREE as one character class of the regex crate (its DFA scans a text for any of them at memory speed).
+fn disagree_class() -> &'static Option<regex::Regex> {
+    static CLASS: std::sync::OnceLock<Option<regex::Regex>> = std::sync::OnceLock::new();
+    CLASS.get_or_init(|| {
+        if DISAGREE.is_empty() {
+            return None;
+        }
+        let ranges: String = DISAGREE
+            .iter()
+            .map(|&(a, b)| format!("\\x{{{a:X}}}-\\x{{{b:X}}}"))
+            .collect();
+        Some(regex::Regex::new(&format!("[{ranges}]")).expect("the DISAGREE table is a valid class"))
+    })
 }
 
 /// `c.isupper()` of one character
@@ -94,7 +121,12 @@ pub struct CharIndex<'a> {
 
 impl<'a> CharIndex<'a> {
     pub fn new(text: &'a str) -> Self {
-        CharIndex { text, ascii: text.is_ascii(), byte: 0, chars: 0 }
+        CharIndex {
+            text,
+            ascii: text.is_ascii(),
+            byte: 0,
+            chars: 0,
+        }
     }
 
     /// The code point offset of byte offset `b` (a char boundary); cheapest when calls come in increasing order.
@@ -110,4 +142,25 @@ impl<'a> CharIndex<'a> {
         self.byte = b;
         self.chars
     }
+}
+
+/// For each character of `text`: 1 isupper, 2 islower, 4 isdigit, 8 isspace, as the core reads them (the tests
+/// compare them with Python's on every code point).
+#[pyfunction]
+pub fn char_flags(text: &str) -> Vec<u8> {
+    text.chars()
+        .map(|c| isupper(c) as u8 | (islower(c) as u8) << 1 | (isdigit(c) as u8) << 2 | (isspace(c) as u8) << 3)
+        .collect()
+}
+
+/// The table of characters left to Python (DISAGREE: runs of (first, last) code points), for the tests.
+#[pyfunction]
+pub fn disagreeing() -> Vec<(u32, u32)> {
+    DISAGREE.to_vec()
+}
+
+/// `" ".join(s.split())[:limit]`, `s.strip()`, for the tests
+#[pyfunction]
+pub fn squeezed(s: &str, limit: usize) -> (String, String) {
+    (squeeze(s, limit), strip(s).to_string())
 }
