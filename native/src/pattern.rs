@@ -190,8 +190,8 @@ pub struct Pattern {
     pub re: Regex,
     /// the pattern as given to fancy-regex (after `translate`)
     pub translated: String,
-    /// a literal every match holds, looked for first when the pattern is costly to try (it backtracks: a Unicode
-    /// word boundary, look-around, a bounded repeat, or it is not anchored): most lines lack it
+    /// looked for first when the pattern is costly to try (a Unicode word boundary, look-around, a bounded repeat,
+    /// or it is not anchored): the pattern relaxed (see `relaxed`), else a literal every match holds
     pre: Option<regex::Regex>,
 }
 
@@ -245,7 +245,8 @@ fn best(found: Vec<Vec<(String, bool)>>) -> Option<Vec<(String, bool)>> {
         .max_by_key(|a| shortest(a))
 }
 
-fn prefilter(translated: &str) -> Option<regex::Regex> {
+/// Whether the pattern starts with `^` (after its leading flags): it is tried at the start of a text only.
+pub fn anchored(translated: &str) -> bool {
     let body = match translated.strip_prefix("(?") {
         Some(rest)
             if rest
@@ -256,7 +257,11 @@ fn prefilter(translated: &str) -> Option<regex::Regex> {
         }
         _ => translated,
     };
-    let costly = !body.starts_with('^')
+    body.starts_with('^') && !body.starts_with("^|")
+}
+
+fn prefilter(translated: &str) -> Option<regex::Regex> {
+    let costly = !anchored(translated)
         || ["\\b", "(?=", "(?!", "(?<", "{0,", "}?"]
             .iter()
             .any(|s| translated.contains(s));
@@ -292,11 +297,13 @@ impl Pattern {
             .backtrack_limit(BACKTRACK_LIMIT)
             .build()
             .map_err(|e| format!("{src}: {e}"))?;
-        Ok(Pattern {
-            re,
-            pre: prefilter(&t),
-            translated: t,
-        })
+        let mut p = Pattern { re, pre: None, translated: t };
+        // a costly pattern is tried only on texts its relaxed form (a DFA's work) or else its literal matches
+        p.pre = prefilter(&p.translated).map(|lit| match p.relaxed() {
+            Some(r) if r != p.translated => regex::Regex::new(&r).unwrap_or(lit),
+            _ => lit,
+        });
+        Ok(p)
     }
 
     /// The first match at or after byte `pos`, as byte offsets. Err: the backtracking limit ran out.

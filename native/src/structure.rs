@@ -212,7 +212,11 @@ impl StructureReader {
         let mut members = Vec::new();
         let mut in_set = Vec::new();
         for p in ordered.iter().flat_map(|(_, pats)| pats.iter()) {
-            if p.settable() {
+            // only patterns anchored at the line's start: the pass then stops after a few characters of most lines
+            // (one unanchored member would make it read every line to its end); the others have their prefilter
+            if !crate::pattern::anchored(&p.translated) {
+                in_set.push(InSet::Alone);
+            } else if p.settable() {
                 in_set.push(InSet::Exact(members.len()));
                 members.push(p.translated.clone());
             } else if let Some(r) = p.relaxed() {
