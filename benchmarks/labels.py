@@ -49,12 +49,13 @@ def extract(folder: str, db: str) -> None:
         sys.exit(f"extract {folder} failed ({r.returncode}): {r.stderr.strip()[-500:]}")
 
 
-def type_of_code(symbol: str | None, codes: dict[str, str]) -> str | None:
-    """The type a symbol's type code names ("NĐ-CP" -> "Nghị định", "KH/TU" -> "Kế hoạch"), or None."""
+def type_of_code(symbol: str | None, codes: dict[str, str], worded: frozenset[str] = frozenset()) -> str | None:
+    """The type a symbol's type code names ("NĐ-CP" -> "Nghị định", "KH/TU" -> "Kế hoạch"), or None; a code that
+    names its type only with the type word (``worded``: TC) names none."""
     if not symbol:
         return None
     first = symbol.split("/")[0].split("-")[0]
-    t = codes.get(first)
+    t = None if first in worded else codes.get(first)
     return t if t and t != GENERIC else None
 
 
@@ -82,7 +83,7 @@ def measure(db: str) -> dict[str, list[str]]:
                                                   "issuer_not_canonical")}
     for id_, typ, symbol, issuer, title, kind, src, code, level in conn.execute(
             "SELECT id, type, symbol, issuer, title, kind, source_file, issuer_code, level FROM documents"):
-        named = type_of_code(symbol, codes)
+        named = type_of_code(symbol, codes, lexicon.worded_type_codes)
         if typ == GENERIC and named:
             out["generic_type"].append(f"{id_}: {typ} {symbol} (the code names a {named})")
         if repeats(issuer):

@@ -91,6 +91,7 @@ class Engine:
         # the lexicon's tables and answers, as the stages below read them
         self.type_word_map = lx.type_word_map  # type words: spelling (casefolded) -> canonical
         self.type_codes, self.party_type_codes, self.issuers = lx.type_codes, lx.party_type_codes, lx.issuers
+        self.type_of_code = lx.type_of_code
         self.generic_types = lx.generic_types  # "văn bản": a type word that names no type
         self.place_words = lx.place_words
         self.canonical_symbol, self.canonical_code = lx.canonical_symbol, lx.canonical_code
@@ -356,7 +357,7 @@ class Engine:
             sym = self.canonical_symbol(symbol)
             if layout == "party":
                 typ, _, iss = sym.partition("/")
-                type_from_code = self.party_type_codes.get(typ) or self.type_codes.get(typ)
+                type_from_code = self.party_type_codes.get(typ) or self.type_of_code(typ, tw_canon)
                 issuer_code = iss
                 branch = "party"
             elif layout == "older":
@@ -369,8 +370,7 @@ class Engine:
                     # 59/2020/QH14, 1211/2016/UBTVQH13
                     type_from_code = self.type_codes.get(first)
                     issuer_code = first
-                elif first in self.type_codes and len(segs) > 1:
-                    type_from_code = self.type_codes[first]
+                elif len(segs) > 1 and (type_from_code := self.type_of_code(first, tw_canon)):
                     issuer_code = "-".join(segs[1:])
                 else:
                     # công văn: NUMBER/ISSUER-UNIT

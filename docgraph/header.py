@@ -327,7 +327,8 @@ def read_header(text: str, mentions: list[Mention], lexicon: Lexicon) -> FileHea
     if own is None and blank is not None:
         sym = lexicon.canonical_symbol(blank.group("symbol"))
         segs = sym.split("-")
-        issuer_code = "-".join(segs[1:]) if len(segs) > 1 and segs[0] in lexicon.type_codes else segs[0]
+        worded = type_word[0] if type_word else None
+        issuer_code = "-".join(segs[1:]) if len(segs) > 1 and lexicon.type_of_code(segs[0], worded) else segs[0]
     code_level = lexicon.level_of_code(issuer_code) if issuer_code else "unknown"
     if level == "unknown" and code_level not in ("ambiguous", "unknown"):
         level = code_level
@@ -377,7 +378,7 @@ def read_header(text: str, mentions: list[Mention], lexicon: Lexicon) -> FileHea
         # no type heading, or a generic one (a gazette's "VĂN BẢN QUY PHẠM PHÁP LUẬT" banner): the number's type code
         # names the type (12/2022/NĐ-CP is a Nghị định; a consolidated text's VBHN names none)
         first = symbol.split("/")[0].split("-")[0]
-        typ = lexicon.type_codes.get(first) or typ
+        typ = lexicon.type_of_code(first, typ) or typ
     issuer = _issuer_name(block, words)
     kind = "document" if own is not None or blank is None else "draft"  # a blank "Số:   /KH-UBND" is a draft
     signer_title, signer = read_signature(text, lexicon)

@@ -71,6 +71,7 @@ class Lexicon:
     named_types: tuple[str, ...]  # type words a law is cited by name with ("Luật Đất đai")
     type_codes: Mapping[str, str]  # type code -> type word
     generic_types: frozenset[str]  # type words that name no type ("Văn bản"): a number's type code names it
+    worded_type_codes: frozenset[str]  # type codes also an issuer's (TC): their type only with the type word
     party_type_codes: Mapping[str, str]  # codes meaning something else in a Party symbol
     canonical_case: Mapping[str, str]  # upper-case spelling -> mixed-case code (TTG -> TTg)
     ocr_codes: Mapping[str, str]  # code written without diacritics -> the code
@@ -181,6 +182,13 @@ class Lexicon:
                 up = pat.sub(rep, up)
                 break
         return self.canonical_case.get(up, up)
+
+    def type_of_code(self, code: str, word: str | None) -> str | None:
+        """The type a symbol's type code names, the type word (canonical) written before the number being ``word``:
+        a code that is also an issuer's (``worded_type_codes``: TC, Thông cáo and the Ministry of Finance's code
+        before 2003) names it only when the word does; else None (4773/TC-CSTC is a letter of the ministry)."""
+        typ = self.type_codes.get(code)
+        return None if typ is None or (code in self.worded_type_codes and word != typ) else typ
 
     def issuer_of(self, code: str | None) -> Issuer | None:
         """The issuers-table entry of a code's first segment (term digits dropped), or None."""
@@ -425,6 +433,7 @@ _TABLES: dict[str, tuple[Callable[[_Where], Any], Any]] = {
     "type_codes": (_codes, _REQUIRED),
     "named_types": (_words, _REQUIRED),
     "generic_types": (_code_set, frozenset()),
+    "worded_type_codes": (_code_set, frozenset()),
     "party_type_codes": (_codes, {}),
     "canonical_case": (_codes, {}),
     "ocr_codes": (_codes, {}),
@@ -496,6 +505,9 @@ def build_lexicon(tables: dict[str, Any], lines: dict[str, tuple[Path, int]], fo
         for i, t in enumerate(got[table]):
             if t not in got["type_words"]:
                 raise wheres[table].fail(f"{t!r} is not a type word of the type_words table", i)
+    for c in sorted(got["worded_type_codes"]):
+        if c not in got["type_codes"]:
+            raise wheres["worded_type_codes"].fail(f"{c!r} is not a code of the type_codes table")
     for t in sorted(got["generic_types"]):
         if t not in got["type_words"]:
             raise wheres["generic_types"].fail(f"{t!r} is not a type word of the type_words table")
