@@ -11,6 +11,8 @@
 //! `\s`, `\w`, `\d`, `\b`, `\p{..}` and (?i) folding agree between the engines on the rules' characters
 //! (tests/test_native.py compares them on every code point).
 
+use std::sync::OnceLock;
+
 use fancy_regex::{Expr, Regex, RegexBuilder};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
@@ -185,14 +187,22 @@ fn long_repeat(p: &str) -> bool {
     false
 }
 
-/// One compiled rule pattern.
+/// One compiled rule pattern. The fancy-regex program and the prefilter are built on first use: a pattern the
+/// structure reader only ever runs inside its shared RegexSet never needs them (memory: about 0.3 MB each).
 pub struct Pattern {
-    pub re: Regex,
+    re: OnceLock<Regex>,
     /// the pattern as given to fancy-regex (after `translate`)
     pub translated: String,
     /// looked for first when the pattern is costly to try (a Unicode word boundary, look-around, a bounded repeat,
     /// or it is not anchored): the pattern relaxed (see `relaxed`), else a literal every match holds
-    pre: Option<regex::Regex>,
+    pre: OnceLock<Option<regex::Regex>>,
+}
+
+fn build(t: &str) -> Result<Regex, String> {
+    RegexBuilder::new(t)
+        .backtrack_limit(BACKTRACK_LIMIT)
+        .build()
+        .map_err(|e| e.to_string())
 }
 
 /// The literals every match of `e` holds (consecutive literal characters joined), each as its alternatives (one of
@@ -293,39 +303,56 @@ impl Pattern {
     /// `lines`: the pattern is only ever searched in one line (a text without a newline)
     pub fn compile_as(src: &str, lines: bool) -> Result<Pattern, String> {
         let t = translate(src, lines)?;
-        let re = RegexBuilder::new(&t)
-            .backtrack_limit(BACKTRACK_LIMIT)
-            .build()
-            .map_err(|e| format!("{src}: {e}"))?;
-        let mut p = Pattern { re, pre: None, translated: t };
-        // a costly pattern is tried only on texts its relaxed form (a DFA's work) or else its literal matches
-        p.pre = prefilter(&p.translated).map(|lit| match p.relaxed() {
-            Some(r) if r != p.translated => regex::Regex::new(&r).unwrap_or(lit),
-            _ => lit,
-        });
-        Ok(p)
+        build(&t).map_err(|e| format!("{src}: {e}"))?; // compiles: the program itself is built again on first use
+        Ok(Pattern {
+            re: OnceLock::new(),
+            translated: t,
+            pre: OnceLock::new(),
+        })
+    }
+
+    fn re(&self) -> &Regex {
+        self.re
+            .get_or_init(|| build(&self.translated).expect("compiled once already"))
+    }
+
+    fn pre(&self) -> Option<&regex::Regex> {
+        self.pre
+            .get_or_init(|| {
+                // a costly pattern is tried only on texts its relaxed form (a DFA's work) or else its literal matches
+                prefilter(&self.translated).map(|lit| match self.relaxed() {
+                    Some(r) if r != self.translated => regex::Regex::new(&r).unwrap_or(lit),
+                    _ => lit,
+                })
+            })
+            .as_ref()
     }
 
     /// The first match at or after byte `pos`, as byte offsets. Err: the backtracking limit ran out.
     pub fn find_at(&self, text: &str, pos: usize) -> Result<Option<(usize, usize)>, String> {
-        if let Some(pre) = &self.pre {
+        if let Some(pre) = self.pre() {
             if !pre.is_match(&text[pos..]) {
                 return Ok(None);
             }
         }
-        match self.re.find_from_pos(text, pos) {
+        match self.re().find_from_pos(text, pos) {
             Ok(m) => Ok(m.map(|m| (m.start(), m.end()))),
             Err(e) => Err(e.to_string()),
         }
     }
 
+    /// `is_match` without the prefilter: for a caller that has already tried the pattern's relaxed form.
+    pub fn is_match_unfiltered(&self, text: &str) -> Result<bool, String> {
+        self.re().is_match(text).map_err(|e| e.to_string())
+    }
+
     pub fn is_match(&self, text: &str) -> Result<bool, String> {
-        if let Some(pre) = &self.pre {
+        if let Some(pre) = self.pre() {
             if !pre.is_match(text) {
                 return Ok(false);
             }
         }
-        self.re.is_match(text).map_err(|e| e.to_string())
+        self.re().is_match(text).map_err(|e| e.to_string())
     }
 
     /// Whether the `regex` crate alone runs this pattern as fast as can be: no look-around or back-reference
@@ -482,7 +509,7 @@ impl PyPattern {
     /// The literal looked for before the pattern is tried (None: the pattern is tried on every text).
     #[getter]
     fn prefilter(&self) -> Option<String> {
-        self.inner.pre.as_ref().map(|r| r.as_str().to_string())
+        self.inner.pre().map(|r| r.as_str().to_string())
     }
 
     #[pyo3(signature = (text, pos=0))]

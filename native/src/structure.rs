@@ -7,6 +7,7 @@ use std::collections::HashMap;
 
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
+use pyo3::types::PyString;
 
 use crate::deadline::{Deadline, TimeLimit};
 use crate::pattern::Pattern;
@@ -175,6 +176,7 @@ pub struct StructureReader {
     effect_articles: Vec<Pattern>,
     subject_lines: Vec<Pattern>,
     names: Vec<String>,
+    kinds: Vec<Py<PyString>>, // the names as Python's interned strings: the parts' kinds are the same objects
     fixed: Fixed,
 }
 
@@ -190,6 +192,7 @@ impl StructureReader {
     /// names. ValueError when a pattern is one the core cannot run (docgraph then reads structure in Python).
     #[new]
     fn new(
+        py: Python<'_>,
         lines: Vec<(String, Vec<String>)>,
         items: Vec<String>,
         basis_sections: Vec<String>,
@@ -244,6 +247,7 @@ impl StructureReader {
             basis_sections: compile_all(&basis_sections)?,
             effect_articles: compile_all(&effect_articles)?,
             subject_lines: compile_all(&subject_lines)?,
+            kinds: names.iter().map(|n| PyString::intern(py, n).unbind()).collect(),
             names,
             fixed: Fixed::new().map_err(PyValueError::new_err)?,
         })
@@ -263,7 +267,7 @@ impl StructureReader {
         seconds: Option<f64>,
     ) -> PyResult<
         Option<(
-            Vec<(String, usize, usize, String, bool, Option<String>)>,
+            Vec<(Py<PyString>, usize, usize, String, bool, Option<String>)>,
             bool,
             Vec<usize>,
         )>,
@@ -279,7 +283,7 @@ impl StructureReader {
                     .into_iter()
                     .map(|p| {
                         (
-                            self.names[p.kind as usize].clone(),
+                            self.kinds[p.kind as usize].clone_ref(py),
                             p.start,
                             p.end,
                             p.label,
@@ -365,7 +369,9 @@ impl StructureReader {
             for p in pats {
                 let hit = match (self.in_set[at], &hits) {
                     (InSet::Exact(k), Some(h)) => h.matched(k),
-                    (InSet::Filter(k), Some(h)) => h.matched(k) && found(p, line)?,
+                    (InSet::Filter(k), Some(h)) => {
+                        h.matched(k) && p.is_match_unfiltered(line).map_err(|_| Stop::Time)?
+                    }
                     _ => found(p, line)?,
                 };
                 at += 1;
