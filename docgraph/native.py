@@ -22,13 +22,14 @@ except ImportError:  # not installed: the Python engine runs everything
     _core = None
 
 # the core's version this docgraph speaks to (its stages' arguments and results); another one is not used
-CORE_VERSION = "0.2.0"
+CORE_VERSION = "0.3.0"
 # the stages the core runs (docgraph uses each when the rules in use are ones the core can compile)
 STAGES: tuple[str, ...] = ("structure",)
 # what DOCGRAPH_NATIVE=0 turns off; DOCGRAPH_REQUIRE_NATIVE=1 makes a missing core an error (CI, the comparison tests)
 ENV_SWITCH, ENV_REQUIRE = "DOCGRAPH_NATIVE", "DOCGRAPH_REQUIRE_NATIVE"
 
-__all__ = ["CORE_VERSION", "installed", "enabled", "required", "describe", "structure_core", "read_structure", "TimeLimit"]
+__all__ = ["CORE_VERSION", "installed", "enabled", "required", "describe", "structure_core", "read_structure",
+           "line_kind", "TimeLimit"]
 
 _warned: set[str] = set()
 
@@ -107,6 +108,14 @@ def structure_core(spec: dict[str, Any], use: bool | None = None) -> Any | None:
         if use:
             raise
         note_once("structure:" + str(e), f"the structure rules run in Python (the compiled core cannot run them: {e})")
+        return None
+
+
+def line_kind(core: Any, line: str) -> str | None:
+    """The core's kind of one line (``StructureReader.line_kind``); None when it leaves the line to Python."""
+    try:
+        return core.line_kind_of(line)
+    except (TimeLimit, UnicodeEncodeError):  # a lone surrogate; a backtracking limit: Python reads it
         return None
 
 

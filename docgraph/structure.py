@@ -129,6 +129,10 @@ class StructureReader:
 
     def line_kind(self, line: str) -> str:
         """What a line starts: a kind of ``lines`` in the rules, "item", "heading", "subject", "blank" or "plain"."""
+        if self._core is not None:
+            got = native.line_kind(self._core, line)
+            if got is not None:
+                return got
         if not line.strip():
             return "blank"
         if self._steps is None:

@@ -175,6 +175,23 @@ def test_structure_of_the_samples(readers):
         same_structure(readers, text)
 
 
+def test_line_kinds_of_single_lines(readers):
+    """``line_kind`` (the relation reader asks it of a unit's last lines and an item's opening) from both engines."""
+    from docgraph.readers import read_file
+
+    py, rs = readers
+    root = Path(__file__).resolve().parent.parent / "samples"
+    lines = [x for p in sorted(root.glob("*.txt")) for x in read_file(str(p)).text.split("\n")]
+    lines += [t for text, _ in TRICKY for t in text.split("\n")] + ["  ", "\x1c", "İ căn cứ", "Căn cứ\nLuật"]
+    kinds = {}
+    for x in lines:
+        kinds[x] = py.line_kind(x)
+        assert rs.line_kind(x) == kinds[x], x
+    assert {"basis", "article", "item", "blank", "plain", "signature", "recipients"} <= set(kinds.values())
+    assert native.line_kind(rs._core, "Căn cứ\nLuật") is None and native.line_kind(rs._core, "İ căn cứ") is None
+    assert native.line_kind(rs._core, "Căn cứ Luật A;") == "basis"
+
+
 @pytest.mark.parametrize("seed", [1, 7, 2024])
 def test_structure_of_generated_corpora(readers, seed):
     gen = benchmark("generate")

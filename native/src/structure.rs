@@ -299,6 +299,18 @@ impl StructureReader {
         }
     }
 
+    /// The kind of one line (no wrapped-line rule: `StructureReader.line_kind`), the name as Python's interned
+    /// string; None when the line holds a character left to Python, or a newline.
+    fn line_kind_of(&self, py: Python<'_>, line: &str) -> PyResult<Option<Py<PyString>>> {
+        if line.contains('\n') || crate::pytext::outside_repertoire(line) {
+            return Ok(None);
+        }
+        match self.line_kind(line) {
+            Ok(k) => Ok(Some(self.kinds[k as usize].clone_ref(py))),
+            Err(Stop::Time) => Err(TimeLimit::new_err("time limit exceeded")),
+        }
+    }
+
     /// Seconds each line pattern takes on the lines of `text`, each pattern tried on every line (for profiling):
     /// (kind, pattern index within its kind, seconds, lines it matches).
     fn pattern_costs(&self, text: &str) -> Vec<(String, usize, f64, usize)> {
