@@ -95,6 +95,9 @@ def structure_core(spec: dict[str, Any], use: bool | None = None) -> Any | None:
     """The core's structure reader for the ``structure`` section of a rule set; None when the core is not in use
     or cannot compile one of the section's patterns (then the Python reader runs, said once). ``use``: None to
     follow ``enabled()``, False for never, True for always (an error when the core cannot)."""
+    if use is None and _core is not None and not installed() and os.environ.get(ENV_SWITCH, "1") != "0" \
+            and not required():
+        note_once("version", _missing() + "; the Python engine runs every stage")
     if use is False or (use is None and not enabled()):
         return None
     if use and not installed():

@@ -55,6 +55,18 @@ def test_required_core_missing_is_an_error(monkeypatch):
     assert native.enabled() is False and native.describe() == "compiled core: not installed (pip install ./native)"
 
 
+def test_a_core_of_another_version_is_not_used_said_once(core, monkeypatch, capsys):
+    monkeypatch.setattr(native, "CORE_VERSION", "0.0.1")
+    monkeypatch.setattr(native, "_warned", set())
+    monkeypatch.delenv(native.ENV_REQUIRE, raising=False)
+    monkeypatch.delenv(native.ENV_SWITCH, raising=False)
+    spec = get_engine(None).rules.structure
+    assert StructureReader(spec)._core is None and StructureReader(spec)._core is None
+    err = capsys.readouterr().err
+    assert err.count(f"the compiled core is version {core.version()}, this docgraph needs 0.0.1") == 1
+    assert "pip install ./native" in err
+
+
 # ------------------------------------------------------------------------- patterns: the two regex engines
 # texts with Vietnamese letters (precomposed and with combining marks), astral characters (emoji) and spaces of
 # several kinds: offsets are code points on both sides
