@@ -139,6 +139,7 @@ class Gazetteer:
             for unit, name in p["districts"]:
                 out.setdefault(_data_key(name), []).append(
                     Place(name, "district", unit, p["name"], False, name == p.get("capital") and unit == "Thành phố"))
+        self._built("_districts")
         return out
 
     @cached_property
@@ -151,7 +152,15 @@ class Gazetteer:
         for p in self._data["after"]:
             for unit, name in p["communes"]:
                 out.setdefault(_data_key(name), []).append(Place(name, "commune", unit, p["name"], True))
+        self._built("_communes")
         return out
+
+    def _built(self, index: str) -> None:
+        """Once both indexes are built the data they came from is let go (some 3 MiB of lists and strings in
+        each worker of ``extract``; the places keep their names)."""
+        other = "_communes" if index == "_districts" else "_districts"
+        if other in self.__dict__:
+            self._data = {k: v for k, v in self._data.items() if k not in ("before", "after")}
 
     @cached_property
     def _unit_re(self) -> regex.Pattern:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from .header import FileHeader
 from .lexicon import Lexicon, load_lexicon
 from .model import LOCAL_LEVELS, Mention
-from .normalize import slug
+from .normalize import slug, slug_once
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,4 +112,4 @@ def own_key(h: FileHeader) -> DocKey | None:
 
 
 def file_doc_id(rel_path: str) -> str:
-    return "file-" + slug(rel_path)
+    return "file-" + slug_once(rel_path)

@@ -185,6 +185,12 @@ def slug(s: str) -> str:
     return _SLUG_RE.sub("-", fold(s)).strip("-")
 
 
+def slug_once(s: str) -> str:
+    """``slug`` of a string met once (a file's path), kept out of the caches: each worker of ``extract`` would
+    otherwise keep every path it read, twice, up to 65,536 of them."""
+    return _SLUG_RE.sub("-", fold.__wrapped__(s)).strip("-")
+
+
 # old ("hoà", "uỷ") and new ("hòa", "ủy") tone placement are both valid; names are stored in the new style
 _OLD_TONES = {
     "oà": "òa", "oá": "óa", "oả": "ỏa", "oã": "õa", "oạ": "ọa",

@@ -38,3 +38,31 @@ def test_a_long_line_still_gives_its_place_and_date():
     m = header._place_date(line)
     assert len(line) > header._CACHED_LINE and m.group(0) == "Hà Nội, ngày 25 tháng 12 năm 2023"
     assert header._place_date.cache_info().currsize == 0
+
+
+def test_a_files_own_id_is_its_slugged_path_and_keeps_no_cache_entry():
+    from docgraph.identity import file_doc_id
+    from docgraph.normalize import fold, slug, slug_once
+
+    for path in ["vb/Kế hoạch số 5 (bản cuối).txt", "ĐẢNG ỦY/Thông báo.md", "a//b--c.txt"]:
+        want = slug(path)
+        slug.cache_clear()
+        fold.cache_clear()
+        assert slug_once(path) == want and file_doc_id(path) == "file-" + want
+        assert slug.cache_info().currsize == 0 and fold.cache_info().currsize == 0
+    assert file_doc_id("vb/Kế hoạch số 5.txt") == "file-vb-ke-hoach-so-5-txt"
+
+
+def test_the_gazetteer_lets_its_data_go_once_both_indexes_are_built():
+    from docgraph.gazetteer import Gazetteer, data_path
+    import json
+
+    lx = load_lexicon()
+    g = Gazetteer(json.loads(data_path().read_text(encoding="utf-8")), dict(lx.place_words), "2025-07-01")
+    assert "before" in g._data
+    assert g.districts("Lạng Giang")[0].province == "Bắc Giang"  # the districts' index alone: the data stays
+    assert "before" in g._data and "after" in g._data
+    communes = g.communes("Phường Bến Nghé") or g.communes("Bến Nghé")
+    assert communes and all(c.province == "Hồ Chí Minh" for c in communes)
+    assert "before" not in g._data and "after" not in g._data and g._data["about"] == g.about
+    assert g.lookup("Lạng Giang") and g.districts_of("Bắc Giang") and g.communes_of("Ninh Bình")
