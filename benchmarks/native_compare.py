@@ -5,7 +5,8 @@ the core runs must be the same.
 
 Reads each file as ``docgraph extract`` does (docgraph's readers), runs each stage both ways and compares what it
 returns (structure: every part with its kind, offsets, label, attached flag and number, the wrapped flag and the line
-starts, for both shapes, "document" and "article"); prints the number of files and outputs compared, those that
+starts, for both shapes, "document" and "article"; relations: every relation the relation reader finds, with its
+evidence, from the same mentions, header and structure, the relation phrases searched by each engine); prints the number of files and outputs compared, those that
 differ (the first --show of them named), and the CPU seconds of each engine on the stage (``--repeat`` runs,
 alternated, the median). Exit code 1 when any output differs. A later stage adds its comparison to ``STAGES``.
 """
@@ -38,14 +39,40 @@ def structure_outputs(reader: StructureReader, text: str) -> list[Any]:
     return out
 
 
-def structure_stage(rules) -> tuple[Callable[[str], Any], Callable[[str], Any]]:
+def structure_stage(rules, texts=None) -> tuple[Callable[[str], Any], Callable[[str], Any]]:
     """(the Python engine's function, the core's) of one text, for this stage."""
     py = StructureReader(rules.structure, use_native=False)
     rs = StructureReader(rules.structure, use_native=True)
     return (lambda text: structure_outputs(py, text)), (lambda text: structure_outputs(rs, text))
 
 
-STAGES: dict[str, Callable] = {"structure": structure_stage}
+def relations_stage(rules, texts: list[tuple[str, str]]) -> tuple[Callable[[str], Any], Callable[[str], Any]]:
+    """The relation reader with the phrases searched in Python, and with the core (the rest in Python for both)."""
+    from docgraph.engine import get_engine
+    from docgraph.header import read_header
+    from docgraph.relations import RelationFinder
+
+    e = get_engine(None)
+    py = RelationFinder(rules.relations, rules.structure, e.lexicon)
+    py.triggers._core = None  # the reference: PhraseScanner._finditer_py
+    rs = RelationFinder(rules.relations, rules.structure, e.lexicon)
+    prepared: dict[str, tuple] = {}
+    for _, text in texts:  # what the relation reader is given, read once, outside the timing
+        ms = e.extract(text)
+        h = read_header(text, ms, e.lexicon)
+        art = h.kind in ("article", "unknown")
+        prepared[text] = (ms, art, py.reader.read(text, "article" if art else "document"), h)
+
+    def run(finder):
+        def one(text: str) -> list:
+            ms, art, st, h = prepared[text]
+            return finder.find(text, ms, article=art, structure=st, doc_type=h.type, doc_symbol=h.symbol)
+        return one
+
+    return run(py), run(rs)
+
+
+STAGES: dict[str, Callable] = {"structure": structure_stage, "relations": relations_stage}
 
 
 def texts_of(folders: list[str]) -> list[tuple[str, str]]:
@@ -80,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
     rules = get_engine(None).rules
     failed = False
     for name in a.stage or sorted(STAGES):
-        py, rs = STAGES[name](rules)
+        py, rs = STAGES[name](rules, texts)
         times: dict[str, list[float]] = {"python": [], "native": []}
         for _ in range(max(1, a.repeat)):
             tp, want = timed(py, texts)

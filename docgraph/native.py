@@ -22,14 +22,14 @@ except ImportError:  # not installed: the Python engine runs everything
     _core = None
 
 # the core's version this docgraph speaks to (its stages' arguments and results); another one is not used
-CORE_VERSION = "0.3.0"
+CORE_VERSION = "0.4.0"
 # the stages the core runs (docgraph uses each when the rules in use are ones the core can compile)
-STAGES: tuple[str, ...] = ("structure",)
+STAGES: tuple[str, ...] = ("structure", "phrases")
 # what DOCGRAPH_NATIVE=0 turns off; DOCGRAPH_REQUIRE_NATIVE=1 makes a missing core an error (CI, the comparison tests)
 ENV_SWITCH, ENV_REQUIRE = "DOCGRAPH_NATIVE", "DOCGRAPH_REQUIRE_NATIVE"
 
 __all__ = ["CORE_VERSION", "installed", "enabled", "required", "describe", "structure_core", "read_structure",
-           "line_kind", "TimeLimit"]
+           "line_kind", "phrase_core", "phrase_spans", "TimeLimit"]
 
 _warned: set[str] = set()
 
@@ -132,3 +132,40 @@ def read_structure(core: Any, text: str, shape: str) -> tuple[list[tuple], bool,
         raise time_limit_exceeded() from None
     except UnicodeEncodeError:
         return None
+
+
+def phrase_core(phrases: list[str], use: bool | None = None) -> Any | None:
+    """The core's search of the relation phrases (``phrases``: as ``phrases.phrase_order`` orders them); None when
+    the core is not in use or cannot search them (then Python does, said once). ``use``: as in ``structure_core``."""
+    if use is False or (use is None and not enabled()):
+        return None
+    if use and not installed():
+        raise NativeUnavailable(_missing())
+    try:
+        return _core.PhraseSet(phrases)
+    except ValueError as e:
+        if use:
+            raise
+        note_once("phrases:" + str(e), f"the relation phrases are searched in Python (the compiled core cannot: {e})")
+        return None
+
+
+def phrase_spans(core: Any, text: str, pos: int = 0, endpos: int | None = None) -> list[tuple[int, int]] | None:
+    """The (start, end) of the phrases' matches in ``text[pos:endpos]`` (what ``finditer(text, pos, endpos)`` of
+    their pattern finds, the lookbehind reading the character before ``pos``); None when the core leaves the text
+    to Python (a character its Unicode tables read otherwise, a lone surrogate)."""
+    if pos < 0 or endpos is not None and endpos < 0:
+        return None  # counted from the end: Python's reading
+    n = len(text)
+    end = n if endpos is None else max(0, min(endpos, n))
+    pos = max(0, min(pos, n))
+    try:
+        if pos == 0 and end == n:
+            return core.spans(text)
+        if pos >= end:
+            return []
+        base = pos - 1 if pos else 0
+        spans = core.spans(text[base:end], pos - base)
+    except UnicodeEncodeError:
+        return None
+    return None if spans is None else [(s + base, e + base) for s, e in spans]

@@ -5,7 +5,9 @@ The relation phrases of ``rules/relations.yaml`` are searched with one long alte
 at every position of a gap, that alternation costs the regex engine about a microsecond a character; the same
 phrases arranged as a tree of their characters (``phrase_trie``) tell in a quarter of the time whether any phrase
 starts at a position. ``PhraseScanner`` finds with the tree where a phrase starts and asks the alternation only there,
-which phrase it is: the matches are those of the alternation's ``finditer``, match for match.
+which phrase it is: the matches are those of the alternation's ``finditer``, match for match. The compiled core
+(docgraph/native.py), when in use, finds the same matches in one call (``PhraseScanner._finditer_py`` stays the
+reference).
 """
 
 from __future__ import annotations
@@ -15,17 +17,54 @@ from bisect import bisect_left
 
 import regex
 
+from . import native
+
 _PAREN = regex.compile(r"[()]")
 _QUOTE = regex.compile(r"[“”«»]")
 _OPEN_QUOTES = "“«"
 _EVIDENCE_LIMIT = 400
 
 
+def phrase_order(phrases: list[str]) -> list[str]:
+    """The phrases as the alternation tries them: NFC, lower case, longest first."""
+    return sorted({unicodedata.normalize("NFC", p).lower() for p in phrases}, key=lambda p: -len(p))
+
+
 def phrase_alternation(phrases: list[str]) -> str:
     """The phrases as one alternation, longest first (the longest phrase that matches at a position wins); a space
     stands for any run of white space."""
-    ordered = sorted({unicodedata.normalize("NFC", p).lower() for p in phrases}, key=lambda p: -len(p))
-    return "|".join(regex.escape(p).replace("\\ ", r"\s+") for p in ordered)
+    return "|".join(regex.escape(p).replace("\\ ", r"\s+") for p in phrase_order(phrases))
+
+
+def phrase_pattern(phrases: list[str]) -> str:
+    """The pattern of ``PhraseScanner``'s ``exact``: the alternation between two letter boundaries, case-insensitive."""
+    return rf"(?i)(?<![\p{{L}}])(?:{phrase_alternation(phrases)})(?![\p{{L}}])"
+
+
+class PhraseMatch:
+    """A match the compiled core found: what the relation reader asks of a match object."""
+
+    __slots__ = ("_text", "_start", "_end")
+
+    def __init__(self, text: str, start: int, end: int):
+        self._text, self._start, self._end = text, start, end
+
+    def start(self) -> int:
+        return self._start
+
+    def end(self) -> int:
+        return self._end
+
+    def span(self) -> tuple[int, int]:
+        return self._start, self._end
+
+    def group(self, n: int = 0) -> str:
+        if n != 0:
+            raise IndexError("no such group")
+        return self._text[self._start:self._end]
+
+    def __repr__(self) -> str:
+        return f"<PhraseMatch span={self.span()!r} match={self.group()!r}>"
 
 
 def phrase_trie(phrases: list[str]) -> str:
@@ -54,13 +93,27 @@ class PhraseScanner:
     matches, ``exact`` tells which one. Both match at exactly the same positions, so the matches are those of
     ``exact.finditer``."""
 
-    def __init__(self, phrases: list[str], exact: regex.Pattern):
+    def __init__(self, phrases: list[str], exact: regex.Pattern, use_native: bool | None = None):
+        """``use_native``: search with the compiled core when it is in use (None), never (False) or always (True:
+        an error when it cannot). The core runs only when ``exact`` is ``phrase_pattern(phrases)``."""
         self.exact = exact
         tree = phrase_trie(phrases) if phrases else ""
         self.probe = regex.compile(rf"(?i)(?<![\p{{L}}])(?:{tree})(?![\p{{L}}])") if tree else None
+        self._core = None
+        if phrases and use_native is not False and exact.pattern == phrase_pattern(phrases) \
+                and exact.flags & regex.V1 == 0:
+            self._core = native.phrase_core(phrase_order(phrases), use_native)
 
     def finditer(self, text: str, pos: int = 0, endpos: int | None = None):
         """The matches of ``exact.finditer(text, pos, endpos)``, in order."""
+        if self._core is not None:
+            spans = native.phrase_spans(self._core, text, pos, endpos)
+            if spans is not None:
+                return [PhraseMatch(text, s, e) for s, e in spans]
+        return self._finditer_py(text, pos, endpos)
+
+    def _finditer_py(self, text: str, pos: int = 0, endpos: int | None = None):
+        """``finditer`` in Python: the reference."""
         if self.probe is None:
             return
         end = len(text) if endpos is None else endpos
@@ -150,5 +203,6 @@ def evidence(text: str, cs: int, ce: int, spans: list[tuple[int, int]], limit: i
     return " … ".join(" ".join(text[a:b].split()) for a, b in pieces)
 
 
-__all__ = ["PhraseScanner", "any_of", "curly_open", "evidence", "paren_depth", "phrase_alternation", "phrase_trie",
+__all__ = ["PhraseMatch", "PhraseScanner", "any_of", "curly_open", "evidence", "paren_depth", "phrase_alternation", "phrase_order",
+           "phrase_pattern", "phrase_trie",
            "quote_depths", "quoted"]

@@ -6,6 +6,7 @@ use pyo3::prelude::*;
 
 pub mod deadline;
 pub mod pattern;
+pub mod phrases;
 pub mod pytables;
 pub mod pytext;
 pub mod structure;
@@ -36,5 +37,6 @@ fn docgraph_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(pytext::disagreeing, m)?)?;
     pattern::register(m)?;
     structure::register(m)?;
+    phrases::register(m)?;
     Ok(())
 }
