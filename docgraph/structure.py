@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import regex
@@ -112,20 +113,48 @@ class StructureReader:
     def __init__(self, spec: dict[str, Any], use_native: bool | None = None):
         """``use_native``: read with the compiled core (docgraph/native.py) when it is in use and runs these rules
         (None, the default), never (False), or always (True: an error when it cannot)."""
-        self.lines: list[tuple[str, list[regex.Pattern]]] = []
-        for entry in spec.get("lines", []):
-            self.lines.append((entry["kind"], [regex.compile(p, regex.V0) for p in entry.get("patterns", [])]))
+        self._spec = spec
         items = spec.get("items", [])
-        self.item_line = [regex.compile(p) for p in items]
         self.item_re = regex.compile("|".join(f"(?:{p})" for p in items) if items else r"(?!)", regex.M)
-        self.basis_sections = [regex.compile(p) for p in spec.get("basis_sections", [])]
-        self.effect_articles = [regex.compile(p) for p in spec.get("effect_articles", [])]
-        self.headings = [regex.compile(p) for p in spec.get("headings", [])]
-        self.subject_lines = [regex.compile(p) for p in spec.get("subject_lines", [])]
-        # the kinds in the order they are tried: the rules' lines, then headings, then list items
-        self._ordered = self.lines + [("heading", self.headings), ("item", self.item_line)]
-        self._steps = _line_kinds_of(self._ordered)
         self._core = native.structure_core(spec, use_native)
+        if self._core is None:  # the Python reader reads every text: its patterns now (a bad one is said here)
+            _ = self._steps, self.basis_sections, self.effect_articles, self.subject_lines
+        # else the patterns below are compiled on first use: only a text the core leaves to Python needs them
+        # (memory: about 2 MB a process of the regex module's programs)
+
+    @cached_property
+    def lines(self) -> list[tuple[str, list[regex.Pattern]]]:
+        return [(entry["kind"], [regex.compile(p, regex.V0) for p in entry.get("patterns", [])])
+                for entry in self._spec.get("lines", [])]
+
+    @cached_property
+    def item_line(self) -> list[regex.Pattern]:
+        return [regex.compile(p) for p in self._spec.get("items", [])]
+
+    @cached_property
+    def basis_sections(self) -> list[regex.Pattern]:
+        return [regex.compile(p) for p in self._spec.get("basis_sections", [])]
+
+    @cached_property
+    def effect_articles(self) -> list[regex.Pattern]:
+        return [regex.compile(p) for p in self._spec.get("effect_articles", [])]
+
+    @cached_property
+    def headings(self) -> list[regex.Pattern]:
+        return [regex.compile(p) for p in self._spec.get("headings", [])]
+
+    @cached_property
+    def subject_lines(self) -> list[regex.Pattern]:
+        return [regex.compile(p) for p in self._spec.get("subject_lines", [])]
+
+    @cached_property
+    def _ordered(self) -> list[tuple[str, list[regex.Pattern]]]:
+        """The kinds in the order they are tried: the rules' lines, then headings, then list items."""
+        return self.lines + [("heading", self.headings), ("item", self.item_line)]
+
+    @cached_property
+    def _steps(self) -> _LineKinds | None:
+        return _line_kinds_of(self._ordered)
 
     def line_kind(self, line: str) -> str:
         """What a line starts: a kind of ``lines`` in the rules, "item", "heading", "subject", "blank" or "plain"."""

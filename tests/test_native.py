@@ -84,7 +84,7 @@ PATTERNS = [
     r"(?i)căn\s+cứ\b", r"(?i)ủy\s+ban", r"(?i)điều\s+\d+[a-z]?", r"(?i)[a-zđ]\s*[).]", r"(?i)\bkèm\s+theo\b",
     r"(?<![\p{L}])(?:V/v|Về\s+việc)\s", r"^\s*(?:\*\*)?Điều\s+\d+[a-z]?\s*[.:]", r"(?i)hiệu\s+lực$", r"\d\Z",
     r"[_\-=*.]{3,}", r"(?i)\bthi\s+hành", r"(?:ĐIỀU\s+LỆ|PHỤ\s+LỤC|Phụ\s+lục)\b[^\n\p{Ll}]{0,60}$", r"[\[\]]+",
-    r"x{,2}y", r"(?i)S", r"(?i)k",
+    r"x{,2}y", r"(?i)S", r"(?i)k", r"(?i)^\s*[\p{L}\s,]{0,8}?\bban\s+hành\b", r"(?i)[\p{L}\s]{0,12}?\bthi\b",
 ]
 
 
@@ -129,6 +129,11 @@ def test_search_from_a_position_sees_the_text_before(core):
     assert core.Pattern(p).search(text, 1) == regex.compile(p).search(text, 1).span() == (9, 12)
     assert core.Pattern(p).search("👍👍V/v", 2) == (2, 5)
     assert core.Pattern(p).search("abc", 1) is None
+    # patterns without look-around run on the regex crate's engines alone: ^ and \b see the text before too
+    for p, text, pos in [(r"^\s*ban", "  ban ban", 1), (r"\bhành", "xhành hành", 1), (r"\Bành", "hành", 1),
+                         (r"(?i)[\p{L}\s]{0,3}?\bthi", "ư thi thi", 2), (r"(?m)^Điều", "a\nĐiều", 1)]:
+        want = regex.compile(p, regex.V0).search(text, pos)
+        assert core.Pattern(p).search(text, pos) == (want.span() if want else None), (p, text, pos)
 
 
 # ----------------------------------------------------------------------------------------- character tables
@@ -262,6 +267,17 @@ def test_tricky_texts(readers, text, kinds):
 def test_texts_the_core_leaves_to_python(readers, text):
     same_structure(readers, text, by_core=False)
     assert native.read_structure(readers[1]._core, text, "document") is None
+
+
+def test_the_python_patterns_are_compiled_only_for_a_text_left_to_python(core):
+    spec = get_engine(None).rules.structure
+    rs = StructureReader(spec, use_native=True)
+    rs.read("KẾ HOẠCH\nCăn cứ Luật A;\nĐiều 1. X")  # the core reads it: no Python pattern is needed
+    assert not {"lines", "headings", "item_line", "_steps", "basis_sections"} & set(vars(rs))
+    text = "İstanbul\nCăn cứ Luật A;\nĐiều 1. X"  # left to Python: it compiles its patterns then
+    assert rs.read(text).parts == StructureReader(spec, use_native=False).read(text).parts
+    assert {"lines", "headings", "item_line", "_steps"} <= set(vars(rs))
+    assert {"lines", "_steps", "basis_sections"} <= set(vars(StructureReader(spec, use_native=False)))
 
 
 def test_hard_wrapped_with_python_digits_and_spaces(readers):

@@ -188,14 +188,64 @@ fn long_repeat(p: &str) -> bool {
 }
 
 /// One compiled rule pattern. The fancy-regex program and the prefilter are built on first use: a pattern the
-/// structure reader only ever runs inside its shared RegexSet never needs them (memory: about 0.3 MB each).
+/// structure reader only ever runs inside its shared RegexSet never needs them (memory: about 0.3 MB each, and up to 6 MB for a bounded repeat of a Unicode class).
 pub struct Pattern {
-    re: OnceLock<Regex>,
+    re: OnceLock<Engine>,
     /// the pattern as given to fancy-regex (after `translate`)
     pub translated: String,
     /// looked for first when the pattern is costly to try (a Unicode word boundary, look-around, a bounded repeat,
     /// or it is not anchored): the pattern relaxed (see `relaxed`), else a literal every match holds
     pre: OnceLock<Option<regex::Regex>>,
+}
+
+/// The program a pattern runs: fancy-regex's (look-around, back-references), or, for a pattern the regex crate runs
+/// alone, the regex crate's engines without the lazy DFA (see `meta`).
+enum Engine {
+    Fancy(Regex),
+    Meta(regex_automata::meta::Regex),
+}
+
+impl Engine {
+    fn is_match(&self, text: &str) -> Result<bool, String> {
+        match self {
+            Engine::Fancy(re) => re.is_match(text).map_err(|e| e.to_string()),
+            Engine::Meta(re) => Ok(re.is_match(text)),
+        }
+    }
+}
+
+/// A pattern without fancy-regex's own constructs (look-around, back-references: the regex crate's parser refuses
+/// those, and fancy-regex runs the pattern) as the regex crate's meta regex without its lazy DFA, hence without the
+/// reverse NFA the lazy DFA needs, and the DFA's cache. A bounded repeat of a Unicode class (`[\p{L}\s,]{0,80}?`
+/// under (?i)) is a large NFA, and in fancy-regex's delegate it cost 3-6 MB a process, built twice (forward and
+/// reverse); without it the core's structure reader grows by 0.4 MB over 1,000 files instead of 6.5 MB. Speed: a
+/// Unicode `\b` keeps the lazy DFA off non-ASCII text anyway, and most such patterns run only on the lines their
+/// relaxed form found (structure.rs); the PikeVM or the bounded backtracker runs them, in linear time.
+fn meta(t: &str) -> Option<regex_automata::meta::Regex> {
+    use regex_automata::meta;
+    let cfg = meta::Config::new().hybrid(false);
+    meta::Builder::new().configure(cfg).build(t).ok()
+}
+
+/// Whether the regex crate reads the pattern (its syntax only: no program is built; a pattern too large to compile
+/// makes the shared RegexSet fail, and then each pattern runs alone).
+fn parses(t: &str) -> bool {
+    regex_automata::util::syntax::parse(t).is_ok()
+}
+
+/// Gives the memory freed after compiling back to the system (glibc keeps it otherwise: the programs built to check
+/// the patterns and dropped, about 5 MB in a process that compiled the structure reader).
+pub fn release_freed() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    {
+        extern "C" {
+            fn malloc_trim(pad: usize) -> i32;
+        }
+        // SAFETY: malloc_trim only returns free memory of glibc's heap to the system
+        unsafe {
+            malloc_trim(0);
+        }
+    }
 }
 
 fn build(t: &str) -> Result<Regex, String> {
@@ -303,7 +353,10 @@ impl Pattern {
     /// `lines`: the pattern is only ever searched in one line (a text without a newline)
     pub fn compile_as(src: &str, lines: bool) -> Result<Pattern, String> {
         let t = translate(src, lines)?;
-        build(&t).map_err(|e| format!("{src}: {e}"))?; // compiles: the program itself is built again on first use
+        // compiles: the program itself is built again on first use (the regex crate's alone when it runs it)
+        if meta(&t).is_none() {
+            build(&t).map_err(|e| format!("{src}: {e}"))?;
+        }
         Ok(Pattern {
             re: OnceLock::new(),
             translated: t,
@@ -311,9 +364,11 @@ impl Pattern {
         })
     }
 
-    fn re(&self) -> &Regex {
-        self.re
-            .get_or_init(|| build(&self.translated).expect("compiled once already"))
+    fn re(&self) -> &Engine {
+        self.re.get_or_init(|| match meta(&self.translated) {
+            Some(m) => Engine::Meta(m),
+            None => Engine::Fancy(build(&self.translated).expect("compiled once already")),
+        })
     }
 
     fn pre(&self) -> Option<&regex::Regex> {
@@ -335,15 +390,20 @@ impl Pattern {
                 return Ok(None);
             }
         }
-        match self.re().find_from_pos(text, pos) {
-            Ok(m) => Ok(m.map(|m| (m.start(), m.end()))),
-            Err(e) => Err(e.to_string()),
+        match self.re() {
+            Engine::Fancy(re) => match re.find_from_pos(text, pos) {
+                Ok(m) => Ok(m.map(|m| (m.start(), m.end()))),
+                Err(e) => Err(e.to_string()),
+            },
+            Engine::Meta(re) => Ok(re
+                .search(&regex_automata::Input::new(text).range(pos..))
+                .map(|m| (m.start(), m.end()))),
         }
     }
 
     /// `is_match` without the prefilter: for a caller that has already tried the pattern's relaxed form.
     pub fn is_match_unfiltered(&self, text: &str) -> Result<bool, String> {
-        self.re().is_match(text).map_err(|e| e.to_string())
+        self.re().is_match(text)
     }
 
     pub fn is_match(&self, text: &str) -> Result<bool, String> {
@@ -352,7 +412,7 @@ impl Pattern {
                 return Ok(false);
             }
         }
-        self.re().is_match(text).map_err(|e| e.to_string())
+        self.re().is_match(text)
     }
 
     /// Whether the `regex` crate alone runs this pattern as fast as can be: no look-around or back-reference
@@ -362,7 +422,7 @@ impl Pattern {
         !self.translated.contains("\\b")
             && !self.translated.contains("\\B")
             && !long_repeat(&self.translated)
-            && regex::Regex::new(&self.translated).is_ok()
+            && parses(&self.translated)
             && !["(?=", "(?!", "(?<=", "(?<!", "(?>", "\\1", "\\2", "\\k", "\\G"]
                 .iter()
                 .any(|s| self.translated.contains(s))
@@ -470,7 +530,7 @@ impl Pattern {
         if ["(?>", "\\1", "\\2", "\\k", "\\G"].iter().any(|s| out.contains(s)) {
             return None;
         }
-        regex::Regex::new(&out).ok().map(|_| out)
+        parses(&out).then_some(out)
     }
 
     /// The first match from code point `pos`, in code points.

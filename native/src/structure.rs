@@ -240,7 +240,7 @@ impl StructureReader {
                 }
             }
         };
-        Ok(StructureReader {
+        let reader = StructureReader {
             ordered,
             set,
             in_set,
@@ -250,7 +250,9 @@ impl StructureReader {
             kinds: names.iter().map(|n| PyString::intern(py, n).unbind()).collect(),
             names,
             fixed: Fixed::new().map_err(PyValueError::new_err)?,
-        })
+        };
+        crate::pattern::release_freed();
+        Ok(reader)
     }
 
     /// `shape`: "document" or "article". Returns (parts, wrapped, line starts), each part a tuple (kind, start, end,
