@@ -17,7 +17,7 @@ from functools import lru_cache
 
 import regex
 
-from . import limits as _limits
+from . import limits as _limits, native
 from .lexicon import key as _key, words_alternation
 from .limits import TimeLimitExceeded
 from .model import Mention
@@ -174,6 +174,8 @@ class Engine:
         self._codes_cache: dict[tuple, tuple] = {}
         self._date_cache: dict[str, tuple | None] = {}
         self._rules_sorted = sorted(rules.rules, key=lambda r: _LAYOUT_PRIORITY.get(r.layout, 9))
+        # the compiled core's rule scans (None: they run in Python, below)
+        self._scan_core = native.scan_core(self._rules_sorted, ctx.get("not_after", []), self.not_a_name_re.pattern)
         self._deadline = _NO_DEADLINE
 
     # ---------------------------------------------------------------- public
@@ -215,6 +217,16 @@ class Engine:
 
     # ---------------------------------------------------------------- stages
     def _match_cores(self, t: str) -> list[_Core]:
+        if self._scan_core is not None:
+            rows = native.scan_cores(self._scan_core, t, self._left())
+            if rows is not None:
+                rules = self._rules_sorted
+                return [_Core(s, e, rules[k], num, int(year) if year else None, sym, tw, name)
+                        for s, e, k, num, year, sym, tw, name in rows]
+        return self._match_cores_py(t)
+
+    def _match_cores_py(self, t: str) -> list[_Core]:
+        """The reference of the compiled core's scan (native/src/scan.rs): the same cores, in the same order."""
         out: list[_Core] = []
         # a number inside a web address ("...TT-BL%C4%90TBXH.aspx") is not a reference as written
         urls = _url_spans(t) if ("://" in t or "www." in t) else []

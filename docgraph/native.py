@@ -1,7 +1,7 @@
 """The compiled core (``native/``, the optional ``docgraph_native`` module built from Rust): the only module that
 imports it.
 
-The core runs per-file stages (so far: the structure reader) from the same YAML rule data as the Python engine,
+The core runs per-file stages (so far: the structure reader and the rule scans) from the same YAML rule data as the Python engine,
 which stays the reference: each stage gives what the Python stage gives. docgraph uses the core when it is
 installed (``pip install ./native``) unless ``DOCGRAPH_NATIVE=0``; a stage whose rules it cannot compile (a user's
 own pattern in a syntax it lacks) runs in Python for that rule set, said once on stderr.
@@ -12,6 +12,8 @@ from __future__ import annotations
 import os
 import sys
 from typing import Any
+
+import regex
 
 from . import limits as _limits
 from .errors import UsageError
@@ -24,12 +26,12 @@ except ImportError:  # not installed: the Python engine runs everything
 # the core's version this docgraph speaks to (its stages' arguments and results); another one is not used
 CORE_VERSION = "0.4.0"
 # the stages the core runs (docgraph uses each when the rules in use are ones the core can compile)
-STAGES: tuple[str, ...] = ("structure", "phrases")
+STAGES: tuple[str, ...] = ("structure", "phrases", "scan")
 # what DOCGRAPH_NATIVE=0 turns off; DOCGRAPH_REQUIRE_NATIVE=1 makes a missing core an error (CI, the comparison tests)
 ENV_SWITCH, ENV_REQUIRE = "DOCGRAPH_NATIVE", "DOCGRAPH_REQUIRE_NATIVE"
 
 __all__ = ["CORE_VERSION", "installed", "enabled", "required", "describe", "structure_core", "read_structure",
-           "line_kind", "phrase_core", "phrase_spans", "TimeLimit"]
+           "line_kind", "phrase_core", "phrase_spans", "scan_core", "scan_cores", "TimeLimit"]
 
 _warned: set[str] = set()
 
@@ -169,3 +171,35 @@ def phrase_spans(core: Any, text: str, pos: int = 0, endpos: int | None = None) 
     except UnicodeEncodeError:
         return None
     return None if spans is None else [(s + base, e + base) for s, e in spans]
+
+
+def scan_core(rules: list[Any], not_after: list[str], not_a_name: str) -> Any | None:
+    """The core's rule scans (``Engine._match_cores``) for ``rules`` in the engine's order, the context's "not after"
+    phrases and the not-a-name pattern; None when the core is not in use or cannot compile one of the patterns
+    (then the rule set's scans run in Python, said once)."""
+    if not enabled() or "scan" not in STAGES:
+        return None
+    specs = []
+    for r in rules:
+        if r.flags & ~regex.IGNORECASE:
+            note_once("scan:flags", f"the rule scans run in Python (rule {r.id!r}: a flag the compiled core lacks)")
+            return None
+        specs.append({"id": r.id, "pattern": ("(?i)" if r.flags & regex.IGNORECASE else "") + r.pattern,
+                      "triggers": list(r.triggers), "prefilter": r.prefilter, "layout": r.layout})
+    try:
+        return _core.RuleScanner(specs, [str(w) for w in not_after], not_a_name)
+    except ValueError as e:
+        note_once("scan:" + str(e), f"the rule scans run in Python (the compiled core cannot run them: {e})")
+        return None
+
+
+def scan_cores(core: Any, text: str, seconds: float | None) -> list[tuple] | None:
+    """The cores of a normalized text as (start, end, rule index, number, year, symbol, tw, name), offsets in code
+    points; ``seconds``: what is left of the time limit. None when the core leaves the text to Python (a lone
+    surrogate, which its strings cannot hold)."""
+    try:
+        return core.scan(text, seconds)
+    except TimeLimit:
+        raise time_limit_exceeded() from None
+    except UnicodeEncodeError:
+        return None

@@ -9,6 +9,7 @@ pub mod pattern;
 pub mod phrases;
 pub mod pytables;
 pub mod pytext;
+pub mod scan;
 pub mod structure;
 
 /// The crate's version (docgraph checks it matches what it expects).
@@ -38,5 +39,6 @@ fn docgraph_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     pattern::register(m)?;
     structure::register(m)?;
     phrases::register(m)?;
+    scan::register(m)?;
     Ok(())
 }
