@@ -195,8 +195,8 @@ def scan_core(rules: list[Any], not_after: list[str], not_a_name: str) -> Any | 
 
 def scan_cores(core: Any, text: str, seconds: float | None) -> list[tuple] | None:
     """The cores of a normalized text as (start, end, rule index, number, year, symbol, tw, name), offsets in code
-    points; ``seconds``: what is left of the time limit. None when the core leaves the text to Python (a lone
-    surrogate, which its strings cannot hold)."""
+    points; ``seconds``: what is left of the time limit. None when the core leaves the text to Python (it holds a
+    character the core's Unicode tables read otherwise, or a lone surrogate)."""
     try:
         return core.scan(text, seconds)
     except TimeLimit:

@@ -16,8 +16,8 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 
 use crate::deadline::{Deadline, TimeLimit};
-use crate::pattern::{translate, BACKTRACK_LIMIT};
-use crate::pytext::CharIndex;
+use crate::pattern::{translate, BACKTRACK_LIMIT, FOLD_ALPHABET};
+use crate::pytext::{outside_repertoire, CharIndex};
 
 /// How a search stopped early.
 enum Stop {
@@ -42,7 +42,9 @@ fn relaxed(e: &Expr, out: &mut String) -> Option<()> {
         Expr::Assertion(a) => {
             use fancy_regex::Assertion as A;
             match a {
-                A::WordBoundary | A::NotWordBoundary | A::LeftWordBoundary | A::RightWordBoundary => out.push_str("(?:)"),
+                A::WordBoundary | A::NotWordBoundary | A::LeftWordBoundary | A::RightWordBoundary => {
+                    out.push_str("(?:)")
+                }
                 _ => e.to_str(out, 0),
             }
         }
@@ -100,7 +102,11 @@ impl Finder {
             let mut s = String::new();
             relaxed(&tree.expr, &mut s)?;
             // the automata only need to say where a match can start: the shortest one found is enough
-            regex::RegexBuilder::new(&s).size_limit(1 << 24).dfa_size_limit(1 << 24).build().ok()
+            regex::RegexBuilder::new(&s)
+                .size_limit(1 << 24)
+                .dfa_size_limit(1 << 24)
+                .build()
+                .ok()
         });
         Ok(Finder { re, cand })
     }
@@ -113,7 +119,9 @@ impl Finder {
         let mut tries = 0usize;
         while pos <= text.len() {
             // the leftmost start at or after pos where the relaxed pattern matches
-            let Some(m) = cand.find_at(text, pos) else { return Ok(None) };
+            let Some(m) = cand.find_at(text, pos) else {
+                return Ok(None);
+            };
             let s = m.start();
             let input = RegexInput::new(text).from_pos(s).anchored(true);
             if let Some(c) = self.re.captures_input(input).map_err(|_| Stop::Time)? {
@@ -156,6 +164,15 @@ struct NotAfter {
 
 impl NotAfter {
     fn new(words: &[String]) -> Result<NotAfter, String> {
+        if let Some(c) = words
+            .iter()
+            .flat_map(|w| w.chars())
+            .find(|c| c.is_alphabetic() && !FOLD_ALPHABET.contains(*c))
+        {
+            return Err(format!(
+                "not_after: '{c}' under (?i) is left to Python (its case folding is not compared)"
+            ));
+        }
         let mut ws: Vec<&String> = words.iter().collect();
         ws.sort_by_key(|w| std::cmp::Reverse(w.chars().count()));
         let alt: Vec<String> = ws.iter().map(|w| regex::escape(w).replace(' ', "[ \\t]+")).collect();
@@ -204,7 +221,16 @@ fn overlaps(s: usize, e: usize, spans: &[(usize, usize)]) -> bool {
 }
 
 /// A match's fields: (start, end, rule index, number, year, symbol, tw, name), offsets in code points
-type Core = (usize, usize, usize, Option<String>, Option<String>, Option<String>, Option<String>, Option<String>);
+type Core = (
+    usize,
+    usize,
+    usize,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
 
 /// The rule scans of one rule set, built once per Engine: `RuleScanner(rules, not_after, not_a_name)`, where
 /// `rules` is a list of dicts (pattern with its fragments expanded and "(?i)" put first for the ignorecase flag,
@@ -258,7 +284,9 @@ impl RuleScanner {
                 if dl.passed() {
                     return Err(Stop::Time);
                 }
-                let Some(c) = rule.finder.captures_at(t, pos, dl)? else { break };
+                let Some(c) = rule.finder.captures_at(t, pos, dl)? else {
+                    break;
+                };
                 let m = c.get(0).expect("group 0");
                 let (s, e) = (m.start(), m.end());
                 pos = if e > s {
@@ -282,8 +310,16 @@ impl RuleScanner {
                     continue;
                 }
                 let (cs, ce) = (ix.at(s), ix.at(e));
-                out.push((cs, ce, k, text_of(&c, "number"), text_of(&c, "year"), text_of(&c, "symbol"),
-                          text_of(&c, "tw"), name));
+                out.push((
+                    cs,
+                    ce,
+                    k,
+                    text_of(&c, "number"),
+                    text_of(&c, "year"),
+                    text_of(&c, "symbol"),
+                    text_of(&c, "tw"),
+                    name,
+                ));
             }
         }
         Ok(out)
@@ -309,19 +345,39 @@ impl RuleScanner {
                 Some(p) => Some(Finder::new(&p).map_err(|e| err(format!("rule {id:?}: prefilter: {e}")))?),
                 None => None,
             };
-            out.push(ScanRule { triggers, prefilter, finder, name_layout: layout == "name" });
+            out.push(ScanRule {
+                triggers,
+                prefilter,
+                finder,
+                name_layout: layout == "name",
+            });
         }
-        let not_after = if not_after.is_empty() { None } else { Some(NotAfter::new(&not_after).map_err(err)?) };
+        let not_after = if not_after.is_empty() {
+            None
+        } else {
+            Some(NotAfter::new(&not_after).map_err(err)?)
+        };
         let not_a_name = Finder::new(not_a_name).map_err(|e| err(format!("not_a_name: {e}")))?;
         let url = regex::Regex::new(r#"(?i)(?:https?://|www\.)[^\s<>()\[\]"']+"#).map_err(|e| err(e.to_string()))?;
-        Ok(RuleScanner { rules: out, not_after, not_a_name, url })
+        Ok(RuleScanner {
+            rules: out,
+            not_after,
+            not_a_name,
+            url,
+        })
     }
 
-    /// The cores of a normalized text; `seconds`: what is left of the file's time limit (None: no limit).
+    /// The cores of a normalized text; `seconds`: what is left of the file's time limit (None: no limit). None: the
+    /// text holds a character the two engines' Unicode tables read otherwise, it is left to Python.
     #[pyo3(signature = (text, seconds=None))]
-    fn scan(&self, py: Python<'_>, text: &str, seconds: Option<f64>) -> PyResult<Vec<Core>> {
+    fn scan(&self, py: Python<'_>, text: &str, seconds: Option<f64>) -> PyResult<Option<Vec<Core>>> {
+        if outside_repertoire(text) {
+            return Ok(None);
+        }
         let dl = Deadline::new(seconds);
-        py.allow_threads(|| self.run(text, &dl)).map_err(|Stop::Time| TimeLimit::new_err("time limit"))
+        py.allow_threads(|| self.run(text, &dl))
+            .map(Some)
+            .map_err(|Stop::Time| TimeLimit::new_err("time limit"))
     }
 
     /// Whether each rule found a relaxed copy of its pattern to look for starts with (tests, tools).
@@ -329,7 +385,7 @@ impl RuleScanner {
         self.rules.iter().map(|r| r.finder.cand.is_some()).collect()
     }
 
-    /// The not-after check alone: is the byte... code point `start` right after a "not after" phrase?
+    /// The not-after check alone: does a "not after" phrase end at code point `start`?
     fn not_after_before(&self, text: &str, start: usize) -> bool {
         let b = text.char_indices().nth(start).map(|(b, _)| b).unwrap_or(text.len());
         self.not_after.as_ref().is_some_and(|na| na.before(text, b))
