@@ -1,14 +1,17 @@
 """Compare the compiled core (native/) with the Python engine on the files of folders: every output of every stage
 the core runs must be the same.
 
-    python benchmarks/native_compare.py FOLDER [FOLDER ...] [--stage structure] [--repeat N] [--show N]
+    python benchmarks/native_compare.py FOLDER [FOLDER ...] [--stage structure|relations|scan|extract] [--repeat N]
+        [--show N]
 
 Reads each file as ``docgraph extract`` does (docgraph's readers), runs each stage both ways and compares what it
 returns (structure: every part with its kind, offsets, label, attached flag and number, the wrapped flag and the line
 starts, for both shapes, "document" and "article"; relations: every relation the relation reader finds, with its
-evidence, from the same mentions, header and structure, the relation phrases searched by each engine); prints the number of files and outputs compared, those that
-differ (the first --show of them named), and the CPU seconds of each engine on the stage (``--repeat`` runs,
-alternated, the median). Exit code 1 when any output differs. A later stage adds its comparison to ``STAGES``.
+evidence, from the same mentions, header and structure, the relation phrases searched by each engine; scan: every
+core of ``Engine._match_cores`` with its span, rule, number, year, symbol, type word and name; extract: every mention
+of ``Engine.extract``); prints the number of files and outputs compared, those that differ (the first --show of them
+named), and the CPU seconds of each engine on the stage (``--repeat`` runs, alternated, the median). Exit code 1 when
+any output differs. A later stage adds its comparison to ``STAGES``.
 """
 
 from __future__ import annotations
@@ -24,7 +27,8 @@ from typing import Any, Callable
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from docgraph import native  # noqa: E402
-from docgraph.engine import get_engine  # noqa: E402
+from docgraph.engine import Engine, get_engine  # noqa: E402
+from docgraph.normalize import normalize  # noqa: E402
 from docgraph.readers import read_file  # noqa: E402
 from docgraph.structure import StructureReader  # noqa: E402
 
@@ -72,7 +76,44 @@ def relations_stage(rules, texts: list[tuple[str, str]]) -> tuple[Callable[[str]
     return run(py), run(rs)
 
 
-STAGES: dict[str, Callable] = {"structure": structure_stage, "relations": relations_stage}
+
+def _engines(rules) -> tuple[Engine, Engine]:
+    """(an engine whose stages run in Python, one that uses the core), over the same rules"""
+    old = os.environ.get(native.ENV_SWITCH)
+    try:
+        os.environ[native.ENV_SWITCH] = "0"
+        py = Engine(rules)
+        os.environ[native.ENV_SWITCH] = "1"
+        rs = Engine(rules)
+    finally:
+        if old is None:
+            os.environ.pop(native.ENV_SWITCH, None)
+        else:
+            os.environ[native.ENV_SWITCH] = old
+    return py, rs
+
+
+def _core_rows(cores) -> list[tuple]:
+    return [(c.start, c.end, c.rule.id, c.number, c.year, c.symbol, c.tw, c.name) for c in cores]
+
+
+def scan_stage(rules, texts: list[tuple[str, str]]) -> tuple[Callable[[str], Any], Callable[[str], Any]]:
+    """The rule scans (Engine._match_cores): every core with its span, rule and fields, on the texts normalized once
+    outside the timing."""
+    py, rs = _engines(rules)
+    norm = {text: normalize(text).text for _, text in texts}
+    return (lambda text: _core_rows(py._match_cores_py(norm[text]))), \
+        (lambda text: _core_rows(rs._match_cores(norm[text])))
+
+
+def extract_stage(rules, texts=None) -> tuple[Callable[[str], Any], Callable[[str], Any]]:
+    """Engine.extract: every mention, all of its fields."""
+    py, rs = _engines(rules)
+    return py.extract, rs.extract
+
+
+STAGES: dict[str, Callable] = {"structure": structure_stage, "relations": relations_stage, "scan": scan_stage,
+                               "extract": extract_stage}
 
 
 def texts_of(folders: list[str]) -> list[tuple[str, str]]:

@@ -233,3 +233,35 @@ def test_every_rule_has_a_relaxed_copy(engines):
 def test_ignorecase_rule_flag(engines):
     py, _ = engines
     assert all(not (r.flags & ~regex.IGNORECASE) for r in py._rules_sorted)
+
+
+def test_a_pattern_out_of_backtracking_steps_leaves_the_text_to_python(tmp_path, core, monkeypatch):
+    """The core's backtracking limit is no skip of its own: the text goes to Python, which runs within the file's
+    time limit (here it runs out: the same skip as without the core)."""
+    (tmp_path / "slow.yaml").write_text(
+        "rules:\n"
+        "  - id: slow\n"
+        "    layout: state\n"
+        "    triggers: ['a']\n"
+        "    pattern: '(?P<number>\\d)(?P<symbol>(a|aa)+)+(?<=x)'\n", encoding="utf-8")
+    monkeypatch.setenv(native.ENV_SWITCH, "1")
+    e = Engine(load_rules(tmp_path))
+    text = "1" + "a" * 40 + "b"
+    assert native.scan_cores(e._scan_core, text, 5.0) is None
+    with pytest.raises(MatchTimeout, match=r"time limit exceeded \(0.5 s per file\)"):
+        e.extract(text, timeout=0.5)
+
+
+def test_a_trailing_lookahead_the_core_answers_at_once(tmp_path, core, monkeypatch):
+    """(a|aa)+)+$ backtracks without end in Python's regex; fancy-regex rewrites the trailing look-ahead and finds
+    that it cannot match."""
+    (tmp_path / "slow.yaml").write_text(
+        "rules:\n"
+        "  - id: slow\n"
+        "    layout: state\n"
+        "    triggers: ['a']\n"
+        "    pattern: '(?P<number>\\d)(?P<symbol>(a|aa)+)+$'\n", encoding="utf-8")
+    monkeypatch.setenv(native.ENV_SWITCH, "1")
+    e = Engine(load_rules(tmp_path))
+    assert native.scan_cores(e._scan_core, "1" + "a" * 40 + "b", 5.0) == []
+    assert [(m.number, m.symbol) for m in e.extract("số 1aaaa")] == [("1", "AAAA")]  # symbols in upper case

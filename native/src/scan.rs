@@ -21,8 +21,11 @@ use crate::pytext::{outside_repertoire, CharIndex};
 
 /// How a search stopped early.
 enum Stop {
-    /// the file's time limit, or a pattern's backtracking limit (which only a pathological text reaches)
+    /// the file's time limit
     Time,
+    /// a pattern's backtracking limit (only a pathological rule reaches it): the text is left to Python, whose
+    /// regex engine runs on within the file's time limit, so the outcome (its cores, or the same skip) is Python's
+    Limit,
 }
 
 type R<T> = Result<T, Stop>;
@@ -114,7 +117,7 @@ impl Finder {
     /// The first match at or after byte `pos` (the text before `pos` seen by look-behinds), with its captures.
     fn captures_at<'t>(&self, text: &'t str, mut pos: usize, dl: &Deadline) -> R<Option<Captures<'t, str>>> {
         let Some(cand) = &self.cand else {
-            return self.re.captures_from_pos(text, pos).map_err(|_| Stop::Time);
+            return self.re.captures_from_pos(text, pos).map_err(|_| Stop::Limit);
         };
         let mut tries = 0usize;
         while pos <= text.len() {
@@ -124,7 +127,7 @@ impl Finder {
             };
             let s = m.start();
             let input = RegexInput::new(text).from_pos(s).anchored(true);
-            if let Some(c) = self.re.captures_input(input).map_err(|_| Stop::Time)? {
+            if let Some(c) = self.re.captures_input(input).map_err(|_| Stop::Limit)? {
                 return Ok(Some(c));
             }
             tries += 1;
@@ -368,16 +371,19 @@ impl RuleScanner {
     }
 
     /// The cores of a normalized text; `seconds`: what is left of the file's time limit (None: no limit). None: the
-    /// text holds a character the two engines' Unicode tables read otherwise, it is left to Python.
+    /// text is left to Python (it holds a character the two engines' Unicode tables read otherwise, or a pattern ran
+    /// out of backtracking steps on it).
     #[pyo3(signature = (text, seconds=None))]
     fn scan(&self, py: Python<'_>, text: &str, seconds: Option<f64>) -> PyResult<Option<Vec<Core>>> {
         if outside_repertoire(text) {
             return Ok(None);
         }
         let dl = Deadline::new(seconds);
-        py.allow_threads(|| self.run(text, &dl))
-            .map(Some)
-            .map_err(|Stop::Time| TimeLimit::new_err("time limit"))
+        match py.allow_threads(|| self.run(text, &dl)) {
+            Ok(cores) => Ok(Some(cores)),
+            Err(Stop::Limit) => Ok(None),
+            Err(Stop::Time) => Err(TimeLimit::new_err("time limit")),
+        }
     }
 
     /// Whether each rule found a relaxed copy of its pattern to look for starts with (tests, tools).
