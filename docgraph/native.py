@@ -1,10 +1,11 @@
 """The compiled core (``native/``, the optional ``docgraph_native`` module built from Rust): the only module that
 imports it.
 
-The core runs per-file stages (so far: the structure reader and the rule scans) from the same YAML rule data as the Python engine,
-which stays the reference: each stage gives what the Python stage gives. docgraph uses the core when it is
-installed (``pip install ./native``) unless ``DOCGRAPH_NATIVE=0``; a stage whose rules it cannot compile (a user's
-own pattern in a syntax it lacks) runs in Python for that rule set, said once on stderr.
+The core runs per-file stages (so far: the structure reader, the relation phrases and the rule scans) from the same
+YAML rule data as the Python engine, which stays the reference: each stage gives what the Python stage gives.
+docgraph uses the core when it is installed (``pip install ./native``) unless ``DOCGRAPH_NATIVE=0``; a stage whose
+rules it cannot compile (a user's own pattern in a syntax it lacks) runs in Python for that rule set, said once on
+stderr.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ except ImportError:  # not installed: the Python engine runs everything
     _core = None
 
 # the core's version this docgraph speaks to (its stages' arguments and results); another one is not used
-CORE_VERSION = "0.4.0"
+CORE_VERSION = "0.5.0"
 # the stages the core runs (docgraph uses each when the rules in use are ones the core can compile)
 STAGES: tuple[str, ...] = ("structure", "phrases", "scan")
 # what DOCGRAPH_NATIVE=0 turns off; DOCGRAPH_REQUIRE_NATIVE=1 makes a missing core an error (CI, the comparison tests)
