@@ -117,3 +117,16 @@ def pg_url(pg_server, request):
     """A new empty database on the session's PostgreSQL, as a postgresql:// URL."""
     name = "t_" + "".join(c if c.isalnum() else "_" for c in request.node.name.lower())[:50]
     return pg_server.create_database(name)
+
+
+@pytest.fixture(scope="session")
+def core():
+    """The compiled core's module (native/): a failure when DOCGRAPH_REQUIRE_NATIVE=1 (CI) and it is missing, else a
+    skip naming the command that installs it (a plain `pip install '.[test]'` has no Rust build)."""
+    from docgraph import native
+
+    if not native.installed():
+        if native.required():
+            pytest.fail(native._missing() + f" ({native.ENV_REQUIRE}=1)")
+        pytest.skip(native._missing())
+    return native._core

@@ -23,15 +23,6 @@ from docgraph.structure import StructureReader
 NATIVE = Path(__file__).resolve().parent.parent / "native"
 
 
-@pytest.fixture(scope="module")
-def core():
-    if not native.installed():
-        if native.required():
-            pytest.fail(native._missing() + f" ({native.ENV_REQUIRE}=1)")
-        pytest.skip(native._missing())
-    return native._core
-
-
 # ------------------------------------------------------------------------------------------------ the module
 def test_version_and_self_check(core):
     assert core.version() == native.CORE_VERSION

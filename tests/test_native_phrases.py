@@ -25,15 +25,6 @@ SMALL = ["thực hiện", "thực hiện nghị quyết", "sửa đổi", "sửa
          "thay thế", "thay", "quy định chi tiết", "quy định", "đã được"]
 
 
-@pytest.fixture(scope="module")
-def core():
-    if not native.installed():
-        if native.required():
-            pytest.fail(native._missing() + f" ({native.ENV_REQUIRE}=1)")
-        pytest.skip(native._missing())
-    return native._core
-
-
 def _pair(phrases: list[str]) -> tuple[PhraseScanner, PhraseScanner]:
     exact = regex.compile(phrase_pattern(phrases))
     py, rs = PhraseScanner(phrases, exact, use_native=False), PhraseScanner(phrases, exact, use_native=True)

@@ -21,15 +21,6 @@ from docgraph.rules import load_rules
 
 
 @pytest.fixture(scope="module")
-def core():
-    if not native.installed():
-        if native.required():
-            pytest.fail(native._missing() + f" ({native.ENV_REQUIRE}=1)")
-        pytest.skip(native._missing())
-    return native._core
-
-
-@pytest.fixture(scope="module")
 def engines(core):
     """(Python's engine, the core's), over the built-in rules."""
     rules = load_rules(None)
