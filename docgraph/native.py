@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Any
+from typing import Any, Callable
 
 import regex
 
@@ -94,27 +94,42 @@ def time_limit_exceeded() -> _limits.TimeLimitExceeded:
     return _limits.TimeLimitExceeded(_limits.time_limit_reason(_limits.current().seconds))
 
 
-def structure_core(spec: dict[str, Any], use: bool | None = None) -> Any | None:
-    """The core's structure reader for the ``structure`` section of a rule set; None when the core is not in use
-    or cannot compile one of the section's patterns (then the Python reader runs, said once). ``use``: None to
-    follow ``enabled()``, False for never, True for always (an error when the core cannot)."""
+def _wanted(use: bool | None) -> bool:
+    """Whether a stage is to be built in the core: ``use`` None follows ``enabled()`` (an installed core of another
+    version is said once), False never, True always (an error when the core is not installed)."""
     if use is None and _core is not None and not installed() and os.environ.get(ENV_SWITCH, "1") != "0" \
             and not required():
         note_once("version", _missing() + "; the Python engine runs every stage")
     if use is False or (use is None and not enabled()):
-        return None
+        return False
     if use and not installed():
         raise NativeUnavailable(_missing())
-    lines = [(str(e["kind"]), [str(p) for p in e.get("patterns", [])]) for e in spec.get("lines", [])]
-    lists = [[str(p) for p in spec.get(name, [])]
-             for name in ("items", "basis_sections", "effect_articles", "headings", "subject_lines")]
+    return True
+
+
+def _compiled(key: str, fallback: str, make: Callable[[], Any], use: bool | None = None) -> Any | None:
+    """``make()``, the core's object of a stage; None when the core cannot compile the rules it is given (then the
+    stage runs in Python: ``fallback`` and the reason said once), an error when ``use`` is True."""
     try:
-        return _core.StructureReader(lines, *lists)
+        return make()
     except ValueError as e:
         if use:
             raise
-        note_once("structure:" + str(e), f"the structure rules run in Python (the compiled core cannot run them: {e})")
+        note_once(f"{key}:{e}", f"{fallback} (the compiled core cannot run them: {e})")
         return None
+
+
+def structure_core(spec: dict[str, Any], use: bool | None = None) -> Any | None:
+    """The core's structure reader for the ``structure`` section of a rule set; None when the core is not in use
+    or cannot compile one of the section's patterns (then the Python reader runs, said once). ``use``: None to
+    follow ``enabled()``, False for never, True for always (an error when the core cannot)."""
+    if not _wanted(use):
+        return None
+    lines = [(str(e["kind"]), [str(p) for p in e.get("patterns", [])]) for e in spec.get("lines", [])]
+    lists = [[str(p) for p in spec.get(name, [])]
+             for name in ("items", "basis_sections", "effect_articles", "headings", "subject_lines")]
+    return _compiled("structure", "the structure rules run in Python", lambda: _core.StructureReader(lines, *lists),
+                     use)
 
 
 def line_kind(core: Any, line: str) -> str | None:
@@ -140,17 +155,9 @@ def read_structure(core: Any, text: str, shape: str) -> tuple[list[tuple], bool,
 def phrase_core(phrases: list[str], use: bool | None = None) -> Any | None:
     """The core's search of the relation phrases (``phrases``: as ``phrases.phrase_order`` orders them); None when
     the core is not in use or cannot search them (then Python does, said once). ``use``: as in ``structure_core``."""
-    if use is False or (use is None and not enabled()):
+    if not _wanted(use):
         return None
-    if use and not installed():
-        raise NativeUnavailable(_missing())
-    try:
-        return _core.PhraseSet(phrases)
-    except ValueError as e:
-        if use:
-            raise
-        note_once("phrases:" + str(e), f"the relation phrases are searched in Python (the compiled core cannot: {e})")
-        return None
+    return _compiled("phrases", "the relation phrases are searched in Python", lambda: _core.PhraseSet(phrases), use)
 
 
 def phrase_spans(core: Any, text: str, pos: int = 0, endpos: int | None = None) -> list[tuple[int, int]] | None:
@@ -178,7 +185,7 @@ def scan_core(rules: list[Any], not_after: list[str], not_a_name: str) -> Any | 
     """The core's rule scans (``Engine._match_cores``) for ``rules`` in the engine's order, the context's "not after"
     phrases and the not-a-name pattern; None when the core is not in use or cannot compile one of the patterns
     (then the rule set's scans run in Python, said once)."""
-    if not enabled() or "scan" not in STAGES:
+    if "scan" not in STAGES or not _wanted(None):
         return None
     specs = []
     for r in rules:
@@ -187,11 +194,8 @@ def scan_core(rules: list[Any], not_after: list[str], not_a_name: str) -> Any | 
             return None
         specs.append({"id": r.id, "pattern": ("(?i)" if r.flags & regex.IGNORECASE else "") + r.pattern,
                       "triggers": list(r.triggers), "prefilter": r.prefilter, "layout": r.layout})
-    try:
-        return _core.RuleScanner(specs, [str(w) for w in not_after], not_a_name)
-    except ValueError as e:
-        note_once("scan:" + str(e), f"the rule scans run in Python (the compiled core cannot run them: {e})")
-        return None
+    return _compiled("scan", "the rule scans run in Python",
+                     lambda: _core.RuleScanner(specs, [str(w) for w in not_after], not_a_name))
 
 
 def scan_cores(core: Any, text: str, seconds: float | None) -> list[tuple] | None:
