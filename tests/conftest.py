@@ -119,6 +119,20 @@ def pg_url(pg_server, request):
     return pg_server.create_database(name)
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _core_on_for_comparisons(request):
+    """The comparison modules (test_native*.py) test the core in use: the suite may be run with DOCGRAPH_NATIVE=0 to
+    test the Python engine alone, which must not turn the core off under them (module scope: their module-scoped
+    fixtures build engines with it)."""
+    if not request.module.__name__.rpartition(".")[2].startswith("test_native"):
+        yield
+        return
+    mp = pytest.MonkeyPatch()
+    mp.setenv("DOCGRAPH_NATIVE", "1")
+    yield
+    mp.undo()
+
+
 @pytest.fixture(scope="session")
 def core():
     """The compiled core's module (native/): a failure when DOCGRAPH_REQUIRE_NATIVE=1 (CI) and it is missing, else a
