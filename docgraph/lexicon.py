@@ -42,12 +42,15 @@ BRANCHES = ("party", "state")
 @dataclass(frozen=True, slots=True)
 class Issuer:
     """What an issuer code says: its level (or "ambiguous"), branch and name; ``also``: the other bodies the same
-    code stands for (TW: the Central Committee, the Politburo and the Secretariat), named as the text names them."""
+    code stands for (TW: the Central Committee, the Politburo and the Secretariat), named as the text names them;
+    ``said_as``: (spelling, name) of other ways a text names one of those bodies ("Hội nghị Trung ương": a plenum of
+    the Central Committee)."""
 
     level: str
     branch: str | None = None
     name: str | None = None
     also: tuple[str, ...] = ()
+    said_as: tuple[tuple[str, str], ...] = ()
 
 
 def key(s: str | None) -> str:
@@ -225,8 +228,8 @@ class Lexicon:
         if info.also:
             # the first of them the phrase names, or the one it begins to name ("Ban Chấp hành": two words or more)
             f = fold(phrase)
-            found = [(m.start(), name) for name in info.also
-                     for m in [regex.search(rf"(?<![a-z0-9]){regex.escape(fold(name))}(?![a-z0-9])", f)] if m]
+            found = [(m.start(), name) for said, name in (*((n, n) for n in info.also), *info.said_as)
+                     for m in [regex.search(rf"(?<![a-z0-9]){regex.escape(fold(said))}(?![a-z0-9])", f)] if m]
             if found:
                 return min(found)[1]
             words = f.split()
@@ -364,9 +367,9 @@ def _issuers(w: _Where) -> dict[str, Issuer]:
         _text(w, code, None, "each code")
         if not isinstance(v, dict):
             raise w.fail("must be a mapping {level, branch, name}", code)
-        extra = set(v) - {"level", "branch", "name", "also"}
+        extra = set(v) - {"level", "branch", "name", "also", "said_as"}
         if extra:
-            raise w.fail(f"unknown key {sorted(extra)[0]!r} (expected level, branch, name, also)", code)
+            raise w.fail(f"unknown key {sorted(extra)[0]!r} (expected level, branch, name, also, said_as)", code)
         if v.get("level") not in ISSUER_LEVELS:
             raise w.fail(f"level must be one of {', '.join(ISSUER_LEVELS)}, not {v.get('level')!r}", code)
         if v.get("branch") is not None and v["branch"] not in BRANCHES:
@@ -376,7 +379,15 @@ def _issuers(w: _Where) -> dict[str, Issuer]:
         also = v.get("also") or []
         if not isinstance(also, list):
             raise w.fail("also must be a list of quoted names", code)
-        out[code] = Issuer(v["level"], v.get("branch"), v.get("name"), tuple(_text(w, x, code, "also") for x in also))
+        also_names = tuple(_text(w, x, code, "also") for x in also)
+        said_as = v.get("said_as") or {}
+        if not isinstance(said_as, dict):
+            raise w.fail("said_as must map each quoted spelling to one of the names in also", code)
+        for spelling, name in said_as.items():
+            _text(w, spelling, code, "said_as")
+            if name not in also_names:
+                raise w.fail(f"said_as {spelling!r}: {name!r} is not one of the names in also", code)
+        out[code] = Issuer(v["level"], v.get("branch"), v.get("name"), also_names, tuple(said_as.items()))
     return out
 
 

@@ -32,6 +32,11 @@ NAMES = [
     ("TW", "Ban Chấp hành", "Ban Chấp hành Trung ương"),  # begins to name it
     ("TW", "Bộ Chính trị và Ban Bí thư", "Bộ Chính trị"),  # the first one named
     ("TW", "Trung ương", "Trung ương"),
+    # other ways a text names one of them (said_as): a plenum is the Central Committee meeting
+    ("TW", "Hội nghị Trung ương 6 khóa XII", "Ban Chấp hành Trung ương"),
+    ("TƯ", "Hội nghị Trung ương 7", "Ban Chấp hành Trung ương"),
+    ("TW", "BCH TW khóa XIII", "Ban Chấp hành Trung ương"),
+    ("TW", "Bộ Chính trị và BCH Trung ương", "Bộ Chính trị"),  # the first one named, spelled either way
     # kept as read: local and ambiguous codes (every province has one), joint codes, codes not in the table
     ("UBND", "UBND tỉnh Lào Cai", "UBND tỉnh Lào Cai"),
     ("HĐND", "Hội đồng nhân dân tỉnh", "Hội đồng nhân dân tỉnh"),
