@@ -66,6 +66,11 @@ CITED = [
     ("Thực hiện Kế hoạch số 83-KH/TU ngày 16/7/2024 của Tỉnh uỷ Bắc Giang về đại hội;", "Tỉnh uỷ Bắc Giang"),
     # the phrase names a province: the document is not the central body's, whatever its code
     ("Căn cứ Quyết định số 12/QĐ-BTC ngày 02/01/2024 của UBND tỉnh Lạng Sơn;", "UBND tỉnh Lạng Sơn"),
+    # the issuer ends where the sentence's verb begins (the issuer_stop words)
+    ("Theo Văn bản số 88/UBND-KT ngày 03/4/2024 của UBND tỉnh Yên Bái chấp thuận Công ty A đầu tư dự án;",
+     "UBND tỉnh Yên Bái"),
+    ("Quyết định số 7/QĐ-UBND ngày 05/01/2024 của Chủ tịch UBND tỉnh Yên Bái giữ nguyên hiệu lực;",
+     "Chủ tịch UBND tỉnh Yên Bái"),
 ]
 
 
