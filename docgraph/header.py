@@ -70,6 +70,9 @@ class _Words:
         alt = "|".join(map(regex.escape, sorted(lx.page_furniture, key=len, reverse=True)))
         self.furniture = regex.compile(
             rf"{_FURNITURE_SEP}*(?>(?:{alt}|{_FURNITURE_DATE})(?![\p{{L}}\p{{N}}]){_FURNITURE_SEP}*)+") if alt else None
+        # the tag of a news lead's source ("(TTXVN) - "), matched at the start of the line
+        self.source_tag = regex.compile("|".join(f"(?:{p})" for p in lx.news_source_tags)) if lx.news_source_tags \
+            else None
         self.central_start = regex.compile("^(?:" + "|".join(map(regex.escape, lx.header_central_start)) + ")")
         self.central_words = lx.header_central_words
         # the words a signature block opens with ("TM.", "KT.", "CHỦ TỊCH" ...): a title holding another ("PHÓ CHỦ
@@ -618,12 +621,30 @@ def _furniture(line: str, words: _Words) -> bool:
     return words.furniture is not None and len(line) <= 160 and words.furniture.fullmatch(line.casefold()) is not None
 
 
+# a sentence of a lead ends with its stop and a space before a capital ("21.4" and "ĐBQH." inside do not end it)
+_SENTENCE_END = regex.compile(r"[.!?…](?=\s+[\p{Lu}\d\"“(])")
+
+
+def _headline(line: str, words: _Words) -> str:
+    """The headline of a news item read from its first line: as it is when the page has a headline line; when that
+    line is the lead (a page without one), its first sentence, without the source's tag ("(TTXVN) - Sáng 16/4, ..."
+    is titled "Sáng 16/4, ...")."""
+    tag = words.source_tag.match(line) if words.source_tag is not None else None
+    if tag is None:
+        return line
+    lead = line[tag.end():]
+    end = _SENTENCE_END.search(lead)
+    return (lead[:end.start()] if end else lead).strip().rstrip(".").strip() or line
+
+
 def _article(lines: list[str], mentions: list[Mention], lexicon: Lexicon, text: str) -> FileHeader:
     # the headline: the first line of two words or more that is not the page's furniture (a menu, section names, a
     # date alone); else the first line that is not furniture
     words = _words(lexicon)
     heads = [x.lstrip("# ").strip() for x in lines if x.strip() and not _furniture(x, words)]
     title = next((x for x in heads if len(x.split()) > 1), heads[0] if heads else None)
+    if title is not None:
+        title = _headline(title, words)
     date = None
     year = None
     place = None

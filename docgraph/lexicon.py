@@ -120,6 +120,7 @@ class Lexicon:
     header_title_stops: tuple[str, ...]  # patterns: a line opening with one ends the title
     header_title_openers: tuple[str, ...]  # ... unless it is the title's first line and opens with one of these
     page_furniture: tuple[str, ...]  # lower case: a news page's menu words, passed over when its headline is read
+    news_source_tags: tuple[str, ...]  # patterns: the source's tag that opens a news lead ("(TTXVN) - ")
     signature_on_behalf: tuple[str, ...]
     signature_titles: tuple[str, ...]
     signature_weak: tuple[str, ...]
@@ -489,6 +490,7 @@ _TABLES: dict[str, tuple[Callable[[_Where], Any], Any]] = {
     "header_title_stops": (_patterns, _REQUIRED),
     "header_title_openers": (_words, _REQUIRED),
     "page_furniture": (lambda w: tuple(x.casefold() for x in _words(w)), ()),
+    "news_source_tags": (_patterns, ()),
 }
 # the reform dates the code reads
 _REFORM_DATES = ("district_level_end", "new_units_from")

@@ -61,6 +61,21 @@ def test_a_news_item_is_titled_by_its_headline_not_the_pages_furniture(engine, t
     assert (h.kind, h.title) == ("article", headline)
 
 
+@pytest.mark.parametrize("lead, headline", [
+    ("(BTV) - Sáng 11/9, huyện ủy tổ chức hội nghị sơ kết Chỉ thị số 35-CT/TW ngày 14/6/2024. Dự có các đồng chí.",
+     "Sáng 11/9, huyện ủy tổ chức hội nghị sơ kết Chỉ thị số 35-CT/TW ngày 14/6/2024"),
+    ("(baobinhdinh.vn)- Chiều 22.4, UBND tỉnh làm việc với huyện Vân Canh về Chỉ thị số 35-CT/TW.",
+     "Chiều 22.4, UBND tỉnh làm việc với huyện Vân Canh về Chỉ thị số 35-CT/TW"),
+    ("HÀ NỘI (TTXVN) – Sáng nay, Ban Bí thư sơ kết Chỉ thị số 35-CT/TW. Hội nghị trực tuyến toàn quốc.",
+     "Sáng nay, Ban Bí thư sơ kết Chỉ thị số 35-CT/TW"),
+    # no tag: the line is the page's headline, kept whole
+    ("Sơ kết Chỉ thị số 35-CT/TW. Huyện Tây Sơn dẫn đầu", "Sơ kết Chỉ thị số 35-CT/TW. Huyện Tây Sơn dẫn đầu"),
+])
+def test_a_news_item_without_a_headline_is_titled_by_its_leads_first_sentence(engine, lead, headline):
+    h = analysed(engine, "Trang chủ > Thời sự\n" + lead + "\nNội dung bài viết.\n").header
+    assert (h.kind, h.title) == ("article", headline)
+
+
 @pytest.mark.parametrize("line, furniture", [
     ("Multimedia Đọc Báo in", True), ("Kinh tế - Xã hội", True), ("07/12/2026 10:15 GMT+7", True),
     ("Kinh tế xã hội tỉnh tăng trưởng khá", False), ("Ban hành kế hoạch tuyên truyền", False),
