@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import os
+import unicodedata
 import weakref
 from dataclasses import dataclass, field, replace
 
@@ -77,6 +78,10 @@ def analyse_text(text: str, path: str, engine: Engine, doc_path: str | None = No
     ``province`` is the folder-wide default for a file that names none. Raises ``TimeLimitExceeded`` (matching:
     ``MatchTimeout``) when it takes more than ``timeout`` seconds, or than the time left to the current file."""
     res = FileResult(path=path)
+    if not unicodedata.is_normalized("NFC", text):
+        # decomposed letters (a file saved on macOS, some exports: "A" + U+0301 for "Á"): every stage reads composed
+        # text, so a header's "BÁO CÁO", an "Điều 1." and a sentence's words read as typed; lines are unchanged
+        text = unicodedata.normalize("NFC", text)
     mentions = engine.extract(text, timeout=timeout)
     _limits.check()
     lexicon = engine.lexicon

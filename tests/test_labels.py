@@ -242,3 +242,21 @@ def test_the_benchmark_knows_a_repeated_issuer(issuer, repeated):
 ])
 def test_the_files_own_number_line(engine, text, own):
     assert analysed(engine, text).own_id.startswith(own)
+
+
+# ------------------------------------------------------------------------------- decomposed letters (NFD) read as typed
+def test_a_decomposed_text_reads_as_the_composed_one(engine):
+    import unicodedata
+
+    composed = ("ỦY BAN NHÂN DÂN\nTỈNH LÂM ĐỒNG\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+                "Số:    /BC-UBND    Lâm Đồng, ngày    tháng 12 năm 2025\n\nBÁO CÁO\nTổng kết công tác phòng, chống"
+                " ma túy năm 2025\n\nCăn cứ Luật Phòng, chống ma túy ngày 30 tháng 3 năm 2021;\n"
+                "Thực hiện Công văn số 5240/BCA-V01 ngày 23/11/2025 của Bộ Công an, UBND tỉnh báo cáo như sau:\n")
+    decomposed = unicodedata.normalize("NFD", composed)
+    assert decomposed != composed
+    a, b = analysed(engine, composed), analysed(engine, decomposed)
+    assert (b.header.type, b.header.title) == ("Báo cáo", "Tổng kết công tác phòng, chống ma túy năm 2025")
+    assert b.header == a.header
+    assert [(m.type, m.number, m.line) for m in b.mentions] == [(m.type, m.number, m.line) for m in a.mentions]
+    assert [(r.relation, r.line) for r in b.relations] == [(r.relation, r.line) for r in a.relations]
+    assert {r.relation for r in b.relations} >= {"based_on"}
