@@ -260,3 +260,13 @@ def test_a_decomposed_text_reads_as_the_composed_one(engine):
     assert [(m.type, m.number, m.line) for m in b.mentions] == [(m.type, m.number, m.line) for m in a.mentions]
     assert [(r.relation, r.line) for r in b.relations] == [(r.relation, r.line) for r in a.relations]
     assert {r.relation for r in b.relations} >= {"based_on"}
+
+
+@pytest.mark.parametrize("heading, typ", [("QUYÉT ĐỊNH", "Quyết định"), ("QUYÊT ĐỊNH", "Quyết định"),
+                                          ("KÉ HOẠCH", "Kế hoạch"), ("QUYẾT ĐỊNH", "Quyết định")])
+def test_an_ocr_heading_with_the_stacked_e_misread_names_its_type(engine, heading, typ):
+    text = ("ỦY BAN NHÂN DÂN\nTỈNH LÀO CAI\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+            "Số: 11/2026/QĐ-UBND    Lào Cai, ngày 29 tháng 01 năm 2026\n" + heading +
+            "\nBan hành Quy định về quản lý đầu tư\n\nCăn cứ Luật Xây dựng số 50/2014/QH13;\n")
+    h = analysed(engine, text).header
+    assert (h.type, h.title) == (typ, "Ban hành Quy định về quản lý đầu tư")
