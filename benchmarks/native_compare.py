@@ -1,15 +1,15 @@
 """Compare the compiled core (native/) with the Python engine on the files of folders: every output of every stage
 the core runs must be the same.
 
-    python benchmarks/native_compare.py FOLDER [FOLDER ...] [--stage structure|relations|scan|extract] [--repeat N]
-        [--show N]
+    python benchmarks/native_compare.py FOLDER [FOLDER ...] [--stage structure|relations|scan|extract|header]
+        [--repeat N] [--show N]
 
 Reads each file as ``docgraph extract`` does (docgraph's readers), runs each stage both ways and compares what it
 returns (structure: every part with its kind, offsets, label, attached flag and number, the wrapped flag and the line
 starts, for both shapes, "document" and "article"; relations: every relation the relation reader finds, with its
 evidence, from the same mentions, header and structure, the relation phrases searched by each engine; scan: every
 core of ``Engine._match_cores`` with its span, rule, number, year, symbol, type word and name; extract: every mention
-of ``Engine.extract``); prints the number of files and outputs compared, those that differ (the first --show of them
+of ``Engine.extract``; header: every field of ``read_header``'s FileHeader, from the same mentions); prints the number of files and outputs compared, those that differ (the first --show of them
 named), and the CPU seconds of each engine on the stage (``--repeat`` runs, alternated, the median). Exit code 1 when
 any output differs. A later stage adds its comparison to ``STAGES``.
 """
@@ -112,8 +112,22 @@ def extract_stage(rules, texts=None) -> tuple[Callable[[str], Any], Callable[[st
     return py.extract, rs.extract
 
 
+def header_stage(rules, texts: list[tuple[str, str]]) -> tuple[Callable[[str], Any], Callable[[str], Any]]:
+    """read_header: every field of the FileHeader, from the same mentions (extracted once, outside the timing)."""
+    import dataclasses
+
+    from docgraph.header import read_header
+
+    e = get_engine(None)
+    mentions = {text: e.extract(text) for _, text in texts}
+
+    def run(use: bool):
+        return lambda text: [dataclasses.astuple(read_header(text, mentions[text], e.lexicon, use_native=use))]
+    return run(False), run(True)
+
+
 STAGES: dict[str, Callable] = {"structure": structure_stage, "relations": relations_stage, "scan": scan_stage,
-                               "extract": extract_stage}
+                               "extract": extract_stage, "header": header_stage}
 
 
 def texts_of(folders: list[str]) -> list[tuple[str, str]]:

@@ -28,10 +28,11 @@ import unicodedata
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import Mapping
+from typing import Any, Mapping
 
 import regex
 
+from . import native
 from .model import LEVEL_RANK
 from .normalize import fold, modern_tones
 
@@ -280,35 +281,42 @@ class Gazetteer:
         return Found(level, province, locality, candidates if province is None or province not in candidates
                      else (province,) if candidates else ())
 
+    def _key_hit(self, lvl: str, city: bool, k: str) -> tuple[str, str | None, str | None, tuple[str, ...]] | None:
+        """What the name of key ``k`` denotes after a unit word of level ``lvl`` (``city``: a word that names a city),
+        or None when the data has no such unit (``_name_after`` then tries a shorter name)."""
+        if lvl == "provincial":
+            canon = self._prov_keys.get(k)
+            p = self.provinces.get(canon) if canon else None
+            if city:
+                if p is not None and p.city:
+                    return "provincial", p.name, None, ()
+                cities = [d for d in self._districts.get(k, ()) if d.unit == "Thành phố"]
+                if cities:
+                    return "district", None, cities[0].name, _provinces_of(cities)
+                if p is not None:
+                    return "provincial", p.name, None, ()
+            elif p is not None:
+                return "provincial", p.name, None, ()
+        elif lvl == "district":
+            ds = self._districts.get(k)
+            if ds:
+                return "district", None, ds[0].name, _provinces_of(ds)
+        elif lvl == "commune":
+            cs = self._communes.get(k)
+            if cs:
+                return "commune", None, cs[0].name, _provinces_of(cs)
+        return None
+
     def _name_after(self, w: str, lvl: str, words: list[str], unplaced: bool = True
                     ) -> tuple[str, str | None, str | None, tuple[str, ...]] | None:
         """(level, province, locality, candidate provinces) for the longest name of the data that opens
         ``words``, after the unit word ``w``; a capitalised name that is not in the data names an unplaced
         district or commune (never a province)."""
+        city = w in self.city_words
         for n in range(min(len(words), 6), 0, -1):
-            cand = " ".join(words[:n])
-            k = name_key(cand)
-            if lvl == "provincial":
-                canon = self._prov_keys.get(k)
-                p = self.provinces.get(canon) if canon else None
-                if w in self.city_words:
-                    if p is not None and p.city:
-                        return "provincial", p.name, None, ()
-                    cities = [d for d in self._districts.get(k, ()) if d.unit == "Thành phố"]
-                    if cities:
-                        return "district", None, cities[0].name, _provinces_of(cities)
-                    if p is not None:
-                        return "provincial", p.name, None, ()
-                elif p is not None:
-                    return "provincial", p.name, None, ()
-            elif lvl == "district":
-                ds = self._districts.get(k)
-                if ds:
-                    return "district", None, ds[0].name, _provinces_of(ds)
-            elif lvl == "commune":
-                cs = self._communes.get(k)
-                if cs:
-                    return "commune", None, cs[0].name, _provinces_of(cs)
+            hit = self._key_hit(lvl, city, name_key(" ".join(words[:n])))
+            if hit is not None:
+                return hit
         if unplaced and lvl in ("district", "commune") and words[0][:1].isupper() and words[0] != "-":
             # a unit the data does not list (renamed or merged before 2025): its name, capitalised words only
             name = []
@@ -321,11 +329,18 @@ class Gazetteer:
             return lvl, None, " ".join(x[:1].upper() + x[1:].lower() for x in name), ()
         return None
 
-    def provinces_in(self, text: str) -> Counter:
+    def provinces_in(self, text: str, use_native: bool | None = None) -> Counter:
         """How often each province is named in ``text`` after a unit word: a province ("tỉnh Bắc Giang", "Thành ủy
-        Hà Nội"), or a district or commune whose name the data places in one province only ("huyện Vân Canh")."""
+        Hà Nội"), or a district or commune whose name the data places in one province only ("huyện Vân Canh").
+        ``use_native``: the compiled core counts them (None: when it is in use; False: never)."""
+        text = modern_tones(unicodedata.normalize("NFC", text))
+        core = self._province_counter(use_native)
+        if core is not None:
+            got = native.provinces_counted(core, text)
+            if got is not None:
+                return Counter(dict(got))
         c: Counter = Counter()
-        for m in self._unit_re.finditer(modern_tones(unicodedata.normalize("NFC", text))):
+        for m in self._unit_re.finditer(text):
             w = name_key(m.group("w"))
             lvl = self.unit_words.get(w)
             words = _words(m.group("name"))
@@ -344,6 +359,34 @@ class Gazetteer:
             elif len(hit[3]) == 1:
                 c[hit[3][0]] += 1
         return c
+
+    def _province_counter(self, use: bool | None) -> Any | None:
+        """The compiled core's province counter over this gazetteer's tables (built once), or None when the core is
+        not in use (``use``: as in ``provinces_in``) or cannot search the unit words."""
+        if use is False or (use is None and not native.stage_on("header")):
+            return None
+        got = self.__dict__.get("_counter", _MISSING)
+        if got is _MISSING:
+            got = self.__dict__["_counter"] = native.province_counter(self.counter_tables, use)
+        return got
+
+    def counter_tables(self) -> tuple:
+        """What the compiled core's province counter is built from: the unit words in the pattern's order, their
+        levels, the city words, for a city word, a provincial, a district and a commune word the province each
+        name of the data counts for ("" when none: several provinces), and fold() of the characters below U+2000
+        that is part of "hoi" (the "xã hội" test)."""
+        keys = set(self._prov_keys) | set(self._districts) | set(self._communes)
+        tables = []
+        for lvl, city in (("provincial", True), ("provincial", False), ("district", False), ("commune", False)):
+            table = {}
+            for k in keys:
+                hit = self._key_hit(lvl, city, k)
+                if hit is not None:
+                    table[k] = hit[1] or (hit[3][0] if len(hit[3]) == 1 else "")
+            tables.append(table)
+        hoi = {c: f for c in map(chr, range(0x2000)) if (f := fold(c)) in ("", "h", "o", "i", "ho", "oi", "hoi")}
+        return (sorted(self.unit_words, key=len, reverse=True), dict(self.unit_words), sorted(self.city_words),
+                tables, hoi)
 
     def place_line(self, place: str | None, date: str | None = None) -> str | None:
         """The province of a place-date line's place ("Lạng Sơn", "Việt Trì", "TP. Biên Hòa"), read with the

@@ -229,8 +229,9 @@ def _unmark(line: str) -> str:
     return line
 
 
-def read_header(text: str, mentions: list[Mention], lexicon: Lexicon) -> FileHeader:
-    """The file's own document, read from its first lines (and its signature block) with the lexicon's words."""
+def read_header(text: str, mentions: list[Mention], lexicon: Lexicon, use_native: bool | None = None) -> FileHeader:
+    """The file's own document, read from its first lines (and its signature block) with the lexicon's words.
+    ``use_native``: the compiled core does its costly parts (None: when it is in use; False: never, the reference)."""
     words = _words(lexicon)
     lines = _cells(text)
     own = next((m for m in mentions if m.own), None)
@@ -263,7 +264,7 @@ def read_header(text: str, mentions: list[Mention], lexicon: Lexicon) -> FileHea
                     blank = bm
                     break
         if blank is None and not any(_motto(x, words) for x in lines[:30]):
-            return _article(lines, mentions, lexicon, text)
+            return _article(lines, mentions, lexicon, text, use_native)
 
     # issuer block: upper-case lines before the number line or the motto (in a two-column layout, the part of
     # the line before the motto); the type heading comes after them
@@ -368,7 +369,7 @@ def read_header(text: str, mentions: list[Mention], lexicon: Lexicon) -> FileHea
         # only an answer among them
         for source, prov in (("place_date", lambda: in_place),
                              ("parent", lambda: _province_from_mentions(mentions, candidates)),
-                             ("text", lambda: _province_from_text(text, lexicon, candidates))):
+                             ("text", lambda: _province_from_text(text, lexicon, candidates, use_native))):
             p = prov()
             if p and (not candidates or p in candidates):
                 province, province_source = p, source
@@ -551,13 +552,14 @@ def _province_from_mentions(mentions: list[Mention], candidates: tuple[str, ...]
     return c.most_common(1)[0][0] if c else None
 
 
-def _province_from_text(text: str, lexicon: Lexicon, candidates: tuple[str, ...] = ()) -> str | None:
+def _province_from_text(text: str, lexicon: Lexicon, candidates: tuple[str, ...] = (),
+                        use_native: bool | None = None) -> str | None:
     """The province most often named with its unit word in the first lines ("Đảng bộ tỉnh Bắc Giang", or "huyện
     Vân Canh", a district of one province)."""
     head = text[:6_000]
     if not head:
         return None
-    ranked = [(p, n) for p, n in lexicon.gazetteer.provinces_in(head).most_common()
+    ranked = [(p, n) for p, n in lexicon.gazetteer.provinces_in(head, use_native).most_common()
               if not candidates or p in candidates]
     if ranked and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]):
         return ranked[0][0]
@@ -637,7 +639,8 @@ def _headline(line: str, words: _Words) -> str:
     return (lead[:end.start()] if end else lead).strip().rstrip(".").strip() or line
 
 
-def _article(lines: list[str], mentions: list[Mention], lexicon: Lexicon, text: str) -> FileHeader:
+def _article(lines: list[str], mentions: list[Mention], lexicon: Lexicon, text: str,
+             use_native: bool | None = None) -> FileHeader:
     # the headline: the first line of two words or more that is not the page's furniture (a menu, section names, a
     # date alone); else the first line that is not furniture
     words = _words(lexicon)
@@ -666,7 +669,7 @@ def _article(lines: list[str], mentions: list[Mention], lexicon: Lexicon, text: 
         province = _province_from_mentions(mentions)
         source = "parent" if province else None
     if province is None:
-        province = _province_from_text(text, lexicon)
+        province = _province_from_text(text, lexicon, use_native=use_native)
         source = "text" if province else None
     return FileHeader(kind="article" if (date or title) else "unknown", date=date, year=year, title=title,
                       province=province, place=place, province_source=source)

@@ -27,12 +27,13 @@ except ImportError:  # not installed: the Python engine runs everything
 # the core's version this docgraph speaks to (its stages' arguments and results); another one is not used
 CORE_VERSION = "0.5.0"
 # the stages the core runs (docgraph uses each when the rules in use are ones the core can compile)
-STAGES: tuple[str, ...] = ("structure", "phrases", "scan")
+STAGES: tuple[str, ...] = ("structure", "phrases", "scan", "header")
 # what DOCGRAPH_NATIVE=0 turns off; DOCGRAPH_REQUIRE_NATIVE=1 makes a missing core an error (CI, the comparison tests)
 ENV_SWITCH, ENV_REQUIRE = "DOCGRAPH_NATIVE", "DOCGRAPH_REQUIRE_NATIVE"
 
 __all__ = ["CORE_VERSION", "installed", "enabled", "required", "describe", "structure_core", "read_structure",
-           "line_kind", "phrase_core", "phrase_spans", "scan_core", "scan_cores", "TimeLimit"]
+           "line_kind", "phrase_core", "phrase_spans", "scan_core", "scan_cores", "stage_on", "province_counter",
+           "provinces_counted", "TimeLimit"]
 
 _warned: set[str] = set()
 
@@ -59,6 +60,11 @@ def enabled() -> bool:
             raise NativeUnavailable(_missing())
         return False
     return True
+
+
+def stage_on(stage: str) -> bool:
+    """Whether a stage runs in the core now (it is one of STAGES and the core is ``enabled()``)."""
+    return stage in STAGES and enabled()
 
 
 def _missing() -> str:
@@ -206,5 +212,24 @@ def scan_cores(core: Any, text: str, seconds: float | None) -> list[tuple] | Non
         return core.scan(text, seconds)
     except TimeLimit:
         raise time_limit_exceeded() from None
+    except UnicodeEncodeError:
+        return None
+
+
+def province_counter(tables: Callable[[], tuple], use: bool | None = None) -> Any | None:
+    """The core's count of the provinces a header's lines name (``Gazetteer.provinces_in``), built from
+    ``tables()`` (``Gazetteer.counter_tables``); None when the core is not in use or cannot search the unit words
+    (then Python counts them, said once). ``use``: as in ``structure_core``."""
+    if not _wanted(use):
+        return None
+    return _compiled("header", "the provinces of a header are counted in Python",
+                     lambda: _core.ProvinceCounter(*tables()), use)
+
+
+def provinces_counted(core: Any, text: str) -> list[tuple[str, int]] | None:
+    """(province, count) in the order first named in ``text`` (NFC, modern tone placement); None when the core
+    leaves the text to Python (a character its Unicode tables read otherwise, a lone surrogate)."""
+    try:
+        return core.count_in(text)
     except UnicodeEncodeError:
         return None

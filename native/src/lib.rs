@@ -5,6 +5,7 @@
 use pyo3::prelude::*;
 
 pub mod deadline;
+pub mod header_places;
 pub mod pattern;
 pub mod phrases;
 pub mod pytables;
@@ -40,5 +41,6 @@ fn docgraph_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     structure::register(m)?;
     phrases::register(m)?;
     scan::register(m)?;
+    header_places::register(m)?;
     Ok(())
 }

@@ -1,0 +1,204 @@
+"""The compiled core's part of the header reader (native/src/header*.rs) against docgraph/header.py and
+docgraph/gazetteer.py, the reference: every field of ``read_header``'s FileHeader the same with the core and without
+it, on the samples, generated corpora, hostile texts and tables of edge cases (two-column headers, markdown tables,
+drafts with a blank number, banners, OCR'd mottos, news items, long lines); the provinces ``provinces_in`` counts,
+the same in the same order.
+
+These tests need the core installed (``pip install ./native``); without it they are skipped with that reason,
+unless DOCGRAPH_REQUIRE_NATIVE=1 (then a missing core fails them).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import unicodedata
+from pathlib import Path
+
+import pytest
+from bench_helpers import benchmark
+
+from docgraph import native
+from docgraph.engine import get_engine
+from docgraph.gazetteer import Gazetteer, data_path
+from docgraph.header import read_header
+from docgraph.lexicon import load_lexicon
+from docgraph.normalize import modern_tones
+
+
+@pytest.fixture(scope="module")
+def engine(core):
+    e = get_engine(None)
+    assert e.lexicon.gazetteer._province_counter(True) is not None  # the built-in words are the core's
+    return e
+
+
+def same(engine, text: str) -> dict:
+    """read_header with the core and without it, from the same mentions: every field equal; the header's fields."""
+    ms = engine.extract(text)
+    want = read_header(text, ms, engine.lexicon, use_native=False)
+    got = read_header(text, ms, engine.lexicon, use_native=True)
+    assert dataclasses.astuple(got) == dataclasses.astuple(want), text[:300]
+    return dataclasses.asdict(want)
+
+
+def counted(engine, text: str, answered: bool | None = None) -> list[tuple[str, int]]:
+    """provinces_in with the core and without it: the same provinces, the same counts, in the same order.
+    ``answered``: whether the core itself answers (else it leaves the text to Python)."""
+    gz = engine.lexicon.gazetteer
+    want = list(gz.provinces_in(text, use_native=False).items())
+    assert list(gz.provinces_in(text, use_native=True).items()) == want, text[:300]
+    direct = native.provinces_counted(gz._province_counter(True), modern_tones(unicodedata.normalize("NFC", text)))
+    assert direct is None or direct == want
+    if answered is not None:
+        assert (direct is not None) == answered, text[:300]
+    return want
+
+
+def test_samples(engine):
+    from docgraph.readers import read_file
+
+    root = Path(__file__).resolve().parent.parent / "samples"
+    texts = [t for t in (read_file(str(p)).text for p in sorted(root.iterdir()) if p.is_file()) if t]
+    assert len(texts) >= 15
+    kinds = {same(engine, t)["kind"] for t in texts}
+    assert {"document", "article"} <= kinds
+    assert sum(bool(counted(engine, t[:6000])) for t in texts) >= 5
+
+
+@pytest.mark.parametrize("seed", [3, 11])
+def test_generated_corpora(engine, seed):
+    gen = benchmark("generate")
+    world = gen.World(150, seed)
+    sources = set()
+    for i in range(150):
+        _, text = gen.render_file(world, i, seed, 3000.0, 0.5, 0.05)
+        sources.add(same(engine, text)["province_source"])
+        counted(engine, text[:6000])
+    assert "text" in sources and "header" in sources
+
+
+@pytest.mark.parametrize("name", ["short_forms", "distinct_short_forms", "long_line", "many_references"])
+def test_hostile_texts(engine, tmp_path, name):
+    path = benchmark("hostile").build(name, tmp_path, 0.05)
+    text = path.read_text(encoding="utf-8")
+    same(engine, text)
+    counted(engine, text[:6000])
+    counted(engine, text[:200_000])
+
+
+# (text, the provinces counted): unit words and names as the gazetteer's pattern reads them
+PROVINCES = [
+    ("", []),
+    ("Đảng bộ tỉnh Bắc Giang; UBND TỈNH BẮC GIANG; tỉnh  Bắc\tGiang", [("Bắc Giang", 3)]),
+    ("huyện Vân Canh và thành phố Hồ Chí Minh và các tỉnh Bình Dương", None),
+    ("Tỉnh Uỷ Khánh Hoà; Thành ủy Hà Nội; thành phố Huế", None),
+    ("tỉnh Bà Rịa - Vũng Tàu; tỉnh Bà Rịa–Vũng Tàu; tỉnh Bà Rịa -Vũng Tàu", None),
+    ("xã Hội An; xã hội; xã Hợi; thị xã Hội An; xã hôï", None),  # "xã hội": society, not a commune
+    ("tỉnhBắc Giang; atỉnh Bắc Giang; tỉnh\nBắc Giang; tỉnh Bắc Giang1; tỉnh Bắc GiangⅫ", None),
+    ("thành phố Thái Nguyên tỉnh Thái Nguyên huyện Phú Bình", None),
+    ("tỉnh tỉnh Lạng Sơn; Đảng ủy xã Tân Phú; quận 1; phường Bến Nghé; đặc khu Phú Quốc", None),
+    ("tỉnh Ca\u0300 Mau; tỉnh Khánh Hòa\u0301; thị trấn Đông Anh huyện Đông Anh", None),
+    ("TỈNH ỦY LẠNG SƠN TỈNH ỦY LẠNG SƠN tỉnh ủy lạng sơn", None),
+    ("tỉnh Bắc Giang Bắc Ninh Hà Nam Nam Định Ninh Bình Thái Bình Hải Dương", None),
+    ("İ tỉnh Bắc Giang 👍 tỉnh 📄Hà Nam", None),
+]
+
+
+@pytest.mark.parametrize("text, found", PROVINCES)
+def test_provinces_counted(engine, text, found):
+    got = counted(engine, text, answered="Ⅻ" not in text and "İ" not in text)
+    if found is not None:
+        assert got == found
+
+
+def test_every_character_around_a_unit_and_a_name(engine):
+    """Each code point of the first two planes (but those the core leaves to Python) around and inside a unit word
+    and a name: the letter and mark boundaries, white space and dashes of both engines agree."""
+    left = set()
+    for a, b in native._core.disagreeing():
+        left.update(range(a, b + 1))
+    chars = [chr(c) for c in range(0x20000) if c not in left and not 0xD800 <= c <= 0xDFFF]
+    for i in range(0, len(chars), 512):
+        for c in chars[i:i + 512]:
+            counted(engine, f"{c}tỉnh{c}Bắc Giang{c} huyện Vân{c}Canh{c}xã {c}Hội An{c}tỉnh Hà{c}Nam")
+
+
+# header edge cases (the texts are our own; numbers, dates and issuers are of the real shapes)
+MOTTO = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc"
+HEADERS = [
+    # a two-column header: issuer and motto on the same lines
+    "ỦY BAN NHÂN DÂN TỈNH LẠNG SƠN      CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nSỞ Y TẾ      Độc lập - Tự do - Hạnh phúc\n"
+    "Số: 215/KH-SYT      Lạng Sơn, ngày 05 tháng 3 năm 2024\n\nKẾ HOẠCH\nTriển khai tiêm chủng mở rộng\n\nCăn cứ ...",
+    # a markdown table header
+    "| ỦY BAN NHÂN DÂN HUYỆN LẠNG GIANG -------- | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM Độc lập - Tự do - Hạnh phúc |\n"
+    "|---|---|\n| Số: 45/KH-UBND | Lạng Giang, ngày 12 tháng 4 năm 2023 |\n\n## KẾ HOẠCH\n**Thực hiện chương trình**\n",
+    # a draft: the number left blank, markdown marks
+    f"**UBND TỈNH BẮC GIANG**\n**SỞ NỘI VỤ**\n{MOTTO}\n**Số:    /KH-SNV**\nBắc Giang, ngày    tháng   năm 2025\n"
+    "# KẾ HOẠCH\nCải cách hành chính năm 2025\n\nNơi nhận:\n- Như trên;\n",
+    # a blank number of dots, a date field left blank
+    f"TỈNH ỦY KHÁNH HÒA\n*\n{MOTTO}\nSố ....../TB-TU\nKhánh Hòa, ngày ... tháng ... năm 2024\nTHÔNG BÁO\nKết luận\n",
+    # a gazette's banner above the issuer, a consolidated text's banner
+    f"VĂN BẢN QUY PHẠM PHÁP LUẬT - BỘ TÀI CHÍNH\nBỘ TÀI CHÍNH\n{MOTTO}\nSố: 12/2022/TT-BTC\nHà Nội, ngày 1 tháng 2 năm 2022\n"
+    "THÔNG TƯ\nHướng dẫn quản lý\n",
+    "VĂN BẢN HỢP NHẤT - BỘ LAO ĐỘNG -\nTHƯƠNG BINH VÀ XÃ HỘI\nSố: 05/VBHN-BLĐTBXH\n\nNGHỊ ĐỊNH\nQuy định chi tiết\n",
+    # an issuer broken over lines, "VÀ" going on
+    f"BỘ LAO ĐỘNG -\nTHƯƠNG BINH\nVÀ XÃ HỘI\n{MOTTO}\nSố: 1017/QĐ-LĐTBXH\nHà Nội, ngày 30 tháng 6 năm 2021\nQUYẾT ĐỊNH\nVề việc ban hành\n",
+    # OCR'd mottos: tone placement, spacing, case
+    "UBND TỈNH NINH BÌNH\nCỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập-Tự do-Hạnh phúc\nSố:   /KH-UBND\n"
+    "Ninh Bình, ngày 7 tháng 8 năm 2025\nKẾ HOẠCH\nPhát triển du lịch\n",
+    "UBND TỈNH NINH BÌNH\ncộng hòa xã hội chủ nghĩa việt nam\nĐộc  lập  -  Tự  do  -  Hạnh  phúc\nSố:   /KH-UBND\n",
+    # a news item: dateline, page furniture, a province in the text
+    "Trang chủ | Tin tức | Sự kiện\n12/03/2024 08:15\nTỉnh ủy Bắc Giang triển khai nghị quyết\n(Bắc Giang) - 12/03/2024 "
+    "Sáng nay, Tỉnh ủy Bắc Giang tổ chức hội nghị quán triệt tại huyện Lạng Giang, tỉnh Bắc Giang.\n",
+    "Hà Nội - 5/6/2023\nĐoàn công tác làm việc với thành phố Hồ Chí Minh và các tỉnh Bình Dương, Đồng Nai\n",
+    # a letter: V/v subject, signature block
+    "UBND HUYỆN VÂN CANH\nVĂN PHÒNG\nSố: 88/UBND-VP\nV/v báo cáo tình hình\nVân Canh, ngày 2 tháng 1 năm 2024\n"
+    "Kính gửi: các phòng\n...\nTM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\n(đã ký)\nNguyễn Văn An\n",
+    # no header at all, an empty text, white space only
+    "Một đoạn văn không có tiêu đề, nhắc đến huyện Vân Canh hai lần: huyện Vân Canh.\n",
+    "",
+    " \n\t\n",
+    # a long line and many lines
+    "UBND TỈNH HÀ NAM\n" + "tỉnh Hà Nam " * 3000 + "\n" + "tỉnh Nam Định\n" * 400,
+    "x" * 100_000 + "\nKẾ HOẠCH\n",
+]
+
+
+@pytest.mark.parametrize("i", range(len(HEADERS)))
+def test_header_edge_cases(engine, i):
+    same(engine, HEADERS[i])
+    for cut in (10, 60, 200):  # the header cut short, the first lines only
+        same(engine, HEADERS[i][:cut])
+
+
+def test_province_read_from_the_text_by_the_core(engine, monkeypatch):
+    h = same(engine, HEADERS[-5])  # no header: a district named twice
+    assert (h["kind"], h["province"], h["province_source"]) == ("article", "Bình Định", "text")
+    h = same(engine, HEADERS[-8])  # a news item
+    assert (h["kind"], h["province"], h["province_source"]) == ("article", "Bắc Giang", "text")
+    monkeypatch.setenv(native.ENV_SWITCH, "0")
+    assert engine.lexicon.gazetteer._province_counter(None) is None
+    monkeypatch.setenv(native.ENV_SWITCH, "1")
+    assert engine.lexicon.gazetteer._province_counter(None) is not None
+
+
+def test_texts_the_core_leaves_to_python(engine):
+    core = engine.lexicon.gazetteer._province_counter(True)
+    assert native.provinces_counted(core, "tỉnh Bắc Giang \u0295") is None  # Unicode tables differ
+    assert native.provinces_counted(core, "tỉnh Bắc Giang \ud800") is None  # a lone surrogate
+    assert native.provinces_counted(core, "xã ʻHội") is not None
+    assert core.count_in("xã Hộiⅻ") is None  # a name before a letter-like number
+    for text in ("tỉnh Bắc Giang \u0295", "tỉnh Bắc Giang \ud800", "xã \u2c65Hội tỉnh Hà Nam", "tỉnh Hà NamⅫ"):
+        counted(engine, text)
+
+
+def test_unit_words_the_core_cannot_search_fall_back_to_python_said_once(core, capsys):
+    import json
+
+    lx = load_lexicon()
+    words = dict(lx.gazetteer.unit_words) | {"straße": "commune"}
+    gz = Gazetteer(json.loads(data_path().read_text(encoding="utf-8")), words, "2025-07-01")
+    native._warned.clear()
+    assert gz._province_counter(None) is None and gz._province_counter(None) is None
+    assert capsys.readouterr().err.count("the provinces of a header are counted in Python") == 1
+    assert gz.provinces_in("tỉnh Bắc Giang, STRASSE Vân Canh") == {"Bắc Giang": 1}
