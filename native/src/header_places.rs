@@ -76,8 +76,10 @@ const COMMUNE: usize = 3;
 pub struct ProvinceCounter {
     /// any unit word, case-insensitively (where a match can start)
     any: regex::Regex,
-    /// each unit word alone, anchored, in the alternation's order
-    units: Vec<regex::Regex>,
+    /// a unit word (the first of the alternation for which the rest matches), white space and a letter, anchored
+    head: regex::Regex,
+    /// a unit word followed by a non-letter, anchored (the name's inner lookahead)
+    unit_end: regex::Regex,
     /// the table of each unit word (its name_key's level; usize::MAX: a level no name is looked up for)
     unit_table: HashMap<String, usize>,
     /// name_key of a name -> the province it counts for (NOT_COUNTED: a unit of the data that counts for none)
@@ -111,7 +113,9 @@ impl ProvinceCounter {
                 return Err(format!("the unit word {u:?} does not begin with a letter"));
             }
             if let Some(c) = u.chars().find(|c| c.is_alphabetic() && !FOLD_ALPHABET.contains(*c)) {
-                return Err(format!("the unit word {u:?} holds {c:?}, a letter whose case folding is not checked"));
+                return Err(format!(
+                    "the unit word {u:?} holds {c:?}, a letter whose case folding is not checked"
+                ));
             }
             // regex.escape(w).replace("\\ ", r"\s+"): each space stands for a run of white space
             let alt: Vec<String> = u.split(' ').map(regex_syntax::escape).collect();
@@ -119,10 +123,11 @@ impl ProvinceCounter {
         }
         // the regex crate's lazy DFA: a short alternation of literals, its cache small
         let any = regex::Regex::new(&format!("(?i)(?:{})", alts.join("|"))).map_err(|e| e.to_string())?;
-        let mut anchored = Vec::new();
-        for a in &alts {
-            anchored.push(regex::Regex::new(&format!("^(?i:{a})")).map_err(|e| e.to_string())?);
-        }
+        // the unit word's lookahead (no letter or mark) holds when white space follows it
+        let alt = alts.join("|");
+        let head = regex::Regex::new(&format!(r"^(?i:{alt})\s+[\p{{L}}\p{{M}}]")).map_err(|e| e.to_string())?;
+        let unit_end =
+            regex::Regex::new(&format!(r"^(?i:{alt})(?:[^\p{{L}}\p{{M}}]|\z)")).map_err(|e| e.to_string())?;
         let mut provinces: Vec<String> = Vec::new();
         let mut index: HashMap<String, u32> = HashMap::new();
         let mut out: [HashMap<String, u32>; 4] = Default::default();
@@ -150,7 +155,15 @@ impl ProvinceCounter {
             };
             unit_table.insert(w, t);
         }
-        Ok(ProvinceCounter { any, units: anchored, unit_table, tables: out, provinces, hoi })
+        Ok(ProvinceCounter {
+            any,
+            head,
+            unit_end,
+            unit_table,
+            tables: out,
+            provinces,
+            hoi,
+        })
     }
 
     /// The end of the unit word matched at `p`, where the whole pattern matches there, with the name's span.
@@ -158,40 +171,24 @@ impl ProvinceCounter {
         if text[..p].chars().next_back().is_some_and(is_letter_or_mark) {
             return None;
         }
-        for u in &self.units {
-            let Some(m) = u.find(&text[p..]) else {
-                continue;
-            };
-            let wend = p + m.end();
-            let rest = &text[wend..];
-            if rest.chars().next().is_some_and(is_letter_or_mark) {
-                continue;
-            }
-            let spaces = rest.len() - rest.trim_start_matches(is_space).len();
-            if spaces == 0 {
-                continue;
-            }
-            let start = wend + spaces;
-            if !text[start..].chars().next().is_some_and(is_letter_or_mark) {
-                continue;
-            }
-            return Some((wend, start, self.name_end(text, start)));
-        }
-        None
+        // the regex crate's leftmost-first alternation takes the first unit word for which the rest matches, as
+        // Python's backtracking does; the unit word ends where the white space before the name's letter starts
+        let m = self.head.find(&text[p..])?;
+        let letter = p + m.end() - text[..p + m.end()].chars().next_back().map_or(0, char::len_utf8);
+        let wend = text[..letter].trim_end_matches(is_space).len();
+        Some((wend, letter, self.name_end(text, letter)))
     }
 
     /// Whether a unit word followed by a non-letter starts at `q` (the name's inner lookahead).
     fn unit_at(&self, text: &str, q: usize) -> bool {
-        self.units.iter().any(|u| {
-            u.find(&text[q..])
-                .is_some_and(|m| !text[q + m.end()..].chars().next().is_some_and(is_letter_or_mark))
-        })
+        self.unit_end.is_match(&text[q..])
     }
 
     /// The end of the name starting at `start` (a letter): a run of letters, then up to five more, each after
     /// spaces or a dash and not a unit word.
     fn name_end(&self, text: &str, start: usize) -> usize {
-        let letters = |from: usize| from + text[from..].len() - text[from..].trim_start_matches(is_letter_or_mark).len();
+        let letters =
+            |from: usize| from + text[from..].len() - text[from..].trim_start_matches(is_letter_or_mark).len();
         let blanks = |from: usize| from + text[from..].len() - text[from..].trim_start_matches([' ', '\t']).len();
         let mut q = letters(start);
         for _ in 0..5 {
@@ -253,11 +250,19 @@ impl ProvinceCounter {
                 continue;
             };
             pos = end;
-            if text[end..].chars().next().is_some_and(|c| !c.is_ascii() && c.is_alphanumeric()) {
+            if text[end..]
+                .chars()
+                .next()
+                .is_some_and(|c| !c.is_ascii() && c.is_alphanumeric())
+            {
                 // a name followed by a letter-like number ("Ⅻ"): the old tone placement before it reads otherwise
                 return Err(Defer);
             }
-            let key: String = text[p..wend].split(isspace).filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ");
+            let key: String = text[p..wend]
+                .split(isspace)
+                .filter(|w| !w.is_empty())
+                .collect::<Vec<_>>()
+                .join(" ");
             let key = key.to_lowercase();
             let Some(&table) = self.unit_table.get(&key) else {
                 continue;
@@ -336,7 +341,12 @@ impl ProvinceCounter {
             return None;
         }
         let counts = self.count(text).ok()?;
-        Some(counts.into_iter().map(|(p, n)| (self.provinces[p as usize].clone(), n)).collect())
+        Some(
+            counts
+                .into_iter()
+                .map(|(p, n)| (self.provinces[p as usize].clone(), n))
+                .collect(),
+        )
     }
 }
 
