@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def docgraph_proc(*args: str, cwd: Path, env: dict | None = None, **kw) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-m", "docgraph", *args], cwd=cwd, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, encoding="utf-8",
-                            env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}, **kw)
+                            env={**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]), **(env or {})}, **kw)
 
 
 def one_error_line(stderr: str) -> str:
@@ -340,7 +340,7 @@ def measured(args: list[str], cwd: Path, within: float = 120) -> tuple[int, dict
              "print(json.dumps([r.returncode, r.stdout, r.stderr, time.monotonic() - t,"
              " resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024]))\n")
     r = subprocess.run([sys.executable, "-c", probe, sys.executable, "-m", "docgraph", *args], cwd=cwd,
-                       capture_output=True, text=True, timeout=within, env={**os.environ, "PYTHONPATH": str(ROOT)})
+                       capture_output=True, text=True, timeout=within, env={**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])})
     code, out, err, seconds, mib = json.loads(r.stdout)
     return code, (json.loads(out) if out.strip().startswith("{") else {}), err, seconds, mib
 

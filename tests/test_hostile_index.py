@@ -163,7 +163,7 @@ def _read_only_runs(index_dir: Path, commands: list[list[str]]) -> list[subproce
     """Run each docgraph command on ``index_dir/i.db`` seen read-only: through a read-only bind mount in a mount
     namespace of its own when root (root writes through any permission bits), else through a folder and a file
     without write permission (the same refusal from the kernel: EACCES instead of EROFS)."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
     if os.geteuid() != 0:
         os.chmod(index_dir / "i.db", 0o444)
         os.chmod(index_dir, 0o555)

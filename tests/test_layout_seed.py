@@ -41,7 +41,7 @@ def test_the_layered_layout_is_the_same_whatever_the_hash_seed(tmp_path, fmt):
     for seed in ("1", "2", "3"):
         out = tmp_path / f"g{seed}.{fmt}"
         p = subprocess.run([sys.executable, "-c", BUILD, fmt, str(out)], capture_output=True, text=True, timeout=120,
-                           env={**os.environ, "PYTHONPATH": str(ROOT), "PYTHONHASHSEED": seed})
+                           env={**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]), "PYTHONHASHSEED": seed})
         assert p.returncode == 0, p.stderr
         outs.append(out.read_bytes())
     assert b"viz:position" in outs[0] or b"y:Geometry" in outs[0]
