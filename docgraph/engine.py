@@ -176,7 +176,23 @@ class Engine:
         self._rules_sorted = sorted(rules.rules, key=lambda r: _LAYOUT_PRIORITY.get(r.layout, 9))
         # the compiled core's rule scans (None: they run in Python, below)
         self._scan_core = native.scan_core(self._rules_sorted, ctx.get("not_after", []), self.not_a_name_re.pattern)
+        # the compiled core's reference context, from the same patterns, built on first use (None: _read_context runs
+        # in Python)
+        self._context_make = native.context_core(
+            {"prefix": self.prefix_re, "pinpoint": self.pinpoint_re, "name_split": self.name_split_re,
+             "suffix": self.suffix_re, "subject_intro": self.subject_intro_re, "subject_end": _SUBJECT_END,
+             "date": self.date_re, "year": _YEAR4},
+            _SUFFIX_FIRST)
+        self._context = None
         self._deadline = _NO_DEADLINE
+
+    @property
+    def _context_core(self):
+        """The core's reference context (None: it is read in Python), built on first use: in the workers, not in the
+        process that forks them (each worker's own copy then; the parent's would be counted in each)."""
+        if self._context_make is not None:
+            self._context, self._context_make = self._context_make(), None
+        return self._context
 
     # ---------------------------------------------------------------- public
     def extract(self, text: str, timeout: float | None = None) -> list[Mention]:
@@ -205,11 +221,7 @@ class Engine:
         t = norm.text
         cores = self._match_cores(t)
         cores = resolve_overlaps(cores)
-        drafts = []
-        for i, c in enumerate(cores):
-            if i % 256 == 0:
-                self._check()  # tens of thousands of references on one line: the limit holds between them
-            drafts.append(self._read_context(t, c))
+        drafts = self._read_contexts(t, cores)
         drafts = self._share_lists(t, drafts)
         drafts = self._mark_own(t, drafts)
         drafts = self._short_forms(t, drafts)
@@ -247,7 +259,41 @@ class Engine:
                                  gd.get("tw"), gd.get("name")))
         return out
 
+    def _read_contexts(self, t: str, cores: list[_Core]) -> list[_Draft]:
+        if self._context_core is not None and cores:
+            rows = native.read_contexts(
+                self._context_core, t,
+                [(c.start, c.end, c.rule.layout == "name", c.rule.layout == "normative", c.year) for c in cores],
+                self._left())
+            if rows is not None:
+                return [self._draft_of(c, row) for c, row in zip(cores, rows)]
+        drafts = []
+        for i, c in enumerate(cores):
+            if i % 256 == 0:
+                self._check()  # tens of thousands of references on one line: the limit holds between them
+            drafts.append(self._read_context(t, c))
+        return drafts
+
+    def _draft_of(self, c: _Core, row: tuple) -> _Draft:
+        """The draft of a core from what the compiled core read around it (native.read_contexts): the fields
+        _read_context sets, the name and codes finished here as there."""
+        tw, name, issuer, issuer_span, date, year, term, subject, pinpoint, prefix_start, start, end = row
+        rule = c.rule
+        d = _Draft(c.start, c.end, rule.id, rule.layout, c.number, year, date, issuer, issuer_span, term, subject,
+                   pinpoint, False, False, None, tw, prefix_start, start, end)
+        if rule.layout == "name":
+            d.tw = c.tw
+            d.name = _clean(f"{c.tw[:1].upper()}{c.tw[1:]} {c.name}".strip(" ,-"))
+            symbol = None
+        else:
+            symbol = c.symbol
+            if name is not None:
+                d.name = _clean(f"{self.type_word_map[_key(tw)]} {name}")
+        self._fill_codes(d, symbol)
+        return d
+
     def _read_context(self, t: str, c: _Core) -> _Draft:
+        """The reference of the compiled core's context (native/src/context.rs): the same fields."""
         d = _Draft(c.start, c.end, c.rule.id, c.rule.layout, c.number, c.year)
         start, end = c.start, c.end
         if c.rule.layout == "name":

@@ -1,11 +1,11 @@
 """The compiled core (``native/``, the optional ``docgraph_native`` module built from Rust): the only module that
 imports it.
 
-The core runs per-file stages (so far: the structure reader, the relation phrases and the rule scans) from the same
-YAML rule data as the Python engine, which stays the reference: each stage gives what the Python stage gives.
-docgraph uses the core when it is installed (``pip install ./native``) unless ``DOCGRAPH_NATIVE=0``; a stage whose
-rules it cannot compile (a user's own pattern in a syntax it lacks) runs in Python for that rule set, said once on
-stderr.
+The core runs per-file stages (so far: the structure reader, the relation phrases, the rule scans, the header's
+province count and the reference context) from the same YAML rule data as the Python engine, which stays the
+reference: each stage gives what the Python stage gives. docgraph uses the core when it is installed
+(``pip install ./native``) unless ``DOCGRAPH_NATIVE=0``; a stage whose rules it cannot compile (a user's own pattern
+in a syntax it lacks) runs in Python for that rule set, said once on stderr.
 """
 
 from __future__ import annotations
@@ -25,15 +25,15 @@ except ImportError:  # not installed: the Python engine runs everything
     _core = None
 
 # the core's version this docgraph speaks to (its stages' arguments and results); another one is not used
-CORE_VERSION = "0.6.0"
+CORE_VERSION = "0.7.0"
 # the stages the core runs (docgraph uses each when the rules in use are ones the core can compile)
-STAGES: tuple[str, ...] = ("structure", "phrases", "scan", "header")
+STAGES: tuple[str, ...] = ("structure", "phrases", "scan", "header", "context")
 # what DOCGRAPH_NATIVE=0 turns off; DOCGRAPH_REQUIRE_NATIVE=1 makes a missing core an error (CI, the comparison tests)
 ENV_SWITCH, ENV_REQUIRE = "DOCGRAPH_NATIVE", "DOCGRAPH_REQUIRE_NATIVE"
 
 __all__ = ["CORE_VERSION", "installed", "enabled", "required", "describe", "structure_core", "read_structure",
            "line_kind", "phrase_core", "phrase_spans", "scan_core", "scan_cores", "stage_on", "province_counter",
-           "provinces_counted", "TimeLimit"]
+           "provinces_counted", "context_core", "read_contexts", "TimeLimit"]
 
 _warned: set[str] = set()
 
@@ -231,5 +231,39 @@ def provinces_counted(core: Any, text: str) -> list[tuple[str, int]] | None:
     leaves the text to Python (a character its Unicode tables read otherwise, a lone surrogate)."""
     try:
         return core.count_in(text)
+    except UnicodeEncodeError:
+        return None
+
+
+def context_core(patterns: dict[str, Any], suffix_first: str) -> Callable[[], Any | None] | None:
+    """What builds the core's reference context (``Engine._read_context``) from the engine's own patterns
+    (``patterns``: name -> compiled ``regex`` pattern: prefix and pinpoint REVERSE, the others forward, none with
+    other flags) and the first characters of the suffix's groups: a function called on first use (in a worker
+    process: the parent that forks the workers never reads a context), which gives the reader, or None when the core
+    cannot run one of the patterns (then the context is read in Python, said once). None when the core is not in
+    use."""
+    if "context" not in STAGES or not _wanted(None):
+        return None
+    reverse = {"prefix", "pinpoint"}
+    src = {}
+    for name, p in patterns.items():
+        flags = p.flags & ~(regex.VERSION0 | regex.UNICODE)
+        if flags != (regex.REVERSE if name in reverse else 0):
+            note_once("context:flags", f"the reference context is read in Python ({name}: a flag the compiled core lacks)")
+            return None
+        src[name] = p.pattern
+    return lambda: _compiled("context", "the reference context is read in Python",
+                             lambda: _core.ContextReader(src, suffix_first))
+
+
+def read_contexts(core: Any, text: str, cores: list[tuple], seconds: float | None) -> list[tuple] | None:
+    """The context of each core of a normalized text (cores: (start, end, layout is "name", layout is "normative",
+    year)) as (type word, law name as written, issuer, issuer span, date, year, term, subject, pinpoint, prefix start,
+    start, end), offsets in code points; ``seconds``: what is left of the time limit. None when the core leaves the
+    text to Python."""
+    try:
+        return core.read(text, cores, seconds)
+    except TimeLimit:
+        raise time_limit_exceeded() from None
     except UnicodeEncodeError:
         return None

@@ -4,6 +4,7 @@
 
 use pyo3::prelude::*;
 
+pub mod context;
 pub mod deadline;
 pub mod header_places;
 pub mod pattern;
@@ -42,5 +43,6 @@ fn docgraph_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     phrases::register(m)?;
     scan::register(m)?;
     header_places::register(m)?;
+    context::register(m)?;
     Ok(())
 }
