@@ -38,19 +38,62 @@ pub fn isdigit(c: char) -> bool {
 /// Unicode version (a newer `regex` module or Python) may make it a letter, a mark or a digit, so its texts are read
 /// by the Python engine whatever versions the user has installed.
 pub fn outside_repertoire(text: &str) -> bool {
-    !text.is_ascii() && disagree_class().is_match(text)
+    if text.is_ascii() {
+        return false;
+    }
+    let bits = disagree_bits();
+    let ascii = bits[0] | bits[1] != 0; // an ASCII character in the table (none today) is looked up too
+    let b = text.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] < 0x80 && !ascii {
+            i += 1;
+            continue;
+        }
+        // the code point at a char boundary of valid UTF-8, decoded in place
+        let (u, n) = match b[i] {
+            x if x < 0x80 => (x as usize, 1),
+            x if x < 0xE0 => (((x as usize & 0x1F) << 6) | (b[i + 1] as usize & 0x3F), 2),
+            x if x < 0xF0 => (
+                ((x as usize & 0x0F) << 12) | ((b[i + 1] as usize & 0x3F) << 6) | (b[i + 2] as usize & 0x3F),
+                3,
+            ),
+            x => (
+                ((x as usize & 0x07) << 18)
+                    | ((b[i + 1] as usize & 0x3F) << 12)
+                    | ((b[i + 2] as usize & 0x3F) << 6)
+                    | (b[i + 3] as usize & 0x3F),
+                4,
+            ),
+        };
+        if bits[u >> 6] >> (u & 63) & 1 == 1 {
+            return true;
+        }
+        i += n;
+    }
+    false
 }
 
-/// DISAGREE and the unassigned code points as one character class of the regex crate (its DFA scans a text for any
-/// of them at memory speed).
-fn disagree_class() -> &'static regex::Regex {
-    static CLASS: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
-    CLASS.get_or_init(|| {
+/// DISAGREE and the unassigned code points (`\p{Cn}` of the regex crate's tables) as a bit per code point: one
+/// look-up a character (the regex crate's lazy DFA on the same class took 4 ns a byte of Vietnamese text).
+fn disagree_bits() -> &'static Vec<u64> {
+    static BITS: std::sync::OnceLock<Vec<u64>> = std::sync::OnceLock::new();
+    BITS.get_or_init(|| {
         let ranges: String = DISAGREE
             .iter()
             .map(|&(a, b)| format!("\\x{{{a:X}}}-\\x{{{b:X}}}"))
             .collect();
-        regex::Regex::new(&format!("[{ranges}\\p{{Cn}}]")).expect("the DISAGREE table is a valid class")
+        let hir = regex_syntax::parse(&format!("[{ranges}\\p{{Cn}}]")).expect("the DISAGREE table is a valid class");
+        let mut bits = vec![0u64; 0x110000 / 64];
+        let regex_syntax::hir::HirKind::Class(regex_syntax::hir::Class::Unicode(cls)) = hir.kind() else {
+            panic!("the DISAGREE table is a class of code points")
+        };
+        for r in cls.ranges() {
+            for u in r.start() as usize..=r.end() as usize {
+                bits[u >> 6] |= 1 << (u & 63);
+            }
+        }
+        bits
     })
 }
 
@@ -157,11 +200,10 @@ pub fn char_flags(text: &str) -> Vec<u8> {
 /// code points), for the tests.
 #[pyfunction]
 pub fn disagreeing() -> Vec<(u32, u32)> {
-    let class = disagree_class();
+    let bits = disagree_bits();
     let mut out: Vec<(u32, u32)> = Vec::new();
-    let mut buf = [0u8; 4];
     for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
-        if class.is_match(c.encode_utf8(&mut buf)) {
+        if bits[c as usize >> 6] >> (c as u32 & 63) & 1 == 1 {
             let n = c as u32;
             match out.last_mut() {
                 Some(last) if last.1 + 1 == n => last.1 = n,
