@@ -59,6 +59,8 @@ def relations_stage(rules, texts: list[tuple[str, str]]) -> tuple[Callable[[str]
     e = get_engine(None)
     py = RelationFinder(rules.relations, rules.structure, e.lexicon)
     py.triggers._core = None  # the reference: PhraseScanner._finditer_py
+    py.layout_core = None  # and _Reader._layout_py
+    py.core = None  # and _Reader itself
     rs = RelationFinder(rules.relations, rules.structure, e.lexicon)
     prepared: dict[str, tuple] = {}
     for _, text in texts:  # what the relation reader is given, read once, outside the timing

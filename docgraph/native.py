@@ -25,15 +25,16 @@ except ImportError:  # not installed: the Python engine runs everything
     _core = None
 
 # the core's version this docgraph speaks to (its stages' arguments and results); another one is not used
-CORE_VERSION = "0.7.0"
+CORE_VERSION = "0.8.0"
 # the stages the core runs (docgraph uses each when the rules in use are ones the core can compile)
-STAGES: tuple[str, ...] = ("structure", "phrases", "scan", "header", "context")
+STAGES: tuple[str, ...] = ("structure", "phrases", "scan", "header", "context", "relations")
 # what DOCGRAPH_NATIVE=0 turns off; DOCGRAPH_REQUIRE_NATIVE=1 makes a missing core an error (CI, the comparison tests)
 ENV_SWITCH, ENV_REQUIRE = "DOCGRAPH_NATIVE", "DOCGRAPH_REQUIRE_NATIVE"
 
 __all__ = ["CORE_VERSION", "installed", "enabled", "required", "describe", "structure_core", "read_structure",
            "line_kind", "phrase_core", "phrase_spans", "scan_core", "scan_cores", "stage_on", "province_counter",
-           "provinces_counted", "context_core", "read_contexts", "TimeLimit"]
+           "provinces_counted", "context_core", "read_contexts", "relation_layout_core", "relation_layout",
+           "relation_reader_core", "relation_find", "TimeLimit"]
 
 _warned: set[str] = set()
 
@@ -263,6 +264,52 @@ def read_contexts(core: Any, text: str, cores: list[tuple], seconds: float | Non
     text to Python."""
     try:
         return core.read(text, cores, seconds)
+    except TimeLimit:
+        raise time_limit_exceeded() from None
+    except UnicodeEncodeError:
+        return None
+
+
+def relation_layout_core(cuts: list[str], item: str, item_lead: str, use: bool | None = None) -> Any | None:
+    """The core's layout of a text for the relation reader (``relations_layout.layout``): ``cuts`` the clause-cut
+    patterns (normal, hard-wrapped, preamble list, title), ``item`` the pattern that starts a list item (the
+    structure rules'), ``item_lead`` the item's opening words; None when the core is not in use or cannot compile
+    them (then Python lays texts out, said once). ``use``: as in ``structure_core``."""
+    if "relations" not in STAGES or not _wanted(use):
+        return None
+    return _compiled("relations", "the relation reader lays texts out in Python",
+                     lambda: _core.RelationLayout(cuts, item, item_lead), use)
+
+
+def relation_layout(core: Any, text: str, parts: list[tuple[int, int, int]], line_starts: list[int], wrapped: bool,
+                    mentions: list[tuple[int, int]]) -> list[tuple] | None:
+    """For each part (start, end, layout mode), its mentions and units as ``relations_layout.layout_py`` gives them, within
+    the file's time limit; None when the core leaves the text to Python (a character its Unicode tables read
+    otherwise, a lone surrogate)."""
+    try:
+        return core.layout(text, parts, line_starts, wrapped, mentions, _limits.current().left())
+    except TimeLimit:
+        raise time_limit_exceeded() from None
+    except UnicodeEncodeError:
+        return None
+
+
+def relation_reader_core(*args: Any) -> Any | None:
+    """The core's whole relation reader (``RelationFinder._core`` gives it the finder's patterns and tables); None
+    when the core is not in use or cannot compile them (then ``_Reader`` reads every text, said once)."""
+    if "relations" not in STAGES or not _wanted(None):
+        return None
+    return _compiled("relations", "the relation reader runs in Python", lambda: _core.RelationReader(*args))
+
+
+def relation_find(core: Any, text: str, st: Any, mentions: list[Any], article: bool, doc_type: str | None,
+                  doc_symbol: str | None) -> list[tuple] | None:
+    """The relations of ``text`` as ``RelationFinder.find`` gives them, as tuples (source, target, relation, line,
+    evidence), within the file's time limit; None when the core leaves the text to Python."""
+    try:
+        return core.find(text, [(p.kind, p.start, p.end, p.attached) for p in st.parts], st._line_starts, st.wrapped,
+                         [(m.start, m.end, m.own, m.type, m.number, m.symbol, m.date, m.year, m.name, m.text, m.line)
+                          for m in mentions], article, doc_type, doc_symbol, _limits.current().left())
     except TimeLimit:
         raise time_limit_exceeded() from None
     except UnicodeEncodeError:

@@ -20,14 +20,16 @@ from typing import Any
 
 import regex
 
-from . import limits as _limits
+from . import limits as _limits, native
 from .lexicon import Lexicon, load_lexicon, words_alternation
 from .model import Mention
+from .relations_core import reader_core
+from .relations_layout import _ITEM_LEAD_RE, layout, layout_args
 from .phrases import (PhraseScanner, any_of, curly_open as _curly_open, evidence, paren_depth as _paren_depth,
                       phrase_alternation as _phrase_re, quote_depths as _quote_depths, quoted as _quoted)
 from .structure import (ARTICLE, BASIS, BODY, CHAPTER, EFFECT, HEADER, OPENER, PROMULGATION, REQUEST, SECTION, TITLE, Part,
                         Structure, StructureReader)
-from .textpos import blank as _blank, last_char as _last_char
+from .textpos import last_char as _last_char
 
 OWN = -1  # source index meaning "the file's own document"
 _MAX_TITLE = 300  # the words between a reference and its relation phrase: longer is not its title any more
@@ -40,9 +42,6 @@ _PART_DEFAULT = {BASIS: "based_on", REQUEST: "responds_to", OPENER: "implements"
 _LIST_CARRY = ("based_on", "amends", "replaces", "repeals", "suspends", "corrects", "consolidates", "responds_to")
 _CANCELLABLE = ("implements", "guides", "amends", "replaces", "repeals", "suspends", "corrects")
 
-_CLAUSE_CUT = regex.compile(r";|\.(?=\s+[\p{Lu}\d])|\n(?=[ \t]*[\p{Lu}\d\-+•*\"“(])|:[ \t]*\n")
-_CLAUSE_CUT_WRAPPED = regex.compile(r";|\.(?=\s+[\p{Lu}\d])|:[ \t]*\n")  # hard-wrapped text: a line break is no cut
-_CLAUSE_CUT_LIST = regex.compile(r";|\.(?=\s+\p{Lu})|:[ \t]*\n")  # basis and request lines: items end at ";"
 _COORD = regex.compile(
     r"(?is)^(?:\s*\([^()]{0,200}\))?(?:\s*(?:về|v/v)\b[^;]{0,300}?)?\s*(?:,|;|\bvà\b|\bhoặc\b|\bcùng\b|, và|&)\s*"
     r"(?:các\s+|số\s+)?$")
@@ -55,10 +54,7 @@ _ALIAS_END = regex.compile(r"(?i)(?:gọi\s+tắt\s+là|viết\s+tắt\s+là|g�
 _ABOUT = regex.compile(r"(?i)(?<![\p{L}])(?:về|v/v)(?![\p{L}])")
 _BREAK_TITLE = regex.compile(r"(?s)(?:[,;]|\bvà\b|\bhoặc\b)\s+[\p{Lu}]|\bnày\b|\.\s+\p{Lu}")
 _SELF = regex.compile(r"(?i)\b(?:này|nay)\b")
-_ITEM_LEAD_RE = (r"[\s\-+•*–]*(?:(?:\d{1,3}(?:\.\d{1,3})*|[a-zđ]|[IVX]{1,5})\s*[.)]\s*|\(\d{1,3}\)\s*)?"
-                 r"(?:điều\s+\d+[a-z]?\s*[.:]\s*)?")
 _ITEM_LEAD = regex.compile(r"(?i)^" + _ITEM_LEAD_RE)
-_ITEM_LEAD_AT = regex.compile(r"(?i)" + _ITEM_LEAD_RE)  # matched in place, from a position of the text
 _ISSUE = regex.compile(r"(?i)(?<![\p{L}])(?:đã\s+|đồng\s+thời\s+)?(?:ban\s+hành|xây\s+dựng\s+và\s+ban\s+hành|ban\s+hành\s+các)"
                        r"(?![\p{L}])")
 # words between a reference and an "after" phrase that show the phrase is about something else: the lexicon's
@@ -69,7 +65,6 @@ _MAX_EFFECT_TITLE = 600  # an effect article names what it ends with the whole t
 # department's own submission is its work on A)
 _NARRATED = regex.compile(r",\s*(?P<unit>\p{Lu}[^,;:.()\n]{0,80}?)\s(?:đã|đang)\s+\p{Ll}")
 _SENTENCE_END = regex.compile(r"\.\s+\p{Lu}")
-_TITLE_CUT = regex.compile(r";")  # a title is one line: only ";" cuts it
 _ISSUED_END = regex.compile(r"(?i)ban\s+hành\s*$")
 _DONE_END = regex.compile(r"(?i)\bđã\s*$")
 _SPACES = regex.compile(r"\s+")
@@ -132,12 +127,14 @@ class RelationFinder:
         passive: list[tuple[str, str]] = []
         after: list[tuple[str, str]] = []
         cancel: list[str] = []
+        by_rule: list[tuple[str, dict]] = []  # each rule's relation and entry, in order (the compiled core's tables)
         # phrases that act only on a document named right after them, and the types they never act on
         self.tight: dict[str, frozenset[str]] = {}
         self.tight_list: regex.Pattern | None = None  # what a list intro with such a phrase names after it
         self.ranks: list[tuple[int, frozenset[str], list[regex.Pattern]]] = []  # the legal order guides respect
         for r in relations:
             rel = "cites" if r["relation"] == "blocker" else r["relation"]
+            by_rule.append((rel, r))
             for p in r.get("phrases", []) or []:
                 key = " ".join(unicodedata.normalize("NFC", p).split()).lower()
                 self.lookup.setdefault(key, rel) if rel == "cites" else self.lookup.__setitem__(key, rel)
@@ -170,8 +167,13 @@ class RelationFinder:
         self.after_re = [(rel, regex.compile(rf"(?i){p}")) for rel, p in after]
         self.cancel_re = regex.compile("|".join(f"(?:{c})" for c in cancel), regex.I) if cancel else None
         self.reader = StructureReader(structure or {})
+        # the compiled core's layout of a text into parts, units and clauses (None: Python lays it out)
+        self.layout_args = layout_args(self.reader)
+        self.layout_core = native.relation_layout_core(*self.layout_args)
         narrative = next((r.get("narrative_types") for r in relations if r["relation"] == "implements"), None) or []
         self.narrative_types = frozenset(x.lower() for x in narrative)
+        # the whole reader in the compiled core (None: _Reader reads every text)
+        self.core = reader_core(self, by_rule, _CORE_OWN) if self.layout_core is not None else None
 
     # ------------------------------------------------------------------ phrases
 
@@ -231,6 +233,10 @@ class RelationFinder:
         without a header, which reports relations and makes none of its own. ``doc_type``, ``doc_symbol``: the
         file's own type word and symbol from its header (a report narrates; a consolidated text merges)."""
         st = structure or self.reader.read(text, "article" if article else "document")
+        if self.core is not None and st._item_re is self.reader.item_re:
+            got = native.relation_find(self.core, text, st, mentions, article, doc_type, doc_symbol)
+            if got is not None:
+                return [RawRelation(*r) for r in got]
         return _Reader(self, text, mentions, st, article, doc_type, doc_symbol).run()
 
 
@@ -266,15 +272,8 @@ class _Reader:
 
     def run(self) -> list[RawRelation]:
         ms = self.ms
-        order = sorted(range(len(ms)), key=lambda i: ms[i].start)
-        k = 0
         merged_before = True  # a consolidated text: still before its first article or basis
-        for part in self.st.parts:
-            idxs: list[int] = []
-            while k < len(order) and ms[order[k]].start < part.end:
-                if ms[order[k]].start >= part.start:
-                    idxs.append(order[k])
-                k += 1
+        for part, idxs, units in layout(self):
             if part.kind in (BASIS, ARTICLE, EFFECT, CHAPTER, PROMULGATION, REQUEST):
                 merged_before = False
             if part.kind in (ARTICLE, EFFECT, CHAPTER, SECTION) or (part.kind in (BODY, OPENER, BASIS) and idxs
@@ -287,30 +286,25 @@ class _Reader:
             quotes = _quote_depths(self.text, part.start, part.end)
             self.item_rel = _PART_DEFAULT.get(part.kind)
             carry: tuple | None = None  # the act of a line that introduces a list ("Bãi bỏ các văn bản sau đây:")
-            starts = [ms[i].start for i in idxs]  # in order: idxs follows ``order``
-            for us, ue in self.st.units(part):
+            for us, ue, item, uidx, clauses, intro_here in units:
                 _limits.check()  # a file's time limit covers its relations (a 3 MB line has thousands of clauses)
-                uidx = idxs[bisect_left(starts, us):bisect_left(starts, ue)]
-                item = self.st.starts_item(us)
                 if not item:
                     carry = None
                 self.sentence_heads = []
                 self.list_role = None
                 self.colon_role = None
                 role: dict[int, tuple] = {}
-                for cs, ce, cidx in self._clauses(part, us, ue, uidx):
+                for cs, ce, cidx, before, at_item, colon_here in clauses:
                     _limits.check()
-                    before = _last_char(self.text, cs)
                     if before != ";":
                         self.sentence_heads = []
-                    at_item = _blank(self.text, _ITEM_LEAD_AT.match(self.text, us, cs).end(), cs)  # the item's first words
                     colon = self.colon_role if before == ":" else None
                     head = self._clause(part, cs, ce, cidx, quotes, carry if at_item else None, role, colon)
                     if head is not None:
                         self.sentence_heads.append(head)
                     # "X ..., được sửa đổi, bổ sung bởi:" then a line that names Y: Y amends X
-                    self.colon_role = self._list_intro(part, cs, ce, cidx, role, quotes)
-                intro = self._list_intro(part, us, ue, uidx, role, quotes)
+                    self.colon_role = self._list_intro(part, cs, ce, cidx, role, quotes) if colon_here else None
+                intro = self._list_intro(part, us, ue, uidx, role, quotes) if intro_here else None
                 if intro is not None:
                     carry = intro
             if self.vbhn and merged_before and part.kind in (TITLE, BODY):
@@ -324,49 +318,14 @@ class _Reader:
         acting = {r.source for r in self.out if r.source != OWN}
         return [r for r in self.out if not (r.source == OWN and r.relation == "cites" and r.target in acting)]
 
-    def _clauses(self, part: Part, us: int, ue: int, idxs: list[int]):
-        """(start, end, mentions) of the clauses of a unit; never cut inside a mention."""
-        if not idxs:
-            return []  # only clauses with mentions are returned
-        cut_re = _CLAUSE_CUT_LIST if part.kind in (BASIS, REQUEST) else \
-            _CLAUSE_CUT_WRAPPED if self.st.wrapped else _CLAUSE_CUT
-        if part.kind == TITLE:
-            cut_re = _TITLE_CUT
-        ms = self.ms
-        spans = [(ms[i].start, ms[i].end) for i in idxs]
-        cuts = [us]
-        j = 0
-        for m in cut_re.finditer(self.text, us, ue):
-            p = m.end()
-            while j < len(spans) and spans[j][1] <= m.start():
-                j += 1
-            if j < len(spans) and spans[j][0] < m.end() <= spans[j][1]:
-                continue  # inside a mention
-            if j < len(spans) and spans[j][0] <= m.start() < spans[j][1]:
-                continue
-            cuts.append(p)
-        cuts.append(ue)
-        out = []
-        k = 0
-        for a, b in zip(cuts, cuts[1:]):
-            cidx = []
-            while k < len(idxs) and ms[idxs[k]].start < b:
-                if ms[idxs[k]].start >= a:
-                    cidx.append(idxs[k])
-                k += 1
-            if cidx:
-                out.append((a, b, cidx))
-        return out
-
     # ------------------------------------------------------------------ one clause
 
     def _list_intro(self, part: Part, us: int, ue: int, uidx: list[int], role: dict[int, tuple],
                     quotes) -> tuple | None:
         """The act a unit ending with ":" hands to the list items after it: "Bãi bỏ ... các văn bản sau đây:" (the
-        file repeals each item), "X được sửa đổi, bổ sung bởi:" (each item amends X), "Căn cứ:"."""
+        file repeals each item), "X được sửa đổi, bổ sung bởi:" (each item amends X), "Căn cứ:". Asked only of a
+        span ``relations_layout.intro_possible`` lets through."""
         text = self.text
-        if text.find(":", us, ue) < 0 and not (part.kind in (ARTICLE, EFFECT) and us == part.start):
-            return None  # no ":" to end with, and no article heading: no need to class the unit's last lines
         lines = text[us:ue].split("\n")
         while lines and self.f.reader.line_kind(lines[-1]) in ("noise", "blank"):
             lines.pop()
@@ -873,6 +832,17 @@ def _key(m: Mention | None) -> tuple | None:
     if m is None or not m.number:
         return None
     return (m.number.lstrip("0"), _SYMBOL_SPACES.sub("", (m.symbol or "").upper()).replace("Đ", "D"))
+
+
+# what the compiled core's reader is given of this module (relations_core.reader_core)
+_CORE_OWN = {
+    "patterns": {"coord": _COORD, "ends_coord": _ENDS_COORD, "own_basis": _OWN_BASIS, "loose_coord": _LOOSE_COORD,
+                 "list_gap": _LIST_GAP, "alias": _ALIAS, "alias_end": _ALIAS_END, "about": _ABOUT,
+                 "break_title": _BREAK_TITLE, "self": _SELF, "item_lead": _ITEM_LEAD, "issue": _ISSUE,
+                 "narrated": _NARRATED, "sentence_end": _SENTENCE_END, "issued_end": _ISSUED_END, "done_end": _DONE_END,
+                 "punct": _PUNCT, "symbol_spaces": _SYMBOL_SPACES, "spaces": _SPACES},
+    "lists": {"list_carry": list(_LIST_CARRY), "cancellable": list(_CANCELLABLE), "strict": list(_STRICT)},
+    "part_default": _PART_DEFAULT, "limits": (_MAX_TITLE, _MAX_LEAD, _MAX_EFFECT_TITLE)}
 
 
 __all__ = ["OWN", "RawRelation", "RelationFinder", "evidence"]

@@ -11,6 +11,10 @@ pub mod pattern;
 pub mod phrases;
 pub mod pytables;
 pub mod pytext;
+pub mod relations;
+pub mod relations_after;
+pub mod relations_finder;
+pub mod relations_reader;
 pub mod scan;
 pub mod structure;
 
@@ -44,5 +48,6 @@ fn docgraph_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     scan::register(m)?;
     header_places::register(m)?;
     context::register(m)?;
+    relations::register(m)?;
     Ok(())
 }

@@ -373,6 +373,12 @@ fn split_lines(text: &str) -> Vec<Line<'_>> {
 }
 
 impl StructureReader {
+    /// The kind of one line by name (`line_kind_of` without Python), for another stage of the core; None when a
+    /// pattern ran out of its backtracking limit (Python then classes the line).
+    pub fn line_kind_name(&self, line: &str) -> Option<String> {
+        self.line_kind(line).ok().map(|k| self.names[k as usize].clone())
+    }
+
     fn line_kind(&self, line: &str) -> R<u16> {
         if strip(line).is_empty() {
             return Ok(BLANK);
