@@ -184,6 +184,7 @@ class Engine:
              "date": self.date_re, "year": _YEAR4},
             _SUFFIX_FIRST)
         self._context = None
+        self._core_read: str | None = None  # the last text whose cores the core's scan read
         self._deadline = _NO_DEADLINE
 
     @property
@@ -232,6 +233,7 @@ class Engine:
         if self._scan_core is not None:
             rows = native.scan_cores(self._scan_core, t, self._left())
             if rows is not None:
+                self._core_read = t  # the core's check of its characters passed: the context need not repeat it
                 rules = self._rules_sorted
                 return [_Core(s, e, rules[k], num, int(year) if year else None, sym, tw, name)
                         for s, e, k, num, year, sym, tw, name in rows]
@@ -264,7 +266,7 @@ class Engine:
             rows = native.read_contexts(
                 self._context_core, t,
                 [(c.start, c.end, c.rule.layout == "name", c.rule.layout == "normative", c.year) for c in cores],
-                self._left())
+                self._left(), self._core_read is t)
             if rows is not None:
                 return [self._draft_of(c, row) for c, row in zip(cores, rows)]
         drafts = []

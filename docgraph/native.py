@@ -25,7 +25,7 @@ except ImportError:  # not installed: the Python engine runs everything
     _core = None
 
 # the core's version this docgraph speaks to (its stages' arguments and results); another one is not used
-CORE_VERSION = "0.8.0"
+CORE_VERSION = "0.9.0"
 # the stages the core runs (docgraph uses each when the rules in use are ones the core can compile)
 STAGES: tuple[str, ...] = ("structure", "phrases", "scan", "header", "context", "relations")
 # what DOCGRAPH_NATIVE=0 turns off; DOCGRAPH_REQUIRE_NATIVE=1 makes a missing core an error (CI, the comparison tests)
@@ -257,13 +257,15 @@ def context_core(patterns: dict[str, Any], suffix_first: str) -> Callable[[], An
                              lambda: _core.ContextReader(src, suffix_first))
 
 
-def read_contexts(core: Any, text: str, cores: list[tuple], seconds: float | None) -> list[tuple] | None:
+def read_contexts(core: Any, text: str, cores: list[tuple], seconds: float | None,
+                  checked: bool = False) -> list[tuple] | None:
     """The context of each core of a normalized text (cores: (start, end, layout is "name", layout is "normative",
     year)) as (type word, law name as written, issuer, issuer span, date, year, term, subject, pinpoint, prefix start,
-    start, end), offsets in code points; ``seconds``: what is left of the time limit. None when the core leaves the
-    text to Python."""
+    start, end), offsets in code points; ``seconds``: what is left of the time limit; ``checked``: the core's scan
+    read this text (its characters are ones the core reads as Python does). None when the core leaves the text to
+    Python."""
     try:
-        return core.read(text, cores, seconds)
+        return core.read(text, cores, seconds, checked)
     except TimeLimit:
         raise time_limit_exceeded() from None
     except UnicodeEncodeError:

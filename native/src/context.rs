@@ -673,34 +673,43 @@ impl<'a> Offsets<'a> {
     }
 
     fn byte_at(&mut self, c: usize) -> usize {
-        if c >= self.chars {
-            let mut it = self.text[self.byte..].char_indices();
-            let b = match it.nth(c - self.chars) {
-                Some((k, _)) => self.byte + k,
-                None => self.text.len(),
-            };
-            self.byte = b;
+        self.byte = if c >= self.chars {
+            on_chars(self.text, self.byte, c - self.chars)
         } else {
-            let back = self.chars - c;
-            let (k, _) = self.text[..self.byte].char_indices().rev().nth(back - 1).expect("in the text");
-            self.byte = k;
-        }
+            back_chars(self.text, self.byte, self.chars - c)
+        };
         self.chars = c;
         self.byte
     }
 }
 
-/// `n` code points back from byte `b` (or the text's start)
+/// `n` code points back from byte `b` (or the text's start): a count of the bytes that start a character
 fn back_chars(t: &str, b: usize, n: usize) -> usize {
-    if n == 0 {
-        return b;
+    let bytes = t.as_bytes();
+    let (mut i, mut k) = (b, 0);
+    while k < n && i > 0 {
+        i -= 1;
+        if bytes[i] & 0xC0 != 0x80 {
+            k += 1;
+        }
     }
-    t[..b].char_indices().rev().nth(n - 1).map_or(0, |(k, _)| k)
+    i
 }
 
 /// `n` code points on from byte `b` (or the text's end)
 fn on_chars(t: &str, b: usize, n: usize) -> usize {
-    t[b..].char_indices().nth(n).map_or(t.len(), |(k, _)| b + k)
+    let bytes = t.as_bytes();
+    let (mut i, mut k) = (b, 0);
+    while i < bytes.len() {
+        if bytes[i] & 0xC0 != 0x80 {
+            if k == n {
+                return i;
+            }
+            k += 1;
+        }
+        i += 1;
+    }
+    t.len()
 }
 
 /// What `_read_context` reads around one core: (type word, the law's name as written, issuer, issuer span, date,
@@ -947,11 +956,19 @@ impl ContextReader {
     }
 
     /// The context of each core of a normalized text, `cores` as (start, end, layout is "name", layout is
-    /// "normative", year) in code points; `seconds`: what is left of the file's time limit. None: the text is left
-    /// to Python (a character the two engines read otherwise, a backtracking limit, a date in other digits).
-    #[pyo3(signature = (text, cores, seconds=None))]
-    fn read(&self, py: Python<'_>, text: &str, cores: Vec<CoreIn>, seconds: Option<f64>) -> PyResult<Option<Vec<Context>>> {
-        if outside_repertoire(text) {
+    /// "normative", year) in code points; `seconds`: what is left of the file's time limit; `checked`: the text is
+    /// known to hold no character the two engines read otherwise (the rule scans checked it). None: the text is left
+    /// to Python (such a character, a backtracking limit, a date in other digits).
+    #[pyo3(signature = (text, cores, seconds=None, checked=false))]
+    fn read(
+        &self,
+        py: Python<'_>,
+        text: &str,
+        cores: Vec<CoreIn>,
+        seconds: Option<f64>,
+        checked: bool,
+    ) -> PyResult<Option<Vec<Context>>> {
+        if !checked && outside_repertoire(text) {
             return Ok(None);
         }
         let dl = Deadline::new(seconds);
