@@ -12,9 +12,11 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import regex
 
+from . import native
 from .lexicon import Lexicon, load_lexicon
 from .model import LEVEL_RANK, Mention
 from .normalize import fold
@@ -43,9 +45,14 @@ def _line_cache(maxsize: int):
 
 def _ymd(m: regex.Match) -> tuple[str | None, int]:
     """(ISO date or None when impossible or left blank, year) from a match with groups d, m, y."""
-    year = int(m.group("y"))
+    return _ymd_of(m.group("d"), m.group("m"), m.group("y"))
+
+
+def _ymd_of(d: str, m: str, y: str) -> tuple[str | None, int]:
+    """_ymd of the groups' texts."""
+    year = int(y)
     try:
-        return _dt.date(year, int(m.group("m")), int(m.group("d"))).isoformat(), year
+        return _dt.date(year, int(m), int(d)).isoformat(), year
     except ValueError:
         return None, year
 
@@ -63,8 +70,8 @@ class _Words:
         # ("ĐẢNG CỘNG" holds "CỘNG") adds nothing. Each holds "ộ" or "Ộ" (the lexicon checks): a one-letter "in" test
         # (a fast C loop) rules out most lines before the re scan, which tries each "c" of the line
         hints = lx.motto_hints
-        self.motto_hint = re.compile("|".join(re.escape(h) for h in hints
-                                              if not any(o != h and o in h for o in hints)))
+        self.motto_hints = tuple(h for h in hints if not any(o != h and o in h for o in hints))
+        self.motto_hint = re.compile("|".join(map(re.escape, self.motto_hints)))
         self.dept_start = regex.compile("(?i)^(?:" + "|".join(map(regex.escape, lx.header_department_start)) + ")")
         # a whole casefolded line of a news page's furniture: its words (longest first), dates, times, separators
         alt = "|".join(map(regex.escape, sorted(lx.page_furniture, key=len, reverse=True)))
@@ -105,6 +112,42 @@ class _Words:
             (r"(?<![\p{L}])" if unit in self.place_units else r"^")
             + rf"({regex.escape(unit)}) ((?:[\p{{L}}]+)(?: [\p{{L}}]+)*)$", regex.IGNORECASE))
             for unit in sorted(lx.header_unit_words, key=len, reverse=True)]
+        self._core: Any = _UNBUILT
+
+
+    def core(self, use: bool | None) -> Any | None:
+        """The compiled core's header reader for these words (built once), or None when the core is not in use
+        (``use``: as in ``read_header``) or cannot compile them."""
+        if use is False or (use is None and not native.stage_on("header")):
+            return None
+        if self._core is _UNBUILT:
+            self._core = native.header_core(self.core_spec, use)
+        return self._core
+
+    def core_spec(self) -> dict[str, Any]:
+        """What the core's header reader is built from: these words, header.py's patterns and limits."""
+        lx = self.lexicon
+        return {
+            "motto": self.motto.pattern, "motto_hints": list(self.motto_hints), "motto_letters": list(_MOTTO_LETTERS),
+            "place_date": _PLACE_DATE.pattern, "place_date_words": list(_PLACE_DATE_WORDS),
+            "place_date_hint": _PLACE_DATE_HINT.pattern,
+            "blank_number": _BLANK_NUMBER.pattern, "date_field": _DATE_FIELD.pattern,
+            "date_field_starts": list(_DATE_FIELD_STARTS), "title_field": _TITLE_FIELD.pattern,
+            "title_field_starts": list(_TITLE_FIELD_STARTS), "vv_line": _VV_LINE.pattern, "vv_start": _VV_START.pattern,
+            "vv_starts": list(_VV_STARTS), "continues": _CONTINUES.pattern, "title_stop": self.title_stop.pattern,
+            "title_opener": self.title_opener.pattern, "rule_cell": _RULE_CELL.pattern,
+            "rule_in_cell": _RULE_IN_CELL.pattern, "number_starts": list(_NUMBER_STARTS),
+            "empty_lines": list(_SKIP_LINES), "type_words": dict(lx.type_word_map),
+            "generic_types": sorted(lx.generic_types), "sign_words": list(self.sign_words),
+            "sign_weak": sorted(self.sign_weak), "sign_start": self.sign_start.pattern,
+            "sign_skip": self.sign_skip.pattern, "sign_not_title": list(_SIGN_NOT_TITLE), "person": _PERSON.pattern,
+            "max_lines": _MAX_LINES, "head_lines": _HEAD_LINES, "block_lines": _BLOCK_LINES,
+            "title_lines": _TITLE_LINES, "sign_window": _SIGN_WINDOW, "sign_last_lines": _SIGN_LAST_LINES,
+            "sign_block_lines": _SIGN_BLOCK_LINES, "upper_max": _UPPER_MAX, "sign_title_max": _SIGN_TITLE_MAX,
+        }
+
+
+_UNBUILT = object()
 
 
 @lru_cache(maxsize=8)
@@ -114,12 +157,14 @@ def _words(lx: Lexicon) -> _Words:
 
 @_line_cache(1024)  # pure; the motto and issuer lines repeat from file to file
 def _motto(x: str, w: _Words) -> regex.Match | None:
-    return w.motto.search(x) if ("ộ" in x or "Ộ" in x) and w.motto_hint.search(x) else None
+    return w.motto.search(x) if (_MOTTO_LETTERS[0] in x or _MOTTO_LETTERS[1] in x) and w.motto_hint.search(x) \
+        else None
 
 
 @_line_cache(1024)  # pure, and asked again for the same lines
 def _place_date(x: str) -> regex.Match | None:
-    return _PLACE_DATE.search(x) if ("ngày" in x or "Ngày" in x) and _PLACE_DATE_HINT.search(x) else None
+    return _PLACE_DATE.search(x) if (_PLACE_DATE_WORDS[0] in x or _PLACE_DATE_WORDS[1] in x) \
+        and _PLACE_DATE_HINT.search(x) else None
 
 
 _PLACE_DATE = regex.compile(
@@ -146,6 +191,21 @@ _FURNITURE_DATE = r"\d{1,2}[/.\-]\d{1,2}(?:[/.\-]\d{2,4})?|\d{1,2}[:h]\d{2}(?::\
 # a Party committee (TỈNH ỦY, ĐẢNG ỦY), not a state one (ỦY BAN NHÂN DÂN, ỦY BAN THƯỜNG VỤ QUỐC HỘI)
 _PARTY_UY = regex.compile(r"(?:ỦY|UỶ)(?!\s+BAN)")
 _CONTINUES = regex.compile(r"^VÀ\s")  # an issuer line opening with "VÀ" goes on with the line above
+# the words and prefixes the line loops test with str methods (the compiled core is given the same)
+_PLACE_DATE_WORDS = ("ngày", "Ngày")  # _PLACE_DATE holds one of them
+_DATE_FIELD_STARTS = ("n", "N")  # _DATE_FIELD's words open the line, and only "n" and "N" lower to "n"
+_TITLE_FIELD_STARTS = ("t", "T")
+_VV_STARTS = ("v", "V")
+_NUMBER_STARTS = ("Số", "SỐ")  # the number line
+_SKIP_LINES = ("*", "-", "***")  # the rule under an issuer block
+_MOTTO_LETTERS = ("ộ", "Ộ")  # every motto hint holds one (the lexicon checks)
+_SIGN_NOT_TITLE = ("-", "+", "•", "Lưu")  # a line of the "Nơi nhận" column beside the signature
+# how far the header is read: lines (cells) kept, those searched for the date, number and motto, for the issuer
+# block, for the title after the heading; the signature in the last characters, among the last lines, a block's
+# lines; an issuer line and a signature title are shorter than these
+_MAX_LINES, _HEAD_LINES, _BLOCK_LINES, _TITLE_LINES = 45, 30, 35, 7
+_SIGN_WINDOW, _SIGN_LAST_LINES, _SIGN_BLOCK_LINES = 3000, 60, 12
+_UPPER_MAX, _SIGN_TITLE_MAX = 90, 60
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,7 +253,7 @@ def _is_upper_line(s: str) -> bool:
     return letters >= 2 and (letters - sum(map(str.islower, s))) / letters > 0.85
 
 
-def _cells(text: str, max_lines: int = 45) -> list[str]:
+def _cells(text: str, max_lines: int = _MAX_LINES) -> list[str]:
     """The first lines, with markdown table rows split into cells and separator lines dropped."""
     out: list[str] = []
     # split a prefix first: split(..., max_lines) of the whole text copies all the rest of it into its last piece
@@ -231,41 +291,50 @@ def _unmark(line: str) -> str:
 
 def read_header(text: str, mentions: list[Mention], lexicon: Lexicon, use_native: bool | None = None) -> FileHeader:
     """The file's own document, read from its first lines (and its signature block) with the lexicon's words.
-    ``use_native``: the compiled core does its costly parts (None: when it is in use; False: never, the reference)."""
+    ``use_native``: the compiled core reads the lines (None: when it is in use; False: never, the reference)."""
     words = _words(lexicon)
-    lines = _cells(text)
     own = next((m for m in mentions if m.own), None)
+    core = words.core(use_native)
+    got = native.header_lines(core, text, own is not None) if core is not None else None
+    lines, fields = got if got is not None else _read_lines(text, own is not None, words, lexicon)
+    if fields is None:
+        return _article(lines, mentions, lexicon, text, use_native)
+    return _finish(text, mentions, lexicon, words, own, fields, use_native)
+
+
+def _read_lines(text: str, has_own: bool, words: _Words, lexicon: Lexicon) -> tuple[list[str], tuple | None]:
+    """What read_header reads from the lines (the compiled core's HeaderReader.read_lines gives the same): (the first
+    lines, None) for a file with no number of its own, no blank number line and no motto (an article); else ([],
+    (date, the blank number's symbol, the issuer block, the type heading, the title, whether a subject line "V/v"
+    opens one of the first lines, the signature)); the date as (place or None, day, month, year)."""
+    lines = _cells(text)
     # one C-speed scan of the first 30 lines joined tells whether a per-line regex loop can find anything at all
     # (each prefilter finds every line its pattern can match; a line holds no "\n")
-    head = "\n".join(lines[:30])
+    head = "\n".join(lines[:_HEAD_LINES])
     # place-date line (or the date field of a database export row: "ngay_ban_hanh: 13/07/2022")
-    date = place = None
-    year = None
-    # _DATE_FIELD's words open the line, and only "n" and "N" lower to "n"
-    maybe_field = head.startswith(("n", "N")) or "\nn" in head or "\nN" in head
-    if maybe_field or "ngày" in head or "Ngày" in head:
-        for x in lines[:30]:
-            fm = _DATE_FIELD.match(x) if maybe_field and x.startswith(("n", "N")) else None
+    date = None
+    maybe_field = head.startswith(_DATE_FIELD_STARTS) or any("\n" + c in head for c in _DATE_FIELD_STARTS)
+    if maybe_field or any(w in head for w in _PLACE_DATE_WORDS):
+        for x in lines[:_HEAD_LINES]:
+            fm = _DATE_FIELD.match(x) if maybe_field and x.startswith(_DATE_FIELD_STARTS) else None
             if fm:
-                date, year = _ymd(fm)
+                date = (None, fm.group("d"), fm.group("m"), fm.group("y"))
                 break
             pm = _place_date(x)
             if pm:
-                place = pm.group("place").strip()
-                date, year = _ymd(pm)
+                date = (pm.group("place").strip(), pm.group("d"), pm.group("m"), pm.group("y"))
                 break
     # the number line left blank ("Số:   /KH-UBND", a draft) and the motto matter only for a file without its own number
     blank = None
-    if own is None:
+    if not has_own:
         if _BLANK_HINT.search(head):
-            for x in lines[:30]:
+            for x in lines[:_HEAD_LINES]:
                 bm = _BLANK_NUMBER.match(x)
                 if bm:
-                    blank = bm
+                    blank = bm.group("symbol")
                     break
-        if blank is None and not any(_motto(x, words) for x in lines[:30]):
-            return _article(lines, mentions, lexicon, text, use_native)
-
+        if blank is None and not any(_motto(x, words) for x in lines[:_HEAD_LINES]):
+            return lines, None
     # issuer block: upper-case lines before the number line or the motto (in a two-column layout, the part of
     # the line before the motto); the type heading comes after them
     block: list[str] = []
@@ -278,11 +347,11 @@ def read_header(text: str, mentions: list[Mention], lexicon: Lexicon, use_native
     banner: list[str] = []
     target = block  # the list the last issuer line went to
     cut = False  # that line ended with a dash: the next one goes on with the name
-    for i, x in enumerate(lines[:35]):
-        if not x or x in ("*", "-", "***"):
+    for i, x in enumerate(lines[:_BLOCK_LINES]):
+        if not x or x in _SKIP_LINES:
             continue
         mm = _motto(x, words)
-        if mm or x.startswith(("Số", "SỐ")) or _place_date(x):
+        if mm or x.startswith(_NUMBER_STARTS) or _place_date(x):
             if mm and block_open:
                 left = x[:mm.start()].strip(" *_-|")
                 if left and _is_upper_line(left):
@@ -307,7 +376,7 @@ def read_header(text: str, mentions: list[Mention], lexicon: Lexicon, use_native
             if rest:
                 title_lines.append(rest)
             break
-        if block_open and len(x) < 90 and _is_upper_line(x):
+        if block_open and len(x) < _UPPER_MAX and _is_upper_line(x):
             part = " ".join(x.strip("* _-").split())
             if cut or (target and _CONTINUES.match(part)):
                 # one name broken over two lines: "BỘ LAO ĐỘNG -" / "THƯƠNG BINH VÀ XÃ HỘI", "... THƯƠNG BINH" / "VÀ
@@ -322,35 +391,49 @@ def read_header(text: str, mentions: list[Mention], lexicon: Lexicon, use_native
             cut = x.rstrip(" *_").endswith(("-", "–"))
     block = block or banner
     if heading_idx is not None:
-        for x in lines[heading_idx + 1: heading_idx + 8]:
+        for x in lines[heading_idx + 1: heading_idx + 1 + _TITLE_LINES]:
             if not x:
                 if title_lines:
                     break
                 continue
             first = not title_lines
             if (words.title_stop.match(x) and not (first and words.title_opener.match(x))) or _motto(x, words) \
-                    or x.startswith(("Số", "SỐ")):
+                    or x.startswith(_NUMBER_STARTS):
                 break
             title_lines.append(x)
     else:
-        for x in lines[:30]:
+        for x in lines[:_HEAD_LINES]:
             # lines are stripped (every regex \s is str.isspace) and (?i) folds "t" and "v" only to "T" and "V": a
             # line can match these only when it opens with that letter
-            tm = _TITLE_FIELD.match(x) if x.startswith(("t", "T")) else None
+            tm = _TITLE_FIELD.match(x) if x.startswith(_TITLE_FIELD_STARTS) else None
             if tm:
                 title_lines.append(tm.group("t"))
                 break
-            vm = _VV_LINE.match(x) if x.startswith(("v", "V")) else None
+            vm = _VV_LINE.match(x) if x.startswith(_VV_STARTS) else None
             if vm:
                 title_lines.append(vm.group(1))
                 break
     title = " ".join(" ".join(title_lines).split()).strip(" -_") or None
 
+    def subject_line() -> bool:
+        return any(x.startswith(_VV_STARTS) and _VV_START.match(x) for x in lines[:_HEAD_LINES])
+    return [], (date, blank, block, type_word, title, subject_line, read_signature(text, lexicon))
+
+
+def _finish(text: str, mentions: list[Mention], lexicon: Lexicon, words: _Words, own: Mention | None, fields: tuple,
+            use_native: bool | None) -> FileHeader:
+    """The FileHeader of a document from what _read_lines (or the core) read: level, province and issuer with the
+    lexicon's places and the file's mentions."""
+    dated, blank, block, type_word, title, subject_line, (signer_title, signer) = fields
+    date = place = year = None
+    if dated is not None:
+        place, d, m, y = dated
+        date, year = _ymd_of(d, m, y)
     level, province, locality, candidates = _block_place(block, words)
     province_source = "header" if province else None
     issuer_code = own.issuer_code if own else None
     if own is None and blank is not None:
-        sym = lexicon.canonical_symbol(blank.group("symbol"))
+        sym = lexicon.canonical_symbol(blank)
         segs = sym.split("-")
         worded = type_word[0] if type_word else None
         issuer_code = "-".join(segs[1:]) if len(segs) > 1 and lexicon.type_of_code(segs[0], worded) else segs[0]
@@ -387,8 +470,8 @@ def read_header(text: str, mentions: list[Mention], lexicon: Lexicon, use_native
                 if pm:
                     date, year = _ymd(pm)
                     break
-    if typ is None and own is not None and own.rule.startswith("state") and any(
-            x.startswith(("v", "V")) and _VV_START.match(x) for x in lines[:30]):
+    if typ is None and own is not None and own.rule.startswith("state") and (
+            subject_line() if callable(subject_line) else subject_line):
         typ = "Công văn"  # NUMBER/ISSUER-UNIT with a "V/v" subject line: an official letter
     if own is not None:
         number, symbol = own.number, own.symbol
@@ -398,7 +481,7 @@ def read_header(text: str, mentions: list[Mention], lexicon: Lexicon, use_native
             year = own.year
     else:
         number = None
-        symbol = lexicon.canonical_symbol(blank.group("symbol")) if blank is not None else None
+        symbol = lexicon.canonical_symbol(blank) if blank is not None else None
     if symbol and (typ is None or typ in lexicon.generic_types):
         # no type heading, or a generic one (a gazette's "VĂN BẢN QUY PHẠM PHÁP LUẬT" banner): the number's type code
         # names the type (12/2022/NĐ-CP is a Nghị định; a consolidated text's VBHN names none)
@@ -406,7 +489,6 @@ def read_header(text: str, mentions: list[Mention], lexicon: Lexicon, use_native
         typ = lexicon.type_of_code(first, typ) or typ
     issuer = _issuer_name(block, words)
     kind = "document" if own is not None or blank is None else "draft"  # a blank "Số:   /KH-UBND" is a draft
-    signer_title, signer = read_signature(text, lexicon)
     return FileHeader(kind=kind, type=typ, number=number, symbol=symbol, year=year, date=date, issuer=issuer,
                       issuer_code=issuer_code, level=level, branch=branch, province=province, locality=locality,
                       title=title, place=place, signer=signer, signer_title=signer_title,
@@ -441,7 +523,7 @@ def read_signature(text: str, lexicon: Lexicon | None = None) -> tuple[str | Non
     # No signature unless the last 3,000 characters hold a hint word (a sign word but a weak one: "Q."); then the first
     # of the last 60 lines that holds a sign word and starts a signature block. The words never span lines, and a
     # line holds one exactly when its stripped text does (they neither start nor end with a space or "|").
-    window = text[-3000:]
+    window = text[-_SIGN_WINDOW:]
     starts = {window.rfind("\n", 0, m.start()) + 1 for m in words.sign_t.finditer(window)}  # line starts
     hinted = bool(starts)
     weak = words.sign_weak
@@ -454,10 +536,11 @@ def read_signature(text: str, lexicon: Lexicon | None = None) -> tuple[str | Non
     if not hinted:
         return None, None
     for start in sorted(starts):
-        if window.count("\n", start) >= 60:
+        if window.count("\n", start) >= _SIGN_LAST_LINES:
             continue  # not among the last 60 lines
         # this line and the 11 after it (the block's lines)
-        lines = [x.strip().strip("|").strip() for x in window[start:].split("\n", 12)[:12]]
+        lines = [x.strip().strip("|").strip()
+                 for x in window[start:].split("\n", _SIGN_BLOCK_LINES)[:_SIGN_BLOCK_LINES]]
         found = _signature_at(lines, words)
         if found is not None:
             return found
@@ -481,9 +564,9 @@ def _signature_at(lines: list[str], words: _Words) -> tuple[str, str | None] | N
         if not ycells:
             continue
         yc = ycells[-1]
-        if words.sign_skip.match(yc) or yc.startswith(("-", "+", "•", "Lưu")):
+        if words.sign_skip.match(yc) or yc.startswith(_SIGN_NOT_TITLE):
             continue  # "(đã ký)", or a line of the "Nơi nhận" column beside the signature
-        if len(yc) < 60 and _is_upper_line(yc) and not _PERSON.match(yc):
+        if len(yc) < _SIGN_TITLE_MAX and _is_upper_line(yc) and not _PERSON.match(yc):
             titles.append(yc)
             continue
         if _PERSON.match(yc):

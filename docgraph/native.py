@@ -34,7 +34,7 @@ ENV_SWITCH, ENV_REQUIRE = "DOCGRAPH_NATIVE", "DOCGRAPH_REQUIRE_NATIVE"
 __all__ = ["CORE_VERSION", "installed", "enabled", "required", "describe", "structure_core", "read_structure",
            "line_kind", "phrase_core", "phrase_spans", "scan_core", "scan_cores", "stage_on", "province_counter",
            "provinces_counted", "context_core", "read_contexts", "relation_layout_core", "relation_layout",
-           "relation_reader_core", "relation_find", "TimeLimit"]
+           "relation_reader_core", "relation_find", "header_core", "header_lines", "TimeLimit"]
 
 _warned: set[str] = set()
 
@@ -312,6 +312,26 @@ def relation_find(core: Any, text: str, st: Any, mentions: list[Any], article: b
         return core.find(text, [(p.kind, p.start, p.end, p.attached) for p in st.parts], st._line_starts, st.wrapped,
                          [(m.start, m.end, m.own, m.type, m.number, m.symbol, m.date, m.year, m.name, m.text, m.line)
                           for m in mentions], article, doc_type, doc_symbol, _limits.current().left())
+    except TimeLimit:
+        raise time_limit_exceeded() from None
+    except UnicodeEncodeError:
+        return None
+
+
+def header_core(spec: Callable[[], dict], use: bool | None = None) -> Any | None:
+    """The core's header reader (``read_header``'s line work) built from ``spec()`` (``header._Words.core_spec``);
+    None when the core is not in use or cannot compile the header's patterns (then Python reads headers, said
+    once). ``use``: as in ``structure_core``."""
+    if not _wanted(use):
+        return None
+    return _compiled("header", "headers are read in Python", lambda: _core.HeaderReader(spec()), use)
+
+
+def header_lines(core: Any, text: str, has_own: bool) -> tuple[list[str], tuple | None] | None:
+    """What ``header._read_lines`` gives, read by the core within the file's time limit; None when the core leaves
+    the text to Python (a character its Unicode tables read otherwise, a lone surrogate)."""
+    try:
+        return core.read_lines(text, has_own, _limits.current().left())
     except TimeLimit:
         raise time_limit_exceeded() from None
     except UnicodeEncodeError:

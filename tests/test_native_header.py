@@ -1,8 +1,9 @@
 """The compiled core's part of the header reader (native/src/header*.rs) against docgraph/header.py and
 docgraph/gazetteer.py, the reference: every field of ``read_header``'s FileHeader the same with the core and without
 it, on the samples, generated corpora, hostile texts and tables of edge cases (two-column headers, markdown tables,
-drafts with a blank number, banners, OCR'd mottos, news items, long lines); the provinces ``provinces_in`` counts,
-the same in the same order.
+drafts with a blank number, banners, OCR'd mottos, news items, long lines); what the core's line reader gives
+(``HeaderReader.read_lines``) the same as ``header._read_lines``; the provinces ``provinces_in`` counts, the same
+in the same order.
 
 These tests need the core installed (``pip install ./native``); without it they are skipped with that reason,
 unless DOCGRAPH_REQUIRE_NATIVE=1 (then a missing core fails them).
@@ -15,12 +16,13 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+import regex
 from bench_helpers import benchmark
 
 from docgraph import native
 from docgraph.engine import get_engine
 from docgraph.gazetteer import Gazetteer, data_path
-from docgraph.header import read_header
+from docgraph.header import _read_lines, _words, read_header
 from docgraph.lexicon import load_lexicon
 from docgraph.normalize import modern_tones
 
@@ -202,3 +204,109 @@ def test_unit_words_the_core_cannot_search_fall_back_to_python_said_once(core, c
     assert gz._province_counter(None) is None and gz._province_counter(None) is None
     assert capsys.readouterr().err.count("the provinces of a header are counted in Python") == 1
     assert gz.provinces_in("tỉnh Bắc Giang, STRASSE Vân Canh") == {"Bắc Giang": 1}
+
+
+# ------------------------------------------------------------------------------------------------ the line work
+
+def plain(r: tuple) -> tuple:
+    """read_lines' result with the subject line's test (a function in Python's) as its answer."""
+    lines, f = r
+    return lines, None if f is None else f[:5] + (f[5]() if callable(f[5]) else f[5],) + f[6:]
+
+
+def lines_same(engine, text: str, has_own: bool, answered: bool = True) -> tuple:
+    """What the core's HeaderReader.read_lines gives against header._read_lines, the reference: the same first lines
+    (an article's), or the same date, blank number, issuer block, type heading, title, subject line and signature.
+    ``answered``: whether the core itself reads the text (else it leaves it to Python)."""
+    words = _words(engine.lexicon)
+    want = _read_lines(text, has_own, words, engine.lexicon)
+    got = native.header_lines(words.core(True), text, has_own)
+    assert (got is not None) == answered, text[:300]
+
+    if got is not None:
+        assert plain(got) == plain(want), text[:300]
+    return plain(want)
+
+
+@pytest.mark.parametrize("i", range(len(HEADERS)))
+def test_lines_of_the_edge_cases(engine, i):
+    for has_own in (False, True):
+        lines_same(engine, HEADERS[i], has_own)
+        for cut in (10, 60, 200):
+            lines_same(engine, HEADERS[i][:cut], has_own)
+
+
+def test_lines_read(engine):
+    """A few of the edge cases' fields, as both engines read them."""
+    _, f = lines_same(engine, HEADERS[0], False)  # two columns: the number's cell stands before the place
+    assert f[0] == ("KH-SYT      Lạng Sơn", "05", "3", "2024") and f[2] == ["ỦY BAN NHÂN DÂN TỈNH LẠNG SƠN", "SỞ Y TẾ"]
+    assert f[3] == ("Kế hoạch", "KẾ HOẠCH") and f[4] == "Triển khai tiêm chủng mở rộng"
+    _, f = lines_same(engine, HEADERS[2], False)  # a draft in markdown
+    assert f[1] == "KH-SNV" and f[0] == ("Bắc Giang", "", "", "2025")
+    _, f = lines_same(engine, HEADERS[6], True)  # an issuer over three lines
+    assert f[2] == ["BỘ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI"]
+    _, f = lines_same(engine, HEADERS[11], True)  # a letter: V/v, signature
+    assert f[5] and f[6] == ("TM. ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH / PHÓ CHỦ TỊCH", "Nguyễn Văn An")
+    lines, f = lines_same(engine, HEADERS[9], False)  # a news item: the article's lines
+    assert f is None and lines[0] == "Trang chủ | Tin tức | Sự kiện"
+
+
+def test_generated_lines(engine):
+    gen = benchmark("generate")
+    world = gen.World(150, 5)
+    for i in range(150):
+        _, text = gen.render_file(world, i, 5, 3000.0, 0.5, 0.05)
+        for has_own in (False, True):
+            lines_same(engine, text, has_own)
+
+
+@pytest.mark.parametrize("text", [
+    "UBND TỈNH 𝐀\nSố: 1/KH-UBND\nKẾ HOẠCH\n",  # a letter above U+FFFF: str.isalpha's Unicode version may differ
+    "UBND TỈNH HÀ NAM\nHà Nam, ngày 1 tháng 2 năm 20\U00011f55\U00011f56\n",  # a digit of Unicode 15
+    "UBND TỈNH HÀ NAM\n\u0295\nSố: 1/KH-UBND\n",  # a letter whose Unicode category changed
+])
+def test_texts_the_line_reader_leaves_to_python(engine, text):
+    lines_same(engine, text, False, answered=False)
+    same(engine, text)
+
+
+def test_the_time_limit_holds_in_the_core(engine):
+    core = _words(engine.lexicon).core(True)
+    with pytest.raises(native.TimeLimit):
+        core.read_lines(HEADERS[0] * 50, False, 0.0)
+
+
+def test_patterns_the_core_cannot_compile_fall_back_to_python_said_once(engine, capsys):
+    spec = _words(engine.lexicon).core_spec()
+    bad = dict(spec, title_stop=r"(?i)^(?:straße)")  # a letter whose case folding the core does not compare
+    native._warned.clear()
+    assert native.header_core(lambda: bad) is None and native.header_core(lambda: bad) is None
+    assert capsys.readouterr().err.count("headers are read in Python") == 1
+    with pytest.raises(ValueError):
+        native.header_core(lambda: bad, use=True)
+    assert native.header_core(lambda: spec, use=True) is not None
+
+
+def test_every_character_in_the_header_lines(engine):
+    """Each code point of the first two planes (but those the core leaves to Python) inside and around the issuer,
+    number, place-date, heading, title and signature lines: white space, case, letters and digits of both engines
+    agree."""
+    left = set()
+    for a, b in native._core.disagreeing():
+        left.update(range(a, b + 1))
+    words = _words(engine.lexicon)
+    core = words.core(True)
+    answered = 0
+    chars = [chr(c) for c in range(0x20000) if c not in left and not 0xD800 <= c <= 0xDFFF]
+    for c in chars:
+        text = (f"UBND TỈNH{c}LẠNG SƠN{c}\n{c}SỞ Y TẾ\n|{c}| Số: 12/KH-SYT{c}\nLạng Sơn{c}, ngày 5 tháng 3 năm 2024\n"
+                f"{c}KẾ HOẠCH{c}\nTriển khai{c}\n\nTM. ỦY BAN NHÂN DÂN{c}\nKT. CHỦ TỊCH   {c}\n{c}PHÓ CHỦ TỊCH\n"
+                f"Nguyễn Văn{c}An\n")
+        for has_own in (False, True):
+            got = native.header_lines(core, text, has_own)
+            if got is None:
+                assert c > "\uffff" and regex.match(r"[\p{L}\p{N}\p{M}\p{Alphabetic}]", c), hex(ord(c))
+                continue
+            answered += 1
+            assert plain(got) == plain(_read_lines(text, has_own, words, engine.lexicon)), hex(ord(c))
+    assert answered >= 2 * sum(c < "\U00010000" for c in chars)  # the core leaves only letters and digits above it

@@ -6,6 +6,7 @@ use pyo3::prelude::*;
 
 pub mod context;
 pub mod deadline;
+pub mod header;
 pub mod header_places;
 pub mod pattern;
 pub mod phrases;
@@ -49,5 +50,6 @@ fn docgraph_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     header_places::register(m)?;
     context::register(m)?;
     relations::register(m)?;
+    header::register(m)?;
     Ok(())
 }

@@ -1,0 +1,745 @@
+//! The header reader's line work (docgraph/header.py `read_header` up to the issuer block, type heading, title,
+//! place-date line and blank number line, and `read_signature`): the first 45 lines as `_cells` gives them, the
+//! national motto, the number and place-date lines, the type heading and the issuer block before it, the title
+//! after it, the subject line, and the signature block of the last lines. What needs the lexicon's places and the
+//! file's mentions (level, province, issuer code, the issuer's sentence case) stays in Python, which is given
+//! these fields.
+//!
+//! Every word and pattern comes from Python at construction (the lexicon's header tables and header.py's patterns,
+//! in Python `regex` syntax, translated by pattern.rs): nothing of the rules is written here. Python's str methods
+//! are pytext.rs's (strip and split on str.isspace, isupper, islower, isdigit); str.isalpha is the regex crate's
+//! `\p{L}`, which agrees with Python's below U+10000 (outside the DISAGREE table): a text with a letter or digit
+//! above it is left to Python.
+
+use std::collections::{HashMap, HashSet};
+
+use pyo3::exceptions::PyValueError;
+use pyo3::prelude::*;
+use pyo3::types::PyDict;
+
+use crate::deadline::{Deadline, TimeLimit};
+use crate::header_places::class_ranges;
+use crate::pattern::{translate, Pattern};
+use crate::pytext::{isdigit, islower, isspace, isupper, outside_repertoire, strip};
+
+/// Why a text is left to Python (a character the core reads otherwise, a pattern that gave up).
+struct Defer;
+
+type Res<T> = Result<T, Defer>;
+
+/// str.isalpha of one character: `\p{L}`; Defer above U+FFFF (Unicode versions differ there).
+fn isalpha(c: char) -> Res<bool> {
+    static L: std::sync::OnceLock<Vec<(char, char)>> = std::sync::OnceLock::new();
+    if c.is_ascii() {
+        return Ok(c.is_ascii_alphabetic());
+    }
+    let u = c as u32;
+    if (0xC0..=0x24F).contains(&u) && u != 0xD7 && u != 0xF7 || (0x1EA0..=0x1EF9).contains(&u) {
+        return Ok(true);
+    }
+    let ranges = L.get_or_init(|| class_ranges(r"\p{L}"));
+    let yes = ranges
+        .binary_search_by(|&(a, b)| {
+            if b < c {
+                std::cmp::Ordering::Less
+            } else if a > c {
+                std::cmp::Ordering::Greater
+            } else {
+                std::cmp::Ordering::Equal
+            }
+        })
+        .is_ok();
+    if yes && u > 0xFFFF {
+        return Err(Defer);
+    }
+    Ok(yes)
+}
+
+/// The text holds a letter or digit above U+FFFF: the Unicode versions of Python's str methods and stdlib `re`
+/// (which header.py's prefilters use) and of the regex engines differ there (the letters and digits of Unicode
+/// 15 and 16), so such a text is read by Python.
+fn astral_alnum(s: &str) -> bool {
+    s.bytes().any(|b| b >= 0xF0) && s.chars().any(|c| c as u32 > 0xFFFF && c.is_alphanumeric())
+}
+
+/// `_is_upper_line`: at least two letters, more than 85 % of them not lower case.
+fn is_upper_line(s: &str) -> Res<bool> {
+    let mut letters = 0usize;
+    let mut lower = 0usize;
+    for c in s.chars() {
+        letters += isalpha(c)? as usize;
+        lower += islower(c) as usize;
+    }
+    Ok(letters >= 2 && (letters as f64 - lower as f64) / letters as f64 > 0.85)
+}
+
+fn char_len(s: &str) -> usize {
+    crate::pytext::char_len(s)
+}
+
+/// `s[n:]` in code points
+fn skip_chars(s: &str, n: usize) -> &str {
+    match s.char_indices().nth(n) {
+        Some((b, _)) => &s[b..],
+        None => "",
+    }
+}
+
+/// `" ".join(s.split())`
+fn squeeze(s: &str) -> String {
+    s.split(isspace).filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ")
+}
+
+fn strip_chars<'a>(s: &'a str, chars: &str) -> &'a str {
+    s.trim_matches(|c| chars.contains(c))
+}
+
+fn starts_any(s: &str, prefixes: &[String]) -> bool {
+    prefixes.iter().any(|p| s.starts_with(p.as_str()))
+}
+
+/// A pattern of header.py compiled for the regex crate (its groups are read), `.match` anchored at the start.
+fn captures_re(src: &str, anchored: bool) -> Result<regex::Regex, String> {
+    let src = if anchored {
+        format!("^(?:{src})")
+    } else {
+        src.to_string()
+    };
+    let t = translate(&src, true)?;
+    regex::Regex::new(&t).map_err(|e| format!("{src}: {e}"))
+}
+
+/// A pattern of the header: the regex crate's (its lazy DFA: short lines, a few patterns), or fancy-regex's for
+/// one with look-around (a user's lexicon may hold one).
+enum Re {
+    Fast(regex::Regex),
+    Fancy(Pattern),
+}
+
+impl Re {
+    /// The byte offset of the first match's start.
+    fn find(&self, s: &str) -> Res<Option<usize>> {
+        match self {
+            Re::Fast(r) => Ok(r.find(s).map(|m| m.start())),
+            Re::Fancy(p) => p.find_at(s, 0).map(|m| m.map(|(a, _)| a)).map_err(|_| Defer),
+        }
+    }
+
+    fn is_match(&self, s: &str) -> Res<bool> {
+        match self {
+            Re::Fast(r) => Ok(r.is_match(s)),
+            Re::Fancy(p) => p.is_match(s).map_err(|_| Defer),
+        }
+    }
+}
+
+fn pattern(src: &str, anchored: bool) -> Result<Re, String> {
+    let src = if anchored {
+        format!("^(?:{src})")
+    } else {
+        src.to_string()
+    };
+    let t = translate(&src, true)?;
+    match regex::Regex::new(&t) {
+        Ok(r) => Ok(Re::Fast(r)),
+        Err(_) => Pattern::compile_as(&src, true).map(Re::Fancy),
+    }
+}
+
+fn is_match(p: &Re, s: &str) -> Res<bool> {
+    p.is_match(s)
+}
+
+#[pyclass(name = "HeaderReader", module = "docgraph_native", frozen)]
+pub struct HeaderReader {
+    motto: Re,
+    motto_hints: Vec<String>,
+    motto_letters: Vec<String>,
+    place_date: regex::Regex,
+    /// what a place-date line holds after its place (header.py's stdlib prefilter; in the regex crate's reading a
+    /// superset of place_date's lines too): most lines holding "ngày" are ruled out by it, at DFA speed
+    place_date_hint: regex::Regex,
+    place_date_words: Vec<String>,
+    blank_number: regex::Regex,
+    date_field: regex::Regex,
+    date_field_starts: Vec<String>,
+    title_field: regex::Regex,
+    title_field_starts: Vec<String>,
+    vv_line: regex::Regex,
+    vv_start: Re,
+    vv_starts: Vec<String>,
+    continues: Re,
+    title_stop: Re,
+    title_opener: Re,
+    rule_cell: regex::Regex,
+    rule_in_cell: regex::Regex,
+    number_starts: Vec<String>,
+    empty_lines: Vec<String>,
+    type_words: HashMap<String, String>,
+    type_first: HashSet<String>,
+    generic_types: HashSet<String>,
+    /// any of the words a signature block opens with; those of them that are no weak hint
+    sign_any: regex::Regex,
+    sign_strong: Option<regex::Regex>,
+    sign_start: Re,
+    sign_skip: Re,
+    sign_not_title: Vec<String>,
+    person: Re,
+    max_lines: usize,
+    head_lines: usize,
+    block_lines: usize,
+    title_lines: usize,
+    sign_window: usize,
+    sign_last_lines: usize,
+    sign_block_lines: usize,
+    upper_max: usize,
+    sign_title_max: usize,
+}
+
+/// What the document path of read_header reads from the lines (header.py `_LineFields`).
+struct Fields {
+    date: Option<(Option<String>, String, String, String)>,
+    blank: Option<String>,
+    block: Vec<String>,
+    type_word: Option<(String, String)>,
+    title: Option<String>,
+    vv: bool,
+    signature: (Option<String>, Option<String>),
+}
+
+/// One search for any of the words (literally), None for no word.
+fn literals(words: &[String]) -> Result<Option<regex::Regex>, String> {
+    if words.is_empty() {
+        return Ok(None);
+    }
+    let alt: Vec<String> = words.iter().map(|w| regex::escape(w)).collect();
+    regex::Regex::new(&alt.join("|")).map(Some).map_err(|e| e.to_string())
+}
+
+fn ve<T>(r: Result<T, String>) -> PyResult<T> {
+    r.map_err(PyValueError::new_err)
+}
+
+fn get<'py, T: FromPyObject<'py>>(spec: &Bound<'py, PyDict>, key: &str) -> PyResult<T> {
+    spec.get_item(key)?
+        .ok_or_else(|| PyValueError::new_err(format!("the header spec lacks {key:?}")))?
+        .extract()
+}
+
+impl HeaderReader {
+    fn build(spec: &Bound<'_, PyDict>) -> PyResult<HeaderReader> {
+        let s = |k: &str| -> PyResult<String> { get::<String>(spec, k) };
+        let v = |k: &str| -> PyResult<Vec<String>> { get::<Vec<String>>(spec, k) };
+        let n = |k: &str| -> PyResult<usize> { get::<usize>(spec, k) };
+        let type_words: HashMap<String, String> = get(spec, "type_words")?;
+        let sign_words = v("sign_words")?;
+        let weak: HashSet<String> = v("sign_weak")?.into_iter().collect();
+        // read_signature's hint: a word holding "T" (found by its regex), or one that is not weak
+        let strong: Vec<String> = sign_words
+            .iter()
+            .filter(|w| w.contains('T') || !weak.contains(*w))
+            .cloned()
+            .collect();
+        let type_first = type_words
+            .keys()
+            .map(|k| k.split(' ').next().unwrap_or("").to_string())
+            .collect();
+        Ok(HeaderReader {
+            motto: ve(pattern(&s("motto")?, false))?,
+            motto_hints: v("motto_hints")?,
+            motto_letters: v("motto_letters")?,
+            place_date: ve(captures_re(&s("place_date")?, false))?,
+            place_date_words: v("place_date_words")?,
+            place_date_hint: ve(regex::Regex::new(&s("place_date_hint")?).map_err(|e| e.to_string()))?,
+            blank_number: ve(captures_re(&s("blank_number")?, true))?,
+            date_field: ve(captures_re(&s("date_field")?, true))?,
+            date_field_starts: v("date_field_starts")?,
+            title_field: ve(captures_re(&s("title_field")?, true))?,
+            title_field_starts: v("title_field_starts")?,
+            vv_line: ve(captures_re(&s("vv_line")?, true))?,
+            vv_start: ve(pattern(&s("vv_start")?, true))?,
+            vv_starts: v("vv_starts")?,
+            continues: ve(pattern(&s("continues")?, true))?,
+            title_stop: ve(pattern(&s("title_stop")?, true))?,
+            title_opener: ve(pattern(&s("title_opener")?, true))?,
+            rule_cell: ve(captures_re(&format!("(?:{})$", s("rule_cell")?), true))?,
+            rule_in_cell: ve(captures_re(&s("rule_in_cell")?, false))?,
+            number_starts: v("number_starts")?,
+            empty_lines: v("empty_lines")?,
+            type_words,
+            type_first,
+            generic_types: v("generic_types")?.into_iter().collect(),
+            sign_any: ve(literals(&sign_words))?.ok_or_else(|| PyValueError::new_err("no signature words"))?,
+            sign_strong: ve(literals(&strong))?,
+            sign_start: ve(pattern(&s("sign_start")?, true))?,
+            sign_skip: ve(pattern(&s("sign_skip")?, true))?,
+            sign_not_title: v("sign_not_title")?,
+            person: ve(pattern(&s("person")?, true))?,
+            max_lines: n("max_lines")?,
+            head_lines: n("head_lines")?,
+            block_lines: n("block_lines")?,
+            title_lines: n("title_lines")?,
+            sign_window: n("sign_window")?,
+            sign_last_lines: n("sign_last_lines")?,
+            sign_block_lines: n("sign_block_lines")?,
+            upper_max: n("upper_max")?,
+            sign_title_max: n("sign_title_max")?,
+        })
+    }
+
+    /// `_unmark`: a line without its markdown heading marks or bold/underline pair.
+    fn unmark(line: &str) -> &str {
+        let mut line = line;
+        if line.starts_with('#') {
+            line = strip(line.trim_start_matches('#'));
+        }
+        if (line.starts_with("**") || line.starts_with("__")) && line.ends_with(&line[..2]) && char_len(line) > 4 {
+            line = strip(&line[2..line.len() - 2]);
+        }
+        line
+    }
+
+    /// `_cells`: the first lines, markdown table rows split into cells, separator rows and rules dropped.
+    fn cells(&self, text: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        for raw in text.split('\n').take(self.max_lines) {
+            let line = Self::unmark(strip(raw));
+            if line.starts_with('|') {
+                for cell in line.trim_matches('|').split('|') {
+                    let cell = strip(cell);
+                    if !cell.is_empty() && !self.rule_cell.is_match(cell) {
+                        out.push(strip(&self.rule_in_cell.replace_all(cell, "")).to_string());
+                    }
+                }
+            } else {
+                out.push(line.to_string());
+            }
+        }
+        out
+    }
+
+    /// `_motto`: the byte offset where the motto starts in the line, if it holds one.
+    fn motto_at(&self, x: &str) -> Res<Option<usize>> {
+        if !self.motto_letters.iter().any(|l| x.contains(l.as_str()))
+            || !self.motto_hints.iter().any(|h| x.contains(h.as_str()))
+        {
+            return Ok(None);
+        }
+        self.motto.find(x)
+    }
+
+    fn is_place_date(&self, x: &str) -> bool {
+        self.place_date_words.iter().any(|w| x.contains(w.as_str()))
+            && self.place_date_hint.is_match(x)
+            && self.place_date.is_match(x)
+    }
+
+    /// `_heading_type`: (canonical type, the words matched) of a type heading.
+    fn heading_type(&self, line: &str) -> Res<Option<(String, String)>> {
+        match line.chars().next() {
+            Some(c) if isupper(c) => {}
+            _ => return Ok(None),
+        }
+        let words: Vec<&str> = line.split(isspace).filter(|w| !w.is_empty()).collect();
+        if !self.type_first.contains(&words[0].to_lowercase()) {
+            return Ok(None);
+        }
+        for n in [4usize, 3, 2, 1] {
+            if words.len() < n {
+                continue;
+            }
+            let head = words[..n].join(" ");
+            let low = head.to_lowercase();
+            let mut canon = self.type_words.get(&low);
+            if canon.is_none() && head.chars().next_back().is_some_and(isdigit) {
+                canon = self.type_words.get(low.trim_end_matches(|c: char| c.is_ascii_digit()));
+            }
+            if let Some(canon) = canon {
+                if is_upper_line(&head)? {
+                    return Ok(Some((canon.clone(), head)));
+                }
+            }
+        }
+        Ok(None)
+    }
+
+    /// The place-date line (or a database row's date field) of the first lines: (place, day, month, year).
+    #[allow(clippy::type_complexity)]
+    fn date_of(&self, head: &[String]) -> Option<(Option<String>, String, String, String)> {
+        let starts_n = |x: &str| starts_any(x, &self.date_field_starts);
+        let maybe_field = head.iter().any(|x| starts_n(x));
+        if !maybe_field
+            && !head
+                .iter()
+                .any(|x| self.place_date_words.iter().any(|w| x.contains(w.as_str())))
+        {
+            return None;
+        }
+        let group = |c: &regex::Captures<'_>, g: &str| c.name(g).map_or("", |m| m.as_str()).to_string();
+        for x in head {
+            if maybe_field && starts_n(x) {
+                if let Some(c) = self.date_field.captures(x) {
+                    return Some((None, group(&c, "d"), group(&c, "m"), group(&c, "y")));
+                }
+            }
+            if self.place_date_words.iter().any(|w| x.contains(w.as_str())) && self.place_date_hint.is_match(x) {
+                if let Some(c) = self.place_date.captures(x) {
+                    let place = strip(c.name("place").map_or("", |m| m.as_str())).to_string();
+                    return Some((Some(place), group(&c, "d"), group(&c, "m"), group(&c, "y")));
+                }
+            }
+        }
+        None
+    }
+
+    /// The symbol of a number line left blank ("Số:   /KH-UBND", a draft).
+    fn blank_of(&self, head: &[String]) -> Option<String> {
+        head.iter()
+            .filter(|x| x.contains('/'))
+            .find_map(|x| self.blank_number.captures(x))
+            .map(|c| c.name("symbol").map_or("", |m| m.as_str()).to_string())
+    }
+
+    /// The issuer block, the type heading and the title (read_header's loops over the first lines).
+    #[allow(clippy::type_complexity)]
+    fn block(&self, lines: &[String], dl: &Deadline) -> Res<(Vec<String>, Option<(String, String)>, Option<String>)> {
+        let mut block: Vec<String> = Vec::new();
+        let mut banner: Vec<String> = Vec::new();
+        let mut type_word = None;
+        let mut title_lines: Vec<String> = Vec::new();
+        let mut heading_idx = None;
+        let mut block_open = true;
+        let mut target_banner = false; // the list the last issuer line went to: the banner's, else the block's
+        let mut cut = false;
+        let ends_with_dash = |x: &str| {
+            let r = x.trim_end_matches([' ', '*', '_']);
+            r.ends_with('-') || r.ends_with('–')
+        };
+        for (i, x) in lines.iter().take(self.block_lines).enumerate() {
+            if dl.passed() {
+                return Err(Defer);
+            }
+            let x = x.as_str();
+            if x.is_empty() || self.empty_lines.iter().any(|e| e == x) {
+                continue;
+            }
+            let mm = self.motto_at(x)?;
+            if mm.is_some() || starts_any(x, &self.number_starts) || self.is_place_date(x) {
+                if let (Some(start), true) = (mm, block_open) {
+                    let left = strip_chars(&x[..start], " *_-|");
+                    if !left.is_empty() && is_upper_line(left)? {
+                        block.push(squeeze(left));
+                        target_banner = false;
+                        cut = false;
+                    }
+                }
+                if mm.is_none() {
+                    block_open = false;
+                }
+                continue;
+            }
+            let tw = self.heading_type(x)?;
+            if let Some((canon, head)) = &tw {
+                if block_open && self.generic_types.contains(canon) {
+                    let rest = skip_chars(x, char_len(head));
+                    let after = rest.split_once('-').map_or("", |(_, a)| a);
+                    let after = strip_chars(after, " *_-");
+                    target_banner = true;
+                    cut = ends_with_dash(x);
+                    if !after.is_empty() && is_upper_line(after)? {
+                        banner.push(squeeze(after));
+                        cut = false;
+                    }
+                    continue;
+                }
+                if !block.is_empty() || i > 2 {
+                    let rest = strip_chars(skip_chars(x, char_len(head)), " :");
+                    if !rest.is_empty() {
+                        title_lines.push(rest.to_string());
+                    }
+                    type_word = tw;
+                    heading_idx = Some(i);
+                    break;
+                }
+            }
+            if block_open && char_len(x) < self.upper_max && is_upper_line(x)? {
+                let part = squeeze(strip_chars(x, "* _-"));
+                let target = if target_banner { &mut banner } else { &mut block };
+                if cut || (!target.is_empty() && is_match(&self.continues, &part)?) {
+                    match target.last_mut() {
+                        Some(last) => {
+                            last.push_str(if cut { " - " } else { " " });
+                            last.push_str(&part);
+                        }
+                        None => target.push(part),
+                    }
+                } else {
+                    block.push(part);
+                    target_banner = false;
+                }
+                cut = ends_with_dash(x);
+            }
+        }
+        let block = if block.is_empty() { banner } else { block };
+        if let Some(h) = heading_idx {
+            for x in lines.iter().skip(h + 1).take(self.title_lines) {
+                if x.is_empty() {
+                    if !title_lines.is_empty() {
+                        break;
+                    }
+                    continue;
+                }
+                let first = title_lines.is_empty();
+                if (is_match(&self.title_stop, x)? && !(first && is_match(&self.title_opener, x)?))
+                    || self.motto_at(x)?.is_some()
+                    || starts_any(x, &self.number_starts)
+                {
+                    break;
+                }
+                title_lines.push(x.clone());
+            }
+        } else {
+            for x in lines.iter().take(self.head_lines) {
+                if starts_any(x, &self.title_field_starts) {
+                    if let Some(c) = self.title_field.captures(x) {
+                        title_lines.push(c.name("t").map_or("", |m| m.as_str()).to_string());
+                        break;
+                    }
+                }
+                if starts_any(x, &self.vv_starts) {
+                    if let Some(c) = self.vv_line.captures(x) {
+                        title_lines.push(c.get(1).map_or("", |m| m.as_str()).to_string());
+                        break;
+                    }
+                }
+            }
+        }
+        let title = strip_chars(&squeeze(&title_lines.join(" ")), " -_").to_string();
+        Ok((block, type_word, (!title.is_empty()).then_some(title)))
+    }
+
+    /// `_CELL_SPLIT.split(x)` stripped, empty cells dropped: the separators are "|" and runs of three white spaces
+    /// or more; the last cell (the signature column of a two-column layout).
+    fn last_cell(x: &str) -> Option<&str> {
+        let mut seps: Vec<(usize, usize)> = Vec::new();
+        let mut it = x.char_indices().peekable();
+        while let Some((i, c)) = it.next() {
+            if c == '|' {
+                seps.push((i, i + 1));
+            } else if isspace(c) {
+                let (mut end, mut n) = (i + c.len_utf8(), 1);
+                while let Some(&(j, d)) = it.peek() {
+                    if !isspace(d) {
+                        break;
+                    }
+                    end = j + d.len_utf8();
+                    n += 1;
+                    it.next();
+                }
+                if n >= 3 {
+                    seps.push((i, end));
+                }
+            }
+        }
+        let mut last = None;
+        let mut start = 0;
+        for (a, b) in seps.into_iter().chain(std::iter::once((x.len(), x.len()))) {
+            let cell = strip(&x[start..a]);
+            if !cell.is_empty() {
+                last = Some(cell);
+            }
+            start = b;
+        }
+        last
+    }
+
+    /// `_signature_at`: the signature block starting on lines[0].
+    fn signature_at(&self, lines: &[&str]) -> Res<Option<(String, Option<String>)>> {
+        let Some(cand) = Self::last_cell(lines[0]) else {
+            return Ok(None);
+        };
+        if !is_match(&self.sign_start, cand)? {
+            return Ok(None);
+        }
+        let mut titles = vec![cand.to_string()];
+        let mut name = None;
+        for y in &lines[1..] {
+            let Some(yc) = Self::last_cell(y) else {
+                continue;
+            };
+            if is_match(&self.sign_skip, yc)? || starts_any(yc, &self.sign_not_title) {
+                continue;
+            }
+            let person = is_match(&self.person, yc)?;
+            if char_len(yc) < self.sign_title_max && is_upper_line(yc)? && !person {
+                titles.push(yc.to_string());
+                continue;
+            }
+            if person {
+                name = Some(yc.to_string());
+            }
+            break;
+        }
+        Ok(Some((titles.join(" / "), name)))
+    }
+
+    /// The last `n` characters of a text (`text[-n:]`).
+    fn tail(text: &str, n: usize) -> &str {
+        match text.char_indices().rev().nth(n.saturating_sub(1)) {
+            Some((b, _)) if n > 0 => &text[b..],
+            _ if n == 0 => "",
+            _ => text,
+        }
+    }
+
+    /// `read_signature`: (title lines joined with " / ", the signer's name) from the last lines. The lines holding
+    /// a signature word: those where the search for any of them finds one (a word holds no line break, so a word
+    /// that a match hides lies on that match's line).
+    fn signature(&self, window: &str) -> Res<(Option<String>, Option<String>)> {
+        if !self.sign_strong.as_ref().is_some_and(|r| r.is_match(window)) {
+            return Ok((None, None));
+        }
+        let mut starts: Vec<usize> = self
+            .sign_any
+            .find_iter(window)
+            .map(|m| window[..m.start()].rfind('\n').map_or(0, |k| k + 1))
+            .collect();
+        starts.dedup();
+        let mut newlines = window.bytes().filter(|&b| b == b'\n').count();
+        let mut seen = 0;
+        for start in starts {
+            newlines -= window[seen..start].bytes().filter(|&b| b == b'\n').count();
+            seen = start;
+            if newlines >= self.sign_last_lines {
+                continue;
+            }
+            let lines: Vec<&str> = window[start..]
+                .split('\n')
+                .take(self.sign_block_lines)
+                .map(|x| strip(strip(x).trim_matches('|')))
+                .collect();
+            if let Some((t, name)) = self.signature_at(&lines)? {
+                return Ok((Some(t), name));
+            }
+        }
+        Ok((None, None))
+    }
+
+    fn read(&self, text: &str, has_own: bool, dl: &Deadline) -> Res<(Vec<String>, Option<Fields>)> {
+        // the parts of the text read: its first lines and its last characters
+        let first = text
+            .match_indices('\n')
+            .nth(self.max_lines - 1)
+            .map_or(text.len(), |(i, _)| i);
+        let window = Self::tail(text, self.sign_window);
+        // the two parts as one when they meet (a short text: both are the whole of it)
+        let from = text.len() - window.len();
+        let parts: &[&str] = if from <= first {
+            &[text]
+        } else {
+            &[&text[..first], window]
+        };
+        if parts.iter().any(|p| outside_repertoire(p) || astral_alnum(p)) {
+            return Err(Defer);
+        }
+        let lines = self.cells(text);
+        let head = &lines[..lines.len().min(self.head_lines)];
+        let date = self.date_of(head);
+        let mut blank = None;
+        if !has_own {
+            blank = self.blank_of(head);
+            if blank.is_none() {
+                let mut motto = false;
+                for x in head {
+                    if self.motto_at(x)?.is_some() {
+                        motto = true;
+                        break;
+                    }
+                }
+                if !motto {
+                    return Ok((lines, None));
+                }
+            }
+        }
+        if dl.passed() {
+            return Err(Defer);
+        }
+        let (block, type_word, title) = self.block(&lines, dl)?;
+        let mut vv = false;
+        for x in head {
+            if starts_any(x, &self.vv_starts) && is_match(&self.vv_start, x)? {
+                vv = true;
+                break;
+            }
+        }
+        let signature = self.signature(window)?;
+        Ok((
+            Vec::new(),
+            Some(Fields {
+                date,
+                blank,
+                block,
+                type_word,
+                title,
+                vv,
+                signature,
+            }),
+        ))
+    }
+}
+
+type Date = Option<(Option<String>, String, String, String)>;
+type Signature = (Option<String>, Option<String>);
+
+#[pymethods]
+impl HeaderReader {
+    /// `spec`: the header's words and patterns (docgraph/header.py `_Words.core_spec`). ValueError when the core
+    /// cannot compile one of them (docgraph then reads headers in Python).
+    #[new]
+    fn new(spec: &Bound<'_, PyDict>) -> PyResult<Self> {
+        HeaderReader::build(spec)
+    }
+
+    /// The header's lines read: for a file without a number of its own, a blank number line or a motto, the
+    /// first lines (the article path, read in Python); else (date, blank symbol, issuer block, type heading, title,
+    /// subject line seen, signature). None when the text is left to Python; TimeLimit when `seconds` run out.
+    #[allow(clippy::type_complexity)]
+    #[pyo3(signature = (text, has_own, seconds=None))]
+    fn read_lines(
+        &self,
+        py: Python<'_>,
+        text: &str,
+        has_own: bool,
+        seconds: Option<f64>,
+    ) -> PyResult<
+        Option<(
+            Vec<String>,
+            Option<(
+                Date,
+                Option<String>,
+                Vec<String>,
+                Option<(String, String)>,
+                Option<String>,
+                bool,
+                Signature,
+            )>,
+        )>,
+    > {
+        let dl = Deadline::new(seconds);
+        let _ = py;
+        let got = self.read(text, has_own, &dl);
+        if dl.passed() {
+            return Err(TimeLimit::new_err("the file's time limit ran out in the header reader"));
+        }
+        Ok(got.ok().map(|(lines, f)| {
+            (
+                lines,
+                f.map(|f| (f.date, f.blank, f.block, f.type_word, f.title, f.vv, f.signature)),
+            )
+        }))
+    }
+}
+
+pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<HeaderReader>()
+}
