@@ -375,16 +375,20 @@ class Gazetteer:
         levels, the city words, for a city word, a provincial, a district and a commune word the province each
         name of the data counts for ("" when none: several provinces), and fold() of the characters below U+2000
         that is part of "hoi" (the "xã hội" test)."""
-        keys = set(self._prov_keys) | set(self._districts) | set(self._communes)
         tables = []
-        for lvl, city in (("provincial", True), ("provincial", False), ("district", False), ("commune", False)):
+        # the names each level's lookup can find (_key_hit finds no other)
+        for lvl, city, keys in (("provincial", True, (*self._prov_keys, *self._districts)),
+                                ("provincial", False, self._prov_keys), ("district", False, self._districts),
+                                ("commune", False, self._communes)):
             table = {}
             for k in keys:
                 hit = self._key_hit(lvl, city, k)
                 if hit is not None:
                     table[k] = hit[1] or (hit[3][0] if len(hit[3]) == 1 else "")
             tables.append(table)
-        hoi = {c: f for c in map(chr, range(0x2000)) if (f := fold(c)) in ("", "h", "o", "i", "ho", "oi", "hoi")}
+        # fold's own function: 8,192 characters would stay in its cache
+        hoi = {c: f for c in map(chr, range(0x2000))
+               if (f := fold.__wrapped__(c)) in ("", "h", "o", "i", "ho", "oi", "hoi")}
         return (sorted(self.unit_words, key=len, reverse=True), dict(self.unit_words), sorted(self.city_words),
                 tables, hoi)
 

@@ -129,7 +129,8 @@ class _Words:
         lx = self.lexicon
         return {
             "motto": self.motto.pattern, "motto_hints": list(self.motto_hints), "motto_letters": list(_MOTTO_LETTERS),
-            "place_date": _PLACE_DATE.pattern, "place_date_words": list(_PLACE_DATE_WORDS),
+            "place_first": _PLACE_FIRST, "place_rest": _PLACE_REST, "place_max": _PLACE_MAX,
+            "place_date_tail": _PLACE_DATE_TAIL, "place_date_words": list(_PLACE_DATE_WORDS),
             "place_date_hint": _PLACE_DATE_HINT.pattern,
             "blank_number": _BLANK_NUMBER.pattern, "date_field": _DATE_FIELD.pattern,
             "date_field_starts": list(_DATE_FIELD_STARTS), "title_field": _TITLE_FIELD.pattern,
@@ -167,9 +168,12 @@ def _place_date(x: str) -> regex.Match | None:
         and _PLACE_DATE_HINT.search(x) else None
 
 
-_PLACE_DATE = regex.compile(
-    r"(?P<place>\p{Lu}[\p{L} .'-]{1,40}?)\s*,\s*(?:ngày|Ngày)\s+(?P<d>\d{1,2}|[.…_ ]*)\s+tháng\s+(?P<m>\d{1,2}|[.…_ ]*)\s+năm\s+(?P<y>(?:19|20)\d\d)"
-)
+# the place-date line: a place (a capital, then letters, spaces, dots, apostrophes or dashes, as few as will do), then
+# its date (the parts apart for the compiled core, which tries the date after each length of the place)
+_PLACE_FIRST, _PLACE_REST, _PLACE_MAX = r"\p{Lu}", r"[\p{L} .'-]", 40
+_PLACE_DATE_TAIL = (r"\s*,\s*(?:ngày|Ngày)\s+(?P<d>\d{1,2}|[.…_ ]*)\s+tháng\s+(?P<m>\d{1,2}|[.…_ ]*)\s+năm\s+"
+                    r"(?P<y>(?:19|20)\d\d)")
+_PLACE_DATE = regex.compile(rf"(?P<place>{_PLACE_FIRST}{_PLACE_REST}{{1,{_PLACE_MAX}}}?){_PLACE_DATE_TAIL}")
 # what _PLACE_DATE needs after the place, with every \s and day/month run widened to [\W\d_] (no \s or digit is a
 # stdlib \w letter): a stdlib re scan from the comma, far cheaper than _PLACE_DATE trying each capital letter
 _PLACE_DATE_HINT = re.compile(r",\W*(?:ngày|Ngày)[\W\d_]+tháng[\W\d_]+năm\W+(?:19|20)\d\d")

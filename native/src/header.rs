@@ -155,7 +155,12 @@ pub struct HeaderReader {
     motto: Re,
     motto_hints: Vec<String>,
     motto_letters: Vec<String>,
-    place_date: regex::Regex,
+    /// the place-date line's place: its first character's class, the class of the rest, at most so many of them
+    place_first: Vec<(char, char)>,
+    place_rest: Vec<(char, char)>,
+    place_max: usize,
+    /// what follows the place (anchored: its groups d, m, y), and the same without groups for a quick test
+    place_tail: regex::Regex,
     /// what a place-date line holds after its place (header.py's stdlib prefilter; in the regex crate's reading a
     /// superset of place_date's lines too): most lines holding "ngày" are ruled out by it, at DFA speed
     place_date_hint: regex::Regex,
@@ -207,6 +212,39 @@ struct Fields {
     signature: (Option<String>, Option<String>),
 }
 
+/// The ranges of a character class of header.py (`\p{Lu}`, `[\p{L} .'-]`) as the regex crate reads it.
+fn unicode_class(src: &str) -> Result<Vec<(char, char)>, String> {
+    let t = translate(src, true)?;
+    let hir = regex_syntax::ParserBuilder::new()
+        .build()
+        .parse(&t)
+        .map_err(|e| e.to_string())?;
+    match hir.kind() {
+        regex_syntax::hir::HirKind::Class(regex_syntax::hir::Class::Unicode(c)) => {
+            Ok(c.ranges().iter().map(|r| (r.start(), r.end())).collect())
+        }
+        regex_syntax::hir::HirKind::Literal(l) => {
+            let s = std::str::from_utf8(&l.0).map_err(|e| e.to_string())?;
+            Ok(s.chars().map(|c| (c, c)).collect())
+        }
+        _ => Err(format!("{src} is no character class")),
+    }
+}
+
+fn in_class(ranges: &[(char, char)], c: char) -> bool {
+    ranges
+        .binary_search_by(|&(a, b)| {
+            if b < c {
+                std::cmp::Ordering::Less
+            } else if a > c {
+                std::cmp::Ordering::Greater
+            } else {
+                std::cmp::Ordering::Equal
+            }
+        })
+        .is_ok()
+}
+
 /// One search for any of the words (literally), None for no word.
 fn literals(words: &[String]) -> Result<Option<regex::Regex>, String> {
     if words.is_empty() {
@@ -248,7 +286,10 @@ impl HeaderReader {
             motto: ve(pattern(&s("motto")?, false))?,
             motto_hints: v("motto_hints")?,
             motto_letters: v("motto_letters")?,
-            place_date: ve(captures_re(&s("place_date")?, false))?,
+            place_first: ve(unicode_class(&s("place_first")?))?,
+            place_rest: ve(unicode_class(&s("place_rest")?))?,
+            place_max: n("place_max")?,
+            place_tail: ve(captures_re(&s("place_date_tail")?, true))?,
             place_date_words: v("place_date_words")?,
             place_date_hint: ve(regex::Regex::new(&s("place_date_hint")?).map_err(|e| e.to_string()))?,
             blank_number: ve(captures_re(&s("blank_number")?, true))?,
@@ -328,10 +369,34 @@ impl HeaderReader {
         self.motto.find(x)
     }
 
+    /// `_PLACE_DATE.search(x)`: (the place's end, the tail's groups) of the first place-date in the line. The
+    /// pattern is `(?P<place>FIRST REST{1,MAX}?)TAIL`: the first start, and there the fewest characters after which
+    /// the tail matches, as Python's backtracking finds them (the bounded repeat of a Unicode class, as one
+    /// automaton, cost 6 MB).
+    fn place_date_at<'t>(&self, x: &'t str) -> Option<(usize, usize, regex::Captures<'t>)> {
+        for (s, c) in x.char_indices() {
+            if !in_class(&self.place_first, c) {
+                continue;
+            }
+            let mut p = s + c.len_utf8();
+            for _ in 0..self.place_max {
+                let Some(d) = x[p..].chars().next() else { break };
+                if !in_class(&self.place_rest, d) {
+                    break;
+                }
+                p += d.len_utf8();
+                if let Some(caps) = self.place_tail.captures(&x[p..]) {
+                    return Some((s, p, caps));
+                }
+            }
+        }
+        None
+    }
+
     fn is_place_date(&self, x: &str) -> bool {
         self.place_date_words.iter().any(|w| x.contains(w.as_str()))
             && self.place_date_hint.is_match(x)
-            && self.place_date.is_match(x)
+            && self.place_date_at(x).is_some()
     }
 
     /// `_heading_type`: (canonical type, the words matched) of a type heading.
@@ -383,8 +448,8 @@ impl HeaderReader {
                 }
             }
             if self.place_date_words.iter().any(|w| x.contains(w.as_str())) && self.place_date_hint.is_match(x) {
-                if let Some(c) = self.place_date.captures(x) {
-                    let place = strip(c.name("place").map_or("", |m| m.as_str())).to_string();
+                if let Some((a, b, c)) = self.place_date_at(x) {
+                    let place = strip(&x[a..b]).to_string();
                     return Some((Some(place), group(&c, "d"), group(&c, "m"), group(&c, "y")));
                 }
             }
@@ -697,7 +762,9 @@ impl HeaderReader {
     /// cannot compile one of them (docgraph then reads headers in Python).
     #[new]
     fn new(spec: &Bound<'_, PyDict>) -> PyResult<Self> {
-        HeaderReader::build(spec)
+        let reader = HeaderReader::build(spec);
+        crate::pattern::release_freed(); // what compiling the patterns left behind
+        reader
     }
 
     /// The header's lines read: for a file without a number of its own, a blank number line or a motto, the

@@ -15,6 +15,7 @@ use std::collections::HashMap;
 
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
+use regex_automata::meta;
 use regex_syntax::hir::{Class, HirKind};
 
 use crate::pattern::FOLD_ALPHABET;
@@ -77,9 +78,9 @@ pub struct ProvinceCounter {
     /// any unit word, case-insensitively (where a match can start)
     any: regex::Regex,
     /// a unit word (the first of the alternation for which the rest matches), white space and a letter, anchored
-    head: regex::Regex,
+    head: meta::Regex,
     /// a unit word followed by a non-letter, anchored (the name's inner lookahead)
-    unit_end: regex::Regex,
+    unit_end: meta::Regex,
     /// the table of each unit word (its name_key's level; usize::MAX: a level no name is looked up for)
     unit_table: HashMap<String, usize>,
     /// name_key of a name -> the province it counts for (NOT_COUNTED: a unit of the data that counts for none)
@@ -122,12 +123,21 @@ impl ProvinceCounter {
             alts.push(alt.join(r"\s+"));
         }
         // the regex crate's lazy DFA: a short alternation of literals, its cache small
-        let any = regex::Regex::new(&format!("(?i)(?:{})", alts.join("|"))).map_err(|e| e.to_string())?;
+        let any = regex::RegexBuilder::new(&format!("(?i)(?:{})", alts.join("|")))
+            .dfa_size_limit(1 << 18)
+            .build()
+            .map_err(|e| e.to_string())?;
         // the unit word's lookahead (no letter or mark) holds when white space follows it
         let alt = alts.join("|");
-        let head = regex::Regex::new(&format!(r"^(?i:{alt})\s+[\p{{L}}\p{{M}}]")).map_err(|e| e.to_string())?;
-        let unit_end =
-            regex::Regex::new(&format!(r"^(?i:{alt})(?:[^\p{{L}}\p{{M}}]|\z)")).map_err(|e| e.to_string())?;
+        // anchored, short: without the lazy DFA, whose states over the letter class cost megabytes
+        let anchored = |src: String| {
+            meta::Builder::new()
+                .configure(meta::Config::new().hybrid(false).onepass(false).dfa(false))
+                .build(&src)
+                .map_err(|e| e.to_string())
+        };
+        let head = anchored(format!(r"^(?i:{alt})\s+[\p{{L}}\p{{M}}]"))?;
+        let unit_end = anchored(format!(r"^(?i:{alt})(?:[^\p{{L}}\p{{M}}]|\z)"))?;
         let mut provinces: Vec<String> = Vec::new();
         let mut index: HashMap<String, u32> = HashMap::new();
         let mut out: [HashMap<String, u32>; 4] = Default::default();
@@ -331,7 +341,9 @@ impl ProvinceCounter {
         tables: Vec<HashMap<String, String>>,
         hoi: HashMap<char, String>,
     ) -> PyResult<Self> {
-        ProvinceCounter::build(units, levels, cities, tables, hoi).map_err(PyValueError::new_err)
+        let counter = ProvinceCounter::build(units, levels, cities, tables, hoi).map_err(PyValueError::new_err);
+        crate::pattern::release_freed(); // what compiling the patterns left behind
+        counter
     }
 
     /// (province, count) in the order first named, of a text in NFC with the modern tone placement; None when the
