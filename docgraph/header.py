@@ -194,6 +194,9 @@ _FURNITURE_SEP = r"[\s|>»/•·,:;*#\-–—()\[\]]"
 _FURNITURE_DATE = r"\d{1,2}[/.\-]\d{1,2}(?:[/.\-]\d{2,4})?|\d{1,2}[:h]\d{2}(?::\d{2})?|\d{4}"
 # a Party committee (TỈNH ỦY, ĐẢNG ỦY), not a state one (ỦY BAN NHÂN DÂN, ỦY BAN THƯỜNG VỤ QUỐC HỘI)
 _PARTY_UY = regex.compile(r"(?:ỦY|UỶ)(?!\s+BAN)")
+# "CHỈ THỊ / CỦA BỘ CHÍNH TRỊ / về ...": the heading names, in capitals, the body that issues the document under the
+# header's organ (the Central Committee's header over a directive of the Politburo)
+_HEADING_BY = regex.compile(r"(?:CỦA|Của)\s+(?P<body>\p{Lu}[\p{Lu}\s,\-]*?\p{Lu})(?=\s+(?:về|VỀ|V/v)(?![\p{L}])|\s*$)")
 _CONTINUES = regex.compile(r"^VÀ\s")  # an issuer line opening with "VÀ" goes on with the line above
 # the words and prefixes the line loops test with str methods (the compiled core is given the same)
 _PLACE_DATE_WORDS = ("ngày", "Ngày")  # _PLACE_DATE holds one of them
@@ -492,6 +495,10 @@ def _finish(text: str, mentions: list[Mention], lexicon: Lexicon, words: _Words,
         first = symbol.split("/")[0].split("-")[0]
         typ = lexicon.type_of_code(first, typ) or typ
     issuer = _issuer_name(block, words)
+    by = _HEADING_BY.match(title) if title else None
+    if by:
+        issuer = _issuer_name([by.group("body")], words) or issuer
+        title = title[by.end():].strip() or None
     kind = "document" if own is not None or blank is None else "draft"  # a blank "Số:   /KH-UBND" is a draft
     return FileHeader(kind=kind, type=typ, number=number, symbol=symbol, year=year, date=date, issuer=issuer,
                       issuer_code=issuer_code, level=level, branch=branch, province=province, locality=locality,

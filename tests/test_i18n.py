@@ -203,7 +203,7 @@ def test_report_in_vietnamese(indexed):
     d = docx.Document(str(indexed / "bao-cao.docx"))
     paras = [p.text for p in d.paragraphs if p.text]
     assert paras[:2] == ["Báo cáo tình hình thực hiện Chỉ thị 35-CT/TW (2024)",
-                         "ban hành ngày 14/06/2024; cơ quan ban hành: Ban Chấp hành Trung ương"]
+                         "ban hành ngày 14/06/2024; cơ quan ban hành: Bộ Chính trị"]
     assert "Văn bản thực hiện" in paras and "Đơn vị chưa thực hiện" in paras
     table = d.tables[0]
     assert [c.text for c in table.rows[0].cells] == ["Tỉnh, thành phố", "Cấp", "Đơn vị", "Văn bản", "Ngày ban hành",

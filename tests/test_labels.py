@@ -270,3 +270,15 @@ def test_an_ocr_heading_with_the_stacked_e_misread_names_its_type(engine, headin
             "\nBan hành Quy định về quản lý đầu tư\n\nCăn cứ Luật Xây dựng số 50/2014/QH13;\n")
     h = analysed(engine, text).header
     assert (h.type, h.title) == (typ, "Ban hành Quy định về quản lý đầu tư")
+
+
+@pytest.mark.parametrize("heading, issuer, title", [
+    ("CHỈ THỊ\nCỦA BỘ CHÍNH TRỊ\nvề công tác cán bộ", "Bộ Chính trị", "về công tác cán bộ"),
+    ("QUY ĐỊNH\nCỦA BAN BÍ THƯ\nVỀ CÔNG TÁC KIỂM TRA", "Ban Bí thư", "VỀ CÔNG TÁC KIỂM TRA"),
+    ("CHỈ THỊ\nvề công tác cán bộ", "Ban Chấp hành Trung ương", "về công tác cán bộ"),  # the header's organ
+])
+def test_a_heading_that_names_its_issuer_gives_the_issuer(engine, heading, issuer, title):
+    text = ("BAN CHẤP HÀNH TRUNG ƯƠNG\n*\nSố 40-CT/TW\nĐẢNG CỘNG SẢN VIỆT NAM\nHà Nội, ngày 14 tháng 6 năm 2024\n\n"
+            + heading + "\n-----\n\nNội dung chỉ thị.\n")
+    h = analysed(engine, text).header
+    assert (h.issuer, h.title) == (issuer, title)

@@ -118,7 +118,7 @@ def test_report_word_file_has_a_title_a_summary_and_the_tables(gaps_work):
     paras = [p.text for p in d.paragraphs if p.text]
     assert paras[0] == "Implementation report: Chỉ thị 35-CT/TW (2024)"
     assert d.paragraphs[0].style.name == "Heading 1"
-    assert paras[1] == "dated 2024-06-14; issued by Ban Chấp hành Trung ương"
+    assert paras[1] == "dated 2024-06-14; issued by Bộ Chính trị"
     summary = paras[2]
     assert summary.startswith("7 documents implement Chỉ thị 35-CT/TW (2024), issued by 6 units in 1 province"
                               " (Bắc Giang). The median lag is 57 days after the document's date.")
