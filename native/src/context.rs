@@ -255,7 +255,11 @@ impl Fwd {
             relaxed(&tree.expr, &mut s)?;
             regex::Regex::new(&s).ok()
         });
-        Ok(Fwd { re, names: group_names(&t), cand })
+        Ok(Fwd {
+            re,
+            names: group_names(&t),
+            cand,
+        })
     }
 
     /// the match anchored at byte `pos` of `text` (the text before `pos` seen by lookbehinds): Python's
@@ -363,7 +367,11 @@ impl Mirror<'_> {
                 e.to_str(out, 3);
             }
             Expr::Literal { val, casei } => {
-                let rev: String = if self.reverse { val.chars().rev().collect() } else { val.clone() };
+                let rev: String = if self.reverse {
+                    val.chars().rev().collect()
+                } else {
+                    val.clone()
+                };
                 out.push_str(if *casei { "(?i:" } else { "(?:" });
                 out.push_str(&regex::escape(&rev));
                 out.push(')');
@@ -401,7 +409,11 @@ impl Mirror<'_> {
                 out.push(')');
             }
             Expr::Group(inner) => {
-                let k = 1 + self.groups.iter().position(|&g| std::ptr::eq(g, e)).expect("a group of the tree");
+                let k = 1 + self
+                    .groups
+                    .iter()
+                    .position(|&g| std::ptr::eq(g, e))
+                    .expect("a group of the tree");
                 out.push_str(&format!("(?P<g{k}>"));
                 if self.off.contains(&k) {
                     out.push_str("(?!)");
@@ -437,15 +449,19 @@ impl Mirror<'_> {
                     // the pattern's lookbehind: the mirror's lookahead, which at the end of the reversed window
                     // stands for the character before it
                     let Some(class) = single_char(inner) else {
-                        return Err("a lookbehind longer than one character in a REVERSE pattern is not supported \
+                        return Err(
+                            "a lookbehind longer than one character in a REVERSE pattern is not supported \
                                     by the compiled core"
-                            .into());
+                                .into(),
+                        );
                     };
                     match self.lb_class.as_deref() {
                         Some(c) if c != class => {
-                            return Err("REVERSE pattern: lookbehinds of different classes are not supported by the \
+                            return Err(
+                                "REVERSE pattern: lookbehinds of different classes are not supported by the \
                                         compiled core"
-                                .into())
+                                    .into(),
+                            )
                         }
                         _ => *self.lb_class = Some(class.clone()),
                     }
@@ -482,7 +498,10 @@ impl Variant {
                 let re = build(&self.src).ok()?;
                 let mut groups = vec![0; n_groups];
                 for (i, n) in re.capture_names().enumerate() {
-                    if let Some(k) = n.and_then(|n| n.strip_prefix('g')).and_then(|k| k.parse::<usize>().ok()) {
+                    if let Some(k) = n
+                        .and_then(|n| n.strip_prefix('g'))
+                        .and_then(|k| k.parse::<usize>().ok())
+                    {
                         if k >= 1 && k <= n_groups {
                             groups[k - 1] = i;
                         }
@@ -535,22 +554,39 @@ impl Rev {
         let mut lb_positive = false;
         let mut mirror = |edge: bool, off: Vec<usize>| -> Result<String, String> {
             let mut out = String::new();
-            Mirror { reverse: true, lb_class: &mut class, lb_positive: &mut lb_positive, edge, groups: groups.clone(), off }
-                .write(&tree.expr, &mut out)?;
+            Mirror {
+                reverse: true,
+                lb_class: &mut class,
+                lb_positive: &mut lb_positive,
+                edge,
+                groups: groups.clone(),
+                off,
+            }
+            .write(&tree.expr, &mut out)?;
             Ok(out)
         };
         let mut variants = Vec::new();
         for mask in 0..(1usize << opt.len()) {
-            let off: Vec<usize> = (0..opt.len()).filter(|k| mask & (1 << k) != 0).map(|k| opt[k]).collect();
+            let off: Vec<usize> = (0..opt.len())
+                .filter(|k| mask & (1 << k) != 0)
+                .map(|k| opt[k])
+                .collect();
             let plain = mirror(false, off.clone()).map_err(err)?;
             let edge = mirror(true, off).map_err(err)?;
-            variants.push([plain, edge].map(|src| Variant { src, re: OnceLock::new() }));
+            variants.push([plain, edge].map(|src| Variant {
+                src,
+                re: OnceLock::new(),
+            }));
         }
         let source = variants[0][0].src.clone();
         // the full mirror compiles (the others differ only by groups that never match)
         let full = &variants[0][0];
         if full.compiled(names.len()).is_none() {
-            return Err(err(format!("{}: {}", full.src, build(&full.src).err().unwrap_or_default())));
+            return Err(err(format!(
+                "{}: {}",
+                full.src,
+                build(&full.src).err().unwrap_or_default()
+            )));
         }
         let lb_class = match &class {
             Some(c) => Some(regex::Regex::new(&format!("\\A(?:{c})\\z")).map_err(|e| err(e.to_string()))?),
@@ -566,7 +602,14 @@ impl Rev {
                 .map_err(|e| err(e.to_string()))?;
             checks.push(re);
         }
-        Ok(Rev { variants, checks, lb_class, lb_positive, names, source })
+        Ok(Rev {
+            variants,
+            checks,
+            lb_class,
+            lb_positive,
+            names,
+            source,
+        })
     }
 
     /// Python's `pattern.match(t, lo, end)` (REVERSE: the match ends at `end`, starts at `lo` or after): the
@@ -659,7 +702,11 @@ struct Offsets<'a> {
 
 impl<'a> Offsets<'a> {
     fn new(text: &'a str) -> Self {
-        Offsets { text, byte: 0, chars: 0 }
+        Offsets {
+            text,
+            byte: 0,
+            chars: 0,
+        }
     }
 
     fn char_at(&mut self, b: usize) -> usize {
@@ -761,8 +808,8 @@ impl ContextReader {
         };
         let part = |n: &str| self.date.span(&c, n).map(|(a, b)| &s[a..b]).unwrap_or("");
         let (day, month, year) = (int_of(part("d"))?, int_of(part("m"))?, int_of(part("y"))?);
-        let valid = (1..=9999).contains(&year) && (1..=12).contains(&month) && day >= 1
-            && day <= days_in_month(year, month);
+        let valid =
+            (1..=9999).contains(&year) && (1..=12).contains(&month) && day >= 1 && day <= days_in_month(year, month);
         Ok(Some((valid.then(|| format!("{year:04}-{month:02}-{day:02}")), year)))
     }
 
@@ -802,10 +849,16 @@ impl ContextReader {
                             let nm = &t[n.0..n.1];
                             let mut pos = 0;
                             while pos <= nm.len() {
-                                let Some(m) = self.name_split.search(nm, pos)? else { break };
+                                let Some(m) = self.name_split.search(nm, pos)? else {
+                                    break;
+                                };
                                 let (s, e) = m.get(0).map(|m| (m.start(), m.end())).unwrap();
                                 split = self.name_split.span(&m, "tw").map(|w| (n.0 + w.0, n.0 + w.1));
-                                pos = if e > s { e } else { e + nm[e..].chars().next().map_or(1, |c| c.len_utf8()) };
+                                pos = if e > s {
+                                    e
+                                } else {
+                                    e + nm[e..].chars().next().map_or(1, |c| c.len_utf8())
+                                };
                             }
                             match split {
                                 Some(w) => {
@@ -982,7 +1035,13 @@ impl ContextReader {
     /// One REVERSE pattern ("prefix" or "pinpoint") matched as Python's `pattern.match(text, lo, end)`, for the
     /// tests: (group name, start, end) of the groups that took part ("" for the whole match), code points; None
     /// without a match.
-    fn reverse_match(&self, which: &str, text: &str, lo: usize, end: usize) -> PyResult<Option<Vec<(String, usize, usize)>>> {
+    fn reverse_match(
+        &self,
+        which: &str,
+        text: &str,
+        lo: usize,
+        end: usize,
+    ) -> PyResult<Option<Vec<(String, usize, usize)>>> {
         let rev = match which {
             "prefix" => &self.prefix,
             "pinpoint" => &self.pinpoint,
@@ -998,7 +1057,11 @@ impl ContextReader {
             let mut out = Vec::new();
             let mut seen = Vec::new();
             for (i, sp) in spans.iter().enumerate() {
-                let name = if i == 0 { String::new() } else { rev.names[i - 1].clone().unwrap_or_default() };
+                let name = if i == 0 {
+                    String::new()
+                } else {
+                    rev.names[i - 1].clone().unwrap_or_default()
+                };
                 if let Some((a, b)) = sp {
                     if !seen.contains(&name) {
                         seen.push(name.clone());

@@ -38,17 +38,7 @@ fn isalpha(c: char) -> Res<bool> {
         return Ok(true);
     }
     let ranges = L.get_or_init(|| class_ranges(r"\p{L}"));
-    let yes = ranges
-        .binary_search_by(|&(a, b)| {
-            if b < c {
-                std::cmp::Ordering::Less
-            } else if a > c {
-                std::cmp::Ordering::Greater
-            } else {
-                std::cmp::Ordering::Equal
-            }
-        })
-        .is_ok();
+    let yes = in_class(ranges, c);
     if yes && u > 0xFFFF {
         return Err(Defer);
     }
@@ -232,17 +222,7 @@ fn unicode_class(src: &str) -> Result<Vec<(char, char)>, String> {
 }
 
 fn in_class(ranges: &[(char, char)], c: char) -> bool {
-    ranges
-        .binary_search_by(|&(a, b)| {
-            if b < c {
-                std::cmp::Ordering::Less
-            } else if a > c {
-                std::cmp::Ordering::Greater
-            } else {
-                std::cmp::Ordering::Equal
-            }
-        })
-        .is_ok()
+    crate::pytext::in_ranges(ranges, c)
 }
 
 /// One search for any of the words (literally), None for no word.

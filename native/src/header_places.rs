@@ -19,7 +19,7 @@ use regex_automata::meta;
 use regex_syntax::hir::{Class, HirKind};
 
 use crate::pattern::FOLD_ALPHABET;
-use crate::pytext::{isspace, outside_repertoire};
+use crate::pytext::{in_ranges, isspace, outside_repertoire};
 
 /// The character ranges of a class as the regex crate reads it (`[\p{L}\p{M}]`, ...).
 pub fn class_ranges(src: &str) -> Vec<(char, char)> {
@@ -31,20 +31,6 @@ pub fn class_ranges(src: &str) -> Vec<(char, char)> {
         HirKind::Class(Class::Unicode(cls)) => cls.ranges().iter().map(|r| (r.start(), r.end())).collect(),
         _ => panic!("{src} is no Unicode class"),
     }
-}
-
-fn in_ranges(ranges: &[(char, char)], c: char) -> bool {
-    ranges
-        .binary_search_by(|&(a, b)| {
-            if b < c {
-                std::cmp::Ordering::Less
-            } else if a > c {
-                std::cmp::Ordering::Greater
-            } else {
-                std::cmp::Ordering::Equal
-            }
-        })
-        .is_ok()
 }
 
 /// `[\p{L}\p{M}]` of the regex crate (it agrees with Python's `regex` outside the DISAGREE table).

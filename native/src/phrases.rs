@@ -89,7 +89,10 @@ impl PhraseSet {
             return Err("no phrases".into());
         }
         let mut set = PhraseSet {
-            nodes: vec![Node { space: NONE, ..Node::default() }],
+            nodes: vec![Node {
+                space: NONE,
+                ..Node::default()
+            }],
             latin: vec![NONE; 0x250],
             viet: vec![NONE; 0x100],
             other: Vec::new(),
@@ -104,16 +107,24 @@ impl PhraseSet {
                 return Err(format!("the phrase {p:?} does not begin and end with a letter"));
             }
             if let Some(c) = p.chars().find(|c| c.is_alphabetic() && !FOLD_ALPHABET.contains(*c)) {
-                return Err(format!("the phrase {p:?} holds {c:?}, a letter whose case folding is not checked"));
+                return Err(format!(
+                    "the phrase {p:?} holds {c:?}, a letter whose case folding is not checked"
+                ));
             }
-            if p.chars().any(|c| (is_space(c) || crate::pytext::isspace(c)) && c != ' ') || p.contains("  ") {
+            if p.chars()
+                .any(|c| (is_space(c) || crate::pytext::isspace(c)) && c != ' ')
+                || p.contains("  ")
+            {
                 return Err(format!("the phrase {p:?} is not spaced with single spaces"));
             }
             let mut node = 0usize;
             for c in p.chars() {
                 let next = if c == ' ' {
                     if set.nodes[node].space == NONE {
-                        set.nodes.push(Node { space: NONE, ..Node::default() });
+                        set.nodes.push(Node {
+                            space: NONE,
+                            ..Node::default()
+                        });
                         set.nodes[node].space = (set.nodes.len() - 1) as u32;
                     }
                     set.nodes[node].space
@@ -137,7 +148,10 @@ impl PhraseSet {
                     match set.nodes[node].kids.iter().find(|(k, _)| *k == id) {
                         Some(&(_, n)) => n,
                         None => {
-                            set.nodes.push(Node { space: NONE, ..Node::default() });
+                            set.nodes.push(Node {
+                                space: NONE,
+                                ..Node::default()
+                            });
                             let n = (set.nodes.len() - 1) as u32;
                             set.nodes[node].kids.push((id, n));
                             n
@@ -189,7 +203,11 @@ impl PhraseSet {
         if node == 0 {
             return self.first[id as usize];
         }
-        self.nodes[node as usize].kids.iter().find(|(k, _)| *k == id).map_or(NONE, |&(_, n)| n)
+        self.nodes[node as usize]
+            .kids
+            .iter()
+            .find(|(k, _)| *k == id)
+            .map_or(NONE, |&(_, n)| n)
     }
 
     /// The end (bytes) of the longest phrase starting at byte `s` and followed by a non-letter or the text's end.

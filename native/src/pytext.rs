@@ -11,7 +11,8 @@ pub fn isspace(c: char) -> bool {
     c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c)
 }
 
-fn in_ranges(table: &[(u32, u32)], c: u32) -> bool {
+/// Whether `c` lies in one of the sorted, disjoint inclusive ranges of `table` (code points or chars).
+pub fn in_ranges<T: Ord + Copy>(table: &[(T, T)], c: T) -> bool {
     table
         .binary_search_by(|&(a, b)| {
             if b < c {

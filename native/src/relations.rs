@@ -39,7 +39,10 @@ pub enum Rx {
 /// long bounded repeat (`[^;.()\n]{3,160}`: its DFA states multiply), which runs on the PikeVM; no bounded
 /// backtracker (it clears a bit set the size of the haystack at each search).
 fn meta_of(t: &str) -> Option<meta::Regex> {
-    let cfg = meta::Config::new().backtrack(false).hybrid(!long_repeat(t)).hybrid_cache_capacity(HYBRID_CACHE);
+    let cfg = meta::Config::new()
+        .backtrack(false)
+        .hybrid(!long_repeat(t))
+        .hybrid_cache_capacity(HYBRID_CACHE);
     meta::Builder::new().configure(cfg).build(t).ok()
 }
 
