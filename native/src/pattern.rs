@@ -164,8 +164,8 @@ pub fn translate(src: &str, lines: bool) -> Result<String, String> {
 }
 
 /// A repeat bounded above 10 (`{0,80}`): it multiplies the states of the regex crate's DFAs, which then fall back
-/// to slower engines; such a pattern is kept out of the shared pass.
-fn long_repeat(p: &str) -> bool {
+/// to slower engines; such a pattern is kept out of the shared pass (and off the lazy DFA in relations.rs).
+pub(crate) fn long_repeat(p: &str) -> bool {
     let b = p.as_bytes();
     let mut i = 0;
     while i < b.len() {

@@ -9,7 +9,7 @@ use pyo3::prelude::*;
 use regex_automata::{meta, Anchored, Input};
 
 use crate::deadline::{Deadline, TimeLimit};
-use crate::pattern::{translate, Pattern, BACKTRACK_LIMIT};
+use crate::pattern::{long_repeat, translate, Pattern, BACKTRACK_LIMIT};
 use crate::pytext::{isspace, outside_repertoire};
 use fancy_regex::RegexInput;
 
@@ -48,28 +48,6 @@ fn meta_of(t: &str) -> Option<meta::Regex> {
 
 /// The lazy DFA's cache of each pattern (bytes).
 const HYBRID_CACHE: usize = 1 << 17;
-
-/// A repeat bounded above 10 (`{0,80}`).
-fn long_repeat(p: &str) -> bool {
-    let b = p.as_bytes();
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'\\' {
-            i += 2;
-            continue;
-        }
-        if b[i] == b'{' {
-            if let Some(k) = p[i..].find('}') {
-                let hi = p[i + 1..i + k].rsplit(',').next().unwrap_or("");
-                if hi.parse::<usize>().is_ok_and(|n| n > 10) {
-                    return true;
-                }
-            }
-        }
-        i += 1;
-    }
-    false
-}
 
 impl Rx {
     pub fn new(src: &str) -> Result<Rx, String> {
