@@ -103,6 +103,13 @@ PROVINCES = [
     ("TỈNH ỦY LẠNG SƠN TỈNH ỦY LẠNG SƠN tỉnh ủy lạng sơn", None),
     ("tỉnh Bắc Giang Bắc Ninh Hà Nam Nam Định Ninh Bình Thái Bình Hải Dương", None),
     ("İ tỉnh Bắc Giang 👍 tỉnh 📄Hà Nam", None),
+    # the core searches a unit word and its name's first letter in a window of the text: long runs of white space
+    # inside and after the unit word, the text ending in the middle of one, the longest unit words
+    ("tỉnh" + " " * 400 + "Bắc Giang; thành\n\n\t   phố" + "\u3000" * 60 + "Hồ Chí Minh", [("Bắc Giang", 1), ("Hồ Chí Minh", 1)]),
+    ("thị   xã\n\n Sơn Tây; thành phố thuộc tỉnh Thủ Đức; thành phố thuộc", None),
+    ("huyện" + " \t" * 300, []),
+    ("tỉnh Hà Nam; tỉnh", None),
+    ("đặc khu Phú Quốc, thành phố trực thuộc trung ương Cần Thơ, thị trấn\u2003\u2003Đông Anh", None),
 ]
 
 

@@ -49,7 +49,10 @@ fn isalpha(c: char) -> Res<bool> {
 /// (which header.py's prefilters use) and of the regex engines differ there (the letters and digits of Unicode
 /// 15 and 16), so such a text is read by Python.
 fn astral_alnum(s: &str) -> bool {
-    s.bytes().any(|b| b >= 0xF0) && s.chars().any(|c| c as u32 > 0xFFFF && c.is_alphanumeric())
+    // a four-byte sequence first, sixteen bytes at a time (the byte test alone was a sixth of read_lines' time)
+    let b = s.as_bytes();
+    let four = b.chunks(16).any(|c| c.iter().fold(0u8, |m, &x| m.max(x)) >= 0xF0);
+    four && s.chars().any(|c| c as u32 > 0xFFFF && c.is_alphanumeric())
 }
 
 /// `_is_upper_line`: at least two letters, more than 85 % of them not lower case.
@@ -630,11 +633,19 @@ impl HeaderReader {
 
     /// The last `n` characters of a text (`text[-n:]`).
     fn tail(text: &str, n: usize) -> &str {
-        match text.char_indices().rev().nth(n.saturating_sub(1)) {
-            Some((b, _)) if n > 0 => &text[b..],
-            _ if n == 0 => "",
-            _ => text,
+        // count the characters that start in ever earlier slices of bytes (each at most as long as the characters
+        // still wanted: a character holds at least one byte), a count that runs at SIMD speed
+        let b = text.as_bytes();
+        let (mut pos, mut need) = (b.len(), n);
+        while need > 0 && pos > 0 {
+            let from = pos - need.min(pos);
+            need -= b[from..pos].iter().filter(|&&x| (x as i8) >= -0x40).count();
+            pos = from;
         }
+        while !text.is_char_boundary(pos) {
+            pos += 1; // the slice began inside a character: it is not among the last n
+        }
+        &text[pos..]
     }
 
     /// `read_signature`: (title lines joined with " / ", the signer's name) from the last lines. The lines holding
@@ -789,4 +800,20 @@ impl HeaderReader {
 
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<HeaderReader>()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::HeaderReader;
+
+    #[test]
+    fn tail_is_the_last_characters() {
+        for text in ["", "a", "abc", "Ủy ban nhân dân", "tỉnh 𝐀𝐁 Lạng Sơn\nỘ", "ỘỘỘỘ", "a\u{10000}b"] {
+            let chars: Vec<char> = text.chars().collect();
+            for n in 0..chars.len() + 3 {
+                let want: String = chars[chars.len().saturating_sub(n)..].iter().collect();
+                assert_eq!(HeaderReader::tail(text, n), want, "{text:?} {n}");
+            }
+        }
+    }
 }

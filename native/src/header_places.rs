@@ -74,6 +74,8 @@ pub struct ProvinceCounter {
     provinces: Vec<String>,
     /// fold() of the characters below U+2000 whose fold is a part of "hoi" (others' is not)
     hoi: HashMap<char, String>,
+    /// the most characters other than white space a unit word holds
+    unit_chars: usize,
 }
 
 /// Why a text is left to Python.
@@ -151,7 +153,13 @@ impl ProvinceCounter {
             };
             unit_table.insert(w, t);
         }
+        let unit_chars = units
+            .iter()
+            .map(|u| u.chars().filter(|c| !c.is_whitespace()).count())
+            .max()
+            .unwrap_or(0);
         Ok(ProvinceCounter {
+            unit_chars,
             any,
             head,
             unit_end,
@@ -169,7 +177,7 @@ impl ProvinceCounter {
         }
         // the regex crate's leftmost-first alternation takes the first unit word for which the rest matches, as
         // Python's backtracking does; the unit word ends where the white space before the name's letter starts
-        let m = self.head.find(&text[p..])?;
+        let m = self.head.find(self.window(text, p))?;
         let letter = p + m.end() - text[..p + m.end()].chars().next_back().map_or(0, char::len_utf8);
         let wend = text[..letter].trim_end_matches(is_space).len();
         Some((wend, letter, self.name_end(text, letter)))
@@ -177,7 +185,27 @@ impl ProvinceCounter {
 
     /// Whether a unit word followed by a non-letter starts at `q` (the name's inner lookahead).
     fn unit_at(&self, text: &str, q: usize) -> bool {
-        self.unit_end.is_match(&text[q..])
+        self.unit_end.is_match(self.window(text, q))
+    }
+
+    /// `text[p..]` up to the (longest unit word's characters other than white space + 2)th character that is no
+    /// white space: every match of `head` and `unit_end` at `p` (a unit word, white space or one character, a
+    /// letter) lies in it, and the `\z` of `unit_end` cannot match at its end (a unit word ends with a character
+    /// that is no white space, and it would have to hold all of them). The searches pay for the text they are
+    /// given (the bounded backtracker clears its visited set over all of it, else the PikeVM runs): the rest of a
+    /// 6,000-character head at each unit word was most of count_in's time.
+    fn window<'t>(&self, text: &'t str, p: usize) -> &'t str {
+        let rest = &text[p..];
+        let mut k = 0;
+        for (i, c) in rest.char_indices() {
+            if !c.is_whitespace() {
+                k += 1;
+                if k > self.unit_chars + 1 {
+                    return &rest[..i];
+                }
+            }
+        }
+        rest
     }
 
     /// The end of the name starting at `start` (a letter): a run of letters, then up to five more, each after
