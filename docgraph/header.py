@@ -145,10 +145,39 @@ class _Words:
             "max_lines": _MAX_LINES, "head_lines": _HEAD_LINES, "block_lines": _BLOCK_LINES,
             "title_lines": _TITLE_LINES, "sign_window": _SIGN_WINDOW, "sign_last_lines": _SIGN_LAST_LINES,
             "sign_block_lines": _SIGN_BLOCK_LINES, "upper_max": _UPPER_MAX, "sign_title_max": _SIGN_TITLE_MAX,
+            # an article's headline and dateline
+            "furniture": self.furniture.pattern if self.furniture is not None else None,
+            "furniture_max": _FURNITURE_MAX,
+            "source_tag": self.source_tag.pattern if self.source_tag is not None else None,
+            "sentence_end": _SENTENCE_END.pattern, "dateline": _DATELINE.pattern, "dateline_lines": _DATELINE_LINES,
+            "dateline_open": _DATELINE_OPEN, "dateline_first": _DATELINE_FIRST, "dateline_rest": _DATELINE_REST,
+            "dateline_max": _DATELINE_MAX, "dateline_tail": _DATELINE_TAIL,
+            # the issuer's name (_issuer_name, _sentence_case) and Python's str methods it needs
+            "keep_upper": sorted(self.keep_upper), "issuer_phrases": [(k, v) for k, _, v in self.phrases],
+            "unit_words": [u for u, _ in self.unit_res], "place_units": sorted(self.place_units), **_str_tables(),
         }
 
 
 _UNBUILT = object()
+
+
+def _str_tables() -> dict[str, Any]:
+    """Python's str.casefold, str.lower and str.upper of each character below U+20000 they change (none above has a
+    case), and the ranges of the characters below it that are str.isalnum, for the compiled core (which leaves a
+    text with a letter above to Python). Worked out each time (the core is built once a process): kept, they would
+    hold 0.7 MiB in each worker."""
+    folds: dict[str, dict[str, str]] = {"casefold": {}, "lower": {}, "upper": {}}
+    alnum: list[tuple[str, str]] = []
+    for c in map(chr, range(0x20000)):
+        for name, got in (("casefold", c.casefold()), ("lower", c.lower()), ("upper", c.upper())):
+            if got != c:
+                folds[name][c] = got
+        if c.isalnum():
+            if alnum and ord(alnum[-1][1]) == ord(c) - 1:
+                alnum[-1] = (alnum[-1][0], c)
+            else:
+                alnum.append((c, c))
+    return {**folds, "alnum": alnum}
 
 
 @lru_cache(maxsize=8)
@@ -179,7 +208,12 @@ _PLACE_DATE = regex.compile(rf"(?P<place>{_PLACE_FIRST}{_PLACE_REST}{{1,{_PLACE_
 _PLACE_DATE_HINT = re.compile(r",\W*(?:ngày|Ngày)[\W\d_]+tháng[\W\d_]+năm\W+(?:19|20)\d\d")
 _BLANK_NUMBER = regex.compile(r"^[\s|*#>_]*(?:Số|SỐ|So)\s*[:.]?\s*[.…_ ]*/\s*(?P<symbol>[A-ZĐ][A-Za-zĐđ&]*(?:-[A-ZĐ][A-Za-zĐđ&]*)*)")
 _DATELINE = regex.compile(r"(?:ngày\s+|Ngày\s+|\b)(?P<d>\d{1,2})\s*/\s*(?P<m>\d{1,2})\s*/\s*(?P<y>(?:19|20)\d\d)")
-_DATELINE_PLACE = regex.compile(r"^\(?(?P<place>\p{Lu}[\p{L} ]{1,30}?)\)?\s*(?:,|-|–)\s*(?:ngày\s+)?\d{1,2}\s*/\s*\d{1,2}\s*/\s*(?:19|20)\d\d")
+# a news dateline's place: "(Bắc Giang) - 12/03/2024", "Hà Nội, 5/6/2023" (the parts apart for the compiled core, as
+# for the place-date line)
+_DATELINE_OPEN, _DATELINE_FIRST, _DATELINE_REST, _DATELINE_MAX = "(", r"\p{Lu}", r"[\p{L} ]", 30
+_DATELINE_TAIL = r"\)?\s*(?:,|-|–)\s*(?:ngày\s+)?\d{1,2}\s*/\s*\d{1,2}\s*/\s*(?:19|20)\d\d"
+_DATELINE_PLACE = regex.compile(rf"^{regex.escape(_DATELINE_OPEN)}?(?P<place>{_DATELINE_FIRST}{_DATELINE_REST}"
+                                rf"{{1,{_DATELINE_MAX}}}?){_DATELINE_TAIL}")
 # "Số" then only spaces, ":", ".", "…", "_" up to "/": every line _BLANK_NUMBER can match holds this (\s is never \w)
 _BLANK_HINT = re.compile(r"(?:Số|SỐ|So)(?:[^\w/]|_)*/")
 _DATE_FIELD = regex.compile(r"(?i)^(?:ngay_ban_hanh|ngày ban hành)\s*:\s*(?P<d>\d{1,2})[/.-](?P<m>\d{1,2})[/.-](?P<y>(?:19|20)\d\d)")
@@ -213,6 +247,8 @@ _SIGN_NOT_TITLE = ("-", "+", "•", "Lưu")  # a line of the "Nơi nhận" colum
 _MAX_LINES, _HEAD_LINES, _BLOCK_LINES, _TITLE_LINES = 45, 30, 35, 7
 _SIGN_WINDOW, _SIGN_LAST_LINES, _SIGN_BLOCK_LINES = 3000, 60, 12
 _UPPER_MAX, _SIGN_TITLE_MAX = 90, 60
+# an article's dateline among its first lines; a line of page furniture is no longer than this
+_DATELINE_LINES, _FURNITURE_MAX = 8, 160
 
 
 @dataclass(frozen=True, slots=True)
@@ -303,17 +339,22 @@ def read_header(text: str, mentions: list[Mention], lexicon: Lexicon, use_native
     own = next((m for m in mentions if m.own), None)
     core = words.core(use_native)
     got = native.header_lines(core, text, own is not None) if core is not None else None
-    lines, fields = got if got is not None else _read_lines(text, own is not None, words, lexicon)
+    if got is None:
+        lines, fields = _read_lines(text, own is not None, words, lexicon)
+        read = _article_lines(lines, words) if fields is None else None
+    else:
+        read, fields = got  # the core reads an article's lines itself
     if fields is None:
-        return _article(lines, mentions, lexicon, text, use_native)
+        return _article(read, mentions, lexicon, text, use_native)
     return _finish(text, mentions, lexicon, words, own, fields, use_native)
 
 
 def _read_lines(text: str, has_own: bool, words: _Words, lexicon: Lexicon) -> tuple[list[str], tuple | None]:
-    """What read_header reads from the lines (the compiled core's HeaderReader.read_lines gives the same): (the first
-    lines, None) for a file with no number of its own, no blank number line and no motto (an article); else ([],
-    (date, the blank number's symbol, the issuer block, the type heading, the title, whether a subject line "V/v"
-    opens one of the first lines, the signature)); the date as (place or None, day, month, year)."""
+    """What read_header reads from the lines: (the first lines, None) for a file with no number of its own, no blank
+    number line and no motto (an article, whose lines _article_lines reads); else ([], (date, the blank number's
+    symbol, the issuer block, the type heading, the title, whether a subject line "V/v" opens one of the first lines,
+    the signature, the issuer's name)); the date as (place or None, day, month, year). The compiled core's
+    HeaderReader.read_lines gives the same, an article's lines read as _article_lines reads them."""
     lines = _cells(text)
     # one C-speed scan of the first 30 lines joined tells whether a per-line regex loop can find anything at all
     # (each prefilter finds every line its pattern can match; a line holds no "\n")
@@ -424,14 +465,15 @@ def _read_lines(text: str, has_own: bool, words: _Words, lexicon: Lexicon) -> tu
 
     def subject_line() -> bool:
         return any(x.startswith(_VV_STARTS) and _VV_START.match(x) for x in lines[:_HEAD_LINES])
-    return [], (date, blank, block, type_word, title, subject_line, read_signature(text, lexicon))
+    return [], (date, blank, block, type_word, title, subject_line, read_signature(text, lexicon),
+                _issuer_name(block, words))
 
 
 def _finish(text: str, mentions: list[Mention], lexicon: Lexicon, words: _Words, own: Mention | None, fields: tuple,
             use_native: bool | None) -> FileHeader:
     """The FileHeader of a document from what _read_lines (or the core) read: level, province and issuer with the
     lexicon's places and the file's mentions."""
-    dated, blank, block, type_word, title, subject_line, (signer_title, signer) = fields
+    dated, blank, block, type_word, title, subject_line, (signer_title, signer), issuer = fields
     date = place = year = None
     if dated is not None:
         place, d, m, y = dated
@@ -494,7 +536,6 @@ def _finish(text: str, mentions: list[Mention], lexicon: Lexicon, words: _Words,
         # names the type (12/2022/NĐ-CP is a Nghị định; a consolidated text's VBHN names none)
         first = symbol.split("/")[0].split("-")[0]
         typ = lexicon.type_of_code(first, typ) or typ
-    issuer = _issuer_name(block, words)
     by = _HEADING_BY.match(title) if title else None
     if by:
         issuer = _issuer_name([by.group("body")], words) or issuer
@@ -714,7 +755,8 @@ def _issuer_name(block: list[str], words: _Words) -> str | None:
 def _furniture(line: str, words: _Words) -> bool:
     """Whether a line of a news page is no headline: only menu words, section names, buttons, dates and separators
     (the page_furniture table). A long line is text."""
-    return words.furniture is not None and len(line) <= 160 and words.furniture.fullmatch(line.casefold()) is not None
+    return words.furniture is not None and len(line) <= _FURNITURE_MAX \
+        and words.furniture.fullmatch(line.casefold()) is not None
 
 
 # a sentence of a lead ends with its stop and a space before a capital ("21.4" and "ĐBQH." inside do not end it)
@@ -733,28 +775,37 @@ def _headline(line: str, words: _Words) -> str:
     return (lead[:end.start()] if end else lead).strip().rstrip(".").strip() or line
 
 
-def _article(lines: list[str], mentions: list[Mention], lexicon: Lexicon, text: str,
-             use_native: bool | None = None) -> FileHeader:
+def _article_lines(lines: list[str], words: _Words) -> tuple[str | None, tuple[str, str, str] | None, str | None, bool]:
+    """What an article's header is read from in its first lines (the compiled core's read_lines gives the same): the
+    headline, the dateline's (day, month, year) and its place, whether any line holds text."""
     # the headline: the first line of two words or more that is not the page's furniture (a menu, section names, a
     # date alone); else the first line that is not furniture
-    words = _words(lexicon)
     heads = [x.lstrip("# ").strip() for x in lines if x.strip() and not _furniture(x, words)]
     title = next((x for x in heads if len(x.split()) > 1), heads[0] if heads else None)
     if title is not None:
         title = _headline(title, words)
-    date = None
-    year = None
-    place = None
-    for x in lines[:8]:
+    dated = place = None
+    for x in lines[:_DATELINE_LINES]:
         dm = _DATELINE.search(x) if "/" in x else None  # every dateline holds "/"
         if dm:
-            date, y = _ymd(dm)
-            year = y if date else None
+            dated = (dm.group("d"), dm.group("m"), dm.group("y"))
             pm = _DATELINE_PLACE.match(x)
             if pm:
                 place = pm.group("place").strip()
             break
-    if not any(x.strip() for x in lines):
+    return title, dated, place, any(x.strip() for x in lines)
+
+
+def _article(read: tuple, mentions: list[Mention], lexicon: Lexicon, text: str,
+             use_native: bool | None = None) -> FileHeader:
+    """The FileHeader of a file without a header of its own from what _article_lines (or the core) read: a news
+    item's date, headline and province."""
+    title, dated, place, any_text = read
+    date = year = None
+    if dated is not None:
+        date, y = _ymd_of(*dated)
+        year = y if date else None
+    if not any_text:
         return FileHeader(kind="unknown")
     in_place = lexicon.gazetteer.place_line(place, date) if place else None
     place = place if in_place else None

@@ -25,7 +25,7 @@ except ImportError:  # not installed: the Python engine runs everything
     _core = None
 
 # the core's version this docgraph speaks to (its stages' arguments and results); another one is not used
-CORE_VERSION = "0.11.0"
+CORE_VERSION = "0.12.0"
 # the stages the core runs (docgraph uses each when the rules in use are ones the core can compile)
 STAGES: tuple[str, ...] = ("structure", "phrases", "scan", "header", "context", "relations")
 # what DOCGRAPH_NATIVE=0 turns off; DOCGRAPH_REQUIRE_NATIVE=1 makes a missing core an error (CI, the comparison tests)
@@ -327,9 +327,10 @@ def header_core(spec: Callable[[], dict], use: bool | None = None) -> Any | None
     return _compiled("header", "headers are read in Python", lambda: _core.HeaderReader(spec()), use)
 
 
-def header_lines(core: Any, text: str, has_own: bool) -> tuple[list[str], tuple | None] | None:
-    """What ``header._read_lines`` gives, read by the core within the file's time limit; None when the core leaves
-    the text to Python (a character its Unicode tables read otherwise, a lone surrogate)."""
+def header_lines(core: Any, text: str, has_own: bool) -> tuple[tuple | None, tuple | None] | None:
+    """What ``header._read_lines`` gives, read by the core within the file's time limit, an article's lines read as
+    ``header._article_lines`` reads them: (that reading, None) or (None, the document's fields); None when the core
+    leaves the text to Python (a character its Unicode tables read otherwise, a lone surrogate)."""
     try:
         return core.read_lines(text, has_own, _limits.current().left())
     except TimeLimit:

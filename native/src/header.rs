@@ -18,14 +18,16 @@ use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
 use crate::deadline::{Deadline, TimeLimit};
+use crate::header_article::{ArticleRead, ArticleReader};
+use crate::header_issuer::{Cases, IssuerNamer};
 use crate::header_places::class_ranges;
 use crate::pattern::{translate, Pattern};
 use crate::pytext::{isdigit, islower, isspace, isupper, outside_repertoire, strip};
 
 /// Why a text is left to Python (a character the core reads otherwise, a pattern that gave up).
-struct Defer;
+pub(crate) struct Defer;
 
-type Res<T> = Result<T, Defer>;
+pub(crate) type Res<T> = Result<T, Defer>;
 
 /// str.isalpha of one character: `\p{L}`; Defer above U+FFFF (Unicode versions differ there).
 fn isalpha(c: char) -> Res<bool> {
@@ -56,7 +58,7 @@ fn astral_alnum(s: &str) -> bool {
 }
 
 /// `_is_upper_line`: at least two letters, more than 85 % of them not lower case.
-fn is_upper_line(s: &str) -> Res<bool> {
+pub(crate) fn is_upper_line(s: &str) -> Res<bool> {
     let mut letters = 0usize;
     let mut lower = 0usize;
     for c in s.chars() {
@@ -92,7 +94,7 @@ fn starts_any(s: &str, prefixes: &[String]) -> bool {
 }
 
 /// A pattern of header.py compiled for the regex crate (its groups are read), `.match` anchored at the start.
-fn captures_re(src: &str, anchored: bool) -> Result<regex::Regex, String> {
+pub(crate) fn captures_re(src: &str, anchored: bool) -> Result<regex::Regex, String> {
     let src = if anchored {
         format!("^(?:{src})")
     } else {
@@ -192,6 +194,11 @@ pub struct HeaderReader {
     sign_block_lines: usize,
     upper_max: usize,
     sign_title_max: usize,
+    /// the article path: headline and dateline
+    article: ArticleReader,
+    /// Python's case mappings and isalnum; the issuer's name from the block
+    cases: Cases,
+    issuer: IssuerNamer,
 }
 
 /// What the document path of read_header reads from the lines (header.py `_LineFields`).
@@ -203,10 +210,11 @@ struct Fields {
     title: Option<String>,
     vv: bool,
     signature: (Option<String>, Option<String>),
+    issuer: Option<String>,
 }
 
 /// The ranges of a character class of header.py (`\p{Lu}`, `[\p{L} .'-]`) as the regex crate reads it.
-fn unicode_class(src: &str) -> Result<Vec<(char, char)>, String> {
+pub(crate) fn unicode_class(src: &str) -> Result<Vec<(char, char)>, String> {
     let t = translate(src, true)?;
     let hir = regex_syntax::ParserBuilder::new()
         .build()
@@ -224,7 +232,7 @@ fn unicode_class(src: &str) -> Result<Vec<(char, char)>, String> {
     }
 }
 
-fn in_class(ranges: &[(char, char)], c: char) -> bool {
+pub(crate) fn in_class(ranges: &[(char, char)], c: char) -> bool {
     crate::pytext::in_ranges(ranges, c)
 }
 
@@ -237,11 +245,11 @@ fn literals(words: &[String]) -> Result<Option<regex::Regex>, String> {
     regex::Regex::new(&alt.join("|")).map(Some).map_err(|e| e.to_string())
 }
 
-fn ve<T>(r: Result<T, String>) -> PyResult<T> {
+pub(crate) fn ve<T>(r: Result<T, String>) -> PyResult<T> {
     r.map_err(PyValueError::new_err)
 }
 
-fn get<'py, T: FromPyObject<'py>>(spec: &Bound<'py, PyDict>, key: &str) -> PyResult<T> {
+pub(crate) fn get<'py, T: FromPyObject<'py>>(spec: &Bound<'py, PyDict>, key: &str) -> PyResult<T> {
     spec.get_item(key)?
         .ok_or_else(|| PyValueError::new_err(format!("the header spec lacks {key:?}")))?
         .extract()
@@ -308,6 +316,9 @@ impl HeaderReader {
             sign_block_lines: n("sign_block_lines")?,
             upper_max: n("upper_max")?,
             sign_title_max: n("sign_title_max")?,
+            article: ArticleReader::build(spec)?,
+            cases: Cases::build(spec)?,
+            issuer: IssuerNamer::build(spec)?,
         })
     }
 
@@ -669,11 +680,12 @@ impl HeaderReader {
             if newlines >= self.sign_last_lines {
                 continue;
             }
-            let lines: Vec<&str> = window[start..]
-                .split('\n')
-                .take(self.sign_block_lines)
-                .map(|x| strip(strip(x).trim_matches('|')))
-                .collect();
+            let raw: Vec<&str> = window[start..].split('\n').take(self.sign_block_lines).collect();
+            // the characters of the lines read (the searches for the words before are literal)
+            if raw.iter().any(|x| outside_repertoire(x) || astral_alnum(x)) {
+                return Err(Defer);
+            }
+            let lines: Vec<&str> = raw.iter().map(|x| strip(strip(x).trim_matches('|'))).collect();
             if let Some((t, name)) = self.signature_at(&lines)? {
                 return Ok((Some(t), name));
             }
@@ -681,21 +693,16 @@ impl HeaderReader {
         Ok((None, None))
     }
 
-    fn read(&self, text: &str, has_own: bool, dl: &Deadline) -> Res<(Vec<String>, Option<Fields>)> {
+    fn read(&self, text: &str, has_own: bool, dl: &Deadline) -> Res<(Option<ArticleRead>, Option<Fields>)> {
         // the parts of the text read: its first lines and its last characters
         let first = text
             .match_indices('\n')
             .nth(self.max_lines - 1)
             .map_or(text.len(), |(i, _)| i);
         let window = Self::tail(text, self.sign_window);
-        // the two parts as one when they meet (a short text: both are the whole of it)
-        let from = text.len() - window.len();
-        let parts: &[&str] = if from <= first {
-            &[text]
-        } else {
-            &[&text[..first], window]
-        };
-        if parts.iter().any(|p| outside_repertoire(p) || astral_alnum(p)) {
+        // the characters of the first lines; those of the signature's lines are checked as they are read (the
+        // last 3,000 characters were most of a file, and a sixth of read_lines' time)
+        if outside_repertoire(&text[..first]) || astral_alnum(&text[..first]) {
             return Err(Defer);
         }
         let lines = self.cells(text);
@@ -713,7 +720,7 @@ impl HeaderReader {
                     }
                 }
                 if !motto {
-                    return Ok((lines, None));
+                    return Ok((Some(self.article.read(&self.cases, &lines)?), None));
                 }
             }
         }
@@ -729,8 +736,9 @@ impl HeaderReader {
             }
         }
         let signature = self.signature(window)?;
+        let issuer = self.issuer.name(&self.cases, &block)?;
         Ok((
-            Vec::new(),
+            None,
             Some(Fields {
                 date,
                 blank,
@@ -739,6 +747,7 @@ impl HeaderReader {
                 title,
                 vv,
                 signature,
+                issuer,
             }),
         ))
     }
@@ -758,9 +767,9 @@ impl HeaderReader {
         reader
     }
 
-    /// The header's lines read: for a file without a number of its own, a blank number line or a motto, the
-    /// first lines (the article path, read in Python); else (date, blank symbol, issuer block, type heading, title,
-    /// subject line seen, signature). None when the text is left to Python; TimeLimit when `seconds` run out.
+    /// The header's lines read: for a file without a number of its own, a blank number line or a motto, what
+    /// `_article_lines` reads from them (headline, dateline, place, whether a line holds text) and None; else None and (date, blank symbol, issuer block, type heading, title,
+    /// subject line seen, signature, the issuer's name). None when the text is left to Python; TimeLimit when `seconds` run out.
     #[allow(clippy::type_complexity)]
     #[pyo3(signature = (text, has_own, seconds=None))]
     fn read_lines(
@@ -771,7 +780,7 @@ impl HeaderReader {
         seconds: Option<f64>,
     ) -> PyResult<
         Option<(
-            Vec<String>,
+            Option<ArticleRead>,
             Option<(
                 Date,
                 Option<String>,
@@ -780,6 +789,7 @@ impl HeaderReader {
                 Option<String>,
                 bool,
                 Signature,
+                Option<String>,
             )>,
         )>,
     > {
@@ -789,10 +799,10 @@ impl HeaderReader {
         if dl.passed() {
             return Err(TimeLimit::new_err("the file's time limit ran out in the header reader"));
         }
-        Ok(got.ok().map(|(lines, f)| {
+        Ok(got.ok().map(|(article, f)| {
             (
-                lines,
-                f.map(|f| (f.date, f.blank, f.block, f.type_word, f.title, f.vv, f.signature)),
+                article,
+                f.map(|f| (f.date, f.blank, f.block, f.type_word, f.title, f.vv, f.signature, f.issuer)),
             )
         }))
     }

@@ -7,6 +7,8 @@ use pyo3::prelude::*;
 pub mod context;
 pub mod deadline;
 pub mod header;
+pub mod header_article;
+pub mod header_issuer;
 pub mod header_places;
 pub mod pattern;
 pub mod phrases;
