@@ -1,9 +1,9 @@
 //! The header reader's line work (docgraph/header.py `read_header` up to the issuer block, type heading, title,
 //! place-date line and blank number line, and `read_signature`): the first 45 lines as `_cells` gives them, the
 //! national motto, the number and place-date lines, the type heading and the issuer block before it, the title
-//! after it, the subject line, and the signature block of the last lines. What needs the lexicon's places and the
-//! file's mentions (level, province, issuer code, the issuer's sentence case) stays in Python, which is given
-//! these fields.
+//! after it, the subject line, the signature block of the last lines, the issuer's name (header_issuer.rs), and
+//! for a file without a header, its headline and dateline (header_article.rs). What needs the lexicon's places and
+//! the file's mentions (level, province, issuer code) stays in Python, which is given these fields.
 //!
 //! Every word and pattern comes from Python at construction (the lexicon's header tables and header.py's patterns,
 //! in Python `regex` syntax, translated by pattern.rs): nothing of the rules is written here. Python's str methods
