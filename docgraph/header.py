@@ -113,6 +113,10 @@ class _Words:
             + rf"({regex.escape(unit)}) ((?:[\p{{L}}]+)(?: [\p{{L}}]+)*)$", regex.IGNORECASE))
             for unit in sorted(lx.header_unit_words, key=len, reverse=True)]
         self._core: Any = _UNBUILT
+        # what the gazetteer makes of a place-date line's place, before or after the reform (a place repeats from
+        # file to file); the issuer blocks' places (_block_place)
+        self.place_lines: dict[tuple[str, bool], str | None] = {}
+        self.block_places: dict[tuple[str, ...], tuple] = {}
 
 
     def core(self, use: bool | None) -> Any | None:
@@ -478,7 +482,7 @@ def _finish(text: str, mentions: list[Mention], lexicon: Lexicon, words: _Words,
     if dated is not None:
         place, d, m, y = dated
         date, year = _ymd_of(d, m, y)
-    level, province, locality, candidates = _block_place(block, words)
+    level, province, locality, candidates = _block_place_of(block, words)
     province_source = "header" if province else None
     issuer_code = own.issuer_code if own else None
     if own is None and blank is not None:
@@ -491,8 +495,7 @@ def _finish(text: str, mentions: list[Mention], lexicon: Lexicon, words: _Words,
         level = code_level
     if code_level == "department" and level in ("provincial", "unknown"):
         level = "department"
-    gz = lexicon.gazetteer
-    in_place = gz.place_line(place, date) if place else None
+    in_place = _place_line(words, place, date) if place else None
     if in_place is None:
         place = None  # only a name of the gazetteer is a place ("Căn cứ ..., ngày ..." is none)
     if province is None and level != "central":
@@ -652,6 +655,34 @@ def _type_first_words(lexicon: Lexicon) -> frozenset[str]:
     return frozenset(k.split(" ")[0] for k in lexicon.type_word_map)
 
 
+_MEMO = 1024  # the most entries of each memo of _Words (emptied when full)
+
+
+def _place_line(words: _Words, place: str, date: str | None) -> str | None:
+    """``Gazetteer.place_line(place, date)``, remembered: it reads the date only as before or after the reform."""
+    gz = words.lexicon.gazetteer
+    key = (place, bool(date) and date >= gz.reform_date)
+    memo = words.place_lines
+    hit = memo.get(key, _UNBUILT)
+    if hit is _UNBUILT:
+        if len(memo) >= _MEMO:
+            memo.clear()
+        hit = memo[key] = gz.place_line(place, date)
+    return hit  # type: ignore[return-value]
+
+
+def _block_place_of(block: list[str], words: _Words) -> tuple[str, str | None, str | None, tuple[str, ...]]:
+    """``_block_place``, remembered (issuer blocks repeat from file to file)."""
+    key = tuple(block)
+    memo = words.block_places
+    hit = memo.get(key)
+    if hit is None:
+        if len(memo) >= _MEMO:
+            memo.clear()
+        hit = memo[key] = _block_place(block, words)
+    return hit
+
+
 def _block_place(block: list[str], words: _Words) -> tuple[str, str | None, str | None, tuple[str, ...]]:
     """Level (the deepest the lines name: levels rank top down, "unknown" below any), province, district or commune,
     and the provinces a district or commune named in several may lie in, from the issuer lines of a header."""
@@ -807,7 +838,7 @@ def _article(read: tuple, mentions: list[Mention], lexicon: Lexicon, text: str,
         year = y if date else None
     if not any_text:
         return FileHeader(kind="unknown")
-    in_place = lexicon.gazetteer.place_line(place, date) if place else None
+    in_place = _place_line(_words(lexicon), place, date) if place else None
     place = place if in_place else None
     province, source = in_place, "place_date" if in_place else None
     if province is None:
