@@ -229,3 +229,20 @@ pub fn disagreeing() -> Vec<(u32, u32)> {
 pub fn squeezed(s: &str, limit: usize) -> (String, String) {
     (squeeze(s, limit), strip(s).to_string())
 }
+
+#[cfg(test)]
+mod repertoire_tests {
+    use super::{disagree_bits, outside_repertoire};
+
+    #[test]
+    fn every_code_point_alone_and_among_others() {
+        let bits = disagree_bits();
+        let bit = |c: char| bits[c as usize >> 6] >> (c as usize & 63) & 1 == 1;
+        for u in 0..0x110000u32 {
+            let Some(c) = char::from_u32(u) else { continue };
+            assert_eq!(outside_repertoire(&c.to_string()), bit(c), "{u:X}");
+            let s = format!("tỉnh Bắc {c}Giang ạ");
+            assert_eq!(outside_repertoire(&s), bit(c), "{u:X}");
+        }
+    }
+}
