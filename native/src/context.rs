@@ -22,7 +22,7 @@ use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 
 use crate::deadline::{Deadline, TimeLimit};
-use crate::pattern::{translate, BACKTRACK_LIMIT};
+use crate::pattern::{atomic_repeats, translate, BACKTRACK_LIMIT};
 use crate::pytext::{isspace, outside_repertoire, strip};
 
 /// How a text's reading stopped early.
@@ -138,12 +138,14 @@ fn translate_ctx(src: &str) -> Result<String, String> {
 
 /// A pattern as fancy-regex compiles it, without the prefilter of its delegated parts: the core matches them at a
 /// position (a search first finds where a match can start with a relaxed copy, see `Fwd`), where a prefilter is not
-/// used, and it costs memory in each worker.
+/// used, and it costs memory in each worker. Its long repeats of one character run in fancy-regex's machine
+/// (pattern.rs `atomic_repeats`: the name's `[\p{L} ,\-]{0,100}?` is 1.5 MB of NFA in each worker otherwise); a
+/// text on which that runs out of backtracking steps is left to Python, as any other.
 fn build(t: &str) -> Result<Regex, String> {
     RegexOptionsBuilder::new()
         .backtrack_limit(BACKTRACK_LIMIT)
         .build_delegate_prefilter(false)
-        .build(t.to_string())
+        .build(atomic_repeats(t).unwrap_or_else(|| t.to_string()))
         .map_err(|e| e.to_string())
 }
 

@@ -191,6 +191,8 @@ pub(crate) fn long_repeat(p: &str) -> bool {
 /// structure reader only ever runs inside its shared RegexSet never needs them (memory: about 0.3 MB each, and up to 6 MB for a bounded repeat of a Unicode class).
 pub struct Pattern {
     re: OnceLock<Engine>,
+    /// the program of the pattern as written, built only if its lean program (`atomic_repeats`) gives up
+    full: OnceLock<Engine>,
     /// the pattern as given to fancy-regex (after `translate`)
     pub translated: String,
     /// looked for first when the pattern is costly to try (a Unicode word boundary, look-around, a bounded repeat,
@@ -203,15 +205,114 @@ pub struct Pattern {
 enum Engine {
     Fancy(Regex),
     Meta(regex_automata::meta::Regex),
+    /// the pattern with its long repeats of one character run by fancy-regex (`atomic_repeats`); where it runs out of
+    /// backtracking steps, the pattern as written (`Pattern::full`) answers
+    Lean(Regex),
 }
 
 impl Engine {
     fn is_match(&self, text: &str) -> Result<bool, String> {
         match self {
-            Engine::Fancy(re) => re.is_match(text).map_err(|e| e.to_string()),
+            Engine::Fancy(re) | Engine::Lean(re) => re.is_match(text).map_err(|e| e.to_string()),
             Engine::Meta(re) => Ok(re.is_match(text)),
         }
     }
+
+    /// The first match at or after byte `pos`, as byte offsets. Err: the backtracking limit ran out.
+    fn find_at(&self, text: &str, pos: usize) -> Result<Option<(usize, usize)>, String> {
+        match self {
+            Engine::Fancy(re) | Engine::Lean(re) => match re.find_from_pos(text, pos) {
+                Ok(m) => Ok(m.map(|m| (m.start(), m.end()))),
+                Err(e) => Err(e.to_string()),
+            },
+            Engine::Meta(re) => Ok(re
+                .search(&regex_automata::Input::new(text).range(pos..))
+                .map(|m| (m.start(), m.end()))),
+        }
+    }
+}
+
+/// The pattern (translated) with each repeat bounded above 10 of a one-character atom — a class `[..]`, `\p{..}`,
+/// `\w`, `\s`, `\d` and their negations, `.` — as a repeat of an atomic group: `[\p{L}\s,]{0,80}?` becomes
+/// `(?>[\p{L}\s,]){0,80}?`. It matches what the pattern matches, in the same order of preference: an atom of one
+/// character matches in one way only, so the atomic group cuts no alternative. But fancy-regex then runs the repeat
+/// in its backtracking machine with a counter, where the regex crate's NFA holds one copy of the class per
+/// repetition (`[\p{L}\s,]{0,80}` under (?i): 2.8 MB in each worker; `[^;]{0,300}`: 0.6 MB). None when the pattern
+/// has no such repeat.
+pub(crate) fn atomic_repeats(t: &str) -> Option<String> {
+    let c: Vec<char> = t.chars().collect();
+    let mut out = String::with_capacity(t.len() + 16);
+    let mut changed = false;
+    let mut i = 0;
+    while i < c.len() {
+        // the one-character atom starting at i, if any: its end (exclusive)
+        let end = match c[i] {
+            '[' => {
+                let mut j = i + 1;
+                if c.get(j) == Some(&'^') {
+                    j += 1;
+                }
+                if c.get(j) == Some(&']') {
+                    j += 1; // a ']' first in a class is a literal
+                }
+                while j < c.len() && c[j] != ']' {
+                    j += if c[j] == '\\' { 2 } else { 1 };
+                }
+                (j < c.len()).then_some(j + 1)
+            }
+            '\\' => match c.get(i + 1) {
+                Some('p' | 'P') if c.get(i + 2) == Some(&'{') => {
+                    c[i..].iter().position(|&x| x == '}').map(|k| i + k + 1)
+                }
+                Some('p' | 'P') if c.get(i + 2).is_some_and(|x| x.is_ascii_alphabetic()) => Some(i + 3),
+                Some('w' | 's' | 'd' | 'W' | 'S' | 'D') => Some(i + 2),
+                Some(x) if x.is_ascii_punctuation() => Some(i + 2),
+                Some(_) => None, // \b, \A, \z, a group reference...: not one character
+                None => return None,
+            },
+            '.' => Some(i + 1),
+            _ => None,
+        };
+        let Some(end) = end else {
+            // not an atom: copied (an escape with the character it escapes)
+            out.push(c[i]);
+            if c[i] == '\\' {
+                if let Some(&n) = c.get(i + 1) {
+                    out.push(n);
+                }
+                i += 2;
+            } else {
+                i += 1;
+            }
+            continue;
+        };
+        let atom: String = c[i..end].iter().collect();
+        // a repeat {a,b} or {n} right after it, bounded above 10
+        let close = (c.get(end) == Some(&'{'))
+            .then(|| c[end..].iter().position(|&x| x == '}').map(|k| end + k))
+            .flatten();
+        let long = close.is_some_and(|close| {
+            let inner: String = c[end + 1..close].iter().collect();
+            !inner.is_empty()
+                && inner.chars().all(|x| x.is_ascii_digit() || x == ',')
+                && inner.matches(',').count() <= 1
+                && inner
+                    .rsplit(',')
+                    .next()
+                    .and_then(|hi| hi.parse::<usize>().ok())
+                    .is_some_and(|hi| hi > 10)
+        });
+        if long {
+            out.push_str("(?>");
+            out.push_str(&atom);
+            out.push(')');
+            changed = true;
+        } else {
+            out.push_str(&atom);
+        }
+        i = end;
+    }
+    changed.then_some(out)
 }
 
 /// A pattern without fancy-regex's own constructs (look-around, back-references: the regex crate's parser refuses
@@ -359,16 +460,36 @@ impl Pattern {
         }
         Ok(Pattern {
             re: OnceLock::new(),
+            full: OnceLock::new(),
             translated: t,
             pre: OnceLock::new(),
         })
     }
 
     fn re(&self) -> &Engine {
-        self.re.get_or_init(|| match meta(&self.translated) {
+        self.re
+            .get_or_init(|| match atomic_repeats(&self.translated).and_then(|t| build(&t).ok()) {
+                Some(lean) => Engine::Lean(lean),
+                None => self.program(),
+            })
+    }
+
+    /// The program of the pattern as written: the regex crate's alone when it runs it, else fancy-regex's.
+    fn program(&self) -> Engine {
+        match meta(&self.translated) {
             Some(m) => Engine::Meta(m),
             None => Engine::Fancy(build(&self.translated).expect("compiled once already")),
-        })
+        }
+    }
+
+    /// `re()`'s answer, or where its lean program ran out of backtracking steps, the pattern's as written (the
+    /// regex crate's automata do not backtrack: a line of many spaces before a long repeat is no limit to them).
+    fn run<T>(&self, op: impl Fn(&Engine) -> Result<T, String>) -> Result<T, String> {
+        let re = self.re();
+        match op(re) {
+            Err(_) if matches!(re, Engine::Lean(_)) => op(self.full.get_or_init(|| self.program())),
+            got => got,
+        }
     }
 
     fn pre(&self) -> Option<&regex::Regex> {
@@ -390,20 +511,12 @@ impl Pattern {
                 return Ok(None);
             }
         }
-        match self.re() {
-            Engine::Fancy(re) => match re.find_from_pos(text, pos) {
-                Ok(m) => Ok(m.map(|m| (m.start(), m.end()))),
-                Err(e) => Err(e.to_string()),
-            },
-            Engine::Meta(re) => Ok(re
-                .search(&regex_automata::Input::new(text).range(pos..))
-                .map(|m| (m.start(), m.end()))),
-        }
+        self.run(|re| re.find_at(text, pos))
     }
 
     /// `is_match` without the prefilter: for a caller that has already tried the pattern's relaxed form.
     pub fn is_match_unfiltered(&self, text: &str) -> Result<bool, String> {
-        self.re().is_match(text)
+        self.run(|re| re.is_match(text))
     }
 
     pub fn is_match(&self, text: &str) -> Result<bool, String> {
@@ -412,7 +525,7 @@ impl Pattern {
                 return Ok(false);
             }
         }
-        self.re().is_match(text)
+        self.run(|re| re.is_match(text))
     }
 
     /// Whether the `regex` crate alone runs this pattern as fast as can be: no look-around or back-reference

@@ -9,9 +9,10 @@ use pyo3::prelude::*;
 use regex_automata::{meta, Anchored, Input};
 
 use crate::deadline::{Deadline, TimeLimit};
-use crate::pattern::{long_repeat, translate, Pattern, BACKTRACK_LIMIT};
+use crate::pattern::{atomic_repeats, long_repeat, translate, Pattern, BACKTRACK_LIMIT};
 use crate::pytext::{isspace, outside_repertoire};
 use fancy_regex::RegexInput;
+use std::sync::OnceLock;
 
 pub enum Stop {
     Time,
@@ -25,6 +26,16 @@ pub enum Stop {
 /// at the text's start only (or a line's, under (?m)).
 pub enum Rx {
     Meta(meta::Regex),
+    /// a pattern with a long repeat of one character (`[^;]{0,300}?`), the regex crate would run with one copy of
+    /// the class per repetition (0.6 MB): fancy-regex runs it with the repeat in its machine (pattern.rs
+    /// `atomic_repeats`), tried only where `relaxed` (the regex crate's, on its lazy DFA) finds a start; where it
+    /// runs out of backtracking steps, the regex crate's program of the pattern (`full`, built then) answers
+    Lean {
+        re: fancy_regex::Regex,
+        relaxed: Option<meta::Regex>,
+        full: OnceLock<meta::Regex>,
+        translated: String,
+    },
     /// `relaxed`: the pattern without its look-arounds and word boundaries (pattern.rs `Pattern::relaxed`), which
     /// matches at every position the pattern matches at: the regex crate finds the candidates, fancy-regex's
     /// backtracking VM (about 80 ns a byte when it scans) is tried at them only
@@ -52,6 +63,24 @@ const HYBRID_CACHE: usize = 1 << 17;
 impl Rx {
     pub fn new(src: &str) -> Result<Rx, String> {
         let t = translate(src, false)?;
+        if long_repeat(&t) && meta_of(&t).is_some() {
+            let lean = atomic_repeats(&t).and_then(|a| {
+                fancy_regex::RegexBuilder::new(&a)
+                    .backtrack_limit(BACKTRACK_LIMIT)
+                    .delegate_dfa_size_limit(HYBRID_CACHE)
+                    .build()
+                    .ok()
+            });
+            if let Some(re) = lean {
+                let relaxed = Pattern::compile(src)?.relaxed().and_then(|r| meta_of(&r));
+                return Ok(Rx::Lean {
+                    re,
+                    relaxed,
+                    full: OnceLock::new(),
+                    translated: t,
+                });
+            }
+        }
         if let Some(m) = meta_of(&t) {
             return Ok(Rx::Meta(m));
         }
@@ -75,6 +104,37 @@ impl Rx {
                 Ok(m) => Ok(m.map(|m| (m.start(), m.end()))),
                 Err(_) => Err(Stop::Time),
             },
+            Rx::Lean { re, relaxed, .. } => {
+                let Some(r) = relaxed else {
+                    return match re.find_from_pos(hay, pos) {
+                        Ok(m) => Ok(m.map(|m| (m.start(), m.end()))),
+                        Err(_) => Ok(self
+                            .full()
+                            .search(&Input::new(hay).range(pos..))
+                            .map(|m| (m.start(), m.end()))),
+                    };
+                };
+                let mut at = pos;
+                while at <= hay.len() {
+                    let Some(c) = r.search(&Input::new(hay).range(at..)) else {
+                        return Ok(None);
+                    };
+                    let s = c.start();
+                    match re.find_input(RegexInput::new(hay).from_pos(s).anchored(true)) {
+                        Ok(Some(m)) => return Ok(Some((s, m.end()))),
+                        Ok(None) => {}
+                        // out of backtracking steps: the regex crate's program searches from here
+                        Err(_) => {
+                            return Ok(self
+                                .full()
+                                .search(&Input::new(hay).range(s..))
+                                .map(|m| (m.start(), m.end())))
+                        }
+                    }
+                    at = s + hay[s..].chars().next().map_or(1, char::len_utf8);
+                }
+                Ok(None)
+            }
             Rx::Fancy { relaxed: Some(r), .. } => {
                 let mut at = pos;
                 while at <= hay.len() {
@@ -105,16 +165,31 @@ impl Rx {
                 Ok(m) => Ok(m.map(|m| m.end())),
                 Err(_) => Err(Stop::Time),
             },
+            Rx::Lean { re, .. } => match re.find_input(RegexInput::new(hay).from_pos(pos).anchored(true)) {
+                Ok(m) => Ok(m.map(|m| m.end())),
+                Err(_) => Ok(self
+                    .full()
+                    .search(&Input::new(hay).range(pos..).anchored(Anchored::Yes))
+                    .map(|m| m.end())),
+            },
         }
+    }
+
+    /// A lean pattern's program as written (the regex crate's), built the first time the lean one gives up.
+    fn full(&self) -> &meta::Regex {
+        let Rx::Lean { full, translated, .. } = self else {
+            unreachable!("only a lean pattern has a program as written besides")
+        };
+        full.get_or_init(|| meta_of(translated).expect("compiled once already"))
     }
 }
 
 impl Rx {
     /// A pattern whose named group the reader reads: it must run on the regex crate alone (no look-around).
     pub fn new_with_groups(src: &str) -> Result<Rx, String> {
-        match Rx::new(src)? {
-            Rx::Fancy { .. } => Err(format!("{src}: a pattern with groups must have no look-around")),
-            m => Ok(m),
+        match meta_of(&translate(src, false)?) {
+            Some(m) => Ok(Rx::Meta(m)),
+            None => Err(format!("{src}: a pattern with groups must have no look-around")),
         }
     }
 
