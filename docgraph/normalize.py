@@ -201,14 +201,14 @@ _OLD_TONES = {
     "OÀ": "ÒA", "OÁ": "ÓA", "OẢ": "ỎA", "OÃ": "ÕA", "OẠ": "ỌA",
     "UỲ": "ÙY", "UÝ": "ÚY", "UỶ": "ỦY", "UỸ": "ŨY", "UỴ": "ỤY",
 }
-# one branch per first letter, with the "not after q/g" check placed after that letter: the pattern then starts with
-# a literal, so re's prefix scan skips ahead instead of trying the lookbehind at every position (about ten times
-# faster; the same matches as (?<![qQgG])(oà|oá|...)(?![^\W\d_]))
+# one pattern per first letter, each starting with that letter: re's literal prefix scan skips ahead to it (about
+# twice as fast over a whole text as one pattern for the four letters, which tries a character class at every
+# position). The four passes give what one pass gives: a replacement keeps every letter a letter and makes no o, u,
+# q or g, so no other match appears or goes. The matches are those of (?<![qQgG])(oà|oá|...)(?![^\W\d_]).
 _OLD_TONE_SECOND: dict[str, str] = {}
 for _k in _OLD_TONES:
     _OLD_TONE_SECOND[_k[0]] = _OLD_TONE_SECOND.get(_k[0], "") + _k[1]
-_OLD_TONE_RE = re.compile("(?:" + "|".join(f"{a}(?<![qQgG]{a})[{b}]" for a, b in _OLD_TONE_SECOND.items())
-                          + r")(?![^\W\d_])")
+_OLD_TONE_RES = tuple(re.compile(f"{a}(?<![qQgG]{a})[{b}]" + r"(?![^\W\d_])") for a, b in _OLD_TONE_SECOND.items())
 
 
 def _modern_tone(m: re.Match) -> str:
@@ -217,7 +217,9 @@ def _modern_tone(m: re.Match) -> str:
 
 def modern_tones(s: str) -> str:
     """'Khánh Hoà' -> 'Khánh Hòa', 'Tỉnh uỷ' -> 'Tỉnh ủy' (only at the end of a syllable, not after q/g)."""
-    return _OLD_TONE_RE.sub(_modern_tone, s)
+    for pattern in _OLD_TONE_RES:
+        s = pattern.sub(_modern_tone, s)
+    return s
 
 
 def matches_at(pattern: regex.Pattern, text: str, starts: Iterable[int]) -> Iterator[regex.Match]:
