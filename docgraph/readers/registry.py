@@ -137,6 +137,25 @@ def read_bytes(name: str | os.PathLike, data: bytes, mtime_ns: int = 0,
     return ReadResult(p, ex.text, ex.encoding, None, len(data), mtime_ns, sha, ex.locations)
 
 
+def _read_all(fd: int, size: int, most: int | None = None) -> bytes:
+    """The bytes of an open file up to its end, or its first ``most`` bytes (what a buffered ``read()`` or
+    ``read(most)`` gives), in one ``os.read`` when ``size`` (its size by ``fstat``) is right: no file object."""
+    want = size + 1 if most is None else min(size + 1, most)  # one byte over the size: the end is seen at once
+    data = os.read(fd, want)
+    if len(data) == size < want or len(data) == most:
+        return data
+    # a short read (Linux reads at most 2 GiB at a time), a file that grew since fstat or says size 0 (/proc)
+    parts = [data]
+    got = len(data)
+    while most is None or got < most:
+        more = os.read(fd, 1 << 20 if most is None else min(1 << 20, most - got))
+        if not more:
+            break
+        parts.append(more)
+        got += len(more)
+    return b"".join(parts)
+
+
 def read_file(path: str | os.PathLike, max_bytes: int | None = None,
               limits: _limits.Limits | None = None) -> ReadResult:
     """Read and decode one file. Never raises for I/O or decoding problems (see ``ReadResult.skipped``).
@@ -170,14 +189,14 @@ def read_file(path: str | os.PathLike, max_bytes: int | None = None,
     try:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):  # replaced between stat and open
-            os.close(fd)
             return skip(SKIP_NOT_REGULAR, st.st_size, st.st_mtime_ns)
-        with os.fdopen(fd, "rb") as fh:
-            data = fh.read() if max_bytes is None else fh.read(max_bytes + 1)
+        data = _read_all(fd, st.st_size, None if max_bytes is None else max_bytes + 1)
     except OSError as exc:
         return skip(os_error_reason(p, exc), st.st_size, st.st_mtime_ns)
     except MemoryError:
         return skip(too_large("out of memory"), st.st_size, st.st_mtime_ns)
+    finally:
+        os.close(fd)
     if max_bytes is not None and len(data) > max_bytes:
         return skip(too_large(f"more than {max_bytes} bytes"), len(data), st.st_mtime_ns)
     return read_bytes(p, data, st.st_mtime_ns)

@@ -289,9 +289,20 @@ _CONTROL_SAMPLE = 64 * 1024
 _CONTROL_SHARE = 0.10
 
 
-def _check_controls(text: str) -> None:
+# the bytes of UTF-8 text that can be (part of) a control character of _CONTROL_RE: the C0 controls and DEL are
+# one byte each, the C1 controls (U+0080-U+009F) two bytes that begin with C2
+_CONTROL_LEADS = bytes([*range(0x00, 0x09), *range(0x0E, 0x20), 0x7F, 0xC2])
+
+
+def _check_controls(text: str, utf8: bytes | None = None) -> None:
+    """BinaryFileError when over a tenth of the first characters are control characters. ``utf8``: the bytes
+    ``text`` was decoded from as UTF-8, whose count of such bytes (C code, no regular expression) bounds the count
+    of control characters from above: the text is scanned only when the bound is over the share."""
     sample = text[:_CONTROL_SAMPLE]
-    if sample and len(_CONTROL_RE.findall(sample)) > _CONTROL_SHARE * len(sample):
+    limit = _CONTROL_SHARE * len(sample)
+    if utf8 is not None and len(utf8) - len(utf8.translate(None, _CONTROL_LEADS)) <= limit:
+        return
+    if sample and len(_CONTROL_RE.findall(sample)) > limit:
         raise BinaryFileError(SKIP_BINARY_CONTROL)
 
 
@@ -387,7 +398,7 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
     except UnicodeDecodeError:
         pass
     else:
-        _check_controls(text)
+        _check_controls(text, data)
         return text, "utf-8"
     sample = data[:_CONTROL_SAMPLE]
     if len(_CONTROL_BYTES_RE.findall(sample)) > _CONTROL_SHARE * len(sample):
