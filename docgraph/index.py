@@ -285,25 +285,45 @@ class FileRows:
     relations: list[tuple]
 
 
+_header_fields: dict[type, tuple[tuple[str, ...], Any]] = {}  # a header class -> its field names, their getter
+
+
+def _header_json(h: Any) -> str:
+    """The stored header: ``json.dumps`` of the header's fields (in their order) as a dict, non-ASCII kept."""
+    known = _header_fields.get(type(h))
+    if known is None:
+        names = tuple(f.name for f in fields(h))
+        known = _header_fields[type(h)] = (names, attrgetter(*names))
+    names, values = known
+    return _JSON(dict(zip(names, values(h))))
+
+
 def file_rows(res: FileResult) -> FileRows:
     h = res.header
     ok = res.own_key
-    header = _JSON({f.name: getattr(h, f.name) for f in fields(h)}) if h else None
+    header = _header_json(h) if h else None
     file = (res.path, res.size, res.mtime_ns, res.sha256, res.encoding, res.skipped, h.kind if h else None,
             res.own_id, ok.base if ok else None, ok.year if ok else None, ok.jurisdiction if ok else None, header)
     mentions = []
-    location = res.location
+    # office files: the page or paragraph of a line (FileResult.location, without a call per row)
+    locs = res.locations or ()
+    nlocs = len(locs)
+    own_id = res.own_id
     for i, (m, k) in enumerate(zip(res.mentions, res.keys)):
+        line = m.line
+        location = (locs[line - 1] or None) if nlocs and 0 < line <= nlocs else None
+        if k is None:
+            mentions.append((i, *_mention_values(m), location, None, None, None, None, own_id if m.own else None))
+            continue
         if m.own:
-            doc = res.own_id
-        elif k is not None and k.year is not None:
+            doc = own_id
+        elif k.year is not None:
             doc = k.doc_id()
         else:
-            doc = None  # no key, or a year-less one: resolve() decides
-        mentions.append((i, *_mention_values(m), location(m.line),
-                         k.base if k else None, k.year if k else None, k.jurisdiction if k else None,
-                         k.level if k else None, doc))
-    relations = [(r.source, r.target, r.relation, r.line, r.evidence, location(r.line)) for r in res.relations]
+            doc = None  # a year-less key: resolve() decides
+        mentions.append((i, *_mention_values(m), location, k.base, k.year, k.jurisdiction, k.level, doc))
+    relations = [(r.source, r.target, r.relation, r.line, r.evidence,
+                  (locs[r.line - 1] or None) if nlocs and 0 < r.line <= nlocs else None) for r in res.relations]
     return FileRows(res.path, res.skipped, file, mentions, relations)
 
 
