@@ -16,6 +16,7 @@ from .header import FileHeader, read_header
 from .identity import DocKey, file_doc_id, mention_key, own_key, settle_place
 from .model import Mention
 from .readers import ReadResult, read_file
+from .readers.listing import FolderPaths
 from .relations import OWN, RawRelation, RelationFinder
 from .skips import Skip, SkipCode
 
@@ -47,14 +48,18 @@ class FileResult:
         return None
 
 
-def display_path(path: str) -> str:
+def display_path(path: str, folders: FolderPaths | None = None) -> str:
     """The path as stored and shown: relative to the working directory when below it; a name that is not valid
-    UTF-8 is shown with its bad bytes escaped (\\xe9) so it can be printed and stored."""
-    ap = os.path.abspath(path)
-    try:
-        cwd = os.path.join(os.getcwd(), "")  # with its trailing separator
-    except OSError:  # the working directory is gone
-        cwd = None
+    UTF-8 is shown with its bad bytes escaped (\\xe9) so it can be printed and stored. ``folders``: the absolute
+    paths of the folders, and the working directory, of a scan that shows many paths (worked out once)."""
+    if folders is not None:
+        ap, cwd = folders.absolute(path), folders.cwd
+    else:
+        ap = os.path.abspath(path)
+        try:
+            cwd = os.path.join(os.getcwd(), "")  # with its trailing separator
+        except OSError:  # the working directory is gone
+            cwd = None
     # below the working directory: the relative path (what os.path.relpath gives, without its cost per file)
     if cwd and ap.startswith(cwd) and len(ap) > len(cwd):
         rel = ap[len(cwd):]
@@ -89,23 +94,26 @@ def analyse_text(text: str, path: str, engine: Engine, doc_path: str | None = No
     if header.level == "central" and header.issuer:
         # the body a central code names, not the header's spelling of it (OCR damage, a motto run into it)
         header = replace(header, issuer=lexicon.issuer_name(header.issuer_code, header.issuer))
-    # the own header number is the document itself: give it the header's date, issuer and level
-    mentions = [replace(m, year=header.year, date=header.date, issuer=m.issuer or header.issuer,
-                        level=header.level if header.level != "unknown" else m.level,
-                        type=header.type or m.type) if m.own else m for m in mentions]
-    # a central code's issuer by its name in the table, whatever the citing text's spelling ("của Chỉnh phú")
-    mentions = [m if m.level != "central" or not m.issuer
-                or (name := lexicon.issuer_name(m.issuer_code, m.issuer)) == m.issuer else replace(m, issuer=name)
-                for m in mentions]
+    mentions = list(mentions)  # each mention is rebuilt only where one of these changes it
+    for i, m in enumerate(mentions):
+        if m.own:
+            # the own header number is the document itself: give it the header's date, issuer and level
+            m = mentions[i] = replace(m, year=header.year, date=header.date, issuer=m.issuer or header.issuer,
+                                      level=header.level if header.level != "unknown" else m.level,
+                                      type=header.type or m.type)
+        # a central code's issuer by its name in the table, whatever the citing text's spelling ("của Chỉnh phú")
+        if m.level == "central" and m.issuer and (name := lexicon.issuer_name(m.issuer_code, m.issuer)) != m.issuer:
+            mentions[i] = replace(m, issuer=name)
     if any(m.rule == "constitution" and m.year is None for m in mentions):
         # "Căn cứ Hiến pháp nước Cộng hòa xã hội chủ nghĩa Việt Nam": the constitution in force on this file's date
-        in_force = engine.lexicon.constitution_in_force(header.date)
+        in_force = lexicon.constitution_in_force(header.date)
         if in_force is not None:
-            mentions = [replace(m, year=in_force) if m.rule == "constitution" and m.year is None else m
-                        for m in mentions]
+            for i, m in enumerate(mentions):
+                if m.rule == "constitution" and m.year is None:
+                    mentions[i] = replace(m, year=in_force)
     res.header = header
     res.mentions = mentions
-    res.keys = [None if m.own else mention_key(m, header, engine.lexicon) for m in mentions]
+    res.keys = [None if m.own else mention_key(m, header, lexicon) for m in mentions]
     ok = own_key(header)
     res.own_key = ok
     res.own_id = ok.doc_id() if ok else file_doc_id(doc_path or path)

@@ -24,7 +24,7 @@ from . import limits as _limits
 from .bulkload import BulkLoad
 from .engine import get_engine
 from .pipeline import DEFAULT_TIMEOUT, FileResult, display_path, process_file
-from .readers.listing import ignore_patterns, is_ignored, list_files
+from .readers.listing import FolderPaths, ignore_patterns, is_ignored, list_files
 from .rules import rule_files
 from .skips import code_of
 
@@ -77,10 +77,10 @@ def _overrun(args: Task) -> ix.FileRows:
                                    skipped=_limits.time_limit_reason(lim.timeout)))
 
 
-def own_doc_path(path: str, roots_abs: Sequence[str]) -> str:
+def own_doc_path(path: str, roots_abs: Sequence[str], absolute: str | None = None) -> str:
     """The path that names a file's own document id: relative to the folder given to extract (``roots_abs``:
-    the folders given, made absolute)."""
-    ap = os.path.abspath(path)
+    the folders given, made absolute). ``absolute``: ``os.path.abspath(path)``, when the caller has it."""
+    ap = absolute if absolute is not None else os.path.abspath(path)
     for ar in roots_abs:
         prefix = os.path.join(ar, "")  # with one trailing separator
         if ap.startswith(prefix):
@@ -121,12 +121,15 @@ def _sha256(path: str) -> str | None:
 
 
 def stat_listed(paths: Sequence[str], globs: Sequence[str] | None, ignore, summary: ScanSummary,
-                seen: dict[str, int]) -> Iterator[tuple[str, str, os.stat_result]]:
+                seen: dict[str, int], folders: FolderPaths | None = None) -> Iterator[tuple[str, str, os.stat_result]]:
     """Each file of ``paths`` once, as (path, shown path, stat), while the folders are walked. ``seen`` collects every
     shown path in listing order (skipped ones too); a file skipped at listing or that cannot be stat'ed is counted in
-    ``summary`` and not yielded. The default engine and the Spark plan list files by this one function."""
+    ``summary`` and not yielded. The default engine and the Spark plan list files by this one function.
+    ``folders``: the absolute paths of the folders met (``FolderPaths``), shared with the caller."""
+    if folders is None:
+        folders = FolderPaths()
     for path, reason in list_files(paths, globs, ignore=ignore):
-        shown = display_path(path)
+        shown = display_path(path, folders)
         if shown in seen:
             continue
         seen[shown] = len(seen)
@@ -200,7 +203,8 @@ def scan(
 
     def todo() -> Iterator[Task]:
         """The files to read, yielded while the folder is still being walked: workers start at once."""
-        for path, shown, st in stat_listed(paths, globs, ignore, summary, seen_real):
+        folders = FolderPaths()
+        for path, shown, st in stat_listed(paths, globs, ignore, summary, seen_real, folders):
             default = default_of(shown)
             old = known.get(shown) if defaults.get(shown) == default else None
             if old is not None and old[0] == st.st_size and old[1] == st.st_mtime_ns:
@@ -213,7 +217,7 @@ def scan(
             if not listed[0]:
                 get_engine(rules_dir)  # built (and cached) here, before the workers are forked from this process
             listed[0] += 1
-            yield path, rules_dir, own_doc_path(path, roots_abs), lim, default
+            yield path, rules_dir, own_doc_path(path, roots_abs, folders.absolute(path)), lim, default
 
     listed = [0]  # files to read found so far: the progress total grows while the walk goes on
     # an empty index (a first run) has no rows to replace: the per-file delete is skipped

@@ -20,9 +20,33 @@ from .common import (SKIP_BAD_NAME, SKIP_DIR_WALKED, SKIP_NOT_FOUND, SKIP_NOT_RE
                      os_error_reason)
 from .registry import default_globs
 
-__all__ = ["IGNORE_FILE", "iter_files", "list_files", "ignore_patterns", "is_ignored"]
+__all__ = ["IGNORE_FILE", "FolderPaths", "iter_files", "list_files", "ignore_patterns", "is_ignored"]
 
 IGNORE_FILE = ".docgraphignore"
+
+
+class FolderPaths:
+    """``os.path.abspath`` of many files in few folders (the files of one scan), each folder's worked out once: a
+    file's absolute path is its folder's joined with its name, what ``abspath`` gives without normalizing the whole
+    path again. ``cwd``: the working directory when made, with a trailing separator (None when it is gone)."""
+
+    def __init__(self) -> None:
+        self.heads: dict[str, str] = {}
+        try:
+            self.cwd: str | None = os.path.join(os.getcwd(), "")
+        except OSError:
+            self.cwd = None
+
+    def absolute(self, path: str) -> str:
+        head, _, name = path.rpartition(os.sep)
+        folder = self.heads.get(head)
+        if folder is None:
+            if not head.strip(os.sep) or os.altsep or not self.cwd:  # "a", "/a", "//a": as abspath has them
+                return os.path.abspath(path)
+            folder = self.heads[head] = os.path.abspath(head)
+        if name in ("", ".", ".."):
+            return os.path.abspath(path)
+        return os.path.join(folder, name)
 
 
 def list_files(
@@ -108,8 +132,10 @@ def iter_files(
     def matches(name: str) -> bool:
         return name_re is not None and name_re.match(name.lower()) is not None
 
+    folders = FolderPaths()
+
     def file_item(path: str, reason: Skip | None) -> Iterator[tuple[str, Skip | None]]:
-        key = os.path.normpath(os.path.abspath(path))
+        key = folders.absolute(path)  # normalized, as abspath is
         if key in seen_files:
             return
         seen_files.add(key)
