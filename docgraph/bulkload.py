@@ -105,9 +105,7 @@ def gather(r: ix.FileRows, own_idx: int) -> tuple:
     return (n, len(r.relations), values, rels)
 
 
-# NULL as the chunk's rows bind it: sqlite3 binds a float as it is (SQLite stores a NaN as NULL), where each None
-# goes through its adapter lookup first (a third of the cost of binding a mention row, eight None in thirty values)
-_NULL = float("nan")
+_NULL = ix.NULL  # None as the chunks' rows bind it (eight None in a mention row's thirty values)
 
 
 def _bindable(file_id: int, row: tuple) -> list:
@@ -353,8 +351,7 @@ class BulkLoad:
         del keys, agg
         conn.execute("DELETE FROM documents")
         conn.execute("DELETE FROM edges")
-        conn.executemany(ix._INSERT_DOCUMENT, [(d, *map(doc.get, ix._DOCUMENT_FIELDS[1:]))
-                                               for d, doc in sorted(docs.items())])
+        conn.executemany(ix._INSERT_DOCUMENT, ix.document_rows(docs))
         # 3. edges, from the relations in the order resolve's query sorts them
         src, dst = self.src, self.dst
         if resolved:

@@ -215,8 +215,13 @@ def _modern_tone(m: re.Match) -> str:
     return _OLD_TONES[m.group()]
 
 
+_OLD_TONE_MARKED = frozenset(k[1] for k in _OLD_TONES)  # what every match holds: its toned second letter
+
+
 def modern_tones(s: str) -> str:
     """'Khánh Hoà' -> 'Khánh Hòa', 'Tỉnh uỷ' -> 'Tỉnh ủy' (only at the end of a syllable, not after q/g)."""
+    if len(s) <= 64 and _OLD_TONE_MARKED.isdisjoint(s):  # a name or a line: one look at each letter, no pattern
+        return s
     for pattern in _OLD_TONE_RES:
         s = pattern.sub(_modern_tone, s)
     return s

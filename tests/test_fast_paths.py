@@ -115,3 +115,31 @@ def test_chunk_rows_bound_with_nan_for_null_store_what_none_stores():
         return out
 
     assert stored([bulkload._bindable(9, r) for r in rows]) == stored([(9, *r) for r in rows])
+
+
+@pytest.mark.parametrize("evs", [
+    [("a/b.txt", 3, "Căn cứ \"Luật\"\n", None)],
+    [("a/b.txt", None, "x", "p.2")],
+    [("a.docx", 1, "một", "¶4"), ("b.txt", 2, "hai\\", None)],
+])
+def test_evidence_json_is_json_dumps(evs):
+    import json
+
+    from docgraph import index as ix
+
+    expected = json.dumps([{"file": f, "line": ln, "text": t, **({"location": loc} if loc else {})}
+                           for f, ln, t, loc in evs], ensure_ascii=False)
+    assert ix._evidence_json(evs) == expected
+
+
+def test_document_rows_store_what_plain_tuples_store():
+    from docgraph import index as ix
+
+    docs = {"b-1": {"label": "B", "year": 2020, "mentions": 0}, "a-x": {"label": "A", "title": "", "kind": "cited"}}
+    conn = sqlite3.connect(":memory:")
+    conn.executescript(ix._SCHEMA)
+    conn.executemany(ix._INSERT_DOCUMENT, ix.document_rows(docs))
+    fast = conn.execute("SELECT *, typeof(title), typeof(year) FROM documents ORDER BY rowid").fetchall()
+    conn.execute("DELETE FROM documents")
+    conn.executemany(ix._INSERT_DOCUMENT, [(d, *map(doc.get, ix._DOCUMENT_FIELDS[1:])) for d, doc in sorted(docs.items())])
+    assert fast == conn.execute("SELECT *, typeof(title), typeof(year) FROM documents ORDER BY rowid").fetchall()

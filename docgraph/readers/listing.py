@@ -39,14 +39,14 @@ class FolderPaths:
 
     def absolute(self, path: str) -> str:
         head, _, name = path.rpartition(os.sep)
-        folder = self.heads.get(head)
-        if folder is None:
+        prefix = self.heads.get(head)  # the folder's absolute path with one separator after it
+        if prefix is None:
             if not head.strip(os.sep) or os.altsep or not self.cwd:  # "a", "/a", "//a": as abspath has them
                 return os.path.abspath(path)
-            folder = self.heads[head] = os.path.abspath(head)
+            prefix = self.heads[head] = os.path.join(os.path.abspath(head), "")
         if name in ("", ".", ".."):
             return os.path.abspath(path)
-        return os.path.join(folder, name)
+        return prefix + name
 
 
 def list_files(
