@@ -108,9 +108,19 @@ def gather(r: ix.FileRows, own_idx: int) -> tuple:
 _NULL = ix.NULL  # None as the chunks' rows bind it (eight None in a mention row's thirty values)
 
 
-def _bindable(file_id: int, row: tuple) -> list:
-    """A row with its file id first, ready for the chunk's ``executemany``: None as ``_NULL``."""
-    return [file_id, *[_NULL if v is None else v for v in row]]
+# a mention's flags (bool) in a chunk's row, after its file id: bound as the int they are stored as (a bool, not
+# exactly an int, goes through the adapter lookup too)
+_FLAGS = tuple(1 + _M[c] for c in ("short_form", "own"))
+
+
+def _bindable(file_id: int, row: tuple, flags: tuple[int, ...] = ()) -> list:
+    """A row with its file id first, ready for the chunk's ``executemany``: None as ``_NULL``, the bools at
+    positions ``flags`` as ints."""
+    out = [file_id, *[_NULL if v is None else v for v in row]]
+    for i in flags:
+        if out[i].__class__ is bool:
+            out[i] = int(out[i])
+    return out
 
 
 class Pack:
@@ -136,7 +146,7 @@ class Pack:
             db.executescript(_CHUNK_SCHEMA)
             db.execute("BEGIN")
             db.executemany(_CHUNK_INSERT[0], [_bindable(first + seq, r.file) for seq, r in rows])
-            db.executemany(_CHUNK_INSERT[1], [_bindable(first + seq, m) for seq, r in rows for m in r.mentions])
+            db.executemany(_CHUNK_INSERT[1], [_bindable(first + seq, m, _FLAGS) for seq, r in rows for m in r.mentions])
             db.executemany(_CHUNK_INSERT[2], [_bindable(first + seq, x) for seq, r in rows for x in r.relations])
             db.execute("COMMIT")
             blob = db.serialize()

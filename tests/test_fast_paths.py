@@ -115,6 +115,7 @@ def test_chunk_rows_bound_with_nan_for_null_store_what_none_stores():
         return out
 
     assert stored([bulkload._bindable(9, r) for r in rows]) == stored([(9, *r) for r in rows])
+    assert stored([bulkload._bindable(9, r, (5, 6)) for r in rows]) == stored([(9, *r) for r in rows])
 
 
 @pytest.mark.parametrize("evs", [
@@ -141,5 +142,6 @@ def test_document_rows_store_what_plain_tuples_store():
     conn.executemany(ix._INSERT_DOCUMENT, ix.document_rows(docs))
     fast = conn.execute("SELECT *, typeof(title), typeof(year) FROM documents ORDER BY rowid").fetchall()
     conn.execute("DELETE FROM documents")
-    conn.executemany(ix._INSERT_DOCUMENT, [(d, *map(doc.get, ix._DOCUMENT_FIELDS[1:])) for d, doc in sorted(docs.items())])
+    plain = [(d, *map(doc.get, ix._DOCUMENT_FIELDS[1:])) for d, doc in sorted(docs.items())]
+    conn.executemany(ix._INSERT_DOCUMENT, plain)
     assert fast == conn.execute("SELECT *, typeof(title), typeof(year) FROM documents ORDER BY rowid").fetchall()
