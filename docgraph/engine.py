@@ -184,6 +184,10 @@ class Engine:
              "date": self.date_re, "year": _YEAR4},
             _SUFFIX_FIRST)
         self._context = None
+        # the core's drafts (scans, overlaps, context, names and codes in one call), built on first use after the
+        # context (False: not in use; None once built when the core cannot)
+        self._extract_make = self._scan_core is not None and self._context_make is not None and native.stage_on("extract")
+        self._extractor = None
         self._core_read: str | None = None  # the last text whose cores the core's scan read
         self._deadline = _NO_DEADLINE
 
@@ -194,6 +198,18 @@ class Engine:
         if self._context_make is not None:
             self._context, self._context_make = self._context_make(), None
         return self._context
+
+    @property
+    def _extract_core(self):
+        """The core's drafts of a text (None: the stages run one by one), built on first use as the context."""
+        if self._extract_make:
+            self._extract_make = False
+            self._extractor = native.extractor(
+                self._scan_core, self._context_core, [(r.id, r.layout) for r in self._rules_sorted],
+                self._compute_codes, dict(self.type_word_map),
+                {"list_gap": _LIST_GAP, "own_line": self.own_line_re, "alias": self.alias_re,
+                 "tw_word": self.tw_word_re, "bare_prefix": self.bare_prefix_re}, sorted(self.generic_types))
+        return self._extractor
 
     # ---------------------------------------------------------------- public
     def extract(self, text: str, timeout: float | None = None) -> list[Mention]:
@@ -220,15 +236,33 @@ class Engine:
     def _extract(self, text: str) -> list[Mention]:
         norm = normalize(text)
         t = norm.text
-        cores = self._match_cores(t)
-        cores = resolve_overlaps(cores)
-        drafts = self._read_contexts(t, cores)
+        core = self._extract_core
+        if core is not None:
+            got = native.extract_mentions(core, t, norm.source, (norm._nstart, norm._nend, norm._ostart, norm._oend),
+                                          self._left())
+            if got is not None:
+                rows, fixes = got
+                out = [Mention(*row) for row in rows]
+                for i, raw in fixes:  # an issuer whose source text needs NFC
+                    out[i] = replace(out[i], issuer=_clean(unicodedata.normalize("NFC", raw)) or out[i].issuer)
+                return out
+        drafts = self._core_drafts(t)
+        if drafts is None:
+            drafts = self._read_contexts(t, resolve_overlaps(self._match_cores(t)))
         drafts = self._share_lists(t, drafts)
         drafts = self._mark_own(t, drafts)
         drafts = self._short_forms(t, drafts)
         return self._finish(norm, drafts)
 
     # ---------------------------------------------------------------- stages
+    def _core_drafts(self, t: str) -> list[_Draft] | None:
+        """The drafts of ``t`` from the core in one call (what the three stages below give); None: they run."""
+        core = self._extract_core
+        if core is None:
+            return None
+        rows = native.extract_drafts(core, t, self._left())
+        return None if rows is None else [_Draft(*row) for row in rows]
+
     def _match_cores(self, t: str) -> list[_Core]:
         if self._scan_core is not None:
             rows = native.scan_cores(self._scan_core, t, self._left())

@@ -27,14 +27,15 @@ except ImportError:  # not installed: the Python engine runs everything
 # the core's version this docgraph speaks to (its stages' arguments and results); another one is not used
 CORE_VERSION = "0.12.0"
 # the stages the core runs (docgraph uses each when the rules in use are ones the core can compile)
-STAGES: tuple[str, ...] = ("structure", "phrases", "scan", "header", "context", "relations")
+STAGES: tuple[str, ...] = ("structure", "phrases", "scan", "header", "context", "relations", "extract")
 # what DOCGRAPH_NATIVE=0 turns off; DOCGRAPH_REQUIRE_NATIVE=1 makes a missing core an error (CI, the comparison tests)
 ENV_SWITCH, ENV_REQUIRE = "DOCGRAPH_NATIVE", "DOCGRAPH_REQUIRE_NATIVE"
 
 __all__ = ["CORE_VERSION", "installed", "enabled", "required", "describe", "structure_core", "read_structure",
            "line_kind", "phrase_core", "phrase_spans", "scan_core", "scan_cores", "stage_on", "province_counter",
            "provinces_counted", "context_core", "read_contexts", "relation_layout_core", "relation_layout",
-           "relation_reader_core", "relation_find", "header_core", "header_lines", "TimeLimit"]
+           "relation_reader_core", "relation_find", "header_core", "header_lines", "extractor", "extract_drafts", "extract_mentions",
+           "TimeLimit"]
 
 _warned: set[str] = set()
 
@@ -266,6 +267,55 @@ def read_contexts(core: Any, text: str, cores: list[tuple], seconds: float | Non
     Python."""
     try:
         return core.read(text, cores, seconds, checked)
+    except TimeLimit:
+        raise time_limit_exceeded() from None
+    except UnicodeEncodeError:
+        return None
+
+
+def extractor(scan: Any, context: Any, rules: list[tuple[str, str]], codes: Callable[..., tuple],
+              type_word_map: dict[str, str], later: dict[str, Any], generic_types: list[str]) -> Any | None:
+    """The core's extract stage (scans, overlaps, context, names and codes, shared lists, the own number, short
+    forms and the mentions' offsets in the decoded text, in one call) from the core's rule scans and reference
+    context of the same engine, ``rules`` the (id, layout) of the scans' rules in their order, ``codes`` the engine's
+    ``_compute_codes`` (called once per distinct key: its tables, the gazetteer's among them, stay in Python), the
+    lexicon's type word map and generic types, and ``later`` the engine's patterns of the stages after the drafts
+    (name -> compiled ``regex`` pattern: bare_prefix REVERSE, the others forward, none with other flags; when one has
+    another, only the drafts are read in the core, said once). None when the core is not in use."""
+    if "extract" not in STAGES or not _wanted(None) or scan is None or context is None:
+        return None
+    src: dict[str, str] | None = {}
+    for name, p in later.items():
+        flags = p.flags & ~(regex.VERSION0 | regex.UNICODE)
+        if flags != (regex.REVERSE if name == "bare_prefix" else 0):
+            note_once("extract:flags", f"short forms are read in Python ({name}: a flag the compiled core lacks)")
+            src = None
+            break
+        src[name] = p.pattern
+    return _compiled("extract", "the extract stage runs in Python",
+                     lambda: _core.Extractor(scan, context, rules, codes, type_word_map, src, generic_types))
+
+
+def extract_mentions(core: Any, text: str, source: str, offsets: tuple, seconds: float | None
+                     ) -> tuple[list[tuple], list[tuple[int, str]]] | None:
+    """The mentions of a text as the fields of ``model.Mention`` in its order, what ``Engine._extract`` gives, and
+    the (index, source text) of the issuers docgraph re-reads itself (the source text needs NFC); ``text``:
+    normalized, ``source``: decoded, ``offsets``: ``Normalized``'s map (normalized starts, ends, source starts,
+    ends); ``seconds``: what is left of the time limit. None when the core leaves the text to Python."""
+    try:
+        return core.extract(text, source, offsets, seconds)
+    except TimeLimit:
+        raise time_limit_exceeded() from None
+    except UnicodeEncodeError:
+        return None
+
+
+def extract_drafts(core: Any, text: str, seconds: float | None) -> list[tuple] | None:
+    """The drafts of a normalized text as the fields of ``engine._Draft`` (offsets in code points), what
+    ``Engine._read_contexts`` gives for the cores of ``resolve_overlaps(Engine._match_cores(text))``; ``seconds``:
+    what is left of the time limit. None when the core leaves the text to Python."""
+    try:
+        return core.drafts_of(text, seconds)
     except TimeLimit:
         raise time_limit_exceeded() from None
     except UnicodeEncodeError:

@@ -26,7 +26,7 @@ use crate::pattern::{atomic_repeats, translate, BACKTRACK_LIMIT};
 use crate::pytext::{isspace, outside_repertoire, strip};
 
 /// How a text's reading stopped early.
-enum Stop {
+pub(crate) enum Stop {
     /// the file's time limit
     Time,
     /// a backtracking limit, or a value the core does not read as Python does (a date in non-ASCII digits): the text
@@ -34,7 +34,7 @@ enum Stop {
     Python,
 }
 
-type R<T> = Result<T, Stop>;
+pub(crate) type R<T> = Result<T, Stop>;
 
 /// The capture groups of a pattern in the order of their opening parentheses (as fancy-regex numbers them), with
 /// their names (Python's `regex` lets two groups share a name: `group(name)` is the one that took part).
@@ -122,7 +122,7 @@ fn cased_class_under_i(src: &str) -> bool {
 /// `translate` for a pattern whose `\p{Lu}` / `\p{Ll}` stand outside its `(?i:...)` groups (translate refuses any
 /// such class in a pattern holding a `(?i:` group): they are spelled by their long names, which translate leaves as
 /// they are and the regex crate reads as the same classes.
-fn translate_ctx(src: &str) -> Result<String, String> {
+pub(crate) fn translate_ctx(src: &str) -> Result<String, String> {
     if src.starts_with("(?i)") {
         return translate(src, false);
     }
@@ -153,14 +153,14 @@ fn build(t: &str) -> Result<Regex, String> {
 /// relaxed (look-arounds dropped, long bounded repeats unbounded: it matches wherever the pattern does, and more) on
 /// the regex crate's automata; the pattern itself is tried, anchored, only at those starts, left to right (fancy-
 /// regex's own search tries its backtracking machine at every position).
-struct Fwd {
+pub(crate) struct Fwd {
     re: Regex,
     names: Vec<Option<String>>,
     cand: Option<regex::Regex>,
 }
 
 /// `e` relaxed (see `Fwd`) in the regex crate's syntax; None when it holds what only a backtracking engine runs
-fn relaxed(e: &Expr, out: &mut String) -> Option<()> {
+pub(crate) fn relaxed(e: &Expr, out: &mut String) -> Option<()> {
     match e {
         Expr::LookAround(..) => out.push_str("(?:)"),
         Expr::Assertion(a) => {
@@ -249,7 +249,7 @@ fn forced(e: &Expr, target: *const Expr, out: &mut String) -> Option<()> {
 impl Fwd {
     /// `search`: the pattern is searched in long texts (else it is matched at a position, or searched in a few
     /// words: no finder is built)
-    fn new(what: &str, src: &str, search: bool) -> Result<Fwd, String> {
+    pub(crate) fn new(what: &str, src: &str, search: bool) -> Result<Fwd, String> {
         let t = translate_ctx(src).map_err(|e| format!("{what}: {e}"))?;
         let re = build(&t).map_err(|e| format!("{what}: {e}"))?;
         let cand = search.then(|| Expr::parse_tree(&t).ok()).flatten().and_then(|tree| {
@@ -266,7 +266,7 @@ impl Fwd {
 
     /// the match anchored at byte `pos` of `text` (the text before `pos` seen by lookbehinds): Python's
     /// `pattern.match(text, pos)`
-    fn at<'t>(&self, text: &'t str, pos: usize) -> R<Option<Captures<'t, str>>> {
+    pub(crate) fn at<'t>(&self, text: &'t str, pos: usize) -> R<Option<Captures<'t, str>>> {
         self.re
             .captures_input(RegexInput::new(text).from_pos(pos).anchored(true))
             .map_err(|_| Stop::Python)
@@ -274,7 +274,7 @@ impl Fwd {
 
     /// the first match at or after byte `pos`: Python's `pattern.search(text, pos)` (`text` ends where Python's
     /// `endpos` does)
-    fn search<'t>(&self, text: &'t str, mut pos: usize) -> R<Option<Captures<'t, str>>> {
+    pub(crate) fn search<'t>(&self, text: &'t str, mut pos: usize) -> R<Option<Captures<'t, str>>> {
         let Some(cand) = &self.cand else {
             return self.re.captures_from_pos(text, pos).map_err(|_| Stop::Python);
         };
@@ -295,7 +295,7 @@ impl Fwd {
     }
 
     /// the span of group `name` (the first of the groups of that name that took part)
-    fn span(&self, c: &Captures<'_, str>, name: &str) -> Option<(usize, usize)> {
+    pub(crate) fn span(&self, c: &Captures<'_, str>, name: &str) -> Option<(usize, usize)> {
         self.names
             .iter()
             .enumerate()
@@ -522,7 +522,7 @@ impl Variant {
 /// at the window's end, on the regex crate's automata. Where it cannot match, no match of the pattern has the group
 /// taking part, and the mirror with the group never matching finds the same match (the backtracking tries the same
 /// ways in the same order, less those that fail) — what docgraph's prefix_no_of_re does for "của".
-struct Rev {
+pub(crate) struct Rev {
     /// by the set of groups turned off (bit k: `optional[k]`), then for a window not preceded / preceded by a
     /// character of `lb_class`
     variants: Vec<[Variant; 2]>,
@@ -537,7 +537,7 @@ struct Rev {
 }
 
 impl Rev {
-    fn new(what: &str, src: &str, optional: &[&str]) -> Result<Rev, String> {
+    pub(crate) fn new(what: &str, src: &str, optional: &[&str]) -> Result<Rev, String> {
         let err = |e: String| format!("{what}: {e}");
         let t = translate_ctx(src).map_err(err)?;
         let tree = Expr::parse_tree(&t).map_err(|e| err(e.to_string()))?;
@@ -616,7 +616,13 @@ impl Rev {
 
     /// Python's `pattern.match(t, lo, end)` (REVERSE: the match ends at `end`, starts at `lo` or after): the
     /// spans of the pattern's groups in `t` (index 0: the whole match), byte offsets.
-    fn match_back(&self, t: &str, lo: usize, end: usize, buf: &mut String) -> R<Option<Vec<Option<(usize, usize)>>>> {
+    pub(crate) fn match_back(
+        &self,
+        t: &str,
+        lo: usize,
+        end: usize,
+        buf: &mut String,
+    ) -> R<Option<Vec<Option<(usize, usize)>>>> {
         let window = &t[lo..end];
         let mut mask = 0;
         for (k, check) in self.checks.iter().enumerate() {
@@ -658,7 +664,7 @@ impl Rev {
         Ok(Some(out))
     }
 
-    fn span(&self, spans: &[Option<(usize, usize)>], name: &str) -> Option<(usize, usize)> {
+    pub(crate) fn span(&self, spans: &[Option<(usize, usize)>], name: &str) -> Option<(usize, usize)> {
         self.names
             .iter()
             .enumerate()
@@ -668,7 +674,7 @@ impl Rev {
 }
 
 /// `" ".join(s.split()).strip(" ,;:-")` (docgraph's `_clean`)
-fn clean(s: &str) -> String {
+pub(crate) fn clean(s: &str) -> String {
     let joined: Vec<&str> = s.split(isspace).filter(|w| !w.is_empty()).collect();
     joined
         .join(" ")
@@ -677,7 +683,7 @@ fn clean(s: &str) -> String {
 }
 
 /// `int(s)` of digits the core reads as Python does (ASCII); other digits leave the text to Python
-fn int_of(s: &str) -> R<i64> {
+pub(crate) fn int_of(s: &str) -> R<i64> {
     if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) && s.len() < 18 {
         Ok(s.parse().unwrap())
     } else {
@@ -696,14 +702,14 @@ fn days_in_month(year: i64, month: i64) -> i64 {
 
 /// Byte <-> code point offsets of one text, from the last place converted (the places asked for lie near each other:
 /// a core and the few hundred characters around it, cores in order).
-struct Offsets<'a> {
+pub(crate) struct Offsets<'a> {
     text: &'a str,
     byte: usize,
     chars: usize,
 }
 
 impl<'a> Offsets<'a> {
-    fn new(text: &'a str) -> Self {
+    pub(crate) fn new(text: &'a str) -> Self {
         Offsets {
             text,
             byte: 0,
@@ -711,7 +717,7 @@ impl<'a> Offsets<'a> {
         }
     }
 
-    fn char_at(&mut self, b: usize) -> usize {
+    pub(crate) fn char_at(&mut self, b: usize) -> usize {
         if b >= self.byte {
             self.chars += self.text[self.byte..b].chars().count();
         } else {
@@ -721,7 +727,7 @@ impl<'a> Offsets<'a> {
         self.chars
     }
 
-    fn byte_at(&mut self, c: usize) -> usize {
+    pub(crate) fn byte_at(&mut self, c: usize) -> usize {
         self.byte = if c >= self.chars {
             on_chars(self.text, self.byte, c - self.chars)
         } else {
@@ -733,7 +739,7 @@ impl<'a> Offsets<'a> {
 }
 
 /// `n` code points back from byte `b` (or the text's start): a count of the bytes that start a character
-fn back_chars(t: &str, b: usize, n: usize) -> usize {
+pub(crate) fn back_chars(t: &str, b: usize, n: usize) -> usize {
     let bytes = t.as_bytes();
     let (mut i, mut k) = (b, 0);
     while k < n && i > 0 {
@@ -746,7 +752,7 @@ fn back_chars(t: &str, b: usize, n: usize) -> usize {
 }
 
 /// `n` code points on from byte `b` (or the text's end)
-fn on_chars(t: &str, b: usize, n: usize) -> usize {
+pub(crate) fn on_chars(t: &str, b: usize, n: usize) -> usize {
     let bytes = t.as_bytes();
     let (mut i, mut k) = (b, 0);
     while i < bytes.len() {
@@ -763,7 +769,7 @@ fn on_chars(t: &str, b: usize, n: usize) -> usize {
 
 /// What `_read_context` reads around one core: (type word, the law's name as written, issuer, issuer span, date,
 /// year, term, subject, pinpoint, prefix start, start, end); offsets in code points.
-type Context = (
+pub(crate) type Context = (
     Option<String>,
     Option<String>,
     Option<String>,
@@ -782,7 +788,7 @@ type Context = (
 /// the Python engine's pattern strings (prefix, pinpoint: REVERSE; name_split, suffix, subject_intro,
 /// subject_end, date, year); `read(text, cores, seconds)` gives each core's context.
 #[pyclass(name = "ContextReader", module = "docgraph_native", frozen)]
-struct ContextReader {
+pub(crate) struct ContextReader {
     prefix: Rev,
     pinpoint: Rev,
     name_split: Fwd,
@@ -800,7 +806,7 @@ const PINPOINT_WINDOW: usize = 80;
 const SUBJECT_WINDOW: usize = 300;
 
 /// One core as docgraph gives it: (start, end, layout is "name", layout is "normative", year), code points.
-type CoreIn = (usize, usize, bool, bool, Option<i64>);
+pub(crate) type CoreIn = (usize, usize, bool, bool, Option<i64>);
 
 impl ContextReader {
     /// `_date_from`: the date in `s` as (ISO date or None for an impossible one, year)
@@ -970,7 +976,7 @@ impl ContextReader {
         ))
     }
 
-    fn run(&self, t: &str, cores: &[CoreIn], dl: &Deadline) -> R<Vec<Context>> {
+    pub(crate) fn run(&self, t: &str, cores: &[CoreIn], dl: &Deadline) -> R<Vec<Context>> {
         let mut ix = Offsets::new(t);
         let mut buf = String::new();
         let mut out = Vec::with_capacity(cores.len());

@@ -6,6 +6,7 @@ use pyo3::prelude::*;
 
 pub mod context;
 pub mod deadline;
+pub mod drafts;
 pub mod header;
 pub mod header_article;
 pub mod header_issuer;
@@ -19,6 +20,7 @@ pub mod relations_after;
 pub mod relations_finder;
 pub mod relations_reader;
 pub mod scan;
+pub mod shortforms;
 pub mod structure;
 
 /// The crate's version (docgraph checks it matches what it expects).
@@ -53,5 +55,6 @@ fn docgraph_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     context::register(m)?;
     relations::register(m)?;
     header::register(m)?;
+    drafts::register(m)?;
     Ok(())
 }

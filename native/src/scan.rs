@@ -20,7 +20,7 @@ use crate::pattern::{translate, BACKTRACK_LIMIT, FOLD_ALPHABET};
 use crate::pytext::{outside_repertoire, CharIndex};
 
 /// How a search stopped early.
-enum Stop {
+pub(crate) enum Stop {
     /// the file's time limit
     Time,
     /// a pattern's backtracking limit (only a pathological rule reaches it): the text is left to Python, whose
@@ -28,7 +28,7 @@ enum Stop {
     Limit,
 }
 
-type R<T> = Result<T, Stop>;
+pub(crate) type R<T> = Result<T, Stop>;
 
 /// Python's `pattern.finditer(text)` for one pattern, with its captures: a candidate finder on the `regex` crate
 /// (None: the pattern has no relaxed copy, fancy-regex searches on its own) and the pattern, tried anchored.
@@ -224,7 +224,7 @@ fn overlaps(s: usize, e: usize, spans: &[(usize, usize)]) -> bool {
 }
 
 /// A match's fields: (start, end, rule index, number, year, symbol, tw, name), offsets in code points
-type Core = (
+pub(crate) type Core = (
     usize,
     usize,
     usize,
@@ -239,7 +239,7 @@ type Core = (
 /// `rules` is a list of dicts (pattern with its fragments expanded and "(?i)" put first for the ignorecase flag,
 /// triggers, prefilter, layout) in the engine's order; `scan(text, seconds)` gives the cores.
 #[pyclass(name = "RuleScanner", module = "docgraph_native", frozen)]
-struct RuleScanner {
+pub(crate) struct RuleScanner {
     rules: Vec<ScanRule>,
     not_after: Option<NotAfter>,
     not_a_name: Finder,
@@ -258,7 +258,7 @@ fn text_of(c: &Captures<'_, str>, name: &str) -> Option<String> {
 }
 
 impl RuleScanner {
-    fn run(&self, t: &str, dl: &Deadline) -> R<Vec<Core>> {
+    pub(crate) fn run(&self, t: &str, dl: &Deadline) -> R<Vec<Core>> {
         let mut out: Vec<Core> = Vec::new();
         let urls = url_spans(&self.url, t);
         let mut seen: Vec<(&[String], bool)> = Vec::new();
