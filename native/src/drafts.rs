@@ -6,11 +6,11 @@
 //! in Python: one reference, the same YAML data).
 
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
-use pyo3::types::PyTuple;
+use pyo3::types::{PyString, PyTuple};
 use pyo3::IntoPyObjectExt;
 
 use crate::context::{clean, int_of, ContextReader, CoreIn, Stop as CtxStop};
@@ -89,7 +89,8 @@ pub(crate) struct Draft {
     pub prefix_start: usize,
     pub start: usize,
     pub end: usize,
-    pub codes: Codes,
+    /// shared with the cache and the other drafts of the same key (copied when a stage changes one)
+    pub codes: Arc<Codes>,
 }
 
 /// One rule as the drafts need it: its id and layout
@@ -127,7 +128,10 @@ pub(crate) struct Extractor {
     context: Py<ContextReader>,
     pub rules: Vec<RuleInfo>,
     codes_fn: PyObject,
-    codes: Mutex<HashMap<CodesKey, Codes>>,
+    codes: Mutex<HashMap<CodesKey, Arc<Codes>>>,
+    /// the rules' ids and "short_form" as Python strings (each mention's rule)
+    pub rule_ids: Vec<Py<PyString>>,
+    pub short_form_id: Py<PyString>,
     pub type_word_map: HashMap<String, String>,
     /// the patterns of the stages after the drafts (None: only the drafts are given)
     pub later: Option<crate::shortforms::Later>,
@@ -180,7 +184,7 @@ impl Extractor {
         rule: usize,
         symbol: Option<&str>,
         issuer: Option<&str>,
-    ) -> PyResult<Codes> {
+    ) -> PyResult<Arc<Codes>> {
         // the layout, not the rule, keys the codes: rules of one layout share entries
         let layout = &self.rules[rule].layout;
         let lk = self.rules.iter().position(|r| &r.layout == layout).unwrap_or(rule);
@@ -204,7 +208,7 @@ impl Extractor {
             Option<String>,
             Option<String>,
         ) = got.extract(py)?;
-        let c = Codes {
+        let c = Arc::new(Codes {
             symbol,
             issuer_code,
             branch,
@@ -212,7 +216,7 @@ impl Extractor {
             level,
             province,
             locality,
-        };
+        });
         let mut cache = self.codes.lock().unwrap();
         if cache.len() > CACHE_SIZE {
             cache.clear();
@@ -352,6 +356,7 @@ impl Extractor {
     #[new]
     #[pyo3(signature = (scanner, context, rules, codes, type_word_map, later=None, generic_types=Vec::new()))]
     fn new(
+        py: Python<'_>,
         scanner: Py<RuleScanner>,
         context: Py<ContextReader>,
         rules: Vec<(String, String)>,
@@ -365,6 +370,7 @@ impl Extractor {
             None => None,
         };
         crate::pattern::release_freed();
+        let rule_ids = rules.iter().map(|(id, _)| PyString::new(py, id).unbind()).collect();
         let rules = rules
             .into_iter()
             .map(|(id, layout)| RuleInfo {
@@ -382,6 +388,8 @@ impl Extractor {
             codes: Mutex::new(HashMap::new()),
             type_word_map,
             later,
+            rule_ids,
+            short_form_id: PyString::new(py, "short_form").unbind(),
         })
     }
 

@@ -5,7 +5,7 @@
 //! are the Python engine's own (given at construction); what docgraph builds from the result is the Mention itself.
 
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use pyo3::prelude::*;
 use pyo3::types::PyTuple;
@@ -187,7 +187,7 @@ impl Extractor {
                 } else if let Some(sh) = shared.as_ref().filter(|s| !s.is_empty()) {
                     let b = &mut ds[i];
                     if b.tw.is_none() {
-                        b.codes.typ = if lt.generic.contains(sh) {
+                        let typ = if lt.generic.contains(sh) {
                             match b.codes.typ.as_ref().filter(|s| !s.is_empty()) {
                                 Some(_) => b.codes.typ.clone(),
                                 None => Some(sh.clone()),
@@ -195,6 +195,9 @@ impl Extractor {
                         } else {
                             Some(sh.clone())
                         };
+                        if typ != b.codes.typ {
+                            Arc::make_mut(&mut b.codes).typ = typ;
+                        }
                     }
                 }
             }
@@ -215,10 +218,12 @@ impl Extractor {
             }
             if a.issuer.is_none() && b.issuer.is_some() {
                 a.issuer = b.issuer.clone();
-                a.codes.province = b.codes.province.clone();
-                a.codes.locality = b.codes.locality.clone();
-                if a.codes.level == "unknown" {
-                    a.codes.level = b.codes.level.clone();
+                let keep_level = a.codes.level != "unknown";
+                let ac = Arc::make_mut(&mut a.codes);
+                ac.province = b.codes.province.clone();
+                ac.locality = b.codes.locality.clone();
+                if !keep_level {
+                    ac.level = b.codes.level.clone();
                 }
             }
             if a.term.is_none() && b.term.is_some() {
@@ -466,14 +471,18 @@ impl Extractor {
                 if d.issuer.is_none() {
                     d.issuer = ant.issuer;
                 }
-                if d.codes.province.is_none() {
-                    d.codes.province = ant.codes.province;
-                }
-                if d.codes.locality.is_none() {
-                    d.codes.locality = ant.codes.locality;
-                }
-                if d.codes.level == "unknown" {
-                    d.codes.level = ant.codes.level;
+                let c = &d.codes;
+                if c.province.is_none() || c.locality.is_none() || c.level == "unknown" {
+                    let c = Arc::make_mut(&mut d.codes);
+                    if c.province.is_none() {
+                        c.province = ant.codes.province.clone();
+                    }
+                    if c.locality.is_none() {
+                        c.locality = ant.codes.locality.clone();
+                    }
+                    if c.level == "unknown" {
+                        c.level = ant.codes.level.clone();
+                    }
                 }
             }
         }
@@ -720,13 +729,16 @@ impl Extractor {
             }
             let (sb, eb) = (sx.byte_at(s.min(n_src)), sx.byte_at(e.min(n_src)));
             let text = if sb < eb { &src[sb..eb] } else { "" };
-            let rule = d.rule.map_or("short_form", |r| self.rules[r].id.as_str());
+            let rule = match d.rule {
+                Some(r) => self.rule_ids[r].bind(py).clone(),
+                None => self.short_form_id.bind(py).clone(),
+            };
             let c = &d.codes;
             let items = [
                 s.into_bound_py_any(py)?,
                 e.into_bound_py_any(py)?,
                 text.into_bound_py_any(py)?,
-                rule.into_bound_py_any(py)?,
+                rule.into_any(),
                 c.typ.as_deref().into_bound_py_any(py)?,
                 d.number.as_deref().into_bound_py_any(py)?,
                 c.symbol.as_deref().into_bound_py_any(py)?,
