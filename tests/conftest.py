@@ -144,3 +144,21 @@ def core():
             pytest.fail(native._missing() + f" ({native.ENV_REQUIRE}=1)")
         pytest.skip(native._missing())
     return native._core
+
+
+@pytest.fixture(scope="module")
+def engine_pair(core):
+    """(Python's engine, the core's) over the built-in rules, for the modules that compare a stage of the two: each
+    checks that its stage is off in the first and on in the second."""
+    from docgraph import native
+    from docgraph.engine import Engine
+    from docgraph.rules import load_rules
+
+    rules = load_rules(None)
+    mp = pytest.MonkeyPatch()
+    mp.setenv(native.ENV_SWITCH, "0")
+    py = Engine(rules)
+    mp.setenv(native.ENV_SWITCH, "1")
+    rs = Engine(rules)
+    mp.undo()
+    return py, rs

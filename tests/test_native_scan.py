@@ -21,15 +21,9 @@ from docgraph.rules import load_rules
 
 
 @pytest.fixture(scope="module")
-def engines(core):
-    """(Python's engine, the core's), over the built-in rules."""
-    rules = load_rules(None)
-    mp = pytest.MonkeyPatch()
-    mp.setenv(native.ENV_SWITCH, "0")
-    py = Engine(rules)
-    mp.setenv(native.ENV_SWITCH, "1")
-    rs = Engine(rules)
-    mp.undo()
+def engines(engine_pair):
+    """(Python's engine, the core's), over the built-in rules (conftest.engine_pair)."""
+    py, rs = engine_pair
     assert py._scan_core is None and rs._scan_core is not None
     return py, rs
 
