@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 import regex
-from bench_helpers import benchmark
+from bench_helpers import benchmark, sample_texts
 
 from docgraph import limits, native
 from docgraph.engine import get_engine
@@ -175,11 +175,7 @@ def same_structure(readers, text: str, *, by_core: bool = True) -> None:
 
 
 def test_structure_of_the_samples(readers):
-    from docgraph.readers import read_file
-
-    root = Path(__file__).resolve().parent.parent / "samples"
-    texts = [read_file(str(p)).text for p in sorted(root.iterdir()) if p.is_file()]
-    texts = [t for t in texts if t]
+    texts = sample_texts()
     assert len(texts) >= 15
     for text in texts:
         same_structure(readers, text)

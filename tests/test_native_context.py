@@ -12,12 +12,11 @@ from __future__ import annotations
 
 import random
 from dataclasses import astuple
-from pathlib import Path
 
 import pytest
 import regex
 
-from bench_helpers import benchmark
+from bench_helpers import benchmark, generated_texts, sample_texts
 from docgraph import native
 from docgraph.engine import Engine, MatchTimeout, resolve_overlaps
 from docgraph.normalize import normalize
@@ -157,23 +156,14 @@ def test_texts_the_core_leaves_to_python(engines):
 
 
 def test_contexts_of_the_samples(engines):
-    from docgraph.readers import read_file
-
-    root = Path(__file__).resolve().parent.parent / "samples"
-    texts = [read_file(str(p)).text for p in sorted(root.iterdir()) if p.is_file()]
-    texts = [t for t in texts if t]
+    texts = sample_texts()
     assert len(texts) >= 15
     assert sum(len(same_context(engines, t)) for t in texts) > 100
 
 
 @pytest.mark.parametrize("seed", [5, 17, 2026])
 def test_contexts_of_generated_corpora(engines, seed):
-    gen = benchmark("generate")
-    world = gen.World(150, seed)
-    found = 0
-    for i in range(150):
-        _, text = gen.render_file(world, i, seed, 3000.0, 0.6, 0.08)
-        found += len(same_context(engines, text))
+    found = sum(len(same_context(engines, text)) for text in generated_texts(seed))
     assert found > 150
 
 

@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import astuple
-from pathlib import Path
 
 import pytest
 
-from bench_helpers import benchmark
+from bench_helpers import benchmark, generated_texts, sample_texts
 from docgraph import native
 from docgraph.engine import Engine, MatchTimeout, resolve_overlaps
 from docgraph.normalize import normalize
@@ -146,23 +145,14 @@ def test_huge_lines(engines):
 
 
 def test_the_samples(engines):
-    from docgraph.readers import read_file
-
-    root = Path(__file__).resolve().parent.parent / "samples"
-    texts = [read_file(str(p)).text for p in sorted(root.iterdir()) if p.is_file()]
-    texts = [t for t in texts if t]
+    texts = sample_texts()
     assert len(texts) >= 15
     assert sum(len(same_extract(engines, t)) for t in texts) > 100
 
 
 @pytest.mark.parametrize("seed", [3, 11, 2027])
 def test_generated_corpora(engines, seed):
-    gen = benchmark("generate")
-    world = gen.World(150, seed)
-    found = 0
-    for i in range(150):
-        _, text = gen.render_file(world, i, seed, 3000.0, 0.6, 0.08)
-        found += len(same_extract(engines, text))
+    found = sum(len(same_extract(engines, text)) for text in generated_texts(seed))
     assert found > 150
 
 
