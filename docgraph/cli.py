@@ -20,7 +20,7 @@ from .export.registry import DIRECTORY_FORMATS, FORMATS, names_text
 from .graph import build_graph, build_induced, build_subgraph
 from .i18n import N_, _
 from .limits import Limits
-from .query import (CHAIN_RELATIONS, GAP_LEVELS, NotFound, chain, document_rows, find_documents, gaps,
+from .query import (CHAIN_RELATIONS, GAP_LEVELS, NotFound, chain, default_gap_level, document_rows, find_documents, gaps,
                     gaps_graph, implementers, index_provinces, missing, neighbourhood, resolve_one, show, stats,
                     timeline)
 
@@ -637,8 +637,9 @@ def missing_cmd(
 @app.command("gaps")
 def gaps_cmd(
     query: QueryArg,
-    level: Annotated[str, typer.Option("--level", help="Units to compare: provincial, department, district or commune.",
-                                       show_default=False)],
+    level: Annotated[Optional[str], typer.Option(
+        "--level", help="Units to compare: provincial, department, district or commune (default for a central"
+                        " document: provincial).", show_default=False)] = None,
     db: DbOpt = None,
     rules: RulesOpt = None,
     json_: JsonOpt = False,
@@ -654,20 +655,30 @@ def gaps_cmd(
     covered when one of its documents implements QUERY directly or through a chain (implements and based_on edges,
     as in `docgraph implementers`). Examples:
 
-      docgraph gaps "Chỉ thị 35-CT/TW" --level provincial
+      docgraph gaps "Chỉ thị 35-CT/TW"
 
       docgraph gaps "Chỉ thị 35-CT/TW" --level department --province "Bắc Ninh"
 
       docgraph gaps 83-kh-tu-2024-bac-giang --level district --json
     """
     def check() -> None:
-        if level not in GAP_LEVELS:
+        if level is not None and level not in GAP_LEVELS:
             raise UsageError(_("--level must be one of {levels}, not {level!r}").format(levels=", ".join(GAP_LEVELS),
                                                                                          level=level))
 
+    chosen: list[str] = []  # the level compared: --level, or QUERY's default once it is resolved
+
+    def subgraph(conn: sqlite3.Connection, doc: str) -> Any:
+        lv = level or default_gap_level(conn, doc)
+        if lv is None:
+            raise UsageError(_("{doc} is a local document: say which of its units to compare with --level "
+                               "(department, district or commune)").format(doc=doc))
+        chosen.append(lv)
+        return gaps_graph(conn, doc, lv)
+
     _query_command(query, db, rules, search, json_, None, check=check, province=province,
-                   subgraph=lambda conn, doc: gaps_graph(conn, doc, level),
-                   answer=lambda conn, g, doc, members: gaps(g, doc, level, provinces=index_provinces(conn),
+                   subgraph=subgraph,
+                   answer=lambda conn, g, doc, members: gaps(g, doc, chosen[0], provinces=index_provinces(conn),
                                                              only=members, lexicon=_lexicon(rules)),
                    human=lambda g, doc, res, shown: render.gaps_report(res, evidence=evidence))
 

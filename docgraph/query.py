@@ -500,6 +500,14 @@ def index_provinces(conn: sqlite3.Connection) -> list[str]:
     return sorted(seen.values(), key=fold)
 
 
+def default_gap_level(conn: sqlite3.Connection, doc: str) -> str | None:
+    """The level ``gaps`` compares when none is asked: the provinces' own units (provincial) for a central document,
+    the question an analyst asks first of a directive; ``None`` for a local one, whose units below it may be
+    departments, districts or communes alike."""
+    row = conn.execute("SELECT level FROM documents WHERE id=?", (doc,)).fetchone()
+    return "provincial" if row is not None and row[0] == "central" else None
+
+
 def gaps_graph(conn: sqlite3.Connection, doc: str, level: str) -> SubGraph:
     """The part of the index ``gaps`` reads: the implementers of ``doc`` (its chain relations) and every document of
     ``level`` (the units), not the whole graph (21 s -> 2.5 s on a 1 GB index)."""

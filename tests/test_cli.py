@@ -345,7 +345,7 @@ def test_usage_errors_are_one_line_with_exit_2(indexed):
     (click alone would print the usage and a hint as well); `docgraph` alone still prints the help."""
     for args, message in ((["timeline", "35-CT/TW", "--limit", "abc"], "error: Invalid value for '--limit' / '-n': "),
                           (["show"], "error: Missing argument 'query'. (see 'docgraph show --help')"),
-                          (["gaps", "35-CT/TW"], "error: Missing option '--level'."),
+                          (["gaps", "35-CT/TW", "--level"], "error: Option '--level' requires an argument."),
                           (["find", "35-CT/TW", "--bogus"], "error: No such option: --bogus"),
                           (["nosuch"], "error: No such command 'nosuch'. (see 'docgraph --help')"),
                           (["find", "35-CT/TW", "-n", "-2"], "error: --limit must be 0 (all) or more")):

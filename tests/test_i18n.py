@@ -134,8 +134,11 @@ def test_vietnamese_from_the_locale_and_from_lang_in_a_real_run(indexed):
         assert "độ trễ trung vị theo cấp" in p.stdout and "+32 ngày" in p.stdout, env
     p = cli({"LANG": "vi_VN.UTF-8"}, "--lang", "en", "timeline", "Chỉ thị 35-CT/TW")
     assert "median lag by level" in p.stdout
-    p = cli({"LANG": "vi_VN.UTF-8"}, "gaps", "35-CT/TW")
-    assert p.returncode == 2 and p.stderr == "lỗi: Thiếu tùy chọn '--level'. (xem 'python -m docgraph gaps --help')\n"
+    p = cli({"LANG": "vi_VN.UTF-8"}, "show")
+    assert p.returncode == 2 and p.stderr == "lỗi: Thiếu tham số 'query'. (xem 'python -m docgraph show --help')\n"
+    p = cli({"LANG": "vi_VN.UTF-8"}, "gaps", "83-kh-tu-2024-bac-giang")
+    assert p.returncode == 2 and p.stderr == ("lỗi: 83-kh-tu-2024-bac-giang là văn bản của địa phương: hãy chọn cấp đơn "
+                                              "vị cần đối chiếu bằng --level (department, district hoặc commune)\n")
     p = cli({"DOCGRAPH_LANG": "vi"}, "--help")
     assert p.stdout.startswith("Cách dùng: python -m docgraph [OPTIONS] COMMAND [ARGS]...")
 

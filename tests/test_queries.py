@@ -188,6 +188,18 @@ def test_gaps_on_samples_every_bac_giang_department_implements(indexed):
         "45-kh-hu-2024-bac-giang-lang-giang", "file-07-bac-giang-lang-giang-ubnd-du-thao-txt"}
 
 
+def test_gaps_level_defaults_to_provincial_for_a_central_document_only(indexed):
+    """Without --level: the provinces' own units for a central directive (the first question asked of it); a local
+    plan's units below it may be departments, districts or communes, so the user says which."""
+    assert js("gaps", "Chỉ thị 35-CT/TW") == js("gaps", "Chỉ thị 35-CT/TW", "--level", "provincial")
+    assert js("gaps", "Chỉ thị 35-CT/TW")["level"] == "provincial"
+    local = run("gaps", "83-kh-tu-2024-bac-giang")
+    assert local.exit_code == 2
+    assert ("83-kh-tu-2024-bac-giang is a local document: say which of its units to compare with --level "
+            "(department, district or commune)") in local.output
+    assert run("gaps", "83-kh-tu-2024-bac-giang", "--level", "district").exit_code == 0
+
+
 def test_gaps_show_a_department_and_a_district_that_did_not_implement(extra):
     res = js("gaps", "Chỉ thị 35-CT/TW", "--level", "department")
     bg = res["provinces"][0]
@@ -222,7 +234,7 @@ def test_gaps_without_implementers_and_bad_levels(indexed):
     assert "Bắc Giang (now Bắc Ninh): no commune-level issuer from this province in the index" in human.stdout
     bad = run("gaps", "35-CT/TW", "--level", "province")
     assert bad.exit_code == 2 and "--level must be one of provincial, department, district, commune" in bad.stderr
-    assert run("gaps", "35-CT/TW").exit_code == 2  # --level is required
+    assert run("gaps", "83-kh-tu-2024-khanh-hoa").exit_code == 2  # --level is required for a local document
     assert run("gaps", "83-KH/TU", "--level", "department").exit_code == 2  # ambiguous
     assert run("gaps", "Chỉ thị 99-CT/TW", "--level", "department").exit_code == 4
 

@@ -77,6 +77,7 @@ def _outputs(db: str, folder: Path) -> dict[str, bytes]:
                 ["find", "--search", "kế hoạch", "--json"], ["find", "35-CT/TW", "--json"], ["find", "83-KH/TU"],
                 ["implementers", "83-KH/TU"], ["implementers", "Chỉ thị 35-CT/TW", "--json"],
                 ["show", "Chỉ thị 35-CT/TW", "--json"], ["gaps", "Chỉ thị 35-CT/TW", "--level", "provincial", "--json"],
+                ["gaps", "Chỉ thị 35-CT/TW"], ["gaps", "83-kh-tu-2024-bac-giang"],
                 ["timeline", "--search", "đội ngũ trí thức", "--json"], ["implementers", "no-such-document"]):
         cli(" ".join(cmd), *cmd)
     for fmt in FORMATS:
