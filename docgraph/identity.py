@@ -51,35 +51,49 @@ def first_code(issuer_code: str | None) -> str:
     return issuer_code.split("-")[0].rstrip("0123456789")
 
 
+# a number and symbol's base (``base_of``), per process: the same few thousand documents are cited file after file
+_BASES: dict[tuple[str, str], str] = {}
+_BASES_MAX = 1 << 14  # emptied when full: a worker's memory stays bounded whatever it reads
+
+
 def mention_key(m: Mention, ctx: FileHeader, lexicon: Lexicon) -> DocKey | None:
     """The key of the document a cited mention points to, with the citing file's header as context; an ambiguous
     issuer code (``lexicon.ambiguous_codes``: UBND, HĐND ...) takes its level from that context."""
-    base = base_of(m.number, m.symbol, m.name)
-    if base is None:
+    number, symbol = m.number, m.symbol
+    if number and symbol:  # base_of(number, symbol), remembered
+        base = _BASES.get((number, symbol))
+        if base is None:
+            if len(_BASES) >= _BASES_MAX:
+                _BASES.clear()
+            base = _BASES[(number, symbol)] = f"{number_key(number)}-{slug(symbol)}"
+    elif m.name:
+        base = slug(m.name)
+    else:
         return None
     level = m.level
-    code = first_code(m.issuer_code)
-    ambiguous = lexicon.ambiguous_codes
-    if level == "unknown" and (code in ambiguous or code == ""):
-        if m.branch is None and m.symbol is None:
-            level = "unknown"
-        elif ctx.level in ("district", "commune") and code in ambiguous:
-            level = ctx.level
-        elif code in ambiguous and ctx.level in LOCAL_LEVELS:
-            level = "provincial"
-        elif code in ambiguous and ctx.province:
-            level = "provincial"
-    jurisdiction = ""
-    if level in LOCAL_LEVELS:
-        province = m.province or ctx.province
-        locality = m.locality
-        if locality is None and level in ("district", "commune") and ctx.level in ("district", "commune"):
-            locality = ctx.locality
-        if m.province is None and m.locality is not None and ctx.locality and m.locality != ctx.locality:
-            province = ctx.province  # a district named without its province: assume the citing file's province
-        jurisdiction = province or ""
-        if locality and level in ("district", "commune"):
-            jurisdiction = f"{province or '?'} / {locality}"
+    if level == "unknown":  # the issuer code is read only here
+        code = first_code(m.issuer_code)
+        ambiguous = lexicon.ambiguous_codes
+        if code in ambiguous or code == "":
+            if m.branch is None and symbol is None:
+                level = "unknown"
+            elif ctx.level in ("district", "commune") and code in ambiguous:
+                level = ctx.level
+            elif code in ambiguous and ctx.level in LOCAL_LEVELS:
+                level = "provincial"
+            elif code in ambiguous and ctx.province:
+                level = "provincial"
+    if level not in LOCAL_LEVELS:
+        return DocKey(base, m.year, "", level)
+    province = m.province or ctx.province
+    locality = m.locality
+    if locality is None and level in ("district", "commune") and ctx.level in ("district", "commune"):
+        locality = ctx.locality
+    if m.province is None and m.locality is not None and ctx.locality and m.locality != ctx.locality:
+        province = ctx.province  # a district named without its province: assume the citing file's province
+    jurisdiction = province or ""
+    if locality and level in ("district", "commune"):
+        jurisdiction = f"{province or '?'} / {locality}"
     return DocKey(base, m.year, jurisdiction, level)
 
 

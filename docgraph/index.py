@@ -289,17 +289,22 @@ class FileRows:
     relations: list[tuple]
 
 
-_header_fields: dict[type, tuple[tuple[str, ...], Any]] = {}  # a header class -> its field names, their getter
+# a header class -> its fields' JSON keys ('"kind": '), the same with a null value, a getter of its values
+_header_fields: dict[type, tuple[tuple[str, ...], tuple[str, ...], Any]] = {}
 
 
 def _header_json(h: Any) -> str:
-    """The stored header: ``json.dumps`` of the header's fields (in their order) as a dict, non-ASCII kept."""
+    """The stored header: ``json.dumps`` of the header's fields (in their order) as a dict, non-ASCII kept, byte for
+    byte, without building the dict: a string, None or an int written here, any other value by ``json`` itself."""
     known = _header_fields.get(type(h))
     if known is None:
         names = tuple(f.name for f in fields(h))
-        known = _header_fields[type(h)] = (names, attrgetter(*names))
-    names, values = known
-    return _JSON(dict(zip(names, values(h))))
+        keys = tuple(f"{_STR(n)}: " for n in names)
+        known = _header_fields[type(h)] = (keys, tuple(k + "null" for k in keys), attrgetter(*names))
+    keys, nulls, values = known
+    return "{" + ", ".join([n if v is None else k + (_STR(v) if v.__class__ is str else int.__repr__(v)
+                                                     if v.__class__ is int else _JSON(v))
+                            for k, n, v in zip(keys, nulls, values(h))]) + "}"
 
 
 def file_rows(res: FileResult) -> FileRows:

@@ -8,7 +8,8 @@ from __future__ import annotations
 import os
 import unicodedata
 import weakref
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
+from operator import attrgetter
 
 from . import limits as _limits
 from .engine import Engine, get_engine
@@ -74,6 +75,25 @@ def display_path(path: str, folders: FolderPaths | None = None) -> str:
     return rel
 
 
+_MENTION_FIELDS = fields(Mention)
+_mention_values = attrgetter(*(f.name for f in _MENTION_FIELDS))
+_SETTLED = tuple(next(i for i, f in enumerate(_MENTION_FIELDS) if f.name == n)
+                 for n in ("type", "year", "date", "issuer", "level"))
+# Mention(*values) is what dataclasses.replace builds (every field is an __init__ argument, in order), without its
+# work per field and per call
+_POSITIONAL = all(f.init and not f.kw_only for f in _MENTION_FIELDS)
+
+
+def _remade(m: Mention, typ: str | None, year: int | None, date: str | None, issuer: str | None,
+            level: str) -> Mention:
+    """``replace(m, type=typ, year=year, date=date, issuer=issuer, level=level)``."""
+    if not _POSITIONAL:  # pragma: no cover - a Mention with keyword-only or computed fields
+        return replace(m, type=typ, year=year, date=date, issuer=issuer, level=level)
+    v = list(_mention_values(m))
+    v[_SETTLED[0]], v[_SETTLED[1]], v[_SETTLED[2]], v[_SETTLED[3]], v[_SETTLED[4]] = typ, year, date, issuer, level
+    return Mention(*v)
+
+
 DEFAULT_TIMEOUT = _limits.DEFAULT_TIMEOUT  # seconds for one file (every stage) before it is skipped as pathological
 
 
@@ -95,16 +115,22 @@ def analyse_text(text: str, path: str, engine: Engine, doc_path: str | None = No
         # the body a central code names, not the header's spelling of it (OCR damage, a motto run into it)
         header = replace(header, issuer=lexicon.issuer_name(header.issuer_code, header.issuer))
     mentions = list(mentions)  # each mention is rebuilt only where one of these changes it
+    constitution = False
     for i, m in enumerate(mentions):
+        typ, year, date, issuer, level = m.type, m.year, m.date, m.issuer, m.level
         if m.own:
             # the own header number is the document itself: give it the header's date, issuer and level
-            m = mentions[i] = replace(m, year=header.year, date=header.date, issuer=m.issuer or header.issuer,
-                                      level=header.level if header.level != "unknown" else m.level,
-                                      type=header.type or m.type)
+            typ, year, date, issuer = header.type or typ, header.year, header.date, issuer or header.issuer
+            if header.level != "unknown":
+                level = header.level
         # a central code's issuer by its name in the table, whatever the citing text's spelling ("của Chỉnh phú")
-        if m.level == "central" and m.issuer and (name := lexicon.issuer_name(m.issuer_code, m.issuer)) != m.issuer:
-            mentions[i] = replace(m, issuer=name)
-    if any(m.rule == "constitution" and m.year is None for m in mentions):
+        if level == "central" and issuer:
+            issuer = lexicon.issuer_name(m.issuer_code, issuer)
+        if issuer != m.issuer or (m.own and (typ != m.type or year != m.year or date != m.date or level != m.level)):
+            m = mentions[i] = _remade(m, typ, year, date, issuer, level)
+        if year is None and m.rule == "constitution":
+            constitution = True
+    if constitution:
         # "Căn cứ Hiến pháp nước Cộng hòa xã hội chủ nghĩa Việt Nam": the constitution in force on this file's date
         in_force = lexicon.constitution_in_force(header.date)
         if in_force is not None:

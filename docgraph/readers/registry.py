@@ -58,6 +58,9 @@ EXTENSIONS: dict[str, str] = {g[1:]: f.name for f in _OFFICE for g in f.globs}  
 
 def kind_of(path: str) -> str | None:
     """'docx', 'pdf', 'html', 'doc' or None, from the file name's extension (case-insensitive)."""
+    if path.__class__ is str and path[path.rfind("."):].lower() not in EXTENSIONS:
+        # splitext's extension is this same tail from the last dot, or none: no format either way (most files)
+        return None
     return EXTENSIONS.get(os.path.splitext(path)[1].lower())
 
 
@@ -117,8 +120,11 @@ def read_bytes(name: str | os.PathLike, data: bytes, mtime_ns: int = 0,
     if limits is not None:
         with _limits.applied(limits):
             return read_bytes(name, data, mtime_ns)
-    p = as_str(name)
-    data = bytes(data)
+    return _read_bytes(as_str(name), bytes(data), mtime_ns)
+
+
+def _read_bytes(p: str, data: bytes, mtime_ns: int) -> ReadResult:
+    """``read_bytes`` of a name already a ``str`` and content already ``bytes``, under the limits in force."""
     sha = hashlib.sha256(data).hexdigest()
     kind = kind_of(p)
     if kind is None:
@@ -156,6 +162,10 @@ def _read_all(fd: int, size: int, most: int | None = None) -> bytes:
     return b"".join(parts)
 
 
+# a FIFO opened without blocking (then turned away as not a regular file), no descriptor left to a child process
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+
+
 def read_file(path: str | os.PathLike, max_bytes: int | None = None,
               limits: _limits.Limits | None = None) -> ReadResult:
     """Read and decode one file. Never raises for I/O or decoding problems (see ``ReadResult.skipped``).
@@ -166,7 +176,7 @@ def read_file(path: str | os.PathLike, max_bytes: int | None = None,
     if limits is not None:
         with _limits.applied(limits):
             return read_file(path, max_bytes)
-    p = as_str(path)
+    p = path if path.__class__ is str else as_str(path)
 
     def skip(reason: Skip, size: int = 0, mtime_ns: int = 0) -> ReadResult:
         return ReadResult(p, None, None, reason, size, mtime_ns, None)
@@ -181,9 +191,8 @@ def read_file(path: str | os.PathLike, max_bytes: int | None = None,
         return skip(SKIP_NOT_REGULAR, st.st_size, st.st_mtime_ns)
     if max_bytes is not None and st.st_size > max_bytes:
         return skip(too_large(f"{st.st_size} bytes > {max_bytes}"), st.st_size, st.st_mtime_ns)
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
     try:
-        fd = os.open(p, flags)
+        fd = os.open(p, _OPEN_FLAGS)
     except OSError as exc:
         return skip(os_error_reason(p, exc), st.st_size, st.st_mtime_ns)
     try:
@@ -199,4 +208,4 @@ def read_file(path: str | os.PathLike, max_bytes: int | None = None,
         os.close(fd)
     if max_bytes is not None and len(data) > max_bytes:
         return skip(too_large(f"more than {max_bytes} bytes"), len(data), st.st_mtime_ns)
-    return read_bytes(p, data, st.st_mtime_ns)
+    return _read_bytes(p, data, st.st_mtime_ns)
