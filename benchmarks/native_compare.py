@@ -9,7 +9,7 @@ returns (structure: every part with its kind, offsets, label, attached flag and 
 starts, for both shapes, "document" and "article"; relations: every relation the relation reader finds, with its
 evidence, from the same mentions, header and structure, the relation phrases searched by each engine; scan: every
 core of ``Engine._match_cores`` with its span, rule, number, year, symbol, type word and name; extract: every mention
-of ``Engine.extract``; header: every field of ``read_header``'s FileHeader, from the same mentions); prints the number of files and outputs compared, those that differ (the first --show of them
+of ``Engine.extract``; header: every field of ``read_header``'s FileHeader, from the same mentions, and of ``read_settled``'s); prints the number of files and outputs compared, those that differ (the first --show of them
 named), and the CPU seconds of each engine on the stage (``--repeat`` runs, alternated, the median). Exit code 1 when
 any output differs. A later stage adds its comparison to ``STAGES``.
 """
@@ -115,16 +115,20 @@ def extract_stage(rules, texts=None) -> tuple[Callable[[str], Any], Callable[[st
 
 
 def header_stage(rules, texts: list[tuple[str, str]]) -> tuple[Callable[[str], Any], Callable[[str], Any]]:
-    """read_header: every field of the FileHeader, from the same mentions (extracted once, outside the timing)."""
+    """read_header: every field of the FileHeader, from the same mentions (extracted once, outside the timing), and
+    what read_settled (read_header then identity.settle_place) gives without a default province and with one."""
     import dataclasses
 
-    from docgraph.header import read_header
+    from docgraph.header import read_header, read_settled
 
     e = get_engine(None)
     mentions = {text: e.extract(text) for _, text in texts}
 
     def run(use: bool):
-        return lambda text: [dataclasses.astuple(read_header(text, mentions[text], e.lexicon, use_native=use))]
+        return lambda text: [dataclasses.astuple(h) for h in (
+            read_header(text, mentions[text], e.lexicon, use_native=use),
+            read_settled(text, mentions[text], e.lexicon, None, use_native=use),
+            read_settled(text, mentions[text], e.lexicon, "Bắc Ninh", use_native=use))]
     return run(False), run(True)
 
 

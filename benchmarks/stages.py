@@ -20,8 +20,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from docgraph import native  # noqa: E402
 from docgraph.engine import get_engine  # noqa: E402
-from docgraph.header import read_header  # noqa: E402
-from docgraph.identity import mention_key, settle_place  # noqa: E402
+from docgraph.header import read_settled  # noqa: E402
+from docgraph.identity import mention_key  # noqa: E402
 from docgraph.readers.registry import read_file  # noqa: E402
 from docgraph.relations import RelationFinder  # noqa: E402
 
@@ -49,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
             t1 = pt()
             ms = e.extract(text)
             t2 = pt()
-            h = settle_place(read_header(text, ms, e.lexicon), None, e.lexicon)
+            h = read_settled(text, ms, e.lexicon)  # read_header, then identity.settle_place
             t3 = pt()
             [None if m.own else mention_key(m, h, e.lexicon) for m in ms]
             t4 = pt()

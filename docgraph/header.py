@@ -159,6 +159,25 @@ class _Words:
             # the issuer's name (_issuer_name, _sentence_case) and Python's str methods it needs
             "keep_upper": sorted(self.keep_upper), "issuer_phrases": [(k, v) for k, _, v in self.phrases],
             "unit_words": [u for u, _ in self.unit_res], "place_units": sorted(self.place_units), **_str_tables(),
+            "finish": self.finish_spec(),
+        }
+
+    def finish_spec(self) -> dict[str, Any]:
+        """What the core finishes a header with (``_finish``, ``_article``, ``settle_place``): the lexicon's functions
+        it asks once a distinct question (it keeps the answers), header.py's words and the heading's pattern."""
+        lx = self.lexicon
+        gz = lx.gazetteer
+        return {
+            "block_place": lambda block: (*_block_place(block, self), _branch_of(block)),
+            "place_line": lambda place, after: gz.place_line(place, gz.reform_date if after else None),
+            "level_of_code": lx.level_of_code, "type_of_code": lx.type_of_code,
+            "draft_code": lambda blank, worded: _draft_code(blank, worded, lx),
+            "province_from_text": lambda head, candidates: _province_from_text(head, lx, tuple(candidates)),
+            "reform_date": gz.reform_date, "ambiguous_codes": sorted(lx.ambiguous_codes),
+            "generic_types": sorted(lx.generic_types), "heading_by": _HEADING_BY.pattern,
+            "consolidated_prefix": _CONSOLIDATED[0], "consolidated_type": _CONSOLIDATED[1],
+            "letter_rule": _LETTER[0], "letter_type": _LETTER[1], "normative_rule": _NORMATIVE_RULE,
+            "text_head": _TEXT_HEAD,
         }
 
 
@@ -235,7 +254,11 @@ _PARTY_UY = regex.compile(r"(?:ỦY|UỶ)(?!\s+BAN)")
 # "CHỈ THỊ / CỦA BỘ CHÍNH TRỊ / về ...": the heading names, in capitals, the body that issues the document under the
 # header's organ (the Central Committee's header over a directive of the Politburo)
 _HEADING_BY = regex.compile(r"(?:CỦA|Của)\s+(?P<body>\p{Lu}[\p{Lu}\s,\-]*?\p{Lu})(?=\s+(?:về|VỀ|V/v)(?![\p{L}])|\s*$)")
-_CONTINUES = regex.compile(r"^VÀ\s")  # an issuer line opening with "VÀ" goes on with the line above
+_CONTINUES = regex.compile(r"^VÀ\s")
+# a consolidated text's symbol prefix and its type; an official letter's rule prefix and type (a state number with a
+# "V/v" subject line); a normative number's rule prefix (its year is the number's); the first characters of a file
+# where a "tỉnh X" is counted
+_CONSOLIDATED, _LETTER, _NORMATIVE_RULE, _TEXT_HEAD = ("VBHN", "Văn bản"), ("state", "Công văn"), "normative", 6_000  # an issuer line opening with "VÀ" goes on with the line above
 # the words and prefixes the line loops test with str methods (the compiled core is given the same)
 _PLACE_DATE_WORDS = ("ngày", "Ngày")  # _PLACE_DATE holds one of them
 _DATE_FIELD_STARTS = ("n", "N")  # _DATE_FIELD's words open the line, and only "n" and "N" lower to "n"
@@ -340,8 +363,12 @@ def read_header(text: str, mentions: list[Mention], lexicon: Lexicon, use_native
     """The file's own document, read from its first lines (and its signature block) with the lexicon's words.
     ``use_native``: the compiled core reads the lines (None: when it is in use; False: never, the reference)."""
     words = _words(lexicon)
-    own = next((m for m in mentions if m.own), None)
     core = words.core(use_native)
+    if core is not None:
+        done = native.header_read(core, text, mentions)
+        if done is not None:
+            return FileHeader(*done)
+    own = next((m for m in mentions if m.own), None)
     got = native.header_lines(core, text, own is not None) if core is not None else None
     if got is None:
         lines, fields = _read_lines(text, own is not None, words, lexicon)
@@ -351,6 +378,19 @@ def read_header(text: str, mentions: list[Mention], lexicon: Lexicon, use_native
     if fields is None:
         return _article(read, mentions, lexicon, text, use_native)
     return _finish(text, mentions, lexicon, words, own, fields, use_native)
+
+
+def read_settled(text: str, mentions: list[Mention], lexicon: Lexicon, default_province: str | None = None,
+                 use_native: bool | None = None) -> FileHeader:
+    """``identity.settle_place(read_header(...), default_province, lexicon)``, in one call of the core if in use."""
+    core = _words(lexicon).core(use_native)
+    if core is not None:
+        done = native.header_read(core, text, mentions, default_province, True)
+        if done is not None:
+            return FileHeader(*done)
+    from .identity import settle_place
+
+    return settle_place(read_header(text, mentions, lexicon, use_native), default_province, lexicon)
 
 
 def _read_lines(text: str, has_own: bool, words: _Words, lexicon: Lexicon) -> tuple[list[str], tuple | None]:
@@ -486,10 +526,7 @@ def _finish(text: str, mentions: list[Mention], lexicon: Lexicon, words: _Words,
     province_source = "header" if province else None
     issuer_code = own.issuer_code if own else None
     if own is None and blank is not None:
-        sym = lexicon.canonical_symbol(blank)
-        segs = sym.split("-")
-        worded = type_word[0] if type_word else None
-        issuer_code = "-".join(segs[1:]) if len(segs) > 1 and lexicon.type_of_code(segs[0], worded) else segs[0]
+        issuer_code = _draft_code(blank, type_word[0] if type_word else None, lexicon)[1]
     code_level = lexicon.level_of_code(issuer_code) if issuer_code else "unknown"
     if level == "unknown" and code_level not in ("ambiguous", "unknown"):
         level = code_level
@@ -511,25 +548,24 @@ def _finish(text: str, mentions: list[Mention], lexicon: Lexicon, words: _Words,
                 break
     branch = own.branch if own else None
     if branch is None:
-        branch = "party" if any("ĐẢNG" in x.upper() or _PARTY_UY.search(x.upper()) for x in block) \
-            and not any("NHÂN DÂN" in x.upper() for x in block) else "state"
+        branch = _branch_of(block)
     typ = type_word[0] if type_word else (own.type if own else None)
-    if own is not None and own.symbol and own.symbol.startswith("VBHN"):
-        typ = "Văn bản"  # a consolidated text: its heading names the consolidated document's type, not its own
+    if own is not None and own.symbol and own.symbol.startswith(_CONSOLIDATED[0]):
+        typ = _CONSOLIDATED[1]  # a consolidated text: its heading names the consolidated document's type, not its own
         if date is None:  # its date stands in the authentication block, below the number
             for x in _lines_after(text, own):
                 pm = _place_date(x)
                 if pm:
                     date, year = _ymd(pm)
                     break
-    if typ is None and own is not None and own.rule.startswith("state") and (
+    if typ is None and own is not None and own.rule.startswith(_LETTER[0]) and (
             subject_line() if callable(subject_line) else subject_line):
-        typ = "Công văn"  # NUMBER/ISSUER-UNIT with a "V/v" subject line: an official letter
+        typ = _LETTER[1]  # NUMBER/ISSUER-UNIT with a "V/v" subject line: an official letter
     if own is not None:
         number, symbol = own.number, own.symbol
         if own.year and year is None:
             year = own.year
-        if own.rule.startswith("normative") and own.year:
+        if own.rule.startswith(_NORMATIVE_RULE) and own.year:
             year = own.year
     else:
         number = None
@@ -548,6 +584,19 @@ def _finish(text: str, mentions: list[Mention], lexicon: Lexicon, words: _Words,
                       issuer_code=issuer_code, level=level, branch=branch, province=province, locality=locality,
                       title=title, place=place, signer=signer, signer_title=signer_title,
                       province_source=province_source)
+
+
+def _draft_code(blank: str, worded: str | None, lexicon: Lexicon) -> tuple[str, str]:
+    """(symbol, issuer code) of a blank number's symbol ("/KH-UBND"); ``worded``: the heading's type word."""
+    sym = lexicon.canonical_symbol(blank)
+    segs = sym.split("-")
+    return sym, "-".join(segs[1:]) if len(segs) > 1 and lexicon.type_of_code(segs[0], worded) else segs[0]
+
+
+def _branch_of(block: list[str]) -> str:
+    """The branch an issuer block's words tell: a Party's ("ĐẢNG", "TỈNH ỦY") unless it names a people's body."""
+    return "party" if any("ĐẢNG" in x.upper() or _PARTY_UY.search(x.upper()) for x in block) \
+        and not any("NHÂN DÂN" in x.upper() for x in block) else "state"
 
 
 def _lines_after(text: str, own: Mention, n: int = 4) -> list[str]:
@@ -722,7 +771,7 @@ def _province_from_text(text: str, lexicon: Lexicon, candidates: tuple[str, ...]
                         use_native: bool | None = None) -> str | None:
     """The province most often named with its unit word in the first lines ("Đảng bộ tỉnh Bắc Giang", or "huyện
     Vân Canh", a district of one province)."""
-    head = text[:6_000]
+    head = text[:_TEXT_HEAD]
     if not head:
         return None
     ranked = [(p, n) for p, n in lexicon.gazetteer.provinces_in(head, use_native).most_common()

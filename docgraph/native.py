@@ -34,7 +34,7 @@ ENV_SWITCH, ENV_REQUIRE = "DOCGRAPH_NATIVE", "DOCGRAPH_REQUIRE_NATIVE"
 __all__ = ["CORE_VERSION", "installed", "enabled", "required", "describe", "structure_core", "read_structure",
            "line_kind", "phrase_core", "phrase_spans", "scan_core", "scan_cores", "stage_on", "province_counter",
            "provinces_counted", "context_core", "read_contexts", "relation_layout_core", "relation_layout",
-           "relation_reader_core", "relation_find", "header_core", "header_lines", "extractor", "extract_drafts", "extract_mentions",
+           "relation_reader_core", "relation_find", "header_core", "header_lines", "header_read", "extractor", "extract_drafts", "extract_mentions",
            "TimeLimit"]
 
 _warned: set[str] = set()
@@ -383,6 +383,19 @@ def header_lines(core: Any, text: str, has_own: bool) -> tuple[tuple | None, tup
     leaves the text to Python (a character its Unicode tables read otherwise, a lone surrogate)."""
     try:
         return core.read_lines(text, has_own, _limits.current().left())
+    except TimeLimit:
+        raise time_limit_exceeded() from None
+    except UnicodeEncodeError:
+        return None
+
+
+def header_read(core: Any, text: str, mentions: list[Any], default_province: str | None = None,
+                settle: bool = False) -> tuple | None:
+    """``header.read_header``'s FileHeader fields in their order, read and finished by the core within the file's
+    time limit (with ``settle``: what ``identity.settle_place`` makes of it with ``default_province``); None when
+    the core leaves the text to Python (as ``header_lines``, or a part of the finishing it leaves to Python)."""
+    try:
+        return core.read_header(text, mentions, default_province, settle, _limits.current().left())
     except TimeLimit:
         raise time_limit_exceeded() from None
     except UnicodeEncodeError:

@@ -13,8 +13,8 @@ from operator import attrgetter
 
 from . import limits as _limits
 from .engine import Engine, get_engine
-from .header import FileHeader, read_header
-from .identity import DocKey, file_doc_id, mention_key, own_key, settle_place
+from .header import FileHeader, read_settled
+from .identity import DocKey, file_doc_id, mention_key, own_key
 from .model import Mention
 from .readers import ReadResult, read_file
 from .readers.listing import FolderPaths
@@ -110,7 +110,7 @@ def analyse_text(text: str, path: str, engine: Engine, doc_path: str | None = No
     mentions = engine.extract(text, timeout=timeout)
     _limits.check()
     lexicon = engine.lexicon
-    header = settle_place(read_header(text, mentions, lexicon), province, lexicon)
+    header = read_settled(text, mentions, lexicon, province)
     if header.level == "central" and header.issuer:
         # the body a central code names, not the header's spelling of it (OCR damage, a motto run into it)
         header = replace(header, issuer=lexicon.issuer_name(header.issuer_code, header.issuer))

@@ -3,7 +3,9 @@ docgraph/gazetteer.py, the reference: every field of ``read_header``'s FileHeade
 it, on the samples, generated corpora, hostile texts and tables of edge cases (two-column headers, markdown tables,
 drafts with a blank number, banners, OCR'd mottos, news items, long lines); what the core's line reader gives
 (``HeaderReader.read_lines``) the same as ``header._read_lines``; the provinces ``provinces_in`` counts, the same
-in the same order.
+in the same order; what the core finishes a header with (``HeaderReader.read_header``: level, province, locality and
+where the province was read, type, kind, ``settle_place``) the same as ``header._finish``, ``_article`` and
+``identity.settle_place``, on tables of place lines (districts, provinces merged in 2025, cities, OCR damage).
 
 These tests need the core installed (``pip install ./native``); without it they are skipped with that reason,
 unless DOCGRAPH_REQUIRE_NATIVE=1 (then a missing core fails them).
@@ -22,7 +24,8 @@ from bench_helpers import benchmark
 from docgraph import native
 from docgraph.engine import get_engine
 from docgraph.gazetteer import Gazetteer, data_path
-from docgraph.header import _article_lines, _read_lines, _words, read_header
+from docgraph.header import _article_lines, _read_lines, _words, read_header, read_settled
+from docgraph.identity import settle_place
 from docgraph.lexicon import load_lexicon
 from docgraph.normalize import modern_tones
 
@@ -34,12 +37,19 @@ def engine(core):
     return e
 
 
-def same(engine, text: str) -> dict:
-    """read_header with the core and without it, from the same mentions: every field equal; the header's fields."""
+def same(engine, text: str, answered: bool | None = None) -> dict:
+    """read_header with the core and without it, from the same mentions: every field equal, and so read_settled's
+    (settle_place after it) without a default province and with one; the header's fields. ``answered``: whether the
+    core itself finishes the header (else it leaves the text, or a part of the finishing, to Python)."""
     ms = engine.extract(text)
     want = read_header(text, ms, engine.lexicon, use_native=False)
     got = read_header(text, ms, engine.lexicon, use_native=True)
     assert dataclasses.astuple(got) == dataclasses.astuple(want), text[:300]
+    for default in (None, "Bắc Ninh", ""):
+        assert dataclasses.astuple(read_settled(text, ms, engine.lexicon, default, use_native=True)) \
+            == dataclasses.astuple(settle_place(want, default, engine.lexicon)), (default, text[:300])
+    if answered is not None:
+        assert (native.header_read(_words(engine.lexicon).core(True), text, ms) is not None) == answered, text[:300]
     return dataclasses.asdict(want)
 
 
@@ -208,6 +218,97 @@ ISSUERS = [
     (["BỘ TÀI CHÍNH", "BỘ", "TÀI CHÍNH", "BỘ TÀI", "CHÍNH"], "Bộ Tài chính"),  # said again over two lines
     (["MTTQ VIỆT NAM TỈNH NINH BÌNH", "BCĐ TỈNH NINH BÌNH"], None),
 ]
+
+
+# place lines and issuer blocks: (text, (kind, level, province, locality, province_source, place, date)) as both
+# engines read them (our own wording; real units of the gazetteer)
+def doc(block: str, place_line: str, number: str = "Số: 12/KH-UBND", body: str = "") -> str:
+    return f"{block}\n{MOTTO}\n{number}\n{place_line}\nKẾ HOẠCH\nTriển khai công việc\n{body}"
+
+
+PLACES = [
+    # a district's committee: the district placed in its province; its town in the place line
+    (doc("UBND HUYỆN LẠNG GIANG\nPHÒNG NỘI VỤ", "Lạng Giang, ngày 3 tháng 4 năm 2024"),
+     ("document", "district", "Bắc Giang", "Lạng Giang", "header", "Lạng Giang", "2024-04-03")),
+    # a district name several provinces share: the province the body's references name, among them
+    (doc("UBND HUYỆN CHÂU THÀNH", "Châu Thành, ngày 9 tháng 9 năm 2023",
+         body="Căn cứ Quyết định số 5/QĐ-UBND ngày 1/2/2023 của UBND tỉnh Long An;\n"),
+     ("document", "district", "Long An", "Châu Thành", "parent", None, "2023-09-09")),
+    (doc("UBND HUYỆN CHÂU THÀNH", "Châu Thành, ngày 9 tháng 9 năm 2023",
+         body="Căn cứ Quyết định số 5/QĐ-UBND ngày 1/2/2023 của UBND tỉnh Bắc Giang;\n"),
+     ("document", "district", None, "Châu Thành", None, None, "2023-09-09")),
+    # a province merged on 1/7/2025: its name in a place line before and after the reform
+    (doc("ỦY BAN NHÂN DÂN", "Hà Nam, ngày 1 tháng 8 năm 2025"),
+     ("document", "unknown", "Ninh Bình", None, "place_date", "Hà Nam", "2025-08-01")),
+    (doc("ỦY BAN NHÂN DÂN", "Hà Nam, ngày 30 tháng 6 năm 2025"),
+     ("document", "unknown", "Hà Nam", None, "place_date", "Hà Nam", "2025-06-30")),
+    (doc("ĐẢNG ỦY\nPHƯỜNG PHỦ LÝ", "Phủ Lý, ngày 2 tháng 9 năm 2025", "Số 7-NQ/ĐU"),
+     ("document", "commune", "Ninh Bình", "Phủ Lý", "place_date", "Phủ Lý", "2025-09-02")),
+    # cities: a province's city, a centrally-run one, "TP." before a place line's name, Huế before and after
+    (doc("UBND THÀNH PHỐ VIỆT TRÌ", "Việt Trì, ngày 5 tháng 3 năm 2024"),
+     ("document", "district", "Phú Thọ", "Việt Trì", "header", "Việt Trì", "2024-03-05")),
+    (doc("UBND TP. HỒ CHÍ MINH\nSỞ NỘI VỤ", "TP. Hồ Chí Minh, ngày 5 tháng 3 năm 2024"), None),
+    (doc("THÀNH ỦY HUẾ", "Huế, ngày 5 tháng 3 năm 2025", "Số 3-KH/TU"), None),
+    (doc("SỞ TÀI CHÍNH", "TP. Biên Hòa, ngày 5 tháng 3 năm 2024", "Số: 3/KH-STC"),
+     ("document", "department", "Đồng Nai", None, "place_date", "TP. Biên Hòa", "2024-03-05")),
+    (doc("ĐẶC KHU PHÚ QUỐC", "Phú Quốc, ngày 5 tháng 8 năm 2025"),
+     ("document", "commune", "An Giang", "Phú Quốc", "header", "Phú Quốc", "2025-08-05")),
+    # OCR damage: a letter for a digit, no tones, a day the month lacks, spaces around the comma, old tone placement
+    (doc("UBND TỈNH LẠNG SƠN", "Lạng Sơn , ngày O5 tháng 3 năm 2024"), None),
+    (doc("UBND TINH LANG SON", "Lang Son, ngay 5 thang 3 nam 2024"), None),
+    (doc("ỦY BAN NHÂN DÂN", "Hà Nội, ngày 31 tháng 4 năm 2024"),
+     ("document", "unknown", "Hà Nội", None, "place_date", "Hà Nội", None)),
+    (doc("UBND", "Khánh Hoà, ngày 29 tháng 2 năm 2024"), None),
+    (doc("ỦY BAN NHÂN DÂN", "Căn cứ Luật, ngày 5 tháng 3 năm 2024"), None),  # no place of the gazetteer
+    (doc("ỦY BAN NHÂN DÂN", "Hà Nam, ngày ٣ tháng 4 năm 2024"),  # a digit int() reads: left to Python
+     ("document", "unknown", "Hà Nam", None, "place_date", "Hà Nam", "2024-04-03")),
+    # drafts: the code from the blank number's symbol, a department's code
+    (doc("UBND TỈNH BẮC GIANG", "Bắc Giang, ngày    tháng   năm 2025", "Số:    /QĐ-UBND"), None),
+    (doc("", "ngày 1 tháng 2 năm 2024", "Số: ..../KH-SNV"), None),
+    # no place at all: the province counted in the first lines, a tie, none
+    (doc("ỦY BAN NHÂN DÂN", "", body="tại huyện Vân Canh và huyện Vân Canh\n"),
+     ("document", "unknown", "Bình Định", None, "text", None, None)),
+    (doc("ỦY BAN NHÂN DÂN", "", body="tỉnh Bắc Giang và tỉnh Hà Nam\n"), None),
+    (doc("BỘ TÀI CHÍNH", "Hà Nội, ngày 1 tháng 2 năm 2024", "Số: 12/2024/TT-BTC"),
+     ("document", "central", None, None, None, "Hà Nội", "2024-02-01")),
+    # hostile lines: a place of 40 characters and more, tabs, a lone place line, a long run of capitals
+    (doc("UBND TỈNH", "Ủy Ban Nhân Dân Tỉnh Bắc Giang Và Các Huyện Thị Xã Thành Phố, ngày 1 tháng 2 năm 2024"), None),
+    (doc("UBND\tTỈNH\tHÀ NAM", "Hà\tNam,\tngày 1\ttháng 2 năm 2024"), None),
+    ("Bắc Giang, ngày 1 tháng 2 năm 2024\n", None),
+    (doc("ỦY BAN NHÂN DÂN TỈNH " * 40, "Hà Nam, ngày 1 tháng 2 năm 2024"), None),
+    # a consolidated text without a date above its number: left to Python (its date stands below)
+    ("BỘ TÀI CHÍNH\nSố: 05/VBHN-BTC\n\nTHÔNG TƯ\nHướng dẫn\n" + "Nội dung.\n" * 40 + "Hà Nội, ngày 3 tháng 3 năm 2023\n",
+     ("document", "central", None, None, None, None, None)),
+]
+
+
+@pytest.mark.parametrize("i", range(len(PLACES)))
+@pytest.mark.parametrize("form", ["NFC", "NFD"])
+def test_places_finished_by_the_core(engine, i, form):
+    text, want = PLACES[i]
+    text = unicodedata.normalize(form, text)
+    # the core leaves to Python a date of digits other than ASCII (decomposed, its line is no place-date line) and a
+    # consolidated text's date below its number
+    answered = not ("٣" in text and form == "NFC") and "VBHN" not in text
+    h = same(engine, text, answered=answered)
+    if want is not None and form == "NFC":
+        assert tuple(h[k] for k in ("kind", "level", "province", "locality", "province_source", "place", "date")) \
+            == want
+    for cut in (40, 120):
+        same(engine, text[:cut])
+
+
+def test_settled_by_the_core(engine):
+    """The folder-wide default province where a document names none, and a code several levels share read as
+    provincial once a province is known."""
+    text = doc("ỦY BAN NHÂN DÂN", "", "Số: 5/QĐ-UBND")
+    ms = engine.extract(text)
+    for default in (None, "Bắc Ninh"):
+        h = read_settled(text, ms, engine.lexicon, default, use_native=True)
+        assert dataclasses.astuple(h) == dataclasses.astuple(
+            settle_place(read_header(text, ms, engine.lexicon, use_native=False), default, engine.lexicon))
+    assert (h.province, h.province_source, h.province_default, h.level) == ("Bắc Ninh", "default", "Bắc Ninh",
+                                                                            "provincial")
 
 
 @pytest.mark.parametrize("block, name", ISSUERS)

@@ -15,11 +15,12 @@ use std::collections::{HashMap, HashSet};
 
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
-use pyo3::types::PyDict;
+use pyo3::types::{PyDict, PyTuple};
 
 use crate::deadline::{Deadline, TimeLimit};
 use crate::header_article::{ArticleRead, ArticleReader};
 use crate::header_issuer::{Cases, IssuerNamer};
+use crate::header_place::{Finisher, Mentions, Read};
 use crate::header_places::class_ranges;
 use crate::pattern::{translate, Pattern};
 use crate::pytext::{isdigit, islower, isspace, isupper, outside_repertoire, strip};
@@ -199,6 +200,8 @@ pub struct HeaderReader {
     /// Python's case mappings and isalnum; the issuer's name from the block
     cases: Cases,
     issuer: IssuerNamer,
+    /// what read_header makes of the lines (header_place.rs), when the spec gives its functions and words
+    finish: Option<Finisher>,
 }
 
 /// What the document path of read_header reads from the lines (header.py `_LineFields`).
@@ -319,6 +322,10 @@ impl HeaderReader {
             article: ArticleReader::build(spec)?,
             cases: Cases::build(spec)?,
             issuer: IssuerNamer::build(spec)?,
+            finish: match spec.get_item("finish")? {
+                Some(f) if !f.is_none() => Some(Finisher::build(f.downcast::<PyDict>()?)?),
+                _ => None,
+            },
         })
     }
 
@@ -805,6 +812,58 @@ impl HeaderReader {
                 f.map(|f| (f.date, f.blank, f.block, f.type_word, f.title, f.vv, f.signature, f.issuer)),
             )
         }))
+    }
+
+    /// `read_header` (with `settle`: `identity.settle_place(read_header(...), default_province)`): the finished
+    /// header's fields in FileHeader's order, from the text and its mentions (docgraph's Mention objects). None when
+    /// the text is left to Python (as for read_lines, or a consolidated text's date below its number) or the reader
+    /// was built without the finishing functions; TimeLimit when `seconds` run out.
+    #[pyo3(signature = (text, mentions, default_province=None, settle=false, seconds=None))]
+    fn read_header<'py>(
+        &self,
+        py: Python<'py>,
+        text: &str,
+        mentions: &Bound<'py, PyAny>,
+        default_province: Option<String>,
+        settle: bool,
+        seconds: Option<f64>,
+    ) -> PyResult<Option<Bound<'py, PyTuple>>> {
+        let Some(fin) = &self.finish else {
+            return Ok(None);
+        };
+        let Some(ms) = Mentions::read(py, mentions)? else {
+            return Ok(None);
+        };
+        let dl = Deadline::new(seconds);
+        let got = self.read(text, ms.has_own(), &dl);
+        if dl.passed() {
+            return Err(TimeLimit::new_err("the file's time limit ran out in the header reader"));
+        }
+        let header = match got {
+            Err(Defer) => return Ok(None),
+            Ok((Some(article), _)) => fin.article(py, article, &ms, text)?,
+            Ok((None, Some(f))) => {
+                let read = Read {
+                    date: f.date,
+                    blank: f.blank,
+                    block: f.block,
+                    type_word: f.type_word,
+                    title: f.title,
+                    vv: f.vv,
+                    signature: f.signature,
+                    issuer: f.issuer,
+                };
+                fin.document(py, read, &ms, text, |body| self.issuer.name(&self.cases, &[body.to_string()]))?
+            }
+            Ok((None, None)) => return Ok(None),
+        };
+        let Ok(mut header) = header else {
+            return Ok(None);
+        };
+        if settle {
+            fin.settle(&mut header, default_province);
+        }
+        header.into_tuple(py).map(Some)
     }
 }
 
