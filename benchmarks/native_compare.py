@@ -119,7 +119,8 @@ def header_stage(rules, texts: list[tuple[str, str]]) -> tuple[Callable[[str], A
     what read_settled (read_header then identity.settle_place) gives without a default province and with one."""
     import dataclasses
 
-    from docgraph.header import read_header, read_settled
+    from docgraph.header import read_header
+    from docgraph.identity import read_settled
 
     e = get_engine(None)
     mentions = {text: e.extract(text) for _, text in texts}

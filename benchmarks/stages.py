@@ -20,8 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from docgraph import native  # noqa: E402
 from docgraph.engine import get_engine  # noqa: E402
-from docgraph.header import read_settled  # noqa: E402
-from docgraph.identity import mention_key  # noqa: E402
+from docgraph.identity import mention_key, read_settled  # noqa: E402
 from docgraph.readers.registry import read_file  # noqa: E402
 from docgraph.relations import RelationFinder  # noqa: E402
 

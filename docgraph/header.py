@@ -380,17 +380,12 @@ def read_header(text: str, mentions: list[Mention], lexicon: Lexicon, use_native
     return _finish(text, mentions, lexicon, words, own, fields, use_native)
 
 
-def read_settled(text: str, mentions: list[Mention], lexicon: Lexicon, default_province: str | None = None,
-                 use_native: bool | None = None) -> FileHeader:
-    """``identity.settle_place(read_header(...), default_province, lexicon)``, in one call of the core if in use."""
+def settled_by_core(text: str, mentions: list[Mention], lexicon: Lexicon, default_province: str | None = None,
+                    use_native: bool | None = None) -> FileHeader | None:
+    """``identity.read_settled`` in one call of the core; None when it is not in use or leaves the text to Python."""
     core = _words(lexicon).core(use_native)
-    if core is not None:
-        done = native.header_read(core, text, mentions, default_province, True)
-        if done is not None:
-            return FileHeader(*done)
-    from .identity import settle_place
-
-    return settle_place(read_header(text, mentions, lexicon, use_native), default_province, lexicon)
+    done = native.header_read(core, text, mentions, default_province, True) if core is not None else None
+    return FileHeader(*done) if done is not None else None
 
 
 def _read_lines(text: str, has_own: bool, words: _Words, lexicon: Lexicon) -> tuple[list[str], tuple | None]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .header import FileHeader
+from .header import FileHeader, read_header, settled_by_core
 from .lexicon import Lexicon, load_lexicon
 from .model import LOCAL_LEVELS, Mention
 from .normalize import slug, slug_once
@@ -115,6 +115,15 @@ def settle_place(h: FileHeader, default_province: str | None = None,
             and first_code(h.issuer_code) in (lexicon or load_lexicon()).ambiguous_codes):
         changes["level"] = "provincial"
     return replace(h, **changes) if changes else h
+
+
+def read_settled(text: str, mentions: list[Mention], lexicon: Lexicon, default_province: str | None = None,
+                 use_native: bool | None = None) -> FileHeader:
+    """``settle_place(read_header(text, mentions, lexicon), default_province, lexicon)``: in one call of the compiled
+    core when it is in use (``use_native``: as in ``read_header``)."""
+    got = settled_by_core(text, mentions, lexicon, default_province, use_native)
+    return got if got is not None else settle_place(read_header(text, mentions, lexicon, use_native),
+                                                    default_province, lexicon)
 
 
 def own_key(h: FileHeader) -> DocKey | None:

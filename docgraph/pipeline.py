@@ -13,8 +13,8 @@ from operator import attrgetter
 
 from . import limits as _limits
 from .engine import Engine, get_engine
-from .header import FileHeader, read_settled
-from .identity import DocKey, file_doc_id, mention_key, own_key
+from .header import FileHeader
+from .identity import DocKey, file_doc_id, mention_key, own_key, read_settled
 from .model import Mention
 from .readers import ReadResult, read_file
 from .readers.listing import FolderPaths

@@ -24,8 +24,8 @@ from bench_helpers import benchmark
 from docgraph import native
 from docgraph.engine import get_engine
 from docgraph.gazetteer import Gazetteer, data_path
-from docgraph.header import _article_lines, _read_lines, _words, read_header, read_settled
-from docgraph.identity import settle_place
+from docgraph.header import _article_lines, _read_lines, _words, read_header
+from docgraph.identity import read_settled, settle_place
 from docgraph.lexicon import load_lexicon
 from docgraph.normalize import modern_tones
 
