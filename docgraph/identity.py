@@ -26,10 +26,8 @@ class DocKey:
 
     def doc_id(self, year: int | None = None) -> str:
         y = self.year if self.year is not None else year
-        parts = [self.base, str(y) if y is not None else "x"]
-        if self.jurisdiction:
-            parts.append(slug(self.jurisdiction))
-        return "-".join(parts)
+        head = f"{self.base}-{'x' if y is None else str(y)}"
+        return f"{head}-{slug(self.jurisdiction)}" if self.jurisdiction else head
 
 
 def number_key(number: str) -> str:

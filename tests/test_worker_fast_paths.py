@@ -278,3 +278,20 @@ def test_chunk_is_the_one_bound_row_by_row():
         blob = packed[0][1][2]
         assert blob == _chunk_reference(chunk, 7)
         assert [p[1][:2] for p in packed] == [(r.path, r.skipped) for _, r in chunk]
+
+
+def _doc_id_reference(k: DocKey, year: int | None = None) -> str:
+    y = k.year if k.year is not None else year
+    parts = [k.base, str(y) if y is not None else "x"]
+    if k.jurisdiction:
+        parts.append(slug(k.jurisdiction))
+    return "-".join(parts)
+
+
+@pytest.mark.parametrize("base", ["83-kh-tu", "", "luat-dat-dai", "a\x00b", "x" * 10_000])
+def test_doc_id_is_the_joined_parts(base):
+    for year, jurisdiction, given in itertools.product([None, 2024, 0, -5, 10**30, True, _Level.TWO],
+                                                       ["", "Bắc Giang", "Bắc Giang / Lạng Giang", "?", "\x00"],
+                                                       [None, 1999]):
+        k = DocKey(base, year, jurisdiction, "provincial")
+        assert k.doc_id(given) == _doc_id_reference(k, given)
