@@ -19,8 +19,8 @@ from bench_helpers import generated_texts, sample_texts
 from docgraph import identity, pipeline
 from docgraph import index as ix
 from docgraph.engine import get_engine
-from docgraph.header import FileHeader, read_header
-from docgraph.identity import DocKey, first_code, number_key, settle_place
+from docgraph.header import FileHeader
+from docgraph.identity import DocKey, first_code, number_key
 from docgraph.model import LOCAL_LEVELS, Mention
 from docgraph.normalize import slug
 from docgraph.readers import read_bytes, read_file
@@ -98,7 +98,7 @@ def test_settled_mentions_equal_replace_on_every_mention():
         import unicodedata
         nfc = unicodedata.normalize("NFC", text)
         extracted = engine.extract(nfc)
-        header = settle_place(read_header(nfc, extracted, lexicon), None, lexicon)
+        header = identity.read_settled(nfc, extracted, lexicon)
         if header.level == "central" and header.issuer:
             header = replace(header, issuer=lexicon.issuer_name(header.issuer_code, header.issuer))
         assert got.header == header
@@ -253,7 +253,8 @@ def _chunk_reference(rows: list, first: int) -> bytes:
     db.executemany(bulkload._CHUNK_INSERT[0], [bulkload._bindable(first + seq, r.file) for seq, r in rows])
     db.executemany(bulkload._CHUNK_INSERT[1], [bulkload._bindable(first + seq, m, bulkload._FLAGS)
                                                for seq, r in rows for m in r.mentions])
-    db.executemany(bulkload._CHUNK_INSERT[2], [bulkload._bindable(first + seq, x) for seq, r in rows for x in r.relations])
+    db.executemany(bulkload._CHUNK_INSERT[2], [bulkload._bindable(first + seq, x)
+                                               for seq, r in rows for x in r.relations])
     db.execute("COMMIT")
     blob = db.serialize()
     db.close()
