@@ -23,7 +23,7 @@ use pyo3::prelude::*;
 
 use crate::deadline::{Deadline, TimeLimit};
 use crate::pattern::{atomic_repeats, translate, BACKTRACK_LIMIT};
-use crate::pytext::{isspace, outside_repertoire, strip};
+use crate::pytext::{isspace, strip};
 
 /// How a text's reading stopped early.
 pub(crate) enum Stop {
@@ -1024,14 +1024,19 @@ impl ContextReader {
     fn read(
         &self,
         py: Python<'_>,
-        text: &str,
+        text: &Bound<'_, pyo3::types::PyString>,
         cores: Vec<CoreIn>,
         seconds: Option<f64>,
         checked: bool,
     ) -> PyResult<Option<Vec<Context>>> {
-        if !checked && outside_repertoire(text) {
-            return Ok(None);
-        }
+        let text = if checked {
+            text.to_str()?
+        } else {
+            match crate::pytext::checked_text(text)? {
+                (_, true) => return Ok(None),
+                (t, false) => t,
+            }
+        };
         let dl = Deadline::new(seconds);
         match py.allow_threads(|| self.run(text, &cores, &dl)) {
             Ok(v) => Ok(Some(v)),

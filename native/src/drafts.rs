@@ -15,7 +15,7 @@ use pyo3::IntoPyObjectExt;
 
 use crate::context::{clean, int_of, ContextReader, CoreIn, Stop as CtxStop};
 use crate::deadline::{Deadline, TimeLimit};
-use crate::pytext::{isspace, outside_repertoire};
+use crate::pytext::{checked_text, isspace};
 use crate::scan::{RuleScanner, Stop as ScanStop};
 
 /// How an extraction stopped early.
@@ -400,10 +400,11 @@ impl Extractor {
     fn drafts_of<'py>(
         &self,
         py: Python<'py>,
-        text: &str,
+        text: &Bound<'py, PyString>,
         seconds: Option<f64>,
     ) -> PyResult<Option<Vec<Bound<'py, PyTuple>>>> {
-        if outside_repertoire(text) {
+        let (text, outside) = checked_text(text)?;
+        if outside {
             return Ok(None);
         }
         let dl = Deadline::new(seconds);
@@ -423,12 +424,16 @@ impl Extractor {
     fn extract<'py>(
         &self,
         py: Python<'py>,
-        text: &str,
+        text: &Bound<'py, PyString>,
         source: &str,
         map: (Vec<usize>, Vec<usize>, Vec<usize>, Vec<usize>),
         seconds: Option<f64>,
     ) -> PyResult<Option<(Vec<Bound<'py, PyTuple>>, Vec<(usize, String)>)>> {
-        if self.later.is_none() || outside_repertoire(text) {
+        if self.later.is_none() {
+            return Ok(None);
+        }
+        let (text, outside) = checked_text(text)?;
+        if outside {
             return Ok(None);
         }
         let dl = Deadline::new(seconds);

@@ -3,7 +3,10 @@
 //! holds for superscript and circled digits too (a table generated from Python's, src/pytables.rs).
 //! Offsets: Python indexes code points, Rust's &str bytes; `CharIndex` converts.
 
+use std::sync::Mutex;
+
 use pyo3::prelude::*;
+use pyo3::types::PyString;
 
 use crate::pytables::{DISAGREE, ISDIGIT};
 
@@ -39,9 +42,75 @@ pub fn isdigit(c: char) -> bool {
 /// Unicode version (a newer `regex` module or Python) may make it a letter, a mark or a digit, so its texts are read
 /// by the Python engine whatever versions the user has installed.
 pub fn outside_repertoire(text: &str) -> bool {
-    if text.is_ascii() {
+    if text.is_ascii() || within_checked(text) {
         return false;
     }
+    scan_repertoire(text)
+}
+
+/// The last Python str a stage checked whole (`checked_text`): the object (held, so that no other object can take
+/// its address or its UTF-8 buffer's while it is here; a str is immutable), its UTF-8 buffer (address, length) and
+/// whether it holds a character outside the repertoire. The stages of one file (extract, header, structure,
+/// relations) are each given the same str: the first one checks it, the others find it here.
+struct Seen {
+    obj: Py<PyString>,
+    ptr: usize,
+    len: usize,
+    outside: bool,
+}
+
+static SEEN: Mutex<Option<Seen>> = Mutex::new(None);
+
+fn seen() -> std::sync::MutexGuard<'static, Option<Seen>> {
+    SEEN.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// `text` lies within the UTF-8 buffer of the str last checked whole, which held no character outside the
+/// repertoire: a part of it holds none either (the header reads its opening lines, a slice of the same buffer).
+fn within_checked(text: &str) -> bool {
+    let (p, n) = (text.as_ptr() as usize, text.len());
+    matches!(&*seen(), Some(s) if !s.outside && p >= s.ptr && p + n <= s.ptr + s.len)
+}
+
+/// The UTF-8 text of a Python str (CPython keeps it in the object: each stage's view of it is the same buffer) and
+/// whether it holds a character outside the repertoire (`outside_repertoire`), checked once per str object: the
+/// answer is kept for the last object asked about. Err: a lone surrogate (UnicodeEncodeError, as for a `&str`
+/// argument).
+pub fn checked_text<'a>(s: &'a Bound<'_, PyString>) -> PyResult<(&'a str, bool)> {
+    let text = s.to_str()?;
+    let ptr = s.as_ptr() as usize;
+    if let Some(e) = &*seen() {
+        if e.obj.as_ptr() as usize == ptr {
+            return Ok((text, e.outside));
+        }
+    }
+    let outside = !text.is_ascii() && scan_repertoire(text);
+    let new = Seen {
+        obj: s.clone().unbind(),
+        ptr: text.as_ptr() as usize,
+        len: text.len(),
+        outside,
+    };
+    let old = seen().replace(new);
+    drop(old); // its str released outside the lock (the GIL is held: `s` is bound)
+    Ok((text, outside))
+}
+
+/// Let go of the str last checked if it is `s` (the last stage of a file is done with it: no text is kept alive
+/// between files).
+pub fn forget_text(s: &Bound<'_, PyString>) {
+    let old = {
+        let mut g = seen();
+        if matches!(&*g, Some(e) if e.obj.as_ptr() == s.as_ptr()) {
+            g.take()
+        } else {
+            None
+        }
+    };
+    drop(old);
+}
+
+fn scan_repertoire(text: &str) -> bool {
     let bits = disagree_bits();
     let ascii = bits[0] | bits[1] != 0; // an ASCII character in the table (none today) is looked up too
     let b = text.as_bytes();

@@ -10,7 +10,7 @@ use regex_automata::{meta, Anchored, Input};
 
 use crate::deadline::{Deadline, TimeLimit};
 use crate::pattern::{atomic_repeats, long_repeat, translate, Pattern, BACKTRACK_LIMIT};
-use crate::pytext::{isspace, outside_repertoire};
+use crate::pytext::{checked_text, isspace};
 use fancy_regex::RegexInput;
 use std::sync::OnceLock;
 
@@ -568,14 +568,15 @@ impl RelationLayout {
     fn layout(
         &self,
         py: Python<'_>,
-        text: &str,
+        text: &Bound<'_, pyo3::types::PyString>,
         parts: Vec<(usize, usize, u8)>,
         line_starts: Vec<usize>,
         wrapped: bool,
         mentions: Vec<(usize, usize)>,
         seconds: Option<f64>,
     ) -> PyResult<Option<Vec<(Vec<usize>, Vec<Unit>)>>> {
-        if outside_repertoire(text) {
+        let (text, outside) = checked_text(text)?;
+        if outside {
             return Ok(None);
         }
         let deadline = Deadline::new(seconds);
@@ -763,7 +764,7 @@ impl RelationReader {
     fn find(
         &self,
         py: Python<'_>,
-        text: &str,
+        text: &Bound<'_, pyo3::types::PyString>,
         parts: Vec<(String, usize, usize, bool)>,
         line_starts: Vec<usize>,
         wrapped: bool,
@@ -773,7 +774,11 @@ impl RelationReader {
         doc_symbol: Option<String>,
         seconds: Option<f64>,
     ) -> PyResult<Option<Vec<(isize, usize, String, usize, String)>>> {
-        if outside_repertoire(text) {
+        let text_obj = text;
+        let (text, outside) = checked_text(text_obj)?;
+        // the last stage of a file: the text need not be kept for another
+        crate::pytext::forget_text(text_obj);
+        if outside {
             return Ok(None);
         }
         let deadline = Deadline::new(seconds);

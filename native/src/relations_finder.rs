@@ -410,14 +410,17 @@ pub fn key_of(number: &Option<String>, symbol: &Option<String>) -> Option<(Strin
     Some((n.trim_start_matches('0').to_string(), sym))
 }
 
-/// `quote_depths(text, start, end)`: (byte offset, depth after it) at each curly quote
+/// `quote_depths(text, start, end)`: (byte offset, depth after it) at each curly quote. The quotes' UTF-8 forms
+/// open with the bytes C2 (« ») and E2 (“ ”), which start a character wherever they stand: only those places are
+/// looked at.
 pub fn quote_depths(text: &str, start: usize, end: usize) -> Vec<(usize, i64)> {
+    let b = &text.as_bytes()[start..end];
     let mut out = Vec::new();
     let mut depth: i64 = 0;
-    for (i, c) in text[start..end].char_indices() {
-        match c {
-            '“' | '«' => depth += 1,
-            '”' | '»' => depth = (depth - 1).max(0),
+    for i in memchr::memchr2_iter(0xC2, 0xE2, b) {
+        match &b[i..b.len().min(i + 3)] {
+            [0xC2, 0xAB, ..] | [0xE2, 0x80, 0x9C] => depth += 1, // « “
+            [0xC2, 0xBB, ..] | [0xE2, 0x80, 0x9D] => depth = (depth - 1).max(0), // » ”
             _ => continue,
         }
         out.push((start + i, depth));

@@ -13,11 +13,11 @@
 use fancy_regex::{Captures, Expr, Regex, RegexBuilder, RegexInput};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList};
+use pyo3::types::{PyDict, PyList, PyString};
 
 use crate::deadline::{Deadline, TimeLimit};
 use crate::pattern::{translate, BACKTRACK_LIMIT, FOLD_ALPHABET};
-use crate::pytext::{outside_repertoire, CharIndex};
+use crate::pytext::{checked_text, CharIndex};
 
 /// How a search stopped early.
 pub(crate) enum Stop {
@@ -374,8 +374,9 @@ impl RuleScanner {
     /// text is left to Python (it holds a character the two engines' Unicode tables read otherwise, or a pattern ran
     /// out of backtracking steps on it).
     #[pyo3(signature = (text, seconds=None))]
-    fn scan(&self, py: Python<'_>, text: &str, seconds: Option<f64>) -> PyResult<Option<Vec<Core>>> {
-        if outside_repertoire(text) {
+    fn scan(&self, py: Python<'_>, text: &Bound<'_, PyString>, seconds: Option<f64>) -> PyResult<Option<Vec<Core>>> {
+        let (text, outside) = checked_text(text)?;
+        if outside {
             return Ok(None);
         }
         let dl = Deadline::new(seconds);

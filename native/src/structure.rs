@@ -264,7 +264,7 @@ impl StructureReader {
     fn read(
         &self,
         py: Python<'_>,
-        text: &str,
+        text: &Bound<'_, PyString>,
         shape: &str,
         seconds: Option<f64>,
     ) -> PyResult<
@@ -274,7 +274,8 @@ impl StructureReader {
             Vec<usize>,
         )>,
     > {
-        if crate::pytext::outside_repertoire(text) {
+        let (text, outside) = crate::pytext::checked_text(text)?;
+        if outside {
             return Ok(None);
         }
         let deadline = Deadline::new(seconds);
