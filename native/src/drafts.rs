@@ -425,13 +425,16 @@ impl Extractor {
         &self,
         py: Python<'py>,
         text: &Bound<'py, PyString>,
-        source: &str,
+        source: &Bound<'py, PyString>,
         map: (Vec<usize>, Vec<usize>, Vec<usize>, Vec<usize>),
         seconds: Option<f64>,
     ) -> PyResult<Option<(Vec<Bound<'py, PyTuple>>, Vec<(usize, String)>)>> {
         if self.later.is_none() {
             return Ok(None);
         }
+        // the lengths in code points, which Python keeps (no count of the characters)
+        let (n_chars, n_src) = (text.len()?, source.len()?);
+        let source = source.to_str()?;
         let (text, outside) = checked_text(text)?;
         if outside {
             return Ok(None);
@@ -443,7 +446,6 @@ impl Extractor {
             Err(Some(e)) => return Err(e),
         };
         let mut ix = crate::context::Offsets::new(text);
-        let n_chars = text.chars().count();
         let run = |ds: &mut Vec<Draft>, ix: &mut crate::context::Offsets<'_>| -> Result<(), Stop> {
             self.share_lists(text, ix, ds, &dl)?;
             self.mark_own(text, ix, ds, n_chars, &dl)?;
@@ -463,7 +465,7 @@ impl Extractor {
             ostart,
             oend,
         };
-        Ok(Some(self.finish(py, source, &nm, &ds)?))
+        Ok(Some(self.finish(py, source, n_src, &nm, &ds)?))
     }
 }
 

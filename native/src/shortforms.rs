@@ -691,11 +691,11 @@ impl Extractor {
         &self,
         py: Python<'py>,
         src: &str,
+        n_src: usize,
         map: &NormMap,
         ds: &[Draft],
     ) -> PyResult<(Vec<Bound<'py, PyTuple>>, Vec<(usize, String)>)> {
         let mut sx = Offsets::new(src);
-        let n_src = src.chars().count();
         let bytes = src.as_bytes();
         let mut rows = Vec::with_capacity(ds.len());
         let mut fixes = Vec::new();
