@@ -19,7 +19,7 @@ import regex
 from . import native
 from .lexicon import Lexicon, load_lexicon
 from .model import LEVEL_RANK, Mention
-from .normalize import fold
+from .normalize import _OLD_TONE_RES, _OLD_TONES, fold
 
 
 _CACHED_LINE = 160  # longer lines (a body's paragraphs) are not kept in the line caches: they hardly ever repeat
@@ -173,11 +173,16 @@ class _Words:
             "level_of_code": lx.level_of_code, "type_of_code": lx.type_of_code,
             "draft_code": lambda blank, worded: _draft_code(blank, worded, lx),
             "province_from_text": lambda head, candidates: _province_from_text(head, lx, tuple(candidates)),
+            # provinces_in in the core: its counter, modern_tones' pairs and the letters they may not follow (the
+            # one class of its patterns' lookbehind; none when they differ: Python counts)
+            "province_counter": gz._province_counter(None) if len(_not_after := {
+                regex.search(r"\(\?<!\[(\w+)\]", p.pattern)[1] for p in _OLD_TONE_RES}) == 1 else None,
+            "old_tones": dict(_OLD_TONES), "old_tones_not_after": "".join(_not_after),
             "reform_date": gz.reform_date, "ambiguous_codes": sorted(lx.ambiguous_codes),
             "generic_types": sorted(lx.generic_types), "heading_by": _HEADING_BY.pattern,
             "consolidated_prefix": _CONSOLIDATED[0], "consolidated_type": _CONSOLIDATED[1],
             "letter_rule": _LETTER[0], "letter_type": _LETTER[1], "normative_rule": _NORMATIVE_RULE,
-            "text_head": _TEXT_HEAD,
+            "text_head": _TEXT_HEAD, "header_class": FileHeader, "header_fields": list(FileHeader.__slots__),
         }
 
 
@@ -186,9 +191,7 @@ _UNBUILT = object()
 
 def _str_tables() -> dict[str, Any]:
     """Python's str.casefold, str.lower and str.upper of each character below U+20000 they change (none above has a
-    case), and the ranges of the characters below it that are str.isalnum, for the compiled core (which leaves a
-    text with a letter above to Python). Worked out each time (the core is built once a process): kept, they would
-    hold 0.7 MiB in each worker."""
+    case), the ranges of those that are str.isalnum, for the core (worked out each time: kept, 0.7 MiB a worker)."""
     folds: dict[str, dict[str, str]] = {"casefold": {}, "lower": {}, "upper": {}}
     alnum: list[tuple[str, str]] = []
     for c in map(chr, range(0x20000)):
@@ -367,7 +370,7 @@ def read_header(text: str, mentions: list[Mention], lexicon: Lexicon, use_native
     if core is not None:
         done = native.header_read(core, text, mentions)
         if done is not None:
-            return FileHeader(*done)
+            return done
     own = next((m for m in mentions if m.own), None)
     got = native.header_lines(core, text, own is not None) if core is not None else None
     if got is None:
@@ -384,8 +387,7 @@ def settled_by_core(text: str, mentions: list[Mention], lexicon: Lexicon, defaul
                     use_native: bool | None = None) -> FileHeader | None:
     """``identity.read_settled`` in one call of the core; None when it is not in use or leaves the text to Python."""
     core = _words(lexicon).core(use_native)
-    done = native.header_read(core, text, mentions, default_province, True) if core is not None else None
-    return FileHeader(*done) if done is not None else None
+    return native.header_read(core, text, mentions, default_province, True) if core is not None else None
 
 
 def _read_lines(text: str, has_own: bool, words: _Words, lexicon: Lexicon) -> tuple[list[str], tuple | None]:

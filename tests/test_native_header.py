@@ -298,6 +298,32 @@ def test_places_finished_by_the_core(engine, i, form):
         same(engine, text[:cut])
 
 
+# a document naming no place above its body: the province its first lines name with a unit word, counted by the core
+# (old tone placement made modern, a tie, names beyond the first 6,000 characters, characters NFC could change or
+# the core leaves to Python) or by Python; (body, the province)
+TEXT_PROVINCES = [
+    ("tỉnh Khánh Hoà và tỉnh Khánh Hòa, tỉnh Bắc Giang", "Khánh Hòa"),
+    ("Tỉnh Uỷ Khánh Hoà; quý hoà; giá oà; TỈNH KHÁNH HOÀ; tỉnh Hoà1 Bình", "Khánh Hòa"),
+    ("tỉnh Hoà Bình² và tỉnh Hoà Bình; tỉnh Hoà Bìnhʻ", "Hòa Bình"),
+    ("tỉnh Hà Nam " + "x" * 6000 + " tỉnh Bắc Giang tỉnh Bắc Giang", "Hà Nam"),
+    ("“tỉnh Hà Nam” – tỉnh Hà Nam… tỉnh Bắc Giang\u2003", "Hà Nam"),
+    ("tỉnh Hà Nam ① tỉnh Hà Nam tỉnh Bắc Giang", "Hà Nam"),  # a character the core leaves to Python
+    ("tỉnh Bắc Giang\u0300 tỉnh Hà Nam\u2000", "Hà Nam"),  # NFC changes them ("Giang" + a grave accent: no place)
+    ("tỉnh Bắc Giang và tỉnh Hà Nam", None),  # a tie
+    ("huyện Vân Canh; tỉnh Gia Lai; huyện Vân Canh", "Bình Định"),
+    ("thành phố Huế; tỉnh Thừa Thiên Huế; thành phố Huế", "Huế"),
+    ("", None),
+]
+
+
+@pytest.mark.parametrize("body, province", TEXT_PROVINCES)
+def test_province_of_the_first_lines(engine, body, province):
+    h = same(engine, doc("ỦY BAN NHÂN DÂN", "", body=body + "\n"), answered=True)
+    assert (h["province"], h["province_source"]) == (province, "text" if province else None)
+    # a district several provinces share: the count among them
+    same(engine, doc("UBND HUYỆN CHÂU THÀNH", "", body=body + " tỉnh Long An; tỉnh Long An\n"), answered=True)
+
+
 def test_settled_by_the_core(engine):
     """The folder-wide default province where a document names none, and a code several levels share read as
     provincial once a province is known."""

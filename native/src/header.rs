@@ -15,12 +15,12 @@ use std::collections::{HashMap, HashSet};
 
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyTuple};
+use pyo3::types::PyDict;
 
 use crate::deadline::{Deadline, TimeLimit};
 use crate::header_article::{ArticleRead, ArticleReader};
 use crate::header_issuer::{Cases, IssuerNamer};
-use crate::header_place::{Finisher, Mentions, Read};
+use crate::header_place::{Cx, Finisher, HeaderClass, Mentions, Read};
 use crate::header_places::class_ranges;
 use crate::pattern::{translate, Pattern};
 use crate::pytext::{isdigit, islower, isspace, isupper, outside_repertoire, strip};
@@ -202,18 +202,8 @@ pub struct HeaderReader {
     issuer: IssuerNamer,
     /// what read_header makes of the lines (header_place.rs), when the spec gives its functions and words
     finish: Option<Finisher>,
-}
-
-/// What the document path of read_header reads from the lines (header.py `_LineFields`).
-struct Fields {
-    date: Option<(Option<String>, String, String, String)>,
-    blank: Option<String>,
-    block: Vec<String>,
-    type_word: Option<(String, String)>,
-    title: Option<String>,
-    vv: bool,
-    signature: (Option<String>, Option<String>),
-    issuer: Option<String>,
+    /// docgraph's FileHeader, when the spec gives it (read_header then returns one)
+    header_class: Option<HeaderClass>,
 }
 
 /// The ranges of a character class of header.py (`\p{Lu}`, `[\p{L} .'-]`) as the regex crate reads it.
@@ -324,6 +314,10 @@ impl HeaderReader {
             issuer: IssuerNamer::build(spec)?,
             finish: match spec.get_item("finish")? {
                 Some(f) if !f.is_none() => Some(Finisher::build(f.downcast::<PyDict>()?)?),
+                _ => None,
+            },
+            header_class: match spec.get_item("finish")? {
+                Some(f) if !f.is_none() => HeaderClass::build(f.downcast::<PyDict>()?)?,
                 _ => None,
             },
         })
@@ -700,12 +694,16 @@ impl HeaderReader {
         Ok((None, None))
     }
 
-    fn read(&self, text: &str, has_own: bool, dl: &Deadline) -> Res<(Option<ArticleRead>, Option<Fields>)> {
-        // the parts of the text read: its first lines and its last characters
-        let first = text
-            .match_indices('\n')
+    /// The byte where the first lines read end (`max_lines` of them).
+    fn first_lines_end(&self, text: &str) -> usize {
+        text.match_indices('\n')
             .nth(self.max_lines - 1)
-            .map_or(text.len(), |(i, _)| i);
+            .map_or(text.len(), |(i, _)| i)
+    }
+
+    fn read(&self, text: &str, has_own: bool, dl: &Deadline) -> Res<(Option<ArticleRead>, Option<Read>)> {
+        // the parts of the text read: its first lines and its last characters
+        let first = self.first_lines_end(text);
         let window = Self::tail(text, self.sign_window);
         // the characters of the first lines; those of the signature's lines are checked as they are read (the
         // last 3,000 characters were most of a file, and a sixth of read_lines' time)
@@ -746,7 +744,7 @@ impl HeaderReader {
         let issuer = self.issuer.name(&self.cases, &block)?;
         Ok((
             None,
-            Some(Fields {
+            Some(Read {
                 date,
                 blank,
                 block,
@@ -815,9 +813,10 @@ impl HeaderReader {
     }
 
     /// `read_header` (with `settle`: `identity.settle_place(read_header(...), default_province)`): the finished
-    /// header's fields in FileHeader's order, from the text and its mentions (docgraph's Mention objects). None when
-    /// the text is left to Python (as for read_lines, or a consolidated text's date below its number) or the reader
-    /// was built without the finishing functions; TimeLimit when `seconds` run out.
+    /// header (a FileHeader when the spec gives its class, else its fields in its order), from the text and its
+    /// mentions (docgraph's Mention objects). None when the text is left to Python (as for read_lines, or a
+    /// consolidated text's date below its number) or the reader was built without the finishing functions;
+    /// TimeLimit when `seconds` run out.
     #[pyo3(signature = (text, mentions, default_province=None, settle=false, seconds=None))]
     fn read_header<'py>(
         &self,
@@ -827,7 +826,7 @@ impl HeaderReader {
         default_province: Option<String>,
         settle: bool,
         seconds: Option<f64>,
-    ) -> PyResult<Option<Bound<'py, PyTuple>>> {
+    ) -> PyResult<Option<Bound<'py, PyAny>>> {
         let Some(fin) = &self.finish else {
             return Ok(None);
         };
@@ -839,22 +838,17 @@ impl HeaderReader {
         if dl.passed() {
             return Err(TimeLimit::new_err("the file's time limit ran out in the header reader"));
         }
+        // read() checked the characters of the first lines
+        let cx = Cx {
+            cases: &self.cases,
+            checked: self.first_lines_end(text),
+        };
         let header = match got {
             Err(Defer) => return Ok(None),
-            Ok((Some(article), _)) => fin.article(py, article, &ms, text)?,
-            Ok((None, Some(f))) => {
-                let read = Read {
-                    date: f.date,
-                    blank: f.blank,
-                    block: f.block,
-                    type_word: f.type_word,
-                    title: f.title,
-                    vv: f.vv,
-                    signature: f.signature,
-                    issuer: f.issuer,
-                };
-                fin.document(py, read, &ms, text, |body| self.issuer.name(&self.cases, &[body.to_string()]))?
-            }
+            Ok((Some(article), _)) => fin.article(py, article, &ms, text, &cx)?,
+            Ok((None, Some(read))) => fin.document(py, read, &ms, text, &cx, |body| {
+                self.issuer.name(&self.cases, &[body.to_string()])
+            })?,
             Ok((None, None)) => return Ok(None),
         };
         let Ok(mut header) = header else {
@@ -863,7 +857,10 @@ impl HeaderReader {
         if settle {
             fin.settle(&mut header, default_province);
         }
-        header.into_tuple(py).map(Some)
+        match &self.header_class {
+            Some(class) => class.make(py, header).map(Some),
+            None => header.into_tuple(py).map(|t| Some(t.into_any())),
+        }
     }
 }
 
@@ -877,7 +874,15 @@ mod tests {
 
     #[test]
     fn tail_is_the_last_characters() {
-        for text in ["", "a", "abc", "Ủy ban nhân dân", "tỉnh 𝐀𝐁 Lạng Sơn\nỘ", "ỘỘỘỘ", "a\u{10000}b"] {
+        for text in [
+            "",
+            "a",
+            "abc",
+            "Ủy ban nhân dân",
+            "tỉnh 𝐀𝐁 Lạng Sơn\nỘ",
+            "ỘỘỘỘ",
+            "a\u{10000}b",
+        ] {
             let chars: Vec<char> = text.chars().collect();
             for n in 0..chars.len() + 3 {
                 let want: String = chars[chars.len().saturating_sub(n)..].iter().collect();

@@ -113,7 +113,7 @@ impl Cases {
     }
 
     /// `str.isalnum` of one character
-    fn isalnum(&self, c: char) -> Res<bool> {
+    pub(crate) fn isalnum(&self, c: char) -> Res<bool> {
         if c as u32 >= 0x20000 {
             return Err(Defer);
         }

@@ -23,8 +23,11 @@ use pyo3::types::{PyDict, PyTuple};
 
 use crate::header::{get, ve, Defer};
 use crate::header_article::ArticleRead;
+use crate::header_issuer::Cases;
+use crate::header_text::head;
+use crate::header_text::TextCount;
 use crate::pattern::{translate, BACKTRACK_LIMIT};
-use crate::pytext::{head, strip};
+use crate::pytext::strip;
 
 /// The most entries of each memo (emptied when full, as header.py's `_MEMO`).
 const MEMO: usize = 1024;
@@ -96,8 +99,78 @@ pub(crate) struct Header {
     province_default: Option<String>,
 }
 
+/// FileHeader's fields, in the order of Header's (the class is checked to have these).
+const FIELDS: [&str; 18] = [
+    "kind",
+    "type",
+    "number",
+    "symbol",
+    "year",
+    "date",
+    "issuer",
+    "issuer_code",
+    "level",
+    "branch",
+    "province",
+    "locality",
+    "title",
+    "place",
+    "signer",
+    "signer_title",
+    "province_source",
+    "province_default",
+];
+
+/// docgraph's FileHeader class, its fields' names, and `object.__new__`: a header is made as its class would make
+/// it (a frozen dataclass's __init__ sets each field through object.__setattr__, some 4 µs for 18 fields), each
+/// field set with the generic attribute setter (which the frozen class's own __setattr__ would refuse).
+pub(crate) struct HeaderClass {
+    class: Py<PyAny>,
+    names: Vec<Py<pyo3::types::PyString>>,
+    new: Py<PyAny>,
+}
+
+impl HeaderClass {
+    pub(crate) fn build(spec: &Bound<'_, PyDict>) -> PyResult<Option<HeaderClass>> {
+        let py = spec.py();
+        let Some(class) = spec.get_item("header_class")? else {
+            return Ok(None);
+        };
+        let names: Vec<String> = get(spec, "header_fields")?;
+        if names != FIELDS {
+            return Err(pyo3::exceptions::PyValueError::new_err(
+                "FileHeader's fields are not the core's",
+            ));
+        }
+        Ok(Some(HeaderClass {
+            class: class.unbind(),
+            names: names
+                .iter()
+                .map(|n| pyo3::types::PyString::intern(py, n).unbind())
+                .collect(),
+            new: py.import("builtins")?.getattr("object")?.getattr("__new__")?.unbind(),
+        }))
+    }
+
+    pub(crate) fn make<'py>(&self, py: Python<'py>, h: Header) -> PyResult<Bound<'py, PyAny>> {
+        let obj = self.new.bind(py).call1((self.class.bind(py),))?;
+        for (name, value) in self.names.iter().zip(h.values(py)?) {
+            // SAFETY: three valid object pointers, the GIL held
+            let r = unsafe { pyo3::ffi::PyObject_GenericSetAttr(obj.as_ptr(), name.as_ptr(), value.as_ptr()) };
+            if r != 0 {
+                return Err(PyErr::fetch(py));
+            }
+        }
+        Ok(obj)
+    }
+}
+
 impl Header {
     pub(crate) fn into_tuple<'py>(self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
+        PyTuple::new(py, self.values(py)?)
+    }
+
+    fn values(self, py: Python<'_>) -> PyResult<Vec<PyObject>> {
         let items: Vec<PyObject> = vec![
             self.kind.into_pyobject(py)?.into_any().unbind(),
             self.typ.into_pyobject(py)?.into_any().unbind(),
@@ -118,7 +191,7 @@ impl Header {
             self.province_source.into_pyobject(py)?.into_any().unbind(),
             self.province_default.into_pyobject(py)?.into_any().unbind(),
         ];
-        PyTuple::new(py, items)
+        Ok(items)
     }
 }
 
@@ -175,6 +248,7 @@ pub(crate) struct Finisher {
     type_of_code: Py<PyAny>,
     draft_code: Py<PyAny>,
     province_from_text: Py<PyAny>,
+    text_count: Option<TextCount>,
     reform_date: String,
     ambiguous: HashSet<String>,
     generic_types: HashSet<String>,
@@ -275,7 +349,7 @@ impl Mentions {
     }
 }
 
-/// What the line reader gave for the document path (header.rs `Fields`).
+/// What the line reader (header.rs) reads from the lines of a document (header.py `_read_lines` fields).
 pub(crate) struct Read {
     pub date: Option<(Option<String>, String, String, String)>,
     pub blank: Option<String>,
@@ -288,6 +362,12 @@ pub(crate) struct Read {
 }
 
 type Got<T> = PyResult<Result<T, Defer>>;
+
+/// What the header reader gives the finishing: Python's case tables, how far the text's characters were checked.
+pub(crate) struct Cx<'a> {
+    pub cases: &'a Cases,
+    pub checked: usize,
+}
 
 impl Finisher {
     pub(crate) fn build(spec: &Bound<'_, PyDict>) -> PyResult<Finisher> {
@@ -306,6 +386,7 @@ impl Finisher {
             type_of_code: f("type_of_code")?,
             draft_code: f("draft_code")?,
             province_from_text: f("province_from_text")?,
+            text_count: TextCount::build(spec)?,
             reform_date: s("reform_date")?,
             ambiguous: get::<Vec<String>>(spec, "ambiguous_codes")?.into_iter().collect(),
             generic_types: get::<Vec<String>>(spec, "generic_types")?.into_iter().collect(),
@@ -373,17 +454,41 @@ impl Finisher {
         Ok(hit)
     }
 
-    /// `_province_from_text(text, lexicon, candidates)`
-    fn from_text(&self, py: Python<'_>, text: &str, candidates: &[String]) -> PyResult<Option<String>> {
+    /// `_province_from_text(text, lexicon, candidates)`: the province most often named with its unit word in the
+    /// first characters (none on a tie), among `candidates` when given; the characters up to byte `checked` of the
+    /// text are in the core's repertoire.
+    fn from_text(
+        &self,
+        py: Python<'_>,
+        cases: &Cases,
+        text: &str,
+        candidates: &[String],
+        checked: usize,
+    ) -> PyResult<Option<String>> {
         let head = head(text, self.head_chars);
         if head.is_empty() {
             return Ok(None);
         }
-        self.province_from_text.call1(py, (head, candidates.to_vec()))?.extract(py)
+        if let Some(counts) = self.text_count.as_ref().and_then(|t| t.count(py, cases, head, checked)) {
+            // Counter.most_common(): by count, the first named first among equal counts
+            let mut ranked: Vec<(&str, usize)> = counts
+                .into_iter()
+                .filter(|(p, _)| candidates.is_empty() || candidates.iter().any(|c| c == p))
+                .collect();
+            ranked.sort_by(|a, b| b.1.cmp(&a.1));
+            return Ok(match ranked.as_slice() {
+                [(p, _)] => Some(p.to_string()),
+                [(p, n), (_, m), ..] if n > m => Some(p.to_string()),
+                _ => None,
+            });
+        }
+        self.province_from_text
+            .call1(py, (head, candidates.to_vec()))?
+            .extract(py)
     }
 
     /// `_article`: the header of a file without one of its own, from what its lines gave.
-    pub(crate) fn article(&self, py: Python<'_>, read: ArticleRead, ms: &Mentions, text: &str) -> Got<Header> {
+    pub(crate) fn article(&self, py: Python<'_>, read: ArticleRead, ms: &Mentions, text: &str, cx: &Cx) -> Got<Header> {
         let (title, dated, place, any_text) = read;
         let (mut date, mut year) = (None, None);
         if let Some((d, m, y)) = dated {
@@ -413,11 +518,15 @@ impl Finisher {
             source = truthy(&province).then_some("parent");
         }
         if province.is_none() {
-            province = self.from_text(py, text, &[])?;
+            province = self.from_text(py, cx.cases, text, &[], cx.checked)?;
             source = truthy(&province).then_some("text");
         }
         Ok(Ok(Header {
-            kind: if truthy(&date) || truthy(&title) { "article" } else { "unknown" },
+            kind: if truthy(&date) || truthy(&title) {
+                "article"
+            } else {
+                "unknown"
+            },
             date,
             year,
             title,
@@ -436,6 +545,7 @@ impl Finisher {
         f: Read,
         ms: &Mentions,
         text: &str,
+        cx: &Cx,
         name_issuer: impl Fn(&str) -> Result<Option<String>, Defer>,
     ) -> Got<Header> {
         let own = ms.own.as_ref();
@@ -494,7 +604,7 @@ impl Finisher {
                     province = p;
                     province_source = Some("parent");
                 } else {
-                    let p = self.from_text(py, text, &candidates)?;
+                    let p = self.from_text(py, cx.cases, text, &candidates, cx.checked)?;
                     if fits(&p) {
                         province = p;
                         province_source = Some("text");
@@ -512,7 +622,12 @@ impl Finisher {
             (None, None) => None,
         };
         if let Some(o) = own {
-            if truthy(&o.symbol) && o.symbol.as_deref().unwrap_or("").starts_with(self.consolidated_prefix.as_str()) {
+            if truthy(&o.symbol)
+                && o.symbol
+                    .as_deref()
+                    .unwrap_or("")
+                    .starts_with(self.consolidated_prefix.as_str())
+            {
                 typ = Some(self.consolidated_type.clone());
                 if date.is_none() {
                     return Ok(Err(Defer)); // its date stands below the number: Python reads it there
@@ -566,7 +681,11 @@ impl Finisher {
                 title = (!rest.is_empty()).then(|| rest.to_string());
             }
         }
-        let kind = if own.is_some() || f.blank.is_none() { "document" } else { "draft" };
+        let kind = if own.is_some() || f.blank.is_none() {
+            "document"
+        } else {
+            "draft"
+        };
         let (signer_title, signer) = f.signature;
         Ok(Ok(Header {
             kind,

@@ -315,6 +315,20 @@ impl ProvinceCounter {
     }
 }
 
+impl ProvinceCounter {
+    /// (province, count) in the order first named, of a text in NFC with the modern tone placement whose
+    /// characters the caller has checked (`outside_repertoire`); None when the text is left to Python.
+    pub(crate) fn counted(&self, text: &str) -> Option<Vec<(&str, usize)>> {
+        let counts = self.count(text).ok()?;
+        Some(
+            counts
+                .into_iter()
+                .map(|(p, n)| (self.provinces[p as usize].as_str(), n))
+                .collect(),
+        )
+    }
+}
+
 /// gazetteer._words of a name: its words, a dash kept as a word of its own ("Bà Rịa - Vũng Tàu").
 fn name_words(name: &str) -> Vec<&str> {
     let mut words = Vec::new();

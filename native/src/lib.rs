@@ -11,6 +11,7 @@ pub mod header;
 pub mod header_article;
 pub mod header_issuer;
 pub mod header_place;
+pub mod header_text;
 pub mod header_places;
 pub mod pattern;
 pub mod phrases;
