@@ -25,7 +25,7 @@ except ImportError:  # not installed: the Python engine runs everything
     _core = None
 
 # the core's version this docgraph speaks to (its stages' arguments and results); another one is not used
-CORE_VERSION = "0.15.0"
+CORE_VERSION = "0.16.0"
 # the stages the core runs (docgraph uses each when the rules in use are ones the core can compile)
 STAGES: tuple[str, ...] = ("structure", "phrases", "scan", "header", "context", "relations", "extract")
 # what DOCGRAPH_NATIVE=0 turns off; DOCGRAPH_REQUIRE_NATIVE=1 makes a missing core an error (CI, the comparison tests)
