@@ -39,6 +39,7 @@ from . import index as ix
 if TYPE_CHECKING:
     from .lexicon import Lexicon
 
+_LOAD_CACHE = -512  # KiB of page cache while loading (SQLite's default: 2,000)
 # made again after the load
 _DEFERRED = ("mentions_file", "mentions_doc", "raw_relations_file", "files_own", "edges_by_target")
 _M = {c: i for i, c in enumerate(ix._MENTION_ROW)}
@@ -263,12 +264,14 @@ class BulkLoad:
         self.chunks = chunks  # the workers' chunk databases can be attached (as "chunk") and copied
         for name in _DEFERRED:
             conn.execute(f"DROP INDEX IF EXISTS {name}")
+        # while the workers run, the load appends rows (and reads the files' ids for their mentions' foreign keys):
+        # a small page cache does, and the writer holds less; finish's sorts get the usual one back
+        self.cache_size = conn.execute("PRAGMA main.cache_size").fetchone()[0]
+        conn.execute(f"PRAGMA main.cache_size={_LOAD_CACHE}")
         self.next_file = conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM files").fetchone()[0]
         self.next_mention = conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM mentions").fetchone()[0]
         self.next_raw = conn.execute("SELECT COALESCE(MAX(rowid), 0) + 1 FROM raw_relations").fetchone()[0]
-        # the mentions' distinct _DOC_SOURCES values (their document first) -> how many mentions have them
-        self.values: dict[tuple, int] = {}
-        self.same: dict = {}  # one object per distinct string or tuple kept (a document id, an issuer, ...)
+        self.same: dict = {}  # one object per distinct string kept (a document id, a relation)
         # the relations resolve's join keeps, a column each (kept while the workers run: a tuple each costs three
         # times as much): source, target (a year-less mention still to resolve: its id), relation, file, line and
         # raw_relations rowid, resolve's sort key
@@ -327,18 +330,12 @@ class BulkLoad:
                 raise RuntimeError(f"bulk load: {table} ends at id {last}, {expected} expected")
 
     def _take(self, fid: int, mid: int, rid: int, info: tuple) -> None:
-        """Keep what resolve needs of one file (``gather``'s record): its mentions' ids begin at ``mid``, its raw
-        relations' rowids at ``rid``."""
-        _, _, values, rels = info
-        keep = self.same.setdefault
-        agg = self.values
-        for v, n in values.items():
-            c = agg.get(v)
-            if c is None:
-                agg[tuple([keep(x, x) if type(x) is str else x for x in v])] = n
-            else:
-                agg[v] = c + n
+        """Keep what resolve needs of one file's relations (``gather``'s record): its mentions' ids begin at
+        ``mid``, its raw relations' rowids at ``rid``. (Its mentions' values, ``info[2]``, are not kept: the
+        documents are grouped from the index at the end, ``finish``.)"""
+        rels = info[3]
         if rels:  # a column at a time (a comprehension each: cheaper than six appends per relation)
+            keep = self.same.setdefault
             self.src.extend([keep(s, s) if type(s) is str else mid + s for s, _, _, _, _ in rels])
             self.dst.extend([keep(t, t) if type(t) is str else mid + t for _, t, _, _, _ in rels])
             self.rel.extend([keep(rel, rel) for _, _, rel, _, _ in rels])
@@ -350,26 +347,29 @@ class BulkLoad:
         """Resolve, make the indexes, commit and restore the journal. Returns the counts ``resolve`` gives;
         ``lexicon`` as for ``resolve``."""
         conn = self.conn
+        conn.execute(f"PRAGMA main.cache_size={int(self.cache_size)}")
         reader = conn.cursor()
         reader.row_factory = None
         # 1. year-less mentions (index._YearLess: the choice resolve makes), read back with the dated documents
         year_less = ix._YearLess(conn, ix._dated(reader))
         resolved: dict[int, str] = {}
         updates = []
-        agg, self.values, self.same = self.values, {}, {}
-        for mid, fid, base, juris, *values in reader.execute(
-                "SELECT id, file_id, key_base, key_jurisdiction, " + ", ".join(ix._DOC_SOURCES[1:])
-                + " FROM mentions WHERE own = 0 AND key_base IS NOT NULL AND key_year IS NULL ORDER BY id"):
+        self.same = {}
+        for mid, fid, base, juris in reader.execute(
+                "SELECT id, file_id, key_base, key_jurisdiction"
+                " FROM mentions WHERE own = 0 AND key_base IS NOT NULL AND key_year IS NULL ORDER BY id"):
             doc, amb = year_less(fid, base, juris)
             resolved[mid] = doc
             updates.append((doc, amb, mid))
-            values = (doc, *values)
-            agg[values] = agg.get(values, 0) + 1
         conn.executemany("UPDATE mentions SET doc = ?, ambiguous = ? WHERE id = ?", updates)
-        # 2. documents: each one's distinct values with their counts
-        keys = sorted(agg, key=itemgetter(0))
-        docs = ix._documents(conn, ((d, {v: agg[v] for v in group}) for d, group in groupby(keys, key=itemgetter(0))))
-        del keys, agg
+        del updates
+        # 2. documents: each one's distinct values with their counts, grouped by SQLite (resolve counts the rows
+        # of each document; the choice of a field does not depend on their order)
+        sources = ", ".join(ix._DOC_SOURCES)
+        groups = reader.execute(f"SELECT {sources}, COUNT(*) FROM mentions WHERE doc IS NOT NULL"
+                                f" GROUP BY {sources} ORDER BY doc")
+        docs = ix._documents(conn, ((d, {v[:-1]: v[-1] for v in group})
+                                    for d, group in groupby(groups, key=itemgetter(0))))
         conn.execute("DELETE FROM documents")
         conn.execute("DELETE FROM edges")
         conn.executemany(ix._INSERT_DOCUMENT, ix.document_rows(docs))
@@ -400,6 +400,7 @@ class BulkLoad:
         index is marked unresolved before the load begins)."""
         conn = self.conn
         try:
+            conn.execute(f"PRAGMA main.cache_size={int(self.cache_size)}")
             for statement in (ix._SCHEMA + ix._LATER_INDEXES).split(";"):
                 if statement.strip():
                     conn.execute(statement)

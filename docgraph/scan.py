@@ -23,6 +23,7 @@ from . import index as ix
 from . import limits as _limits
 from .bulkload import BulkLoad
 from .engine import get_engine
+from .lexicon import load_lexicon
 from .pipeline import DEFAULT_TIMEOUT, FileResult, display_path, process_file
 from .readers.listing import FolderPaths, ignore_patterns, is_ignored, list_files
 from .rules import rule_files
@@ -180,8 +181,8 @@ def scan(
     summary = ScanSummary()
     fingerprint = rules_fingerprint([str(f) for f in rule_files(rules_dir)])
     rules_changed = ix.get_meta(conn, "rules") not in (None, fingerprint)
-    if ix.get_meta(conn, "rules") != fingerprint:
-        get_engine(rules_dir)  # rules not used on this index before: fail early, in this process, if broken
+    if rules_dir is not None and ix.get_meta(conn, "rules") != fingerprint:
+        get_engine(rules_dir)  # a folder of rules not used on this index before: fail early, in this process, if broken
     # files indexed with other rules are read again, whatever their size and mtime
     known = {} if rules_changed else ix.file_state(conn)
     defaults = ix.province_defaults(conn)  # path -> the default province a file was read with
@@ -214,8 +215,8 @@ def scan(
                 ix.touch_file(conn, shown, st.st_size, st.st_mtime_ns)
                 summary.unchanged += 1
                 continue
-            if not listed[0]:
-                get_engine(rules_dir)  # built (and cached) here, before the workers are forked from this process
+            # the engine is built where files are read (in each worker: a tenth of a second); this process needs only
+            # the lexicon, and holding the engine here it would hold it again in every worker forked from it
             listed[0] += 1
             yield path, rules_dir, own_doc_path(path, roots_abs, folders.absolute(path)), lim, default
 
@@ -276,7 +277,7 @@ def scan(
         if bulk is not None:
             if stage:
                 stage("resolve")
-            bulk_counts = bulk.finish(get_engine(rules_dir).lexicon)
+            bulk_counts = bulk.finish(load_lexicon(rules_dir))
     except BaseException:
         if bulk is not None and bulk_counts is None:
             bulk.abort()  # the files loaded so far are kept, as the batches of an interrupted run are
@@ -298,7 +299,7 @@ def scan(
         else:
             if stage:
                 stage("resolve")
-            counts = ix.resolve(conn, touched, lexicon=get_engine(rules_dir).lexicon)
+            counts = ix.resolve(conn, touched, lexicon=load_lexicon(rules_dir))
         ix.set_meta(conn, "resolved", "yes")
     else:  # nothing changed: documents and edges are already resolved
         counts = ix.counts(conn)
@@ -337,6 +338,7 @@ def _results(todo: Iterable[Task], jobs: int, lim: _limits.Limits,
     it = iter(todo)
     first = list(islice(it, WINDOW))
     if jobs <= 1 or len(first) < 8:
+        workers.discard_spare()  # forked ahead by the command line (workers.prestart), not needed
         for args in chain(first, it):
             yield _worker(args)
         return

@@ -13,6 +13,12 @@ A pool of our own rather than ``concurrent.futures``: it must know which file ea
 Each worker writes the sequence number of the task it is on and when it began into a shared array; results carry
 their sequence numbers, so the parent yields them in task order with a bounded buffer. A worker stopped past the
 limit loses the results of its chunk so far: those tasks are sent again.
+
+A forked worker holds, from its first page, all that the parent held when it was forked. The command line forks
+the workers of ``extract`` early (``prestart``), before it parses its options: typer's coercion of the options
+imports pydantic, the command's modules are loaded, and none of it is any use to a worker, yet three processes would
+count it. ``run`` takes these spare workers (``func`` and ``pack`` reach them as their first message) when it asks
+for as many; otherwise it forks its own, as it does for a worker that replaces one stopped.
 """
 
 from __future__ import annotations
@@ -27,12 +33,13 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from multiprocessing.connection import wait as mp_wait
+from multiprocessing.reduction import ForkingPickler
 from typing import Any
 
 from .errors import BadInput
 from .i18n import _
 
-__all__ = ["WorkerDied", "run"]
+__all__ = ["WorkerDied", "discard_spare", "prestart", "run"]
 
 _SIGNALS = {signal.SIGINT, signal.SIGTERM}
 _CHUNK_BYTES = 16_384  # a chunk of tasks stays well under a socket's buffer: two in flight never block a send
@@ -83,12 +90,20 @@ def _die_with_parent(parent: int) -> None:
     threading.Thread(target=watch, daemon=True).start()
 
 
-def _worker_main(conn: Any, slots: Any, i: int, func: Callable[[Any], Any], parent: int,
+def _worker_main(conn: Any, slots: Any, i: int, func: Callable[[Any], Any] | None, parent: int,
                  pack: Callable[[list[tuple[int, Any]]], list[tuple[int, Any]]] | None = None) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the parent ends the workers
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, _SIGNALS)
     _die_with_parent(parent)
+    if func is None:  # a spare worker (prestart): its function and pack come first
+        try:
+            setup = conn.recv()
+        except (EOFError, OSError):
+            return
+        if setup is None:
+            return
+        func, pack = setup
     while True:
         try:
             chunk = conn.recv()
@@ -120,6 +135,76 @@ def _worker_main(conn: Any, slots: Any, i: int, func: Callable[[Any], Any], pare
             conn.send(("error", RuntimeError(f"{type(error).__name__}: {error} ({e})")))
 
 
+class _Spare:
+    """Workers forked ahead of ``run`` (``prestart``), waiting for their function."""
+
+    def __init__(self, ctx: Any, jobs: int):
+        self.jobs, self.parent = jobs, os.getpid()
+        self.slots = ctx.RawArray("d", 2 * jobs)
+        self.procs: list[tuple[Any, Any]] = []  # (process, its end of the pipe)
+        for k in range(jobs):
+            self.slots[2 * k] = -1.0
+            self.procs.append(_fork(ctx, self.slots, k, None, None, self.parent))
+
+    def close(self) -> None:
+        _stop([_Worker(proc, conn, k) for k, (proc, conn) in enumerate(self.procs)])
+        self.procs = []
+
+
+_spare: _Spare | None = None
+
+
+def _context() -> Any:
+    return mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
+
+
+def _fork(ctx: Any, slots: Any, k: int, func: Callable[[Any], Any] | None, pack: Any, parent: int) -> tuple[Any, Any]:
+    ours, theirs = ctx.Pipe(duplex=True)
+    proc = ctx.Process(target=_worker_main, args=(theirs, slots, k, func, parent, pack), daemon=True,
+                       name=f"docgraph-worker-{k}")
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, _SIGNALS)  # the child sets its handlers before any arrives
+    try:
+        proc.start()
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+    theirs.close()
+    return proc, ours
+
+
+def prestart(jobs: int) -> None:
+    """Fork ``jobs`` workers now, from this process as it is, for the next ``run`` with as many jobs (only where
+    workers are forked: elsewhere they start with ``run``). Unused, they end with ``discard_spare`` or with this
+    process."""
+    global _spare
+    discard_spare()
+    if jobs > 1 and _context().get_start_method() == "fork":
+        _spare = _Spare(_context(), jobs)
+
+
+def discard_spare() -> None:
+    """End the workers of ``prestart`` if no ``run`` took them."""
+    global _spare
+    spare, _spare = _spare, None
+    if spare is not None:
+        spare.close()
+
+
+def _take_spare(jobs: int, func: Callable[[Any], Any], pack: Any) -> tuple[_Spare, bytes] | None:
+    """The spare workers when there are ``jobs`` of them, alive, and ``func`` and ``pack`` can be sent to them."""
+    global _spare
+    spare, _spare = _spare, None
+    if spare is None:
+        return None
+    try:
+        if spare.jobs != jobs or os.getpid() != spare.parent or any(not p.is_alive() for p, _ in spare.procs):
+            raise ValueError
+        setup = bytes(ForkingPickler.dumps((func, pack)))
+    except Exception:  # noqa: BLE001 - a function defined in a test, another process: fork new workers
+        spare.close()
+        return None
+    return spare, setup
+
+
 class _Worker:
     __slots__ = ("proc", "conn", "slot", "sent", "stopping")
 
@@ -145,10 +230,15 @@ def run(tasks: Iterable[Any], func: Callable[[Any], Any], jobs: int, *, chunk: i
     stops the caller; the workers are ended in every case. ``pack``: run in the worker on each chunk's results,
     [(sequence number, result)], before they are sent; it returns them in the same form (the results the caller
     receives; ``overrun``'s are not packed)."""
-    ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
-    slots = ctx.RawArray("d", 2 * jobs)
-    for k in range(jobs):
-        slots[2 * k] = -1.0
+    ctx = _context()
+    taken_spare = _take_spare(jobs, func, pack)
+    spare: list[tuple[Any, Any] | None] = list(taken_spare[0].procs) if taken_spare else []
+    if taken_spare:
+        slots = taken_spare[0].slots
+    else:
+        slots = ctx.RawArray("d", 2 * jobs)
+        for k in range(jobs):
+            slots[2 * k] = -1.0
     parent = os.getpid()
     workers: list[_Worker | None] = [None] * jobs
     by_seq: dict[int, Any] = {}  # tasks taken and not yet yielded (sent, queued or done)
@@ -160,17 +250,14 @@ def run(tasks: Iterable[Any], func: Callable[[Any], Any], jobs: int, *, chunk: i
     next_out = 0
 
     def start(k: int) -> _Worker:
-        ours, theirs = ctx.Pipe(duplex=True)
-        proc = ctx.Process(target=_worker_main, args=(theirs, slots, k, func, parent, pack), daemon=True,
-                           name=f"docgraph-worker-{k}")
-        old = signal.pthread_sigmask(signal.SIG_BLOCK, _SIGNALS)  # the child sets its handlers before any arrives
-        try:
-            proc.start()
-        finally:
-            signal.pthread_sigmask(signal.SIG_SETMASK, old)
-        theirs.close()
+        proc_conn = spare[k] if k < len(spare) else None
+        if proc_conn is not None:  # a worker of prestart: its function first
+            spare[k] = None
+            proc_conn[1].send_bytes(taken_spare[1])
+        else:
+            proc_conn = _fork(ctx, slots, k, func, pack, parent)
         slots[2 * k] = -1.0
-        w = workers[k] = _Worker(proc, ours, k)
+        w = workers[k] = _Worker(proc_conn[0], proc_conn[1], k)
         return w
 
     def send(w: _Worker) -> None:
@@ -267,6 +354,7 @@ def run(tasks: Iterable[Any], func: Callable[[Any], Any], jobs: int, *, chunk: i
                 lost(w)
     finally:
         _stop([w for w in workers if w is not None])
+        _stop([_Worker(*pc, 0) for pc in spare if pc is not None])  # spares not started (the run ended first)
 
 
 def _stop(live: list[_Worker]) -> None:
