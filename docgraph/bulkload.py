@@ -12,13 +12,14 @@ second extract started at the same time) the journal cannot be changed: the load
 still in one transaction.
 
 While the batches arrive, the writer keeps what ``index.resolve`` would otherwise read back from the tables it just
-wrote, but only what is costly to read back: each document's distinct mention fields with their counts, and each raw
-relation's source and target documents with its sort key (its evidence stays in the index and is read back in the
-edges' order). The year-less mentions and the dated documents of each scope are few and cheap to select: they are
-read back at the end, once the workers are gone, so that the writer holds less while they run. The documents and
-edges are then the same, row for row, as a full ``resolve`` of the same rows gives: both share ``index._dated``,
-``index._YearLess``, ``index._documents`` and ``index._write_edges``. What is kept grows with the distinct documents
-and the relations, not with the text: evidence, headers and mention texts are not.
+wrote, but only what is costly to read back: each raw relation's source and target documents with its sort key (its
+evidence stays in the index and is read back in the edges' order). The year-less mentions, the dated documents of
+each scope and each document's distinct mention fields with their counts (grouped by SQLite: fewer rows than the
+mentions, and nothing held while the workers run) are read back at the end, once the workers are gone, so that
+the writer holds less while they run. The documents and edges are then the same, row for row, as a full
+``resolve`` of the same rows gives: both share ``index._dated``, ``index._YearLess``, ``index._documents`` and
+``index._write_edges``. What is kept grows with the relations, not with the text: evidence, headers and mention
+texts are not. The load runs with a small page cache (the rows are appended), the usual one restored for the end.
 
 With worker processes the rows do not cross the process boundary as Python objects: each worker writes its chunk of
 files into an SQLite database in memory and hands over its bytes (``Pack``), with what the writer keeps of each file
