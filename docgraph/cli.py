@@ -14,7 +14,7 @@ from typing import Annotated, Any, Callable, Iterator, Optional
 
 import typer
 
-from . import i18n, render
+from . import i18n, prefork, render
 from .errors import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, UsageError, as_docgraph_error
 from .export.registry import DIRECTORY_FORMATS, FORMATS, names_text
 from .graph import build_graph, build_induced, build_subgraph
@@ -31,7 +31,7 @@ from .query import (CHAIN_RELATIONS, GAP_LEVELS, NotFound, chain, default_gap_le
 class _Group(typer.core.TyperGroup):
     """The root command: before anything is parsed, the interface language is chosen (``--lang`` among the
     arguments, then the environment) and every help text of the command tree is put in it. The workers of an
-    ``extract`` are forked here too, from a process that holds little yet (``workers.prestart``)."""
+    ``extract`` are forked here too, from a process that holds little yet (``prefork``)."""
 
     def main(self, args: Any = None, *a: Any, **kw: Any) -> Any:
         argv = list(sys.argv[1:] if args is None else args)
@@ -39,51 +39,13 @@ class _Group(typer.core.TyperGroup):
             i18n.set_language(i18n.choose_language(_lang_argument(argv)))
         except ValueError:  # a bad --lang: its option's callback says so, in the environment's language
             i18n.set_language(i18n.choose_language())
-        jobs = _extract_jobs(argv)
-        if jobs > 1:
-            from . import workers
-
-            # before typer parses the options: its coercion imports pydantic, and the command its modules, which
-            # every worker forked later would hold too (about 8 MiB each); a guess that proves wrong costs a fork
-            workers.prestart(jobs)
+        spare = prefork.extract_workers(argv)  # forked before typer parses the options (prefork.py)
         try:
             _localize(self)
             return super().main(argv, *a, **kw)
         finally:
-            if jobs > 1:
-                workers.discard_spare()  # not taken (an error, nothing to read): ended now
-
-
-def _extract_jobs(argv: list[str]) -> int:
-    """The worker processes ``argv`` asks of ``extract`` with the default engine (0 for any other command; a guess
-    from the words alone, made before typer reads them: --jobs, -j, else the number of cores)."""
-    words = iter(argv)
-    for word in words:
-        if word == "--lang":
-            next(words, None)
-        elif not word.startswith("-"):
-            if word != "extract":
-                return 0
-            break
-        elif word in ("--help", "--version", "--"):
-            return 0
-    else:
-        return 0
-    jobs = 0
-    for word in words:
-        if word == "--":
-            break
-        if word in ("--help", "--engine") or word.startswith("--engine="):  # --engine spark: no workers of ours
-            if word == "--help" or (next(words, None) if word == "--engine" else word[len("--engine="):]) != "default":
-                return 0
-        value = next(words, "") if word in ("--jobs", "-j") else \
-            word[len("--jobs="):] if word.startswith("--jobs=") else word[2:] if word.startswith("-j") else None
-        if value is not None:
-            try:
-                jobs = int(value)
-            except ValueError:
-                return 0
-    return jobs if jobs > 0 else (os.cpu_count() or 1)
+            if spare:
+                prefork.discard()  # not taken (an error, nothing to read): ended now
 
 
 def _lang_argument(argv: list[str]) -> str | None:

@@ -91,12 +91,18 @@ def _die_with_parent(parent: int) -> None:
 
 
 def _worker_main(conn: Any, slots: Any, i: int, func: Callable[[Any], Any] | None, parent: int,
-                 pack: Callable[[list[tuple[int, Any]]], list[tuple[int, Any]]] | None = None) -> None:
+                 pack: Callable[[list[tuple[int, Any]]], list[tuple[int, Any]]] | None = None,
+                 warm: Callable[[], Any] | None = None) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the parent ends the workers
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, _SIGNALS)
     _die_with_parent(parent)
     if func is None:  # a spare worker (prestart): its function and pack come first
+        if warm is not None:  # what it will need, readied while the parent is still parsing its options
+            try:
+                warm()
+            except Exception:  # noqa: BLE001 - the same work fails again where it is needed, and says why there
+                pass
         try:
             setup = conn.recv()
         except (EOFError, OSError):
@@ -138,13 +144,13 @@ def _worker_main(conn: Any, slots: Any, i: int, func: Callable[[Any], Any] | Non
 class _Spare:
     """Workers forked ahead of ``run`` (``prestart``), waiting for their function."""
 
-    def __init__(self, ctx: Any, jobs: int):
+    def __init__(self, ctx: Any, jobs: int, warm: Callable[[], Any] | None = None):
         self.jobs, self.parent = jobs, os.getpid()
         self.slots = ctx.RawArray("d", 2 * jobs)
         self.procs: list[tuple[Any, Any]] = []  # (process, its end of the pipe)
         for k in range(jobs):
             self.slots[2 * k] = -1.0
-            self.procs.append(_fork(ctx, self.slots, k, None, None, self.parent))
+            self.procs.append(_fork(ctx, self.slots, k, None, None, self.parent, warm))
 
     def close(self) -> None:
         _stop([_Worker(proc, conn, k) for k, (proc, conn) in enumerate(self.procs)])
@@ -158,9 +164,10 @@ def _context() -> Any:
     return mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
 
 
-def _fork(ctx: Any, slots: Any, k: int, func: Callable[[Any], Any] | None, pack: Any, parent: int) -> tuple[Any, Any]:
+def _fork(ctx: Any, slots: Any, k: int, func: Callable[[Any], Any] | None, pack: Any, parent: int,
+          warm: Callable[[], Any] | None = None) -> tuple[Any, Any]:
     ours, theirs = ctx.Pipe(duplex=True)
-    proc = ctx.Process(target=_worker_main, args=(theirs, slots, k, func, parent, pack), daemon=True,
+    proc = ctx.Process(target=_worker_main, args=(theirs, slots, k, func, parent, pack, warm), daemon=True,
                        name=f"docgraph-worker-{k}")
     old = signal.pthread_sigmask(signal.SIG_BLOCK, _SIGNALS)  # the child sets its handlers before any arrives
     try:
@@ -171,14 +178,14 @@ def _fork(ctx: Any, slots: Any, k: int, func: Callable[[Any], Any] | None, pack:
     return proc, ours
 
 
-def prestart(jobs: int) -> None:
+def prestart(jobs: int, warm: Callable[[], Any] | None = None) -> None:
     """Fork ``jobs`` workers now, from this process as it is, for the next ``run`` with as many jobs (only where
-    workers are forked: elsewhere they start with ``run``). Unused, they end with ``discard_spare`` or with this
-    process."""
+    workers are forked: elsewhere they start with ``run``). Each calls ``warm()`` first (its errors are ignored),
+    then waits. Unused, they end with ``discard_spare`` or with this process."""
     global _spare
     discard_spare()
     if jobs > 1 and _context().get_start_method() == "fork":
-        _spare = _Spare(_context(), jobs)
+        _spare = _Spare(_context(), jobs, warm)
 
 
 def discard_spare() -> None:

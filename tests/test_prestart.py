@@ -10,7 +10,7 @@ import sys
 import pytest
 
 from docgraph import workers
-from docgraph.cli import _extract_jobs
+from docgraph.prefork import extract_jobs as _extract_jobs
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers are forked only on Linux here")
 
@@ -66,6 +66,16 @@ def test_run_takes_the_spare_workers_forked_before():
     assert {pid for pid, _ in out} <= pids  # the spare workers read every task
     assert {mark for _, mark in out} == {"before"}
     assert all(not p.is_alive() for p, _ in spare.procs)  # ended with the run
+
+
+def _warm() -> None:
+    MARK[0] = "warmed"
+
+
+def test_spare_workers_ready_themselves_while_they_wait():
+    workers.prestart(2, _warm)  # the command line's warm: the pipeline imported, the engine built
+    assert {mark for _, mark in workers.run(range(20), _marked, 2, chunk=4)} == {"warmed"}
+    assert MARK[0] == "before"  # in the workers only
 
 
 def test_a_run_with_another_number_of_jobs_forks_its_own_and_ends_the_spares():
