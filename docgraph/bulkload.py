@@ -45,8 +45,6 @@ _LOAD_CACHE = -512  # KiB of page cache while loading (SQLite's default: 2,000)
 _DEFERRED = ("mentions_file", "mentions_doc", "raw_relations_file", "files_own", "edges_by_target")
 _M = {c: i for i, c in enumerate(ix._MENTION_ROW)}
 _KEY_BASE, _KEY_YEAR, _OWN_COL, _DOC = (_M[c] for c in ("key_base", "key_year", "own", "doc"))
-# a mention's values for its document (index._DOC_SOURCES, "doc" first)
-_doc_sources = itemgetter(*(_M[c] for c in ix._DOC_SOURCES))
 _F = {c: i for i, c in enumerate(ix._FILE_ROW)}
 _SKIPPED, _OWN_ID = _F["skipped"], _F["own_id"]
 _INSERT_MENTION = ix._insert("mentions", ("id", "file_id", *ix._MENTION_ROW))
@@ -77,18 +75,15 @@ _COPY = [f"INSERT INTO main.{t} ({_names(cols)}) SELECT {_names(cols)} FROM chun
 
 def gather(r: ix.FileRows, own_idx: int) -> tuple:
     """What the bulk load keeps of one file's rows, worked out where they were built (a worker): (mentions, raw
-    relations, its mentions' distinct ``index._DOC_SOURCES`` values with their counts, the relations resolve's join
-    keeps as (source, target, relation, line, index in the file)). A year-less mention stands in the relations as
-    its index in the file (an int), a document as its id; the year-less mentions themselves and the dated documents
-    are read back from the index at the end (``BulkLoad.finish``), not kept while the workers run."""
+    relations, the relations resolve's join keeps as (source, target, relation, line, index in the file)). A
+    year-less mention stands in the relations as its index in the file (an int), a document as its id; the year-less
+    mentions themselves and the documents' values are read back from the index at the end (``BulkLoad.finish``),
+    not kept while the workers run."""
     f = r.file
-    values: dict[tuple, int] = {}
     docs: list = []  # each mention's document, or its index while year-less
     for i, m in enumerate(r.mentions):
         d = m[_DOC]
         if d is not None:
-            v = _doc_sources(m)
-            values[v] = values.get(v, 0) + 1
             docs.append(d)
         elif m[_KEY_BASE] is not None and m[_KEY_YEAR] is None and not m[_OWN_COL]:
             docs.append(i)
@@ -104,7 +99,7 @@ def gather(r: ix.FileRows, own_idx: int) -> tuple:
                 src = f[_OWN_ID] if s == own_idx else (docs[s] if 0 <= s < n else None)
                 if src is not None and docs[t] is not None:
                     rels.append((src, docs[t], x[2], x[3], k))
-    return (n, len(r.relations), values, rels)
+    return (n, len(r.relations), rels)
 
 
 _NULL = ix.NULL  # None as the chunks' rows bind it (eight None in a mention row's thirty values)
@@ -332,9 +327,9 @@ class BulkLoad:
 
     def _take(self, fid: int, mid: int, rid: int, info: tuple) -> None:
         """Keep what resolve needs of one file's relations (``gather``'s record): its mentions' ids begin at
-        ``mid``, its raw relations' rowids at ``rid``. (Its mentions' values, ``info[2]``, are not kept: the
-        documents are grouped from the index at the end, ``finish``.)"""
-        rels = info[3]
+        ``mid``, its raw relations' rowids at ``rid``. (The documents' values are grouped from the index at the
+        end, ``finish``.)"""
+        rels = info[2]
         if rels:  # a column at a time (a comprehension each: cheaper than six appends per relation)
             keep = self.same.setdefault
             self.src.extend([keep(s, s) if type(s) is str else mid + s for s, _, _, _, _ in rels])
