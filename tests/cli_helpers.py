@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import signal
+
 import typer.testing
 from typer.main import get_command
 
@@ -56,3 +58,10 @@ def extracted(work):
     r = run("extract", "samples", "--jobs", "1", "-q")
     assert r.exit_code == 0, r.output
     return r
+
+
+def sigint_as_in_a_terminal() -> None:
+    """A child's Ctrl-C as a terminal gives it (``preexec_fn`` of a docgraph started by a test that interrupts it):
+    a suite run as a background job of a shell (``pytest &``, nohup) inherits SIGINT ignored, and so would every
+    docgraph it starts, which then could not be interrupted."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)

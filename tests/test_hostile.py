@@ -18,12 +18,13 @@ from pathlib import Path
 import pytest
 
 from bench_helpers import benchmark
-from cli_helpers import run
+from cli_helpers import run, sigint_as_in_a_terminal
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def docgraph_proc(*args: str, cwd: Path, env: dict | None = None, **kw) -> subprocess.Popen:
+    kw.setdefault("preexec_fn", sigint_as_in_a_terminal)
     return subprocess.Popen([sys.executable, "-m", "docgraph", *args], cwd=cwd, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, encoding="utf-8",
                             env={**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]), **(env or {})}, **kw)

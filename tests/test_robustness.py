@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from cli_helpers import runner
+from cli_helpers import runner, sigint_as_in_a_terminal
 from docgraph import cli
 from docgraph import index as ix
 from docgraph.scan import scan
@@ -53,6 +53,7 @@ def snapshot(db: Path) -> dict:
 
 
 def docgraph(*args: str, cwd: Path, env: dict | None = None, **kw) -> subprocess.Popen:
+    kw.setdefault("preexec_fn", sigint_as_in_a_terminal)  # interruptible even when the suite runs in the background
     return subprocess.Popen([sys.executable, "-m", "docgraph", *args], cwd=cwd, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, encoding="utf-8", env={**os.environ, **(env or {})},
                             **kw)
