@@ -11,7 +11,7 @@ use pyo3::types::PyDict;
 use crate::header::get;
 use crate::header_issuer::Cases;
 use crate::header_places::ProvinceCounter;
-use crate::pytext::outside_repertoire;
+use crate::pytext::{ascii_run_end, outside_repertoire};
 
 /// `s[:n]` in code points (the characters start where a byte is no continuation byte)
 pub(crate) fn head(s: &str, n: usize) -> &str {
@@ -44,15 +44,7 @@ fn nfc_safe_text(s: &str) -> bool {
     while i < b.len() {
         let x = b[i];
         if x < 0x80 {
-            i += 1;
-            while i + 8 <= b.len() {
-                let w = u64::from_le_bytes(b[i..i + 8].try_into().expect("eight bytes"));
-                if w & 0x8080_8080_8080_8080 != 0 {
-                    i += (w & 0x8080_8080_8080_8080).trailing_zeros() as usize / 8;
-                    break;
-                }
-                i += 8;
-            }
+            i = ascii_run_end(b, i + 1);
             continue;
         }
         let ok = match x {

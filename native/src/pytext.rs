@@ -110,6 +110,20 @@ pub fn forget_text(s: &Bound<'_, PyString>) {
     drop(old);
 }
 
+/// Where reading the ASCII from `i` on, eight bytes at a time, stops: at the first byte >= 0x80 of the first eight
+/// that hold one, or where fewer than eight bytes are left (the caller reads those one by one). Vietnamese words are
+/// short runs of ASCII between accented letters.
+pub(crate) fn ascii_run_end(b: &[u8], mut i: usize) -> usize {
+    while i + 8 <= b.len() {
+        let w = u64::from_le_bytes(b[i..i + 8].try_into().expect("eight bytes"));
+        if w & 0x8080_8080_8080_8080 != 0 {
+            return i + (w & 0x8080_8080_8080_8080).trailing_zeros() as usize / 8;
+        }
+        i += 8;
+    }
+    i
+}
+
 fn scan_repertoire(text: &str) -> bool {
     let bits = disagree_bits();
     let ascii = bits[0] | bits[1] != 0; // an ASCII character in the table (none today) is looked up too
@@ -118,15 +132,7 @@ fn scan_repertoire(text: &str) -> bool {
     while i < b.len() {
         if b[i] < 0x80 && !ascii {
             // a run of ASCII: eight bytes at a time (Vietnamese words are short runs of ASCII between accents)
-            i += 1;
-            while i + 8 <= b.len() {
-                let w = u64::from_le_bytes(b[i..i + 8].try_into().expect("eight bytes"));
-                if w & 0x8080_8080_8080_8080 != 0 {
-                    i += (w & 0x8080_8080_8080_8080).trailing_zeros() as usize / 8;
-                    break;
-                }
-                i += 8;
-            }
+            i = ascii_run_end(b, i + 1);
             continue;
         }
         // the code point at a char boundary of valid UTF-8, decoded in place
