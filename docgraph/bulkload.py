@@ -142,20 +142,9 @@ class Pack:
             db.execute("PRAGMA journal_mode=OFF")
             db.executescript(_CHUNK_SCHEMA)
             db.execute("BEGIN")
-            # _bindable's rows, built inline (no call per row): a chunk holds some 500 of them
-            null = _NULL
-            db.executemany(_CHUNK_INSERT[0], [[first + seq, *[null if v is None else v for v in r.file]]
-                                              for seq, r in rows])
-            mentions = [[first + seq, *[null if v is None else v for v in m]] for seq, r in rows for m in r.mentions]
-            short, own = _FLAGS
-            for b in mentions:
-                if b[short].__class__ is bool:
-                    b[short] = int(b[short])
-                if b[own].__class__ is bool:
-                    b[own] = int(b[own])
-            db.executemany(_CHUNK_INSERT[1], mentions)
-            db.executemany(_CHUNK_INSERT[2], [[first + seq, *[null if v is None else v for v in x]]
-                                              for seq, r in rows for x in r.relations])
+            db.executemany(_CHUNK_INSERT[0], [_bindable(first + seq, r.file) for seq, r in rows])
+            db.executemany(_CHUNK_INSERT[1], [_bindable(first + seq, m, _FLAGS) for seq, r in rows for m in r.mentions])
+            db.executemany(_CHUNK_INSERT[2], [_bindable(first + seq, x) for seq, r in rows for x in r.relations])
             db.execute("COMMIT")
             blob = db.serialize()
         finally:

@@ -257,11 +257,11 @@ _PARTY_UY = regex.compile(r"(?:ỦY|UỶ)(?!\s+BAN)")
 # "CHỈ THỊ / CỦA BỘ CHÍNH TRỊ / về ...": the heading names, in capitals, the body that issues the document under the
 # header's organ (the Central Committee's header over a directive of the Politburo)
 _HEADING_BY = regex.compile(r"(?:CỦA|Của)\s+(?P<body>\p{Lu}[\p{Lu}\s,\-]*?\p{Lu})(?=\s+(?:về|VỀ|V/v)(?![\p{L}])|\s*$)")
-_CONTINUES = regex.compile(r"^VÀ\s")
+_CONTINUES = regex.compile(r"^VÀ\s")  # an issuer line opening with "VÀ" goes on with the line above
 # a consolidated text's symbol prefix and its type; an official letter's rule prefix and type (a state number with a
 # "V/v" subject line); a normative number's rule prefix (its year is the number's); the first characters of a file
 # where a "tỉnh X" is counted
-_CONSOLIDATED, _LETTER, _NORMATIVE_RULE, _TEXT_HEAD = ("VBHN", "Văn bản"), ("state", "Công văn"), "normative", 6_000  # an issuer line opening with "VÀ" goes on with the line above
+_CONSOLIDATED, _LETTER, _NORMATIVE_RULE, _TEXT_HEAD = ("VBHN", "Văn bản"), ("state", "Công văn"), "normative", 6_000
 # the words and prefixes the line loops test with str methods (the compiled core is given the same)
 _PLACE_DATE_WORDS = ("ngày", "Ngày")  # _PLACE_DATE holds one of them
 _DATE_FIELD_STARTS = ("n", "N")  # _DATE_FIELD's words open the line, and only "n" and "N" lower to "n"

@@ -63,11 +63,11 @@ def mention_key(m: Mention, ctx: FileHeader, lexicon: Lexicon) -> DocKey | None:
         if base is None:
             if len(_BASES) >= _BASES_MAX:
                 _BASES.clear()
-            base = _BASES[(number, symbol)] = f"{number_key(number)}-{slug(symbol)}"
-    elif m.name:
-        base = slug(m.name)
+            base = _BASES[(number, symbol)] = base_of(number, symbol)
     else:
-        return None
+        base = base_of(None, None, m.name)
+        if base is None:
+            return None
     level = m.level
     if level == "unknown":  # the issuer code is read only here
         code = first_code(m.issuer_code)

@@ -54,17 +54,8 @@ def required() -> bool:
 
 
 def _switched_off() -> bool:
-    """DOCGRAPH_NATIVE=0 in os.environ now. Its mapping is read directly when it has one (os._Environ's): a name
-    that is not set costs os.environ.get a KeyError raised and caught, a microsecond a file in the header stage."""
-    env = os.environ
-    data = getattr(env, "_data", None)
-    if type(data) is dict and _SWITCH_KEY is not None:
-        value = data.get(_SWITCH_KEY)
-        return value is not None and env.decodevalue(value) == "0"  # type: ignore[attr-defined]
-    return env.get(ENV_SWITCH, "1") == "0"
-
-
-_SWITCH_KEY = os.environ.encodekey(ENV_SWITCH) if hasattr(os.environ, "encodekey") else None
+    """DOCGRAPH_NATIVE=0 in os.environ now."""
+    return os.environ.get(ENV_SWITCH, "1") == "0"
 
 
 def enabled() -> bool:
